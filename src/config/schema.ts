@@ -1,0 +1,171 @@
+/**
+ * cadre.yaml schema (zod). Connector-specific `options` are validated by each connector's own `*Guard`.
+ * Secrets may be given as `env:NAME` or `file:/path` references; see `secrets.ts`.
+ */
+import { z } from 'zod';
+
+const duration = z.string().regex(/^\d+(ms|s|m|h|d)$/, 'expected a duration like 30s, 5m, 1h, 7d');
+
+/** Personio v1 source. */
+export const personioSourceGuard = z.object({
+  type: z.literal('personio'),
+  baseUrl: z.string().url().default('https://api.personio.de'),
+  clientId: z.string().min(1),
+  clientSecret: z.string().min(1),
+  partnerId: z.string().optional(),
+  appId: z.string().optional(),
+  pageSize: z.number().int().min(1).max(100).default(100),
+  /** Aliases for custom attributes: `phone: dynamic_123`. */
+  customAttributes: z.record(z.string(), z.string().regex(/^dynamic_\d+$/)).default({}),
+  /** Max retries for 5xx / network errors. */
+  maxRetries: z.number().int().min(0).max(10).default(4),
+  timeoutMs: z.number().int().positive().default(30_000),
+}).strict();
+
+export const storeGuard = z.discriminatedUnion('driver', [
+  z.object({ driver: z.literal('sqlite'), path: z.string().default('.cadre/cadre.db') }).strict(),
+  z.object({ driver: z.literal('postgres'), url: z.string().min(1), poolSize: z.number().int().positive().default(10) }).strict(),
+]);
+
+/** One identifier kind (username, mail, upn…). */
+export const identifierGuard = z.object({
+  /** Tried in order; placeholders: {first} {last} {f} {first:N} {preferred} {n} and any other identifier {username}. */
+  patterns: z.array(z.string().min(1)).min(1),
+  maxLength: z.number().int().positive().max(256).default(64),
+  /** `keep`: never changes once reserved. `regenerate`: follows name changes; old value kept as alias. */
+  onNameChange: z.enum(['keep', 'regenerate']).default('keep'),
+  /** Highest number tried for `{n}` before giving up. */
+  maxNumber: z.number().int().positive().default(99),
+}).strict();
+
+const conditionValue = z.union([
+  z.string(), z.number(), z.boolean(), z.null(),
+  z.array(z.union([z.string(), z.number()])),
+  z.object({
+    in: z.array(z.union([z.string(), z.number()])).optional(),
+    notIn: z.array(z.union([z.string(), z.number()])).optional(),
+    matches: z.string().optional(),
+    exists: z.boolean().optional(),
+    not: z.union([z.string(), z.number(), z.boolean()]).optional(),
+  }).strict(),
+]);
+
+/** `attribute: expected` predicates, ANDed; `any` ORs nested conditions; `expr` uses the expression language. */
+export type Condition = { [attribute: string]: z.infer<typeof conditionValue> | Condition[] | string | undefined };
+export const conditionGuard: z.ZodType<Condition> = z.lazy(() => z.record(z.string(), z.union([conditionValue, z.array(conditionGuard)])));
+
+/** An RBAC rule: when the condition holds, grant the entitlements per target. */
+export const entitlementRuleGuard = z.object({
+  name: z.string().min(1),
+  description: z.string().optional(),
+  when: conditionGuard.default({}),
+  grant: z.record(z.string(), z.array(z.string().min(1)).min(1)),
+}).strict();
+
+export const placementGuard = z.object({
+  /** Person attribute (or expression) whose value picks the container. */
+  by: z.string().default('office'),
+  map: z.record(z.string(), z.string()).default({}),
+  default: z.string().optional(),
+  /** Conditional overrides tried first (e.g. external staff). */
+  rules: z.array(z.object({ when: conditionGuard, container: z.string() }).strict()).default([]),
+  /** Container for disabled leavers, if they should move. */
+  disabled: z.string().optional(),
+}).strict();
+
+export const targetGuard = z.object({
+  type: z.string().min(1),
+  enabled: z.boolean().default(true),
+  /** Connector-specific options, validated by the connector's guard. */
+  options: z.record(z.string(), z.unknown()).default({}),
+  /** Target attribute → template/expression, e.g. `displayName: "{{ preferredName ?? firstName }} {{ lastName }}"`. */
+  attributes: z.record(z.string(), z.string()).default({}),
+  /** Which identifier kinds this target uses, and in which attributes they must be free. */
+  identifiers: z.record(z.string(), z.array(z.string()).min(1)).default({}),
+  placement: placementGuard.optional(),
+  /** Entitlements Cadre manages here: only these are ever revoked. Prefix match with `*` allowed. */
+  managedEntitlements: z.array(z.string()).default([]),
+  /** Set an initial random password on create. */
+  password: z.boolean().default(false),
+  /** Leaver handling for this target. */
+  leaver: z.object({
+    removeEntitlements: z.boolean().default(false),
+    moveToDisabled: z.boolean().default(false),
+  }).strict().default({ removeEntitlements: false, moveToDisabled: false }),
+}).strict();
+
+export const thresholdGuard = z.object({
+  count: z.number().int().nonnegative().optional(),
+  percent: z.number().min(0).max(100).optional(),
+}).strict();
+
+const perAction = z.record(z.string(), thresholdGuard);
+
+export const thresholdsGuard = z.object({
+  /** Applies to every destructive action without its own entry (disable, delete, revoke, move, rename). */
+  default: thresholdGuard.default({ count: 25, percent: 10 }),
+  actions: perAction.default({}),
+  /** Per target, per action. */
+  targets: z.record(z.string(), perAction).default({}),
+}).strict();
+
+export const lifecycleGuard = z.object({
+  /** Days before the hire date the (disabled) account is created. */
+  preHireDays: z.number().int().min(0).default(14),
+  /** Days after the end date until accounts are deleted. */
+  retentionDays: z.number().int().min(0).default(90),
+  /** `keep`: people on leave stay enabled. `disable`: disabled during leave. */
+  leave: z.enum(['keep', 'disable']).default('keep'),
+  /** IANA zone for "day 1" and "end of the last day". */
+  timezone: z.string().default('Europe/Berlin'),
+  /** People missing from the source (deleted in Personio) are treated as leavers. */
+  missingIsLeaver: z.boolean().default(true),
+}).strict();
+
+export const notificationsGuard = z.object({
+  smtp: z.object({
+    host: z.string(),
+    port: z.number().int().positive().default(587),
+    secure: z.boolean().default(false),
+    user: z.string().optional(),
+    pass: z.string().optional(),
+    from: z.string(),
+    /** Accept self-signed certificates (tests only). */
+    insecure: z.boolean().default(false),
+  }).strict().optional(),
+  /** Recipients by event: `manager`, `person`, or fixed addresses. */
+  events: z.partialRecord(z.enum(['joiner', 'mover', 'leaver', 'blocked', 'failure']), z.array(z.string())).default({}),
+}).strict();
+
+export const writeBackGuard = z.object({
+  enabled: z.boolean().default(false),
+  /** Personio attribute → expression, e.g. `email: "{{ id.mail }}"` or `dynamic_123: "{{ id.upn }}"`. */
+  attributes: z.record(z.string(), z.string()).default({}),
+}).strict();
+
+export const configGuard = z.object({
+  version: z.literal(1).default(1),
+  organisation: z.object({ name: z.string().default('Cadre'), domain: z.string().optional() }).strict().default({ name: 'Cadre' }),
+  source: personioSourceGuard,
+  store: storeGuard.default({ driver: 'sqlite', path: '.cadre/cadre.db' }),
+  identifiers: z.record(z.string(), identifierGuard).default({}),
+  lifecycle: lifecycleGuard.default({ preHireDays: 14, retentionDays: 90, leave: 'keep', timezone: 'Europe/Berlin', missingIsLeaver: true }),
+  targets: z.record(z.string().regex(/^[a-z][a-z0-9_-]*$/, 'target names are lower-case identifiers'), targetGuard),
+  entitlements: z.array(entitlementRuleGuard).default([]),
+  thresholds: thresholdsGuard.default({ default: { count: 25, percent: 10 }, actions: {}, targets: {} }),
+  notifications: notificationsGuard.default({ events: {} }),
+  writeBack: writeBackGuard.default({ enabled: false, attributes: {} }),
+  schedule: z.object({ every: duration.default('30s'), fullSyncEvery: duration.default('1h') }).strict().default({ every: '30s', fullSyncEvery: '1h' }),
+  executor: z.object({ retries: z.number().int().min(0).default(3), concurrency: z.number().int().positive().default(4) }).strict().default({ retries: 3, concurrency: 4 }),
+}).strict();
+
+/** A validated cadre.yaml. */
+export type CadreConfig = z.infer<typeof configGuard>;
+export type TargetConfig = z.infer<typeof targetGuard>;
+export type IdentifierConfig = z.infer<typeof identifierGuard>;
+export type EntitlementRule = z.infer<typeof entitlementRuleGuard>;
+export type PlacementConfig = z.infer<typeof placementGuard>;
+export type ThresholdsConfig = z.infer<typeof thresholdsGuard>;
+export type LifecycleConfig = z.infer<typeof lifecycleGuard>;
+export type PersonioSourceConfig = z.infer<typeof personioSourceGuard>;
+export type StoreConfig = z.infer<typeof storeGuard>;

@@ -1,0 +1,206 @@
+/**
+ * Core domain model shared by every layer. Pure data: no I/O, no clock.
+ * Dates are ISO strings: calendar dates as `YYYY-MM-DD`, instants as full ISO-8601 UTC.
+ */
+
+/** Values an account attribute can hold. `null` means "absent / clear it". */
+export type AttrValue = string | number | boolean | string[] | null;
+
+/** HR status as Personio reports it. */
+export type PersonStatus = 'onboarding' | 'active' | 'leave' | 'inactive';
+
+/** Cost centre share of a person. */
+export interface CostCenter {
+  readonly id: string;
+  readonly name: string;
+  readonly percentage?: number;
+}
+
+/** A custom attribute value after normalisation (Personio `dynamic_NNN`). */
+export type CustomValue = string | number | boolean | string[] | null;
+
+/**
+ * The HR record, normalised and validated. `id` is the Personio employee id as a string.
+ * Names are trimmed and NFC-normalised; empty strings become `undefined`.
+ */
+export interface Person {
+  readonly id: string;
+  readonly firstName: string;
+  readonly lastName: string;
+  readonly preferredName?: string;
+  readonly birthName?: string;
+  readonly email?: string;
+  readonly gender?: string;
+  readonly status: PersonStatus;
+  readonly department?: string;
+  readonly departmentId?: string;
+  readonly office?: string;
+  readonly officeId?: string;
+  readonly team?: string;
+  readonly subcompany?: string;
+  readonly position?: string;
+  readonly employmentType?: string;
+  readonly supervisorId?: string;
+  readonly costCenters: readonly CostCenter[];
+  /** `YYYY-MM-DD` */
+  readonly hireDate?: string;
+  readonly terminationDate?: string;
+  readonly contractEndDate?: string;
+  readonly lastWorkingDay?: string;
+  /** Last modification instant reported by the source, if any. */
+  readonly updatedAt?: string;
+  /** Custom attributes keyed by source key (`dynamic_123`) and by configured alias. */
+  readonly custom: Readonly<Record<string, CustomValue>>;
+}
+
+/** A record the source delivered but that failed validation; reported, never fatal. */
+export interface PersonProblem {
+  readonly personId: string | null;
+  /** Human-readable label such as "Erika Beispiel (1001)". */
+  readonly label: string;
+  readonly messages: readonly string[];
+}
+
+/** A complete read of the source. `complete` is false when paging was inconsistent. */
+export interface Snapshot {
+  readonly persons: readonly Person[];
+  readonly problems: readonly PersonProblem[];
+  /** Records the source says exist (e.g. Personio `metadata.total_elements`). */
+  readonly reportedTotal: number;
+  readonly complete: boolean;
+  /** Reason the snapshot is not complete, for the exit-4 message. */
+  readonly incompleteReason?: string;
+  /** Instant the snapshot was read. */
+  readonly readAt: string;
+}
+
+/**
+ * Lifecycle state of a person at time T.
+ * `future`: hire date beyond the pre-hire lead window (no account yet).
+ */
+export type LifecycleState = 'future' | 'prehire' | 'active' | 'leave' | 'terminated' | 'gone';
+
+/** Why something is desired: the rule or lifecycle event behind it (what `explain` shows). */
+export interface Reason {
+  readonly kind: 'rule' | 'lifecycle' | 'mapping' | 'identifier' | 'placement' | 'drift' | 'correlation' | 'manual';
+  /** Rule name / identifier name / lifecycle event. */
+  readonly source: string;
+  readonly detail: string;
+}
+
+/** A granted entitlement (group, licence, role) and the rule that granted it. */
+export interface Grant {
+  readonly name: string;
+  readonly reason: Reason;
+}
+
+/** What one person should have in one target at time T. */
+export interface DesiredAccount {
+  readonly target: string;
+  readonly personId: string;
+  /** false: the person should have no account (never created, or delete due). */
+  readonly exists: boolean;
+  readonly enabled: boolean;
+  /** OU / container, if the target supports placement. */
+  readonly container?: string;
+  readonly attributes: Readonly<Record<string, AttrValue>>;
+  /** Per attribute: the mapping that produced it. */
+  readonly attributeReasons: Readonly<Record<string, Reason>>;
+  readonly entitlements: readonly Grant[];
+  /** Lifecycle reason for exists/enabled. */
+  readonly lifecycle: Reason;
+}
+
+/** What a target holds for one account, as read by `list()`/`find()` or remembered in the store. */
+export interface AccountState {
+  readonly target: string;
+  /** Stable, target-assigned id (objectGUID, Graph id, row key). */
+  readonly anchor: string;
+  /** Person linked in the store, if known. */
+  readonly personId?: string;
+  /** Value of the connector's correlation attribute (e.g. employeeID). */
+  readonly correlation?: string;
+  readonly enabled: boolean;
+  readonly container?: string;
+  readonly attributes: Readonly<Record<string, AttrValue>>;
+  /** Managed entitlements currently held (unmanaged ones go to `unmanaged`). */
+  readonly entitlements: readonly string[];
+  /** Memberships the target holds that Cadre does not manage: reported, never touched. */
+  readonly unmanaged?: readonly string[];
+}
+
+/** Plan/operation actions, in the order the planner emits them per person. */
+export const ACTIONS = [
+  'create', 'update', 'move', 'rename', 'enable', 'disable', 'delete',
+  'grant', 'revoke', 'setPassword', 'writeBack', 'notify',
+] as const;
+/** One of {@link ACTIONS}. */
+export type Action = (typeof ACTIONS)[number];
+
+/** One attribute change. */
+export interface Change {
+  readonly attribute: string;
+  readonly from: AttrValue | undefined;
+  readonly to: AttrValue | undefined;
+}
+
+/** One step of a plan. */
+export interface Operation {
+  /** Stable id: a hash of target, action, person, entitlement and changes. */
+  readonly id: string;
+  readonly target: string;
+  readonly action: Action;
+  readonly personId: string;
+  /** The account the operation applies to, when it already exists. */
+  readonly anchor?: string;
+  readonly changes: readonly Change[];
+  readonly entitlement?: string;
+  readonly reason: Reason;
+  /** Operation ids that must be done first. */
+  readonly dependsOn: readonly string[];
+  /** Extra, action-specific data (e.g. notification template, adopt flag). Never secrets. */
+  readonly data?: Readonly<Record<string, AttrValue>>;
+}
+
+/** Per-person planning error: nothing is planned for that person in that target. */
+export interface PlanError {
+  readonly personId: string;
+  readonly target?: string;
+  readonly code: string;
+  readonly message: string;
+}
+
+/** A threshold that the plan exceeds. */
+export interface ThresholdBreach {
+  readonly action: Action;
+  readonly target: string | '*';
+  readonly count: number;
+  readonly population: number;
+  readonly limit: string;
+}
+
+/** The plan: ordered operations plus the verdict. */
+export interface Plan {
+  readonly version: 1;
+  /** Time the plan was computed "as of". */
+  readonly at: string;
+  readonly createdAt: string;
+  /** Fingerprint of the inputs (snapshot + known state + config); apply refuses a stale plan. */
+  readonly basis: string;
+  readonly operations: readonly Operation[];
+  readonly errors: readonly PlanError[];
+  readonly problems: readonly PersonProblem[];
+  readonly breaches: readonly ThresholdBreach[];
+  /** Identifier reservations the plan proposes (stored on apply). */
+  readonly reservations: readonly Reservation[];
+  readonly summary: Readonly<Record<string, number>>;
+}
+
+/** An identifier (username, mail, UPN…) held by one person. */
+export interface Reservation {
+  readonly kind: string;
+  readonly value: string;
+  readonly personId: string;
+  /** `primary` is current; `alias` is a former value kept (e.g. old mail after marriage). */
+  readonly status: 'primary' | 'alias';
+}

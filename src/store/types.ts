@@ -1,0 +1,130 @@
+/**
+ * Store contract used by the engine. One implementation (kysely) serves SQLite and PostgreSQL.
+ */
+import type { AccountState, Operation, Person, Reservation } from '../core/model.js';
+
+/** Journal status of one operation within a run. */
+export type JournalStatus = 'pending' | 'done' | 'failed' | 'skipped';
+
+/** One journal row. */
+export interface JournalEntry {
+  readonly runId: string;
+  readonly opId: string;
+  readonly target: string;
+  readonly personId: string;
+  readonly action: string;
+  readonly status: JournalStatus;
+  /** The operation as JSON (no secrets). */
+  readonly operation: Operation;
+  readonly attempts: number;
+  readonly error?: string;
+  /** Result anchor (e.g. the created account's id). */
+  readonly anchor?: string;
+  readonly updatedAt: string;
+}
+
+/** A run of plan/apply/sync. */
+export interface RunRecord {
+  readonly id: string;
+  readonly kind: 'plan' | 'apply' | 'sync' | 'incremental';
+  readonly status: 'running' | 'ok' | 'failed' | 'blocked' | 'refused';
+  readonly startedAt: string;
+  readonly finishedAt?: string;
+  /** Plan id/basis this run applies. */
+  readonly planBasis?: string;
+  readonly summary?: Readonly<Record<string, number>>;
+}
+
+/** A stored audit entry (hash-chained). */
+export interface AuditRow {
+  readonly seq: number;
+  readonly at: string;
+  readonly actor: string;
+  readonly event: string;
+  readonly runId?: string;
+  readonly personId?: string;
+  readonly target?: string;
+  /** JSON text of the payload (before/after/reason). Never contains secrets. */
+  readonly payload: string;
+  readonly prevHash: string;
+  readonly hash: string;
+}
+
+/** Thrown when a reservation value is already held by another person. */
+export class ReservationConflictError extends Error {
+  readonly code = 'RESERVATION_CONFLICT';
+  constructor(readonly kind: string, readonly value: string, readonly heldBy: string) {
+    super(`identifier ${kind}=${value} is already reserved by person ${heldBy}`);
+  }
+}
+
+/** Persistent state of Cadre. */
+export interface Store {
+  readonly dialect: 'sqlite' | 'postgres';
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+
+  /** Last snapshot of persons. */
+  persons: {
+    replaceAll(persons: readonly Person[]): Promise<void>;
+    upsertMany(persons: readonly Person[]): Promise<void>;
+    all(): Promise<Person[]>;
+    get(id: string): Promise<Person | undefined>;
+    count(): Promise<number>;
+  };
+
+  /** Last known account state per target, linked to persons. */
+  accounts: {
+    all(target?: string): Promise<AccountState[]>;
+    get(target: string, anchor: string): Promise<AccountState | undefined>;
+    byPerson(personId: string): Promise<AccountState[]>;
+    upsert(state: AccountState): Promise<void>;
+    /** Replace every known account of a target with a fresh listing (reconciliation). */
+    replaceTarget(target: string, states: readonly AccountState[]): Promise<void>;
+    remove(target: string, anchor: string): Promise<void>;
+  };
+
+  /** Identifier reservations: unique per (kind, lower(value)). */
+  reservations: {
+    all(): Promise<Reservation[]>;
+    byPerson(personId: string): Promise<Reservation[]>;
+    /** Insert or confirm; throws {@link ReservationConflictError} when held by someone else. */
+    reserve(items: readonly Reservation[]): Promise<void>;
+    /** Release every reservation of a person (after deletion + retention). */
+    release(personId: string): Promise<void>;
+  };
+
+  /** Operation journal. */
+  journal: {
+    /** Record ops as pending (idempotent on (runId, opId)). */
+    add(runId: string, ops: readonly Operation[]): Promise<void>;
+    mark(runId: string, opId: string, status: JournalStatus, info?: { error?: string; anchor?: string }): Promise<void>;
+    entries(runId: string): Promise<JournalEntry[]>;
+    /** Runs with pending operations (an interrupted apply). */
+    unfinishedRuns(): Promise<string[]>;
+  };
+
+  runs: {
+    start(run: Omit<RunRecord, 'status' | 'startedAt'> & { startedAt?: string }): Promise<RunRecord>;
+    finish(id: string, status: RunRecord['status'], summary?: Readonly<Record<string, number>>): Promise<void>;
+    get(id: string): Promise<RunRecord | undefined>;
+    recent(limit: number): Promise<RunRecord[]>;
+  };
+
+  /** Append-only audit rows; hashing is done by src/audit. */
+  audit: {
+    last(): Promise<AuditRow | undefined>;
+    append(row: AuditRow): Promise<void>;
+    /** All rows in seq order, streamed in pages. */
+    iterate(pageSize?: number): AsyncIterable<AuditRow[]>;
+  };
+
+  /** Small key/value settings (cursors such as last updated_since). */
+  meta: {
+    get(key: string): Promise<string | undefined>;
+    set(key: string, value: string): Promise<void>;
+  };
+
+  /** Run a function in one transaction (used for reservations + journal consistency). */
+  transaction<T>(fn: (store: Store) => Promise<T>): Promise<T>;
+}

@@ -1,0 +1,104 @@
+/**
+ * The connector contract every target implements (AD, Entra, SCIM, SQL).
+ * A factory validates its config with a zod `*Guard` and returns a {@link TargetConnector}.
+ */
+import type { AccountState, AttrValue, DesiredAccount, Operation } from '../core/model.js';
+
+/** What a target can do; the planner and executor consult these flags. */
+export interface TargetCapabilities {
+  /** Accepts an initial password on create / setPassword. */
+  readonly supportsPassword: boolean;
+  /** Has containers (OUs) and can move accounts between them. */
+  readonly supportsMove: boolean;
+  /** Has a naming attribute that needs an explicit rename (e.g. AD `cn`). */
+  readonly supportsRename: boolean;
+  /** Can enable/disable accounts. */
+  readonly supportsEnable: boolean;
+  /** Has entitlements (groups / roles / rows in an entitlement table). */
+  readonly supportsEntitlements: boolean;
+  /** Has licences (Entra). */
+  readonly supportsLicences: boolean;
+  /** Deletes are soft and restorable (Entra deleted items). */
+  readonly softDelete: boolean;
+}
+
+/** A coded, readable error. `transient` errors are retried by the executor. */
+export interface TargetError {
+  readonly code: string;
+  readonly message: string;
+  readonly transient: boolean;
+  /** Seconds the target asked us to wait (Retry-After). */
+  readonly retryAfter?: number;
+}
+
+/** Result of applying one operation. Expected failures are results, not exceptions. */
+export type OperationResult =
+  | { readonly ok: true; readonly anchor?: string; readonly state?: AccountState; readonly note?: string }
+  | { readonly ok: false; readonly error: TargetError };
+
+/** Everything `apply` may need beyond the operation itself. */
+export interface ApplyContext {
+  /** The full desired account for the operation's person (for create and moves). */
+  readonly desired?: DesiredAccount;
+  /** Known state of the account, if any. */
+  readonly current?: AccountState;
+  /** Initial password for create/setPassword. In memory only: never log, journal or audit it. */
+  readonly secret?: string;
+  /** Anchor of another person's account in this target (e.g. manager), resolved at run time. */
+  resolveAnchor(personId: string): Promise<string | undefined>;
+}
+
+/** Lookup by the correlation attribute (or a configured secondary attribute). */
+export interface Correlation {
+  readonly attribute: string;
+  readonly value: string;
+}
+
+/** A target connector instance. Stateful clients live behind it; it is safe to call concurrently. */
+export interface TargetConnector {
+  /** Configured target name (the key under `targets:` in cadre.yaml). */
+  readonly name: string;
+  /** Connector type: `sql`, `ad`, `entra`, `scim`. */
+  readonly kind: string;
+  readonly capabilities: TargetCapabilities;
+  /** Attribute whose value is the person id (e.g. `employeeID`). */
+  readonly correlationAttribute: string;
+  /** Max concurrent `apply` calls the executor should issue. */
+  readonly concurrency: number;
+  /** Every account the target holds in its managed scope, page by page. */
+  list(): AsyncIterable<readonly AccountState[]>;
+  /** Accounts whose attribute equals the value (0, 1 or several). */
+  find(correlation: Correlation): Promise<readonly AccountState[]>;
+  /** Whether an identifier value is unused in the target (checked live, disabled accounts included). */
+  isFree(attribute: string, value: string): Promise<boolean>;
+  /** Apply one operation. Must be idempotent: a replay after a crash must not duplicate. */
+  apply(op: Operation, ctx: ApplyContext): Promise<OperationResult>;
+  /** Optional: value mapping for identifier kinds, e.g. `{ username: ['sAMAccountName'], upn: ['userPrincipalName'] }`. */
+  readonly identifierAttributes?: Readonly<Record<string, readonly string[]>>;
+  /** Optional: per identifier kind, the longest value this target accepts (e.g. sAMAccountName 20). */
+  readonly identifierLimits?: Readonly<Record<string, number>>;
+  close(): Promise<void>;
+}
+
+/** Factory signature: validated options in, connector out. */
+export type TargetFactory<TOptions> = (name: string, options: TOptions, deps: TargetDeps) => Promise<TargetConnector>;
+
+/** Shared services a connector may use. */
+export interface TargetDeps {
+  readonly log: { info(obj: object, msg?: string): void; warn(obj: object, msg?: string): void; error(obj: object, msg?: string): void; debug(obj: object, msg?: string): void };
+}
+
+/** Helper for connectors: make a coded error result. */
+export function fail(code: string, message: string, transient = false, retryAfter?: number): OperationResult {
+  return { ok: false, error: retryAfter === undefined ? { code, message, transient } : { code, message, transient, retryAfter } };
+}
+
+/** Compare attribute values the way every connector should (order-insensitive for multi-valued). */
+export function sameValue(a: AttrValue | undefined, b: AttrValue | undefined): boolean {
+  const norm = (v: AttrValue | undefined): string => {
+    if (v === undefined || v === null || v === '') return '';
+    if (Array.isArray(v)) return JSON.stringify([...v].sort());
+    return String(v);
+  };
+  return norm(a) === norm(b);
+}
