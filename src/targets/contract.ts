@@ -2,6 +2,7 @@
  * The connector contract every target implements (AD, Entra, SCIM, SQL).
  * A factory validates its config with a zod `*Guard` and returns a {@link TargetConnector}.
  */
+import type { TargetConfig } from '../config/schema.js';
 import type { AccountState, AttrValue, DesiredAccount, Operation } from '../core/model.js';
 
 /** What a target can do; the planner and executor consult these flags. */
@@ -80,8 +81,12 @@ export interface TargetConnector {
   close(): Promise<void>;
 }
 
-/** Factory signature: validated options in, connector out. */
-export type TargetFactory<TOptions> = (name: string, options: TOptions, deps: TargetDeps) => Promise<TargetConnector>;
+/**
+ * Factory signature. `options` is the raw `targets.<name>.options` block: the factory validates it
+ * with its own zod `*Guard` and throws a coded `CONFIG_INVALID` error naming the path on failure.
+ * `target` is the whole validated target block (managedEntitlements, identifiers, …).
+ */
+export type TargetFactory = (name: string, options: Record<string, unknown>, deps: TargetDeps, target: TargetConfig) => Promise<TargetConnector>;
 
 /** Shared services a connector may use. */
 export interface TargetDeps {
