@@ -21,6 +21,6 @@ if (files.length === 0) {
   process.exit(1);
 }
 // Integration suites share real servers (one Samba, one PostgreSQL): run them one file at a time.
-const concurrency = kind === 'unit' ? '2' : '1';
+const concurrency = kind === 'unit' ? '2' : '1'; // 'all' runs serially too
 const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files], { stdio: 'inherit' });
 process.exit(r.status ?? 1);

@@ -1,0 +1,91 @@
+/** `cadre apply [FILE]`: apply a saved plan (refused when stale) or a fresh one after confirmation. */
+import { readFileSync } from 'node:fs';
+import { createInterface } from 'node:readline/promises';
+import { formatPlan } from '../../core/index.js';
+import type { Engine } from '../../engine/engine.js';
+import { applyPrepared, type ApplyReport } from '../../engine/apply.js';
+import { CadreError, EXIT } from '../../engine/errors.js';
+import { preparePlan } from '../../engine/planning.js';
+import { commonOptions, configPath, parse } from '../args.js';
+import { withEngine } from '../context.js';
+import type { Io } from '../io.js';
+
+interface SavedPlan { version: number; at: string; basis: string; scope?: string[] | null }
+
+function readSaved(file: string): SavedPlan {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new CadreError('USAGE', `cannot read plan ${file}: ${(err as Error).message}`, EXIT.usage);
+  }
+  const p = parsed as Partial<SavedPlan>;
+  if (p.version !== 1 || typeof p.at !== 'string' || typeof p.basis !== 'string') {
+    throw new CadreError('USAGE', `${file} is not a Cadre plan (write one with: cadre plan --out ${file})`, EXIT.usage);
+  }
+  return { version: 1, at: p.at, basis: p.basis, scope: Array.isArray(p.scope) ? p.scope.map(String) : null };
+}
+
+/** Summarise an apply for humans. */
+export function reportText(report: ApplyReport, io: Io): string {
+  const { c } = io;
+  const lines = [`Run ${report.runId}: ${c.green(`${report.counts.done ?? 0} done`)}, ${c.red(`${report.counts.failed ?? 0} failed`)}, ${c.yellow(`${report.counts.skipped ?? 0} skipped`)}`];
+  for (const o of report.outcomes) {
+    if (o.status === 'done') continue;
+    lines.push(`  ${o.status === 'failed' ? c.red('✗') : c.yellow('↷')} ${o.op.action} ${o.op.target} person ${o.op.personId}${o.op.entitlement ? ` ${o.op.entitlement}` : ''}: ${o.error?.code ?? ''} ${o.error?.message ?? ''}`);
+  }
+  return lines.join('\n');
+}
+
+async function confirm(io: Io, question: string): Promise<boolean> {
+  if (!process.stdin.isTTY) return false;
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return (await rl.question(question)).trim().toLowerCase() === 'yes';
+  } finally {
+    rl.close();
+    io.err('');
+  }
+}
+
+async function run(engine: Engine, io: Io, file: string | undefined, values: { yes?: boolean; approve?: boolean; json?: boolean }): Promise<number> {
+  const saved = file ? readSaved(file) : undefined;
+  const prepared = await preparePlan(engine, {
+    ...(saved ? { at: saved.at } : {}),
+    ...(saved?.scope ? { onlyPersons: saved.scope } : {}),
+    progress: (stage, d, t) => io.progress(stage, d, t),
+  });
+  io.progressDone();
+  if (saved && saved.basis !== prepared.plan.basis) {
+    await engine.audit.record({ actor: 'cli', event: 'plan.stale', payload: { file, basis: saved.basis, current: prepared.plan.basis } });
+    throw new CadreError('PLAN_STALE', `plan ${file} is stale: Personio, the targets, the reservations or the config changed since it was computed. Run \`cadre plan --out ${file}\` again and review it.`, EXIT.usage);
+  }
+  if (!saved && !values.json) io.out(formatPlan(prepared.plan, { color: io.color }));
+  if (prepared.plan.operations.length === 0) {
+    if (!values.json) io.out('Nothing to do.');
+    else io.out(JSON.stringify({ runId: null, counts: {}, outcomes: [] }));
+    return EXIT.ok;
+  }
+  if (!saved && !values.yes) {
+    const ok = await confirm(io, `\nApply these ${prepared.plan.operations.length} operations? Only 'yes' is accepted: `);
+    if (!ok) {
+      io.err('Apply cancelled (use --yes to apply without asking).');
+      return EXIT.usage;
+    }
+  }
+  const report = await applyPrepared(engine, prepared, {
+    actor: process.env.USER ? `cli:${process.env.USER}` : 'cli',
+    ...(values.approve ? { approve: true } : {}),
+    progress: (d, t) => io.progress('apply', d, t),
+  });
+  io.progressDone();
+  if (values.json) io.out(JSON.stringify({ runId: report.runId, counts: report.counts, outcomes: report.outcomes.map((o) => ({ id: o.op.id, action: o.op.action, target: o.op.target, personId: o.op.personId, status: o.status, anchor: o.anchor, error: o.error })) }, null, 2));
+  else io.out(reportText(report, io));
+  return (report.counts.failed ?? 0) > 0 ? EXIT.failures : EXIT.ok;
+}
+
+export async function applyCommand(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parse(args, { ...commonOptions, yes: { type: 'boolean', short: 'y' }, approve: { type: 'boolean' } }, true);
+  if (positionals.length > 1) throw new CadreError('USAGE', 'apply takes at most one plan file', EXIT.usage);
+  return withEngine(configPath(values.config), (engine) => run(engine, io, positionals[0], values));
+}

@@ -1,0 +1,39 @@
+/** `cadre audit verify|export`. */
+import { createWriteStream } from 'node:fs';
+import { exportAudit } from '../../audit/export.js';
+import { loadConfigOrThrow } from '../../config/load.js';
+import { openEngine } from '../../engine/engine.js';
+import { CadreError, EXIT } from '../../engine/errors.js';
+import { commonOptions, configPath, parse } from '../args.js';
+import type { Io } from '../io.js';
+
+export async function auditCommand(args: string[], io: Io): Promise<number> {
+  const [sub, ...rest] = args;
+  const { values } = parse(rest, { ...commonOptions, format: { type: 'string' }, out: { type: 'string', short: 'o' }, since: { type: 'string' }, until: { type: 'string' }, person: { type: 'string' }, event: { type: 'string' } });
+  if (sub !== 'verify' && sub !== 'export') throw new CadreError('USAGE', 'usage: cadre audit verify | cadre audit export --format csv|json|ndjson [--out FILE]', EXIT.usage);
+  const config = await loadConfigOrThrow(configPath(values.config));
+  const engine = await openEngine(config, { storeOnly: true });
+  try {
+    if (sub === 'verify') {
+      const r = await engine.audit.verify();
+      if (values.json) io.out(JSON.stringify(r, null, 2));
+      else if (r.ok) io.out(io.c.green(`audit log intact: ${r.count} entries, hash chain verified`));
+      else {
+        io.out(io.c.red(`audit log TAMPERED: ${r.problems.length} problem(s) in ${r.count} entries`));
+        for (const p of r.problems) io.out(`  #${p.seq} ${p.kind}: ${p.message}`);
+      }
+      return r.ok ? EXIT.ok : EXIT.failures;
+    }
+    const format = values.format ?? 'json';
+    if (format !== 'csv' && format !== 'json' && format !== 'ndjson') throw new CadreError('USAGE', `--format must be csv, json or ndjson (got "${format}")`, EXIT.usage);
+    const out = values.out ? createWriteStream(values.out) : process.stdout;
+    await exportAudit(engine.store, format, out, {
+      ...(values.since ? { since: values.since } : {}), ...(values.until ? { until: values.until } : {}),
+      ...(values.person ? { personId: values.person } : {}), ...(values.event ? { event: values.event } : {}),
+    });
+    if (values.out) await new Promise<void>((resolve, reject) => (out as ReturnType<typeof createWriteStream>).end((err?: Error | null) => (err ? reject(err) : resolve())));
+    return EXIT.ok;
+  } finally {
+    await engine.close();
+  }
+}

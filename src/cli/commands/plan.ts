@@ -1,0 +1,39 @@
+/** `cadre plan`: compute what would change, as of now or `--at`, without changing anything. */
+import { writeFileSync } from 'node:fs';
+import { formatPlan } from '../../core/index.js';
+import { EXIT } from '../../engine/errors.js';
+import { preparePlan } from '../../engine/planning.js';
+import { commonOptions, configPath, parse } from '../args.js';
+import { withEngine } from '../context.js';
+import type { Io } from '../io.js';
+
+/** Parse `--at`: a full ISO instant or a date (taken as local noon in the lifecycle zone's day). */
+export function parseAt(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const t = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T12:00:00Z` : value);
+  if (Number.isNaN(t)) throw Object.assign(new Error(`--at: "${value}" is not an ISO date or date-time`), { code: 'CONFIG_INVALID' });
+  return new Date(t).toISOString();
+}
+
+export async function planCommand(args: string[], io: Io): Promise<number> {
+  const { values } = parse(args, { ...commonOptions, out: { type: 'string', short: 'o' }, at: { type: 'string' }, person: { type: 'string', multiple: true } });
+  const at = parseAt(values.at);
+  return withEngine(configPath(values.config), async (engine) => {
+    const people = values.person;
+    const prepared = await preparePlan(engine, {
+      ...(at ? { at } : {}),
+      ...(people && people.length > 0 ? { onlyPersons: people } : {}),
+      progress: (stage, d, t) => io.progress(stage, d, t),
+    });
+    io.progressDone();
+    const { plan } = prepared;
+    // The scope is saved with the plan so `apply FILE` can recompute the same plan to check staleness.
+    if (values.out) writeFileSync(values.out, `${JSON.stringify({ ...plan, scope: people ?? null }, null, 2)}\n`);
+    if (values.json) io.out(JSON.stringify(plan, null, 2));
+    else {
+      io.out(formatPlan(plan, { color: io.color }));
+      if (values.out) io.out(`\nSaved this plan to ${values.out}. Apply exactly this plan with: cadre apply ${values.out}`);
+    }
+    return plan.breaches.length > 0 ? EXIT.blocked : EXIT.ok;
+  });
+}

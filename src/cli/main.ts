@@ -1,0 +1,73 @@
+/** CLI entry: dispatches to one file per command and maps errors to exit codes. */
+import { redactSecrets } from '../config/secrets.js';
+import { CadreError, EXIT, exitCodeOf } from '../engine/errors.js';
+import { createIo, type Io } from './io.js';
+
+type Command = (args: string[], io: Io) => Promise<number>;
+
+const commands: Record<string, { summary: string; load: () => Promise<Command> }> = {
+  init: { summary: 'write a commented example cadre.yaml (and its JSON Schema)', load: async () => (await import('./commands/init.js')).initCommand },
+  validate: { summary: 'check cadre.yaml and report every problem with its path', load: async () => (await import('./commands/validate.js')).validateCommand },
+  plan: { summary: 'show what would change [--json] [--out FILE] [--at ISO] [--person ID]', load: async () => (await import('./commands/plan.js')).planCommand },
+  apply: { summary: 'apply a saved plan FILE, or a fresh plan after confirmation [--yes] [--approve]', load: async () => (await import('./commands/apply.js')).applyCommand },
+  sync: { summary: 'plan and apply in one go [--at ISO] [--approve]', load: async () => (await import('./commands/sync.js')).syncCommand },
+  run: { summary: 'daemon: poll Personio --every 30s, full sync --full-every 1h', load: async () => (await import('./commands/run.js')).runCommand },
+  explain: { summary: 'explain PERSON: accounts, attributes, entitlements and the rule behind each', load: async () => (await import('./commands/explain.js')).explainCommand },
+  audit: { summary: 'audit verify | audit export --format csv|json|ndjson', load: async () => (await import('./commands/audit.js')).auditCommand },
+  sim: { summary: 'sim personio | sim graph: run an API simulator', load: async () => simCommand },
+  demo: { summary: 'generated company + simulator + SQLite targets, then watch joiners, movers and leavers', load: async () => (await import('./commands/demo.js')).demoCommand },
+};
+
+async function simCommand(args: string[], io: Io): Promise<number> {
+  const [which, ...rest] = args;
+  if (which === 'personio') return (await import('./commands/sim-personio.js')).simPersonioCommand(rest);
+  if (which === 'graph') return (await import('./commands/sim-graph.js')).simGraphCommand(rest);
+  io.err('usage: cadre sim personio|graph [options]');
+  return EXIT.usage;
+}
+
+function help(io: Io): void {
+  io.out('cadre — identity lifecycle engine: Personio → rules → plan → apply\n\nUsage: cadre <command> [options]\n\nCommands:');
+  for (const [name, c] of Object.entries(commands)) io.out(`  ${name.padEnd(10)} ${c.summary}`);
+  io.out('\nCommon options: --config FILE (default ./cadre.yaml or $CADRE_CONFIG), --json, --no-color');
+  io.out('Exit codes: 0 ok, 1 operation failures, 2 invalid config or usage, 3 blocked by a threshold, 4 source unusable');
+}
+
+/** Run the CLI; returns the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const noColor = argv.includes('--no-color') || argv.includes('--json');
+  const io = createIo(noColor ? { color: false } : {});
+  const [name, ...args] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    help(io);
+    return name ? EXIT.ok : EXIT.usage;
+  }
+  if (name === '--version' || name === 'version') {
+    io.out('cadre 0.1.0');
+    return EXIT.ok;
+  }
+  const command = commands[name];
+  if (!command) {
+    io.err(`unknown command "${name}"`);
+    help(io);
+    return EXIT.usage;
+  }
+  try {
+    const run = await command.load();
+    return await run(args, io);
+  } catch (err) {
+    io.progressDone();
+    const code = exitCodeOf(err);
+    const problems = (err as { problems?: { path: string; message: string; line?: number }[] }).problems;
+    const message = redactSecrets(err instanceof Error ? err.message : String(err));
+    if (problems && problems.length > 0) {
+      io.err(io.c.red(message));
+      for (const p of problems) io.err(`  ${p.line ? `line ${p.line}: ` : ''}${p.path}: ${redactSecrets(p.message)}`);
+    } else {
+      const tag = err instanceof CadreError || (err as { code?: unknown }).code ? `${String((err as { code: unknown }).code)}: ` : '';
+      io.err(io.c.red(`error: ${tag}${message}`));
+      if (code === EXIT.failures && process.env.CADRE_DEBUG && err instanceof Error) io.err(err.stack ?? '');
+    }
+    return code;
+  }
+}

@@ -1,0 +1,35 @@
+/**
+ * Cross-references the schema alone cannot check and the core rule validation does not cover
+ * (target types, threshold targets, notification recipients). Pure: config in, problems out.
+ */
+import type { CadreConfig } from './schema.js';
+import type { RawProblem } from './issues.js';
+import { targetTypes } from '../targets/registry.js';
+
+const EVENT_RECIPIENT = /^(manager|person|[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+)$/;
+
+/** Problems with references between sections (unknown target, identifier kind, target type…). */
+export function crossCheck(config: CadreConfig, knownTypes: readonly string[] = targetTypes()): RawProblem[] {
+  const out: RawProblem[] = [];
+  const targets = new Set(Object.keys(config.targets));
+  const list = (s: Iterable<string>): string => [...s].join(', ') || 'none defined';
+
+  if (targets.size === 0) out.push({ path: ['targets'], message: 'at least one target is required' });
+  for (const [name, t] of Object.entries(config.targets)) {
+    if (!knownTypes.includes(t.type)) {
+      out.push({ path: ['targets', name, 'type'], message: `unknown target type "${t.type}" (known: ${knownTypes.join(', ')})` });
+    }
+  }
+  config.entitlements.forEach((rule, i) => {
+    if (Object.keys(rule.grant).length === 0) out.push({ path: ['entitlements', i, 'grant'], message: 'grants nothing: name at least one target' });
+  });
+  for (const target of Object.keys(config.thresholds.targets)) {
+    if (!targets.has(target)) out.push({ path: ['thresholds', 'targets', target], message: `unknown target "${target}" (targets: ${list(targets)})` });
+  }
+  for (const [event, recipients] of Object.entries(config.notifications.events)) {
+    (recipients ?? []).forEach((r, i) => {
+      if (!EVENT_RECIPIENT.test(r)) out.push({ path: ['notifications', 'events', event, i], message: `expected "manager", "person" or an e-mail address, got "${r.slice(0, 80)}"` });
+    });
+  }
+  return out;
+}

@@ -1,0 +1,523 @@
+/**
+ * The commented example cadre.yaml that `cadre init` writes (a new user learns the whole config
+ * from it) and the demo config `cadre demo` runs. Both validate with zero problems (example.test.ts).
+ */
+
+/** Options for {@link exampleConfig}. */
+export interface ExampleOptions {
+  /** Personio API base URL (default the public API). */
+  readonly personioUrl?: string;
+  /** SQLite store file, relative to the config file (default `.cadre/cadre.db`). */
+  readonly storePath?: string;
+  /** SQLite file of the example SQL target (default `.cadre/phonebook.db`). */
+  readonly sqlPath?: string;
+  /** Path of the JSON schema for editor completion, relative to the config (default `./schema/cadre.schema.json`). */
+  readonly schemaPath?: string;
+}
+
+/** Quote a value for YAML if it is not a plain safe scalar. */
+function q(value: string): string {
+  return /^[A-Za-z0-9_./:@-]+$/.test(value) && !/^[-?:]/.test(value) ? value : JSON.stringify(value);
+}
+
+/** A fully commented example cadre.yaml. */
+export function exampleConfig(opts: ExampleOptions = {}): string {
+  const personioUrl = opts.personioUrl ?? 'https://api.personio.de';
+  const storePath = opts.storePath ?? '.cadre/cadre.db';
+  const sqlPath = opts.sqlPath ?? '.cadre/phonebook.db';
+  const schemaPath = opts.schemaPath ?? './schema/cadre.schema.json';
+  return `# yaml-language-server: $schema=${schemaPath}
+#
+# cadre.yaml — what Cadre should do with your people.
+#
+# Personio is the source of truth. For every person, the rules below compute what they should have in each
+# target (accounts, attributes, groups, roles, licences). \`cadre plan\` shows the difference to what the targets
+# hold; \`cadre apply\` carries it out, journalled and audited. Nothing here is applied until you say so.
+#
+#   cadre validate          check this file (every problem, with its line)
+#   cadre plan              what would change now (add --at 2025-07-01 to look at another day)
+#   cadre explain <id>      why a person gets what they get
+#   cadre apply             carry out a reviewed plan
+#
+# Secrets are never written here: \`env:NAME\` reads an environment variable, \`file:/path\` reads a file
+# (trimmed; relative paths are relative to this file). Relative paths in this file are relative to this file.
+# Templates: "{{ expression }}" — person fields (firstName, lastName, preferredName, department, office,
+# position, team, subcompany, employmentType, hireDate, supervisorId, custom.<alias>…), identifiers
+# (id.username, id.mail, id.upn), \`a ?? b\` (first non-empty), and functions such as lower(), upper(),
+# ascii(), left(s, n), replace(s, a, b), join(list, sep), coalesce(…), ref(personId) (that person's account).
+
+version: 1
+
+organisation:
+  name: Example GmbH
+  domain: example.com
+
+# ── Source: Personio (API v1 credentials: Settings → Integrations → API credentials) ───────────────────────
+source:
+  type: personio
+  baseUrl: ${q(personioUrl)}
+  clientId: env:PERSONIO_CLIENT_ID
+  clientSecret: env:PERSONIO_CLIENT_SECRET
+  # partnerId: example-partner          # X-Personio-Partner-ID header, if Personio gave you one
+  # appId: cadre                        # X-Personio-App-ID header
+  pageSize: 100                         # employees per request (Personio allows at most 100)
+  maxRetries: 4                         # retries for 429/5xx and network errors, with back-off
+  timeoutMs: 30000
+  # Custom attributes, by the alias you use in rules → Personio attribute id (see GET /company/employees).
+  customAttributes: {}
+  #   phone: dynamic_123456
+  #   costCentreCode: dynamic_234567
+
+# ── Store: Cadre's own state (identifier reservations, known accounts, journal, audit log) ─────────────────
+store:
+  driver: sqlite
+  path: ${q(storePath)}
+# store:
+#   driver: postgres
+#   url: env:CADRE_DATABASE_URL          # postgres://cadre:…@db.example.com:5432/cadre
+#   poolSize: 10
+
+# ── Identifiers: allocated once per person, unique across the store AND every live target ──────────────────
+# Patterns are tried in order until one is free. Placeholders: {first} {last} {preferred} {f} {l}
+# {first:N} {last:N} (first N letters), {n} (2, 3, … up to maxNumber) and other identifiers ({username}).
+# Names are transliterated (Müller → mueller, Łukasz → lukasz) and reduced to a-z 0-9 . _ -.
+identifiers:
+  username:
+    patterns: ["{first}.{last}", "{f}{last}", "{first:2}{last}", "{first:3}{last}", "{f}{last}{n}"]
+    maxLength: 20            # sAMAccountName allows 20 characters
+    onNameChange: keep       # a login never changes once given out
+    maxNumber: 99
+  mail:
+    patterns: ["{first}.{last}@example.com", "{f}.{last}@example.com", "{first}.{last}{n}@example.com"]
+    maxLength: 64
+    onNameChange: regenerate # follows a name change (marriage); the old address stays reserved as an alias
+  upn:
+    patterns: ["{username}@example.com"]
+    onNameChange: keep
+
+# ── Lifecycle: when accounts appear, are disabled and are deleted ──────────────────────────────────────────
+lifecycle:
+  preHireDays: 14            # create the (disabled) accounts 14 days before the hire date; enable on day 1
+  retentionDays: 90          # delete accounts 90 days after the end date (termination / last working day / contract end)
+  leave: keep                # people on leave keep their access; "disable" disables them for the leave
+  timezone: Europe/Berlin    # "day 1" and "the end of the last day" are computed in this zone
+  missingIsLeaver: true      # someone deleted in Personio is handled like a leaver (never deleted at once)
+
+# ── Targets: where accounts live ───────────────────────────────────────────────────────────────────────────
+targets:
+  # A table in an SQL database (SQLite or PostgreSQL): a phone book, an ERP user table, a legacy app.
+  phonebook:
+    type: sql
+    enabled: true
+    options:
+      driver: sqlite
+      path: ${q(sqlPath)}
+      # driver: postgres
+      # url: env:PHONEBOOK_DATABASE_URL
+      table: people
+      key: id                          # primary key; becomes the account's anchor
+      generateKey: true                # Cadre generates a UUID for new rows
+      correlationColumn: employee_id   # holds the Personio id: existing rows are adopted, not duplicated
+      enabledColumn: active
+      containerColumn: location        # filled from placement (below)
+      columns:                         # attribute (below) → column; unlisted attributes use their own name
+        username: login
+        mail: email
+        displayName: display_name
+        givenName: first_name
+        surname: last_name
+        title: job_title
+        manager: manager_id
+        startDate: start_date
+      entitlements:                    # one row per (account, entitlement)
+        table: people_entitlements
+        accountColumn: person_id
+        entitlementColumn: entitlement
+      createTables: true               # create missing tables (leave false for a schema you do not own)
+    # Which identifiers this target uses, and in which of its attributes a value must be free.
+    identifiers:
+      username: [username]
+      mail: [mail]
+    attributes:
+      username: "{{ id.username }}"
+      mail: "{{ id.mail }}"
+      displayName: "{{ preferredName ?? firstName }} {{ lastName }}"
+      givenName: "{{ preferredName ?? firstName }}"
+      surname: "{{ lastName }}"
+      department: "{{ department }}"
+      title: "{{ position }}"
+      manager: "{{ ref(supervisorId) }}"   # the manager's row key in this table
+      startDate: "{{ hireDate }}"
+    placement:
+      by: office
+      map:
+        Berlin: BER
+        München: MUC
+        Hamburg: HAM
+      default: HQ
+      rules:
+        - when: { employmentType: external }
+          container: EXTERNAL
+    # Only entitlements matching these are ever revoked; anything else found in the table is left alone.
+    managedEntitlements: ["role:*", "group:*"]
+    password: false
+    leaver:
+      removeEntitlements: true         # revoke managed entitlements when the account is disabled
+      moveToDisabled: false
+
+  # Active Directory over LDAPS (the service account needs create/modify rights on baseDN only).
+  # ad:
+  #   type: ad
+  #   options:
+  #     url: ldaps://dc1.example.com
+  #     bindDN: CN=svc-cadre,OU=Service Accounts,DC=example,DC=com
+  #     bindPassword: env:AD_BIND_PASSWORD
+  #     baseDN: OU=Staff,DC=example,DC=com
+  #     upnSuffix: example.com
+  #     # caFile: /etc/ssl/certs/example-ca.pem   # trust the domain's CA for LDAPS
+  #   identifiers:
+  #     username: [sAMAccountName]
+  #     upn: [userPrincipalName]
+  #     mail: [mail, proxyAddresses]
+  #   attributes:
+  #     sAMAccountName: "{{ id.username }}"
+  #     userPrincipalName: "{{ id.upn }}"
+  #     mail: "{{ id.mail }}"
+  #     givenName: "{{ preferredName ?? firstName }}"
+  #     sn: "{{ lastName }}"
+  #     displayName: "{{ preferredName ?? firstName }} {{ lastName }}"
+  #     department: "{{ department }}"
+  #     title: "{{ position }}"
+  #     company: "{{ subcompany }}"
+  #     employeeID: "{{ personId }}"
+  #     manager: "{{ ref(supervisorId) }}"
+  #   placement:
+  #     by: office
+  #     map:
+  #       Berlin: OU=Berlin,OU=Staff,DC=example,DC=com
+  #       München: OU=Muenchen,OU=Staff,DC=example,DC=com
+  #     default: OU=Staff,DC=example,DC=com
+  #     rules:
+  #       - when: { employmentType: external }
+  #         container: OU=External,OU=Staff,DC=example,DC=com
+  #     disabled: OU=Disabled,OU=Staff,DC=example,DC=com
+  #   managedEntitlements: ["CN=GG-*"]
+  #   password: true                  # random initial password, mailed to the manager only
+  #   leaver: { removeEntitlements: true, moveToDisabled: true }
+
+  # Entra ID (Microsoft Graph; app registration with User.ReadWrite.All, GroupMember.ReadWrite.All,
+  # LicenseAssignment.ReadWrite.All as application permissions).
+  # entra:
+  #   type: entra
+  #   options:
+  #     tenantId: 00000000-0000-0000-0000-000000000000
+  #     clientId: env:ENTRA_CLIENT_ID
+  #     clientSecret: env:ENTRA_CLIENT_SECRET
+  #     usageLocation: DE               # required before a licence can be assigned
+  #   identifiers:
+  #     upn: [userPrincipalName]
+  #     mail: [mail]
+  #   attributes:
+  #     userPrincipalName: "{{ id.upn }}"
+  #     mailNickname: "{{ id.username }}"
+  #     displayName: "{{ preferredName ?? firstName }} {{ lastName }}"
+  #     givenName: "{{ preferredName ?? firstName }}"
+  #     surname: "{{ lastName }}"
+  #     department: "{{ department }}"
+  #     jobTitle: "{{ position }}"
+  #     employeeId: "{{ personId }}"
+  #     manager: "{{ ref(supervisorId) }}"
+  #   managedEntitlements: ["group:*", "licence:*"]
+  #   password: true
+  #   leaver: { removeEntitlements: true }
+
+# ── Entitlements: who gets which group, role or licence (each grant records the rule, for \`cadre explain\`) ──
+# \`when\` keys are person fields; values: a value (case-insensitive equality), a list (any of), null (empty),
+# { in: […], notIn: […], matches: "regex", exists: true, not: value }, or any: [ … ] (OR), expr: "expression".
+# All keys of one \`when\` must hold. An empty \`when\` matches everybody.
+entitlements:
+  - name: all-staff
+    description: Everybody employed by us (not contractors).
+    when: { employmentType: internal }
+    grant:
+      phonebook: [group:all-staff]
+      # ad: ["CN=GG-All-Staff,OU=Groups,DC=example,DC=com"]
+      # entra: [group:all-staff, licence:ENTERPRISEPACK]
+  - name: finance
+    when: { department: Finance }
+    grant:
+      phonebook: [role:finance]
+  - name: people-managers
+    description: Team leads and managers approve leave and expenses.
+    when: { position: { matches: "(manager|lead|head)" } }
+    grant:
+      phonebook: [role:approver]
+  - name: it-admins
+    when:
+      any:
+        - { department: IT, position: [System Administrator, Network Engineer] }
+        - { position: { matches: "^identity" } }
+    grant:
+      phonebook: [role:it-admin]
+  - name: office-berlin
+    when: { office: Berlin }
+    grant:
+      phonebook: [group:office-berlin]
+
+# ── Thresholds: a plan with more destructive changes than this is blocked as a whole until approved ────────
+thresholds:
+  default: { count: 25, percent: 10 }  # disable, delete, revoke, move, rename without their own limit
+  actions:
+    delete: { count: 5 }
+  targets:
+    phonebook:
+      disable: { count: 50, percent: 20 }
+
+# ── Notifications (e-mail) ──────────────────────────────────────────────────────────────────────────────────
+notifications:
+  # smtp:
+  #   host: smtp.example.com
+  #   port: 587                       # STARTTLS is used whenever the server offers it
+  #   secure: false                   # true for implicit TLS (port 465)
+  #   user: env:SMTP_USER
+  #   pass: env:SMTP_PASSWORD
+  #   from: "Cadre <cadre@example.com>"
+  # Recipients per event: manager (the person's supervisor), person (the person), or fixed addresses.
+  # The joiner mail to the manager is the only place an initial password is ever sent.
+  events:
+    joiner: [manager]
+    leaver: [manager]
+    blocked: [it-ops@example.com]
+    failure: [it-ops@example.com]
+
+# ── Write-back: identifiers back into Personio (Personio cannot update the e-mail field via the API) ───────
+writeBack:
+  enabled: false
+  attributes: {}
+  #   dynamic_345678: "{{ id.username }}"
+  #   dynamic_456789: "{{ id.upn }}"
+
+# ── Schedule for \`cadre run\` / \`cadre serve\` ────────────────────────────────────────────────────────────────
+schedule:
+  every: 30s                 # scoped syncs for changed people (and Personio webhooks, when set up)
+  fullSyncEvery: 1h          # the full sync is the safety net for changes no event reports
+
+executor:
+  retries: 3                 # retries of transient target errors, with back-off
+  concurrency: 4             # operations in flight per target
+`;
+}
+
+/** Options for {@link demoConfig}. */
+export interface DemoOptions {
+  /** URL of the running Personio simulator. */
+  readonly personioUrl?: string;
+  /** SQLite store file (default `.cadre/demo/cadre.db`, relative to the config file). */
+  readonly storePath?: string;
+  /** SQLite file holding the three demo target tables (default `.cadre/demo/targets.db`). */
+  readonly sqlPath?: string;
+  /** JSON schema path for editor completion; omitted when not given. */
+  readonly schemaPath?: string;
+}
+
+/**
+ * The `cadre demo` config: a Personio simulator, a SQLite store, and three SQL-table targets (ERP, CRM,
+ * phone directory) with different column mappings and entitlement rules, so joiners, movers and leavers
+ * show up differently in each.
+ */
+export function demoConfig(opts: DemoOptions = {}): string {
+  const personioUrl = opts.personioUrl ?? 'http://127.0.0.1:8080';
+  const storePath = opts.storePath ?? '.cadre/demo/cadre.db';
+  const sqlPath = q(opts.sqlPath ?? '.cadre/demo/targets.db');
+  const header = opts.schemaPath ? `# yaml-language-server: $schema=${opts.schemaPath}\n` : '';
+  return `${header}# Cadre demo: a generated company in the Personio simulator, three SQL-table targets in SQLite.
+# Look at the tables with: sqlite3 ${sqlPath} 'select * from erp_employees limit 5'
+version: 1
+organisation:
+  name: Beispiel GmbH
+  domain: beispiel.example
+
+source:
+  type: personio
+  baseUrl: ${q(personioUrl)}
+  clientId: cadre-demo
+  clientSecret: cadre-demo-secret
+  customAttributes:
+    phone: dynamic_1001
+    birthName: dynamic_1002
+
+store:
+  driver: sqlite
+  path: ${q(storePath)}
+
+identifiers:
+  username:
+    patterns: ["{f}{last}", "{first:2}{last}", "{first:3}{last}", "{f}{last}{n}"]
+    maxLength: 20
+    onNameChange: keep
+  mail:
+    patterns: ["{first}.{last}@beispiel.example", "{f}.{last}@beispiel.example", "{first}.{last}{n}@beispiel.example"]
+    onNameChange: regenerate
+
+lifecycle:
+  preHireDays: 14
+  retentionDays: 30
+  leave: disable
+  timezone: Europe/Berlin
+  missingIsLeaver: true
+
+targets:
+  # ERP: one row per employee, legal entity as container, roles in a separate table.
+  erp:
+    type: sql
+    options:
+      driver: sqlite
+      path: ${sqlPath}
+      table: erp_employees
+      key: emp_key
+      generateKey: true
+      correlationColumn: personio_id
+      enabledColumn: active
+      containerColumn: company_code
+      columns:
+        username: login
+        fullName: full_name
+        costCentre: cost_centre
+        manager: manager_key
+        entryDate: entry_date
+        exitDate: exit_date
+      entitlements: { table: erp_roles, accountColumn: emp_key, entitlementColumn: role }
+      createTables: true
+    identifiers:
+      username: [username]
+    attributes:
+      username: "{{ upper(id.username) }}"
+      fullName: "{{ lastName }}, {{ preferredName ?? firstName }}"
+      costCentre: "{{ first(costCenters) }}"
+      department: "{{ department }}"
+      manager: "{{ ref(supervisorId) }}"
+      entryDate: "{{ hireDate }}"
+      exitDate: "{{ endDate }}"
+    placement:
+      by: subcompany
+      map:
+        Beispiel GmbH: DE01
+        Beispiel Austria GmbH: AT01
+        Beispiel Schweiz AG: CH01
+      default: DE01
+    managedEntitlements: ["role:*"]
+    leaver: { removeEntitlements: true }
+
+  # CRM: users with licences by department, sales region as container.
+  crm:
+    type: sql
+    options:
+      driver: sqlite
+      path: ${sqlPath}
+      table: crm_users
+      key: user_id
+      generateKey: true
+      correlationColumn: hr_id
+      enabledColumn: is_active
+      containerColumn: region
+      columns:
+        mail: email_address
+        displayName: name
+        title: job_title
+      entitlements: { table: crm_licences, accountColumn: user_id, entitlementColumn: licence }
+      createTables: true
+    identifiers:
+      mail: [mail]
+    attributes:
+      mail: "{{ id.mail }}"
+      displayName: "{{ preferredName ?? firstName }} {{ lastName }}"
+      title: "{{ position }}"
+      team: "{{ team }}"
+    placement:
+      by: office
+      map:
+        Berlin: DE-North
+        Hamburg: DE-North
+        München: DE-South
+        Köln: DE-West
+        Frankfurt am Main: DE-West
+        Wien: AT
+        Graz: AT
+        Zürich: CH
+        Basel: CH
+      default: DE-North
+    managedEntitlements: ["licence:*", "role:*"]
+    leaver: { removeEntitlements: true }
+
+  # Phone directory: everybody, office as site, pickup groups per office.
+  phone:
+    type: sql
+    options:
+      driver: sqlite
+      path: ${sqlPath}
+      table: directory
+      key: entry_id
+      generateKey: true
+      correlationColumn: employee_no
+      enabledColumn: listed
+      containerColumn: site
+      columns:
+        displayName: display_name
+        phone: extension
+        mail: email
+      entitlements: { table: directory_groups, accountColumn: entry_id, entitlementColumn: group_name }
+      createTables: true
+    attributes:
+      displayName: "{{ preferredName ?? firstName }} {{ lastName }}"
+      phone: "{{ custom.phone }}"
+      mail: "{{ id.mail }}"
+      department: "{{ department }}"
+    placement:
+      by: office
+      default: Remote
+    managedEntitlements: ["group:*"]
+    leaver: { removeEntitlements: false }
+
+entitlements:
+  - name: erp-self-service
+    when: { employmentType: internal }
+    grant: { erp: [role:self-service], phone: [group:all-staff] }
+  - name: erp-finance
+    when: { department: Finance }
+    grant: { erp: [role:accounting, role:payments-viewer] }
+  - name: erp-hr
+    when: { department: HR }
+    grant: { erp: [role:hr-admin] }
+  - name: erp-approvers
+    when: { position: { matches: "(manager|lead|head|vp|chief)" } }
+    grant: { erp: [role:approver], crm: [role:reports] }
+  - name: crm-sales
+    when: { department: Sales }
+    grant: { crm: [licence:sales-cloud, role:account-owner] }
+  - name: crm-support
+    when: { department: Customer Support }
+    grant: { crm: [licence:service-cloud] }
+  - name: crm-marketing
+    when: { department: Marketing }
+    grant: { crm: [licence:marketing-cloud] }
+  - name: phone-pickup-berlin
+    when: { office: Berlin }
+    grant: { phone: [group:pickup-berlin] }
+  - name: phone-pickup-munich
+    when: { office: München }
+    grant: { phone: [group:pickup-muenchen] }
+  - name: phone-pickup-vienna
+    when: { office: Wien }
+    grant: { phone: [group:pickup-wien] }
+
+thresholds:
+  default: { count: 50, percent: 25 }
+
+notifications:
+  events: {}
+
+schedule:
+  every: 30s
+  fullSyncEvery: 1h
+`;
+}

@@ -1,0 +1,211 @@
+/**
+ * Desired state: what each person should have in each enabled target at time T.
+ */
+import type { CadreConfig, TargetConfig } from '../config/schema.js';
+import { accountStateFor, lifecycleAt, type LifecycleInfo } from './lifecycle.js';
+import type { AccountState, AttrValue, DesiredAccount, Person, Reason, Reservation } from './model.js';
+import type { PlanInput, TargetInfo } from './plan-input.js';
+import { personContext } from './rules/context.js';
+import { entitlementsFor } from './rules/entitlements.js';
+import { compileTemplate } from './rules/expressions.js';
+import { placementFor, type PlacementResult } from './rules/placement.js';
+import { comparePersonIds } from './rules/identifiers.js';
+
+/** Accounts of one target, indexed for matching. */
+export interface TargetAccounts {
+  /** Accounts whose store link names the person. */
+  readonly linked: Map<string, AccountState[]>;
+  /** Unlinked accounts by correlation value. */
+  readonly correlated: Map<string, AccountState[]>;
+  readonly all: readonly AccountState[];
+}
+
+/** Indexes shared by desired-state and diff computation. */
+export interface PlanContext {
+  readonly input: PlanInput;
+  readonly config: CadreConfig;
+  readonly persons: ReadonlyMap<string, Person>;
+  readonly ids: ReadonlyMap<string, Readonly<Record<string, string>>>;
+  readonly aliases: ReadonlyMap<string, Readonly<Record<string, readonly string[]>>>;
+  /** Enabled targets that have live info, sorted by name. */
+  readonly targets: readonly string[];
+  readonly accounts: ReadonlyMap<string, TargetAccounts>;
+  lifecycle(person: Person): LifecycleInfo;
+}
+
+/** Build the indexes once per plan (O(persons + accounts + reservations)). */
+export function buildPlanContext(input: PlanInput): PlanContext {
+  const persons = new Map<string, Person>();
+  for (const p of input.snapshot.persons) persons.set(p.id, p);
+  const ids = new Map<string, Record<string, string>>();
+  const aliases = new Map<string, Record<string, string[]>>();
+  const sortedRes = [...input.reservations].sort((a: Reservation, b: Reservation) => (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
+  for (const r of sortedRes) {
+    if (r.status === 'primary') {
+      const m = ids.get(r.personId) ?? {};
+      if (m[r.kind] === undefined) m[r.kind] = r.value;
+      ids.set(r.personId, m);
+    } else {
+      const m = aliases.get(r.personId) ?? {};
+      (m[r.kind] ??= []).push(r.value);
+      aliases.set(r.personId, m);
+    }
+  }
+  const targets = Object.keys(input.config.targets)
+    .filter((t) => input.config.targets[t]?.enabled !== false && input.targets[t] !== undefined)
+    .sort();
+  const accounts = new Map<string, TargetAccounts>();
+  for (const t of targets) accounts.set(t, { linked: new Map(), correlated: new Map(), all: [] });
+  for (const a of input.accounts) {
+    const idx = accounts.get(a.target);
+    if (!idx) continue;
+    (idx.all as AccountState[]).push(a);
+    if (a.personId !== undefined) push(idx.linked, a.personId, a);
+    else if (a.correlation !== undefined && a.correlation !== '') push(idx.correlated, a.correlation, a);
+  }
+  const lcCache = new Map<string, LifecycleInfo>();
+  return {
+    input,
+    config: input.config,
+    persons,
+    ids,
+    aliases,
+    targets,
+    accounts,
+    lifecycle(person) {
+      let l = lcCache.get(person.id);
+      if (!l) { l = lifecycleAt(person, input.at, input.config.lifecycle); lcCache.set(person.id, l); }
+      return l;
+    },
+  };
+}
+
+function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
+  const l = m.get(k);
+  if (l) l.push(v); else m.set(k, [v]);
+}
+
+/** Result of matching a person to accounts in one target. */
+export type AccountMatch =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'linked' | 'adopt'; readonly account: AccountState }
+  | { readonly kind: 'ambiguous'; readonly accounts: readonly AccountState[] };
+
+/** Find the person's account in a target: store link first, then correlation; several → ambiguous. */
+export function matchAccount(ctx: PlanContext, target: string, personId: string): AccountMatch {
+  const idx = ctx.accounts.get(target);
+  if (!idx) return { kind: 'none' };
+  const linked = idx.linked.get(personId) ?? [];
+  if (linked.length > 1) return { kind: 'ambiguous', accounts: linked };
+  if (linked.length === 1) return { kind: 'linked', account: linked[0] as AccountState };
+  const corr = idx.correlated.get(personId) ?? [];
+  if (corr.length > 1) return { kind: 'ambiguous', accounts: corr };
+  if (corr.length === 1) return { kind: 'adopt', account: corr[0] as AccountState };
+  return { kind: 'none' };
+}
+
+/** The manager part of the template context. */
+function managerContext(ctx: PlanContext, person: Person): Record<string, unknown> | null {
+  const sid = person.supervisorId;
+  if (sid === undefined) return null;
+  const m = ctx.persons.get(sid);
+  return { ...(m ?? {}), personId: sid, id: ctx.ids.get(sid) ?? {} };
+}
+
+/** Template context of a person for one target (or none). */
+export function contextFor(ctx: PlanContext, person: Person, target?: string): Record<string, unknown> {
+  const lc = ctx.lifecycle(person);
+  return personContext(person, {
+    lifecycle: lc.state,
+    ...(lc.endDate !== undefined ? { endDate: lc.endDate } : {}),
+    id: ctx.ids.get(person.id) ?? {},
+    aliases: ctx.aliases.get(person.id) ?? {},
+    manager: managerContext(ctx, person),
+    ...(target !== undefined ? { target } : {}),
+  });
+}
+
+/** Identifier kind → attributes of a target (live info wins over config). */
+export function identifierAttributes(tcfg: TargetConfig, info: TargetInfo): Readonly<Record<string, readonly string[]>> {
+  return info.identifierAttributes ?? tcfg.identifiers;
+}
+
+/** A desired account plus planning details that are not part of the shared model. */
+export interface DesiredDetail {
+  readonly desired: DesiredAccount;
+  readonly lifecycle: LifecycleInfo;
+  readonly placement: PlacementResult;
+  /** Identifier kinds the target needs but the person has no primary value for. */
+  readonly missingIdentifiers: readonly string[];
+  /** Attribute → template source (for explain). */
+  readonly sources: Readonly<Record<string, string>>;
+}
+
+/**
+ * Desired account of a person in one target. `leaver` forces leaver handling (missing from source).
+ * Throws for invalid templates/conditions (the caller turns that into a plan error).
+ */
+export function desiredDetail(ctx: PlanContext, person: Person, target: string, leaver = false): DesiredDetail {
+  const tcfg = ctx.config.targets[target] as TargetConfig;
+  const info = ctx.input.targets[target] as TargetInfo;
+  const lc = ctx.lifecycle(person);
+  const { exists, enabled } = accountStateFor(lc.state, ctx.config.lifecycle);
+  const tctx = contextFor(ctx, person, target);
+  const attributes: Record<string, AttrValue> = {};
+  const reasons: Record<string, Reason> = {};
+  const sources: Record<string, string> = {};
+  for (const [attr, tpl] of Object.entries(tcfg.attributes)) {
+    attributes[attr] = compileTemplate(tpl).render(tctx);
+    reasons[attr] = { kind: 'mapping', source: `targets.${target}.attributes.${attr}`, detail: tpl };
+    sources[attr] = tpl;
+  }
+  const myIds = ctx.ids.get(person.id) ?? {};
+  const missing: string[] = [];
+  for (const [kind, attrs] of Object.entries(identifierAttributes(tcfg, info))) {
+    const v = myIds[kind];
+    if (v === undefined) { missing.push(kind); continue; }
+    for (const attr of attrs) {
+      if (attr in attributes) continue;
+      attributes[attr] = v;
+      reasons[attr] = { kind: 'identifier', source: kind, detail: `reserved ${kind} "${v}"` };
+      sources[attr] = `{{ id.${kind} }}`;
+    }
+  }
+  const corr = info.correlationAttribute;
+  if (corr !== '' && !(corr in attributes)) {
+    attributes[corr] = person.id;
+    reasons[corr] = { kind: 'mapping', source: 'correlation', detail: `correlation attribute ${corr} = person id` };
+    sources[corr] = '{{ personId }}';
+  }
+  const isLeaver = leaver || lc.state === 'terminated';
+  const placement = placementFor(tcfg.placement, tctx, isLeaver && tcfg.leaver.moveToDisabled, `targets.${target}.placement`);
+  const caps = info.capabilities;
+  const hasEntitlements = caps.supportsEntitlements || caps.supportsLicences;
+  const entitlements = !exists || !hasEntitlements || (isLeaver && tcfg.leaver.removeEntitlements)
+    ? []
+    : entitlementsFor(ctx.config.entitlements, target, tctx);
+  const desired: DesiredAccount = {
+    target,
+    personId: person.id,
+    exists,
+    enabled: leaver ? false : enabled,
+    ...(placement.container !== undefined ? { container: placement.container } : {}),
+    attributes,
+    attributeReasons: reasons,
+    entitlements,
+    lifecycle: leaver ? { kind: 'lifecycle', source: 'missing-from-source', detail: 'the person is no longer in the HR source' } : lc.reason,
+  };
+  return { desired, lifecycle: lc, placement, missingIdentifiers: missing, sources };
+}
+
+/** Desired accounts of a person in every enabled target. */
+export function desiredAccounts(person: Person, ctx: PlanContext): DesiredAccount[] {
+  return ctx.targets.map((t) => desiredDetail(ctx, person, t).desired);
+}
+
+/** Persons in plan scope, sorted by id. */
+export function personsInScope(ctx: PlanContext): Person[] {
+  const only = ctx.input.onlyPersons;
+  const list = only ? only.map((id) => ctx.persons.get(id)).filter((p): p is Person => p !== undefined) : [...ctx.input.snapshot.persons];
+  return list.sort((a, b) => comparePersonIds(a.id, b.id));
+}

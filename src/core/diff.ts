@@ -1,0 +1,190 @@
+/**
+ * Diff of desired vs known account state → operations for one person in one target.
+ */
+import type { TargetConfig } from '../config/schema.js';
+import { sameValue } from '../targets/contract.js';
+import type { DesiredDetail } from './desired.js';
+import { canonicalJson, sha256Hex } from './hash.js';
+import type { AccountState, Action, AttrValue, Change, Operation, Reason } from './model.js';
+import type { TargetInfo } from './plan-input.js';
+
+/** An operation before its id is computed. */
+export interface OpDraft {
+  readonly target: string;
+  readonly action: Action;
+  readonly personId: string;
+  readonly anchor?: string;
+  readonly changes: readonly Change[];
+  readonly entitlement?: string;
+  readonly reason: Reason;
+  readonly dependsOn?: readonly string[];
+  readonly data?: Readonly<Record<string, AttrValue>>;
+}
+
+/** Stable operation id: sha256 of target|action|person|entitlement|changes (+ anchor, event), 16 hex chars. */
+export function opId(d: OpDraft): string {
+  const event = d.data?.['event'];
+  const parts = [d.target, d.action, d.personId, d.entitlement ?? '', canonicalJson(d.changes), d.anchor ?? '', typeof event === 'string' ? event : ''];
+  return sha256Hex(parts.join('|')).slice(0, 16);
+}
+
+/** Give a draft its id. */
+export function makeOp(d: OpDraft): Operation {
+  const op: Operation = {
+    id: opId(d),
+    target: d.target,
+    action: d.action,
+    personId: d.personId,
+    ...(d.anchor !== undefined ? { anchor: d.anchor } : {}),
+    changes: d.changes,
+    ...(d.entitlement !== undefined ? { entitlement: d.entitlement } : {}),
+    reason: d.reason,
+    dependsOn: d.dependsOn ?? [],
+    ...(d.data !== undefined ? { data: d.data } : {}),
+  };
+  return op;
+}
+
+/** `ref:<personId>` values point at another person's account in the same target. */
+export function refOf(v: AttrValue | undefined): string | undefined {
+  return typeof v === 'string' && v.startsWith('ref:') && v.length > 4 ? v.slice(4) : undefined;
+}
+
+/** How a reference resolves: a known anchor, a create in this plan, or not (yet) at all. */
+export type RefResolution = { readonly anchor: string } | { readonly createId: string } | undefined;
+/** Resolves `ref:` values for a target. */
+export type RefResolver = (target: string, personId: string) => RefResolution;
+
+const sameContainer = (a: string | undefined, b: string | undefined): boolean =>
+  (a ?? '').replace(/\s*,\s*/g, ',').toLowerCase() === (b ?? '').replace(/\s*,\s*/g, ',').toLowerCase();
+
+function refUpdate(target: string, personId: string, attr: string, from: AttrValue | undefined, refPerson: string, reason: Reason, deps: string[], anchor?: string): OpDraft {
+  return {
+    target, action: 'update', personId, changes: [{ attribute: attr, from, to: `ref:${refPerson}` }],
+    reason, dependsOn: deps, ...(anchor !== undefined ? { anchor } : {}),
+  };
+}
+
+/**
+ * Operations that create a new account: the create (attributes without unresolved references), one
+ * grant per entitlement, and reference updates that wait for the referenced account's create.
+ */
+export function createOps(detail: DesiredDetail, tcfg: TargetConfig, info: TargetInfo, ids: Readonly<Record<string, string>>, resolve: RefResolver): { create: Operation; rest: Operation[] } {
+  const d = detail.desired;
+  const changes: Change[] = [];
+  const later: [string, string][] = [];
+  for (const attr of Object.keys(d.attributes).sort()) {
+    const v = d.attributes[attr] as AttrValue;
+    if (v === null || v === '' || (Array.isArray(v) && v.length === 0)) continue;
+    const ref = refOf(v);
+    if (ref !== undefined) {
+      const r = resolve(d.target, ref);
+      if (r && 'anchor' in r) changes.push({ attribute: attr, from: undefined, to: r.anchor });
+      else if (r) later.push([attr, ref]);
+      continue;
+    }
+    changes.push({ attribute: attr, from: undefined, to: v });
+  }
+  const data: Record<string, AttrValue> = { enabled: d.enabled };
+  if (d.container !== undefined) data['container'] = d.container;
+  if (tcfg.password && info.capabilities.supportsPassword) data['password'] = true;
+  for (const k of Object.keys(ids).sort()) data[`id.${k}`] = ids[k] as string;
+  const create = makeOp({ target: d.target, action: 'create', personId: d.personId, changes, reason: d.lifecycle, data });
+  const rest: Operation[] = [];
+  for (const g of d.entitlements) {
+    rest.push(makeOp({ target: d.target, action: 'grant', personId: d.personId, changes: [], entitlement: g.name, reason: g.reason, dependsOn: [create.id] }));
+  }
+  for (const [attr, ref] of later) {
+    const r = resolve(d.target, ref);
+    const deps = [create.id, ...(r && 'createId' in r ? [r.createId] : [])];
+    rest.push(makeOp(refUpdate(d.target, d.personId, attr, undefined, ref, d.attributeReasons[attr] as Reason, deps)));
+  }
+  return { create, rest };
+}
+
+/** Options for {@link diffAccount}. */
+export interface DiffOptions {
+  /** The account was found by correlation: mark the first operation as adoption. */
+  readonly adopt: boolean;
+  /** The person is a rehire being re-enabled: set a new password when the target manages passwords. */
+  readonly rehire: boolean;
+  /** Predicate for entitlements Cadre may revoke. */
+  readonly managed: (e: string) => boolean;
+}
+
+/** Operations that bring an existing account to the desired state. */
+export function diffAccount(detail: DesiredDetail, account: AccountState, tcfg: TargetConfig, info: TargetInfo, resolve: RefResolver, opts: DiffOptions): Operation[] {
+  const d = detail.desired;
+  const caps = info.capabilities;
+  const anchor = account.anchor;
+  const drafts: OpDraft[] = [];
+  const base = { target: d.target, personId: d.personId, anchor };
+  if (!d.exists) {
+    // Only `gone` reaches here with exists=false (future persons are filtered by the caller).
+    drafts.push({ ...base, action: 'delete', changes: [], reason: d.lifecycle });
+  } else {
+    const naming = caps.supportsRename ? (info.namingAttribute ?? 'cn') : undefined;
+    const changes: Change[] = [];
+    const reasons: Reason[] = [];
+    const refUpdates: OpDraft[] = [];
+    let rename: Change | undefined;
+    for (const attr of Object.keys(d.attributes).sort()) {
+      const want = d.attributes[attr] as AttrValue;
+      const have = account.attributes[attr];
+      const ref = refOf(want);
+      if (ref !== undefined) {
+        const r = resolve(d.target, ref);
+        if (r && 'anchor' in r) {
+          if (!sameValue(have, r.anchor)) { changes.push({ attribute: attr, from: have, to: r.anchor }); reasons.push(d.attributeReasons[attr] as Reason); }
+        } else if (r) {
+          refUpdates.push(refUpdate(d.target, d.personId, attr, have, ref, d.attributeReasons[attr] as Reason, [r.createId], anchor));
+        }
+        continue;
+      }
+      if (sameValue(have, want)) continue;
+      if (attr === naming) { rename = { attribute: attr, from: have, to: want }; continue; }
+      changes.push({ attribute: attr, from: have, to: want });
+      reasons.push(d.attributeReasons[attr] as Reason);
+    }
+    if (changes.length > 0) {
+      const first = reasons[0] as Reason;
+      const reason: Reason = changes.length === 1 ? first : { kind: first.kind, source: first.source, detail: `${changes.map((c) => c.attribute).join(', ')} changed` };
+      drafts.push({ ...base, action: 'update', changes, reason });
+    }
+    drafts.push(...refUpdates);
+    if (rename) drafts.push({ ...base, action: 'rename', changes: [rename], reason: d.attributeReasons[rename.attribute] as Reason });
+    if (caps.supportsMove && d.container !== undefined && !sameContainer(account.container, d.container)) {
+      drafts.push({ ...base, action: 'move', changes: [{ attribute: 'container', from: account.container, to: d.container }], reason: detail.placement.reason });
+    }
+    if (caps.supportsEnable && account.enabled !== d.enabled) {
+      drafts.push({ ...base, action: d.enabled ? 'enable' : 'disable', changes: [{ attribute: 'enabled', from: account.enabled, to: d.enabled }], reason: d.lifecycle, ...(!d.enabled && detail.lifecycle.endDate !== undefined ? { data: { endDate: detail.lifecycle.endDate, lifecycle: detail.lifecycle.state } } : {}) });
+      if (d.enabled && opts.rehire && tcfg.password && caps.supportsPassword) {
+        drafts.push({ ...base, action: 'setPassword', changes: [], reason: { kind: 'lifecycle', source: 'rehire', detail: 'rehired: a new initial password is set' } });
+      }
+    }
+    if (caps.supportsEntitlements || caps.supportsLicences) {
+      const want = new Map(d.entitlements.map((g) => [g.name.toLowerCase(), g]));
+      const have = new Set(account.entitlements.map((e) => e.toLowerCase()));
+      for (const g of d.entitlements) {
+        if (!have.has(g.name.toLowerCase())) drafts.push({ ...base, action: 'grant', changes: [], entitlement: g.name, reason: g.reason });
+      }
+      const unmanaged = new Set((account.unmanaged ?? []).map((e) => e.toLowerCase()));
+      for (const e of [...account.entitlements].sort()) {
+        const l = e.toLowerCase();
+        if (want.has(l) || unmanaged.has(l) || !opts.managed(e)) continue;
+        const why: Reason = detail.lifecycle.state === 'terminated' && tcfg.leaver.removeEntitlements
+          ? { kind: 'lifecycle', source: 'leaver', detail: 'leaver: entitlements are removed' }
+          : { kind: 'rule', source: 'no-rule', detail: `no rule grants ${e} any more` };
+        drafts.push({ ...base, action: 'revoke', changes: [], entitlement: e, reason: why });
+      }
+    }
+  }
+  if (opts.adopt) {
+    const adoptReason: Reason = { kind: 'correlation', source: 'correlation', detail: `existing account ${anchor} adopted: its correlation value equals the person id` };
+    if (drafts.length > 0) {
+      const [first, ...others] = drafts as [OpDraft, ...OpDraft[]];
+      drafts.splice(0, drafts.length, { ...first, reason: adoptReason, data: { ...(first.data ?? {}), adopt: true, because: `${first.reason.source}: ${first.reason.detail}` } }, ...others);
+    }
+  }
+  return drafts.map(makeOp);
+}

@@ -1,0 +1,153 @@
+/**
+ * `cadre explain PERSON`: why a person has (or will get) what, per target, with the rules behind it.
+ */
+import type { TargetConfig } from '../config/schema.js';
+import { buildPlanContext, desiredDetail, matchAccount } from './desired.js';
+import type { AttrValue, LifecycleState, Operation, PlanError, Reason, Reservation } from './model.js';
+import type { PlanInput } from './plan-input.js';
+import { computePlan } from './planner.js';
+
+/** Explanation of one target for one person. */
+export interface TargetExplanation {
+  readonly target: string;
+  /** `linked`, `adopt` (found by correlation), `none`, `ambiguous`, or `error`. */
+  readonly account: 'linked' | 'adopt' | 'none' | 'ambiguous' | 'error';
+  readonly anchor?: string;
+  readonly exists: boolean;
+  readonly enabled: boolean;
+  readonly lifecycle: Reason;
+  readonly container?: string;
+  readonly placement: Reason;
+  readonly attributes: readonly { readonly name: string; readonly value: AttrValue; readonly current?: AttrValue; readonly source: string; readonly reason: Reason }[];
+  readonly entitlements: readonly { readonly name: string; readonly rule: string; readonly because: string; readonly held: boolean }[];
+  /** Held entitlements no rule grants any more (managed) or never touched (unmanaged). */
+  readonly extraEntitlements: readonly string[];
+  readonly error?: string;
+}
+
+/** Full explanation of a person. */
+export interface Explanation {
+  readonly personId: string;
+  readonly found: boolean;
+  readonly name?: string;
+  readonly at: string;
+  readonly lifecycle?: { readonly state: LifecycleState; readonly reason: Reason; readonly endDate?: string; readonly enableOn?: string; readonly deleteOn?: string };
+  readonly identifiers: readonly Reservation[];
+  readonly targets: readonly TargetExplanation[];
+  readonly operations: readonly Operation[];
+  readonly errors: readonly PlanError[];
+}
+
+/** Explain one person as of `input.at`. */
+export function explainPerson(personId: string, input: PlanInput): Explanation {
+  const ctx = buildPlanContext(input);
+  const person = ctx.persons.get(personId);
+  const identifiers = input.reservations.filter((r) => r.personId === personId);
+  const plan = computePlan({ ...input, onlyPersons: [personId] });
+  const operations = plan.operations.filter((o) => o.personId === personId);
+  const errors = plan.errors.filter((e) => e.personId === personId);
+  if (!person) {
+    return { personId, found: false, at: input.at, identifiers, targets: [], operations, errors };
+  }
+  const lc = ctx.lifecycle(person);
+  const targets: TargetExplanation[] = [];
+  for (const target of ctx.targets) {
+    const m = matchAccount(ctx, target, personId);
+    const account = m.kind === 'linked' || m.kind === 'adopt' ? m.account : undefined;
+    try {
+      const d = desiredDetail(ctx, person, target);
+      const tcfg = ctx.config.targets[target] as TargetConfig;
+      const held = new Set((account?.entitlements ?? []).map((e) => e.toLowerCase()));
+      const granted = new Set(d.desired.entitlements.map((g) => g.name.toLowerCase()));
+      targets.push({
+        target,
+        account: m.kind,
+        ...(account ? { anchor: account.anchor } : {}),
+        exists: d.desired.exists,
+        enabled: d.desired.enabled,
+        lifecycle: d.desired.lifecycle,
+        ...(d.desired.container !== undefined ? { container: d.desired.container } : {}),
+        placement: d.placement.reason,
+        attributes: Object.keys(d.desired.attributes).sort().map((name) => ({
+          name,
+          value: d.desired.attributes[name] as AttrValue,
+          ...(account && name in account.attributes ? { current: account.attributes[name] as AttrValue } : {}),
+          source: d.sources[name] ?? tcfg.attributes[name] ?? '',
+          reason: d.desired.attributeReasons[name] as Reason,
+        })),
+        entitlements: d.desired.entitlements.map((g) => ({ name: g.name, rule: g.reason.source, because: g.reason.detail, held: held.has(g.name.toLowerCase()) })),
+        extraEntitlements: [...(account?.entitlements ?? []), ...(account?.unmanaged ?? [])].filter((e) => !granted.has(e.toLowerCase())),
+      });
+    } catch (e) {
+      targets.push({
+        target, account: 'error', exists: false, enabled: false, lifecycle: lc.reason,
+        placement: { kind: 'placement', source: 'error', detail: '' }, attributes: [], entitlements: [], extraEntitlements: [], error: (e as Error).message,
+      });
+    }
+  }
+  return {
+    personId,
+    found: true,
+    name: `${person.preferredName ?? person.firstName} ${person.lastName}`,
+    at: input.at,
+    lifecycle: {
+      state: lc.state, reason: lc.reason,
+      ...(lc.endDate !== undefined ? { endDate: lc.endDate } : {}),
+      ...(lc.enableOn !== undefined ? { enableOn: lc.enableOn } : {}),
+      ...(lc.deleteOn !== undefined ? { deleteOn: lc.deleteOn } : {}),
+    },
+    identifiers,
+    targets,
+    operations,
+    errors,
+  };
+}
+
+const show = (v: AttrValue | undefined): string => (v === undefined ? '(unset)' : JSON.stringify(v));
+
+/** Human-readable explanation. */
+export function formatExplanation(e: Explanation): string {
+  const lines: string[] = [];
+  if (!e.found) {
+    lines.push(`Person ${e.personId} is not in the HR snapshot (as of ${e.at}).`);
+  } else {
+    lines.push(`${e.name} (${e.personId}) as of ${e.at}`);
+    const l = e.lifecycle;
+    if (l) {
+      lines.push(`  lifecycle: ${l.state} — ${l.reason.detail}`);
+      if (l.enableOn) lines.push(`  enabled on: ${l.enableOn}`);
+      if (l.endDate) lines.push(`  end date: ${l.endDate}`);
+      if (l.deleteOn) lines.push(`  accounts deleted on: ${l.deleteOn}`);
+    }
+  }
+  if (e.identifiers.length > 0) {
+    lines.push('  identifiers:');
+    for (const r of e.identifiers) lines.push(`    ${r.kind}: ${r.value}${r.status === 'alias' ? ' (alias, former value)' : ''}`);
+  }
+  for (const t of e.targets) {
+    lines.push('');
+    const acct = t.account === 'none' ? 'no account yet' : t.account === 'adopt' ? `existing account ${t.anchor} (adopted by correlation)` : t.account === 'linked' ? `account ${t.anchor}` : t.account;
+    lines.push(`  [${t.target}] ${acct}`);
+    if (t.error) { lines.push(`    error: ${t.error}`); continue; }
+    lines.push(`    ${t.exists ? (t.enabled ? 'exists, enabled' : 'exists, disabled') : 'no account'} — ${t.lifecycle.detail}`);
+    lines.push(`    container: ${t.container ?? '(not placed)'} — ${t.placement.detail}`);
+    if (t.attributes.length > 0) lines.push('    attributes:');
+    for (const a of t.attributes) {
+      const cur = a.current !== undefined && JSON.stringify(a.current) !== JSON.stringify(a.value) ? ` (now ${show(a.current)})` : '';
+      lines.push(`      ${a.name} = ${show(a.value)}${cur}  ← ${a.source}`);
+    }
+    if (t.entitlements.length > 0) lines.push('    entitlements:');
+    for (const g of t.entitlements) lines.push(`      ${g.name}${g.held ? '' : ' (to grant)'}  ← rule "${g.rule}": ${g.because}`);
+    for (const x of t.extraEntitlements) lines.push(`      ${x}  (held, granted by no rule)`);
+  }
+  if (e.errors.length > 0) {
+    lines.push('', '  errors:');
+    for (const er of e.errors) lines.push(`    ${er.target ?? ''} ${er.code}: ${er.message}`);
+  }
+  lines.push('', e.operations.length === 0 ? '  pending operations: none' : '  pending operations:');
+  for (const o of e.operations) {
+    const what = o.entitlement ?? o.changes.map((c) => c.attribute).join(', ');
+    lines.push(`    ${o.action} ${o.target}${what ? ` ${what}` : ''} — ${o.reason.detail}`);
+  }
+  return lines.join('\n');
+}

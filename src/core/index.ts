@@ -1,0 +1,21 @@
+/**
+ * The pure core: model, rules, lifecycle, planner, thresholds, explain and plan formatting.
+ */
+export * from './model.js';
+export { lifecycleAt, localDate, addDays, daysBetween, endDateOf, accountStateFor, type LifecycleInfo } from './lifecycle.js';
+export { computePlan, computeBasis } from './planner.js';
+export { WRITEBACK_TARGET, NOTIFY_TARGET, type PlanInput, type TargetInfo } from './plan-input.js';
+export { buildPlanContext, desiredAccounts, desiredDetail, matchAccount, type PlanContext, type DesiredDetail, type AccountMatch } from './desired.js';
+export { orderOperations, compareOps, ACTION_ORDER } from './ordering.js';
+export { evaluateThresholds, DESTRUCTIVE_ACTIONS } from './thresholds.js';
+export { explainPerson, formatExplanation, type Explanation, type TargetExplanation } from './explain.js';
+export { formatPlan, summaryLine, type FormatOptions } from './plan-format.js';
+export { canonicalJson, sha256Hex } from './hash.js';
+export { compileTemplate, compileExpression, renderTemplate, ExpressionError, FUNCTIONS, type CompiledTemplate, type CompiledExpression } from './rules/expressions.js';
+export { toIdentifierAscii, transliterate } from './rules/transliterate.js';
+export { allocateIdentifiers, candidates, matchesPerson, identifierOrder, comparePersonIds, IdentifierConfigError } from './rules/identifiers.js';
+export { evaluateCondition, compileCondition, ConditionError, type ConditionResult } from './rules/conditions.js';
+export { placementFor, type PlacementResult } from './rules/placement.js';
+export { entitlementsFor, managedPredicate } from './rules/entitlements.js';
+export { validateRules, type RuleProblem } from './rules/validate.js';
+export { personContext } from './rules/context.js';

@@ -1,0 +1,131 @@
+/**
+ * Terraform-like rendering of a plan for `cadre plan`. Plans hold no secrets, so nothing is masked.
+ */
+import pc from 'picocolors';
+import type { Action, AttrValue, Operation, Plan } from './model.js';
+import { ACTION_ORDER } from './ordering.js';
+import { comparePersonIds } from './rules/identifiers.js';
+
+/** Formatting options. */
+export interface FormatOptions {
+  readonly color: boolean;
+}
+
+const SYMBOL: Record<Action, string> = {
+  create: '+', update: '~', move: '>', rename: '~', enable: '↑', disable: '↓', delete: '-',
+  grant: '+', revoke: '-', setPassword: '*', writeBack: '←', notify: '✉',
+};
+
+const show = (v: AttrValue | undefined): string => {
+  if (v === undefined || v === null) return '(unset)';
+  const s = JSON.stringify(v);
+  return s.length > 120 ? `${s.slice(0, 117)}…` : s;
+};
+
+const PLURAL: Record<Action, string> = {
+  create: 'to create', update: 'to update', move: 'to move', rename: 'to rename', enable: 'to enable', disable: 'to disable',
+  delete: 'to delete', grant: 'to grant', revoke: 'to revoke', setPassword: 'password(s) to set', writeBack: 'write-back(s)', notify: 'notification(s)',
+};
+
+/** Render a plan as text. */
+export function formatPlan(plan: Plan, opts: FormatOptions): string {
+  const c = pc.createColors(opts.color);
+  const paint = (a: Action, s: string): string => {
+    switch (a) {
+      case 'create': case 'grant': case 'enable': return c.green(s);
+      case 'delete': case 'revoke': case 'disable': return c.red(s);
+      case 'update': case 'rename': case 'move': case 'setPassword': return c.yellow(s);
+      default: return c.cyan(s);
+    }
+  };
+  const lines: string[] = [];
+  lines.push(c.bold(`Cadre plan as of ${plan.at}`) + c.dim(`  (basis ${plan.basis.slice(0, 12)})`));
+  // Group by person, then target, in plan order within.
+  const byPerson = new Map<string, Operation[]>();
+  for (const o of plan.operations) {
+    const l = byPerson.get(o.personId);
+    if (l) l.push(o); else byPerson.set(o.personId, [o]);
+  }
+  const ids = [...byPerson.keys()].sort(comparePersonIds);
+  const named = new Map<string, string>();
+  for (const r of plan.reservations) if (r.status === 'primary' && !named.has(r.personId)) named.set(r.personId, r.value);
+  for (const pid of ids) {
+    const ops = byPerson.get(pid) as Operation[];
+    lines.push('');
+    lines.push(c.bold(`person ${pid}`) + (named.has(pid) ? c.dim(` (${named.get(pid)})`) : ''));
+    const targets = [...new Set(ops.map((o) => o.target))];
+    for (const t of targets) {
+      lines.push(`  ${c.bold(t)}`);
+      for (const o of ops.filter((x) => x.target === t)) lines.push(...formatOp(o, paint, c.dim));
+    }
+  }
+  if (plan.errors.length > 0) {
+    lines.push('', c.red(c.bold(`Errors (${plan.errors.length}): nothing is planned for these`)));
+    for (const e of plan.errors) lines.push(c.red(`  ! person ${e.personId}${e.target ? ` in ${e.target}` : ''}: ${e.code}: ${e.message}`));
+  }
+  if (plan.problems.length > 0) {
+    lines.push('', c.yellow(c.bold(`Source problems (${plan.problems.length}): these records were skipped`)));
+    for (const p of plan.problems) lines.push(c.yellow(`  ? ${p.label}: ${p.messages.join('; ')}`));
+  }
+  if (plan.breaches.length > 0) {
+    lines.push('', c.red(c.bold('Blocked by thresholds: this plan will not be applied without explicit approval')));
+    for (const b of plan.breaches) {
+      lines.push(c.red(`  ✗ ${b.count} person(s) to ${b.action} in ${b.target === '*' ? 'all targets' : b.target} (population ${b.population}): ${b.limit}`));
+    }
+  }
+  lines.push('', summaryLine(plan, c.bold));
+  return lines.join('\n');
+}
+
+function formatOp(o: Operation, paint: (a: Action, s: string) => string, dim: (s: string) => string): string[] {
+  const sym = SYMBOL[o.action];
+  const why = dim(`  # ${o.reason.kind}: ${o.reason.source}${o.reason.detail ? ` — ${o.reason.detail}` : ''}`);
+  const adopt = o.data?.['adopt'] === true ? ' (adopt existing account)' : '';
+  const out: string[] = [];
+  switch (o.action) {
+    case 'create': {
+      const where = typeof o.data?.['container'] === 'string' ? ` in ${o.data['container']}` : '';
+      const state = o.data?.['enabled'] === false ? ' (disabled)' : '';
+      out.push(paint('create', `    ${sym} create${state}${where}`) + why);
+      for (const ch of o.changes) out.push(paint('create', `        ${ch.attribute}: ${show(ch.to)}`));
+      break;
+    }
+    case 'update': case 'rename': case 'writeBack':
+      out.push(paint(o.action, `    ${sym} ${o.action}${adopt}`) + why);
+      for (const ch of o.changes) out.push(paint(o.action, `        ${ch.attribute}: ${show(ch.from)} → ${show(ch.to)}`));
+      break;
+    case 'move': {
+      const ch = o.changes[0];
+      out.push(paint('move', `    ${sym} move${adopt} ${show(ch?.from)} → ${show(ch?.to)}`) + why);
+      break;
+    }
+    case 'grant': case 'revoke':
+      out.push(paint(o.action, `    ${sym} ${o.action} ${o.entitlement ?? ''}${adopt}`) + why);
+      break;
+    case 'notify': {
+      const to = o.data?.['to'];
+      out.push(paint('notify', `    ${sym} notify ${String(o.data?.['event'] ?? '')} → ${Array.isArray(to) ? to.join(', ') : ''}`));
+      break;
+    }
+    default:
+      out.push(paint(o.action, `    ${sym} ${o.action}${adopt}`) + why);
+  }
+  return out;
+}
+
+/** "Plan: 3 to create, 2 to update, … ." */
+export function summaryLine(plan: Plan, bold: (s: string) => string = (s) => s): string {
+  const parts: string[] = [];
+  for (const a of ACTION_ORDER) {
+    const n = plan.summary[a] ?? 0;
+    if (n > 0) parts.push(`${n} ${PLURAL[a]}`);
+  }
+  const tail: string[] = [];
+  if ((plan.summary['adopted'] ?? 0) > 0) tail.push(`${plan.summary['adopted']} adopted`);
+  if (plan.errors.length > 0) tail.push(`${plan.errors.length} error(s)`);
+  if (plan.problems.length > 0) tail.push(`${plan.problems.length} source problem(s)`);
+  if ((plan.summary['unmatched'] ?? 0) > 0) tail.push(`${plan.summary['unmatched']} unmatched account(s) ignored`);
+  if (plan.breaches.length > 0) tail.push('BLOCKED by thresholds');
+  const head = parts.length === 0 ? 'No changes. Accounts match the rules.' : `Plan: ${parts.join(', ')}.`;
+  return bold(head) + (tail.length > 0 ? ` ${tail.join(', ')}.` : '');
+}

@@ -1,0 +1,40 @@
+/**
+ * Input of the planner: everything it needs, nothing it has to fetch. Time is passed in as `at`.
+ */
+import type { CadreConfig } from '../config/schema.js';
+import type { TargetCapabilities } from '../targets/contract.js';
+import type { AccountState, Reservation, Snapshot } from './model.js';
+
+/** What the planner needs to know about a live target (from its connector). */
+export interface TargetInfo {
+  readonly capabilities: TargetCapabilities;
+  /** Attribute holding the person id (e.g. `employeeID`); set on create when no mapping sets it. */
+  readonly correlationAttribute: string;
+  /** Identifier kind → attributes; overrides `targets.<name>.identifiers` when given. */
+  readonly identifierAttributes?: Readonly<Record<string, readonly string[]>>;
+  /** Naming attribute changed by `rename` instead of `update` when `supportsRename` (default `cn`). */
+  readonly namingAttribute?: string;
+}
+
+/** Planner input. */
+export interface PlanInput {
+  /** Instant the plan is computed "as of" (ISO-8601). */
+  readonly at: string;
+  /** Wall-clock instant of computation, recorded in the plan. */
+  readonly createdAt: string;
+  readonly config: CadreConfig;
+  readonly snapshot: Snapshot;
+  /** Known account state of every target. */
+  readonly accounts: readonly AccountState[];
+  /** All identifier reservations (after `allocateIdentifiers`). */
+  readonly reservations: readonly Reservation[];
+  /** Live targets by name; enabled targets without an entry are skipped. */
+  readonly targets: Readonly<Record<string, TargetInfo>>;
+  /** Scope the plan to these persons (incremental sync, `--person`). */
+  readonly onlyPersons?: readonly string[];
+}
+
+/** Pseudo-target of write-back operations. */
+export const WRITEBACK_TARGET = 'personio';
+/** Pseudo-target of notification operations. */
+export const NOTIFY_TARGET = 'notify';

@@ -1,0 +1,282 @@
+/**
+ * The planner: desired state vs known state at time T → an ordered, explained plan. Pure.
+ */
+import type { CadreConfig, TargetConfig } from '../config/schema.js';
+import { buildPlanContext, contextFor, desiredDetail, matchAccount, personsInScope, type DesiredDetail, type PlanContext } from './desired.js';
+import { createOps, diffAccount, makeOp, type RefResolver } from './diff.js';
+import { canonicalHasher } from './hash.js';
+import type { AccountState, AttrValue, Change, Operation, Person, Plan, PlanError, Reservation } from './model.js';
+import { orderOperations } from './ordering.js';
+import { NOTIFY_TARGET, WRITEBACK_TARGET, type PlanInput, type TargetInfo } from './plan-input.js';
+import { managedPredicate } from './rules/entitlements.js';
+import { compileTemplate } from './rules/expressions.js';
+import { comparePersonIds } from './rules/identifiers.js';
+import { evaluateThresholds } from './thresholds.js';
+import { sameValue } from '../targets/contract.js';
+
+export type { PlanInput, TargetInfo } from './plan-input.js';
+
+/** Fingerprint of the plan inputs (persons, accounts, reservations, config): apply refuses a stale plan. */
+export function computeBasis(input: Pick<PlanInput, 'snapshot' | 'accounts' | 'reservations' | 'config'>): string {
+  const h = canonicalHasher();
+  h.add({ config: input.config });
+  const persons = [...input.snapshot.persons].sort((a, b) => comparePersonIds(a.id, b.id));
+  for (const p of persons) h.add(p);
+  h.add('accounts');
+  const accounts = [...input.accounts].sort((a, b) => (a.target < b.target ? -1 : a.target > b.target ? 1 : a.anchor < b.anchor ? -1 : a.anchor > b.anchor ? 1 : 0));
+  for (const a of accounts) h.add(a);
+  h.add('reservations');
+  const res = [...input.reservations].sort((a, b) => comparePersonIds(a.personId, b.personId) || (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0) || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
+  for (const r of res) h.add(r);
+  return h.digest();
+}
+
+interface Record_ {
+  readonly person: Person;
+  readonly target: string;
+  readonly detail: DesiredDetail;
+  readonly account?: AccountState;
+  readonly adopt: boolean;
+}
+
+const LEAVER_SOURCES = new Set(['terminated', 'missing-from-source']);
+
+/** Person ids whose records failed validation: never treated as missing from the source. */
+function problemIds(input: PlanInput): Set<string> {
+  return new Set(input.snapshot.problems.map((p) => p.personId).filter((x): x is string => x !== null));
+}
+
+/** Compute the plan. Deterministic for equal inputs (except `createdAt`). */
+export function computePlan(input: PlanInput): Plan {
+  const ctx = buildPlanContext(input);
+  const cfg = input.config;
+  const errors: PlanError[] = [];
+  const ops: Operation[] = [];
+  const records: Record_[] = [];
+  let adopted = 0;
+  const inScope = personsInScope(ctx);
+  const scopeIds = new Set(inScope.map((p) => p.id));
+
+  // Pass 1: desired state and account matching.
+  for (const person of inScope) {
+    for (const target of ctx.targets) {
+      const m = matchAccount(ctx, target, person.id);
+      if (m.kind === 'ambiguous') {
+        errors.push({ personId: person.id, target, code: 'CORRELATION_AMBIGUOUS', message: `${m.accounts.length} accounts in ${target} belong to person ${person.id} (${m.accounts.map((a) => a.anchor).join(', ')}): nothing is planned until only one remains` });
+        continue;
+      }
+      let detail: DesiredDetail;
+      try {
+        detail = desiredDetail(ctx, person, target);
+      } catch (e) {
+        errors.push({ personId: person.id, target, code: 'RULE_INVALID', message: (e as Error).message });
+        continue;
+      }
+      const account = m.kind === 'none' ? undefined : m.account;
+      if (m.kind === 'adopt') adopted++;
+      records.push({ person, target, detail, ...(account ? { account } : {}), adopt: m.kind === 'adopt' });
+    }
+  }
+
+  // Pass 2: creates first, so references to accounts created in this plan can wait for them.
+  const createIds = new Map<string, string>();
+  const toCreate: Record_[] = [];
+  for (const r of records) {
+    if (r.account || !r.detail.desired.exists) continue;
+    const state = r.detail.lifecycle.state;
+    if (state !== 'prehire' && state !== 'active' && state !== 'leave') continue;
+    if (r.detail.missingIdentifiers.length > 0) {
+      errors.push({ personId: r.person.id, target: r.target, code: 'IDENTIFIER_MISSING', message: `no reserved ${r.detail.missingIdentifiers.join(', ')} for person ${r.person.id}: the account in ${r.target} cannot be created` });
+      continue;
+    }
+    toCreate.push(r);
+  }
+  const resolve: RefResolver = (target, personId) => {
+    const m = matchAccount(ctx, target, personId);
+    if (m.kind === 'linked' || m.kind === 'adopt') return { anchor: m.account.anchor };
+    const id = createIds.get(`${target}\u0000${personId}`);
+    return id ? { createId: id } : undefined;
+  };
+  // Create ops never contain pending references, so their ids are known before references resolve.
+  const noRefs: RefResolver = (target, personId) => {
+    const m = matchAccount(ctx, target, personId);
+    return m.kind === 'linked' || m.kind === 'adopt' ? { anchor: m.account.anchor } : undefined;
+  };
+  for (const r of toCreate) {
+    const tcfg = cfg.targets[r.target] as TargetConfig;
+    const info = input.targets[r.target] as TargetInfo;
+    const { create } = createOps(r.detail, tcfg, info, ctx.ids.get(r.person.id) ?? {}, noRefs);
+    createIds.set(`${r.target}\u0000${r.person.id}`, create.id);
+  }
+  for (const r of toCreate) {
+    const tcfg = cfg.targets[r.target] as TargetConfig;
+    const info = input.targets[r.target] as TargetInfo;
+    const res = createOps(r.detail, tcfg, info, ctx.ids.get(r.person.id) ?? {}, resolve);
+    ops.push(res.create, ...res.rest);
+  }
+
+  // Pass 3: existing accounts.
+  for (const r of records) {
+    if (!r.account) continue;
+    const state = r.detail.lifecycle.state;
+    if (state === 'future') continue; // hire date moved far out: leave the account as it is
+    const tcfg = cfg.targets[r.target] as TargetConfig;
+    const info = input.targets[r.target] as TargetInfo;
+    ops.push(...diffAccount(r.detail, r.account, tcfg, info, resolve, {
+      adopt: r.adopt,
+      rehire: r.detail.lifecycle.rehire && !r.account.enabled,
+      managed: managedPredicate(cfg, r.target),
+    }));
+  }
+
+  // Accounts of persons missing from the source.
+  const missingOps = planMissing(ctx, scopeIds, problemIds(input));
+  ops.push(...missingOps);
+
+  // Write-back and notifications, after the account operations they report.
+  const byPerson = new Map<string, Operation[]>();
+  for (const o of ops) {
+    const l = byPerson.get(o.personId);
+    if (l) l.push(o); else byPerson.set(o.personId, [o]);
+  }
+  for (const person of inScope) {
+    const mine = byPerson.get(person.id) ?? [];
+    const wb = writeBackOp(ctx, person, mine);
+    if (wb) ops.push(wb);
+    ops.push(...notifyOps(cfg, person.id, mine));
+  }
+  for (const [pid, mine] of byPerson) {
+    if (!scopeIds.has(pid)) ops.push(...notifyOps(cfg, pid, mine));
+  }
+
+  const ordered = orderOperations(dedupeIds(ops));
+  const population = managedPopulation(ctx);
+  const breaches = evaluateThresholds(ordered, cfg.thresholds, population);
+  const summary: Record<string, number> = {};
+  for (const o of ordered) summary[o.action] = (summary[o.action] ?? 0) + 1;
+  summary['errors'] = errors.length;
+  summary['problems'] = input.snapshot.problems.length;
+  summary['unmatched'] = countUnmatched(ctx);
+  summary['adopted'] = adopted;
+  summary['population'] = population;
+  const reservations: Reservation[] = input.onlyPersons ? input.reservations.filter((r) => scopeIds.has(r.personId)) : [...input.reservations];
+  return {
+    version: 1,
+    at: input.at,
+    createdAt: input.createdAt,
+    basis: computeBasis(input),
+    operations: ordered,
+    errors: errors.sort((a, b) => comparePersonIds(a.personId, b.personId) || (a.target ?? '').localeCompare(b.target ?? '')),
+    problems: input.snapshot.problems,
+    breaches,
+    reservations,
+    summary,
+  };
+}
+
+/** Disable (never delete) accounts linked to persons no longer in the source. */
+function planMissing(ctx: PlanContext, scope: ReadonlySet<string>, problems: ReadonlySet<string>): Operation[] {
+  const cfg = ctx.config;
+  const out: Operation[] = [];
+  if (!cfg.lifecycle.missingIsLeaver || !ctx.input.snapshot.complete) return out;
+  const only = ctx.input.onlyPersons ? new Set(ctx.input.onlyPersons) : undefined;
+  for (const target of ctx.targets) {
+    const idx = ctx.accounts.get(target);
+    const info = ctx.input.targets[target] as TargetInfo;
+    if (!idx || !info.capabilities.supportsEnable) continue;
+    for (const [pid, accounts] of idx.linked) {
+      if (ctx.persons.has(pid) || problems.has(pid) || scope.has(pid)) continue;
+      if (only && !only.has(pid)) continue;
+      for (const a of accounts) {
+        if (!a.enabled) continue;
+        out.push(makeOp({
+          target, action: 'disable', personId: pid, anchor: a.anchor,
+          changes: [{ attribute: 'enabled', from: true, to: false }],
+          reason: { kind: 'lifecycle', source: 'missing-from-source', detail: 'the person is no longer in the HR source (missingIsLeaver): disabled, never deleted on that basis' },
+        }));
+      }
+    }
+  }
+  return out;
+}
+
+/** Write-back of computed values (e.g. the new mail address) to Personio. */
+function writeBackOp(ctx: PlanContext, person: Person, mine: readonly Operation[]): Operation | undefined {
+  const wb = ctx.config.writeBack;
+  if (!wb.enabled) return undefined;
+  const state = ctx.lifecycle(person).state;
+  if (state !== 'prehire' && state !== 'active' && state !== 'leave') return undefined;
+  const tctx = contextFor(ctx, person);
+  const changes: Change[] = [];
+  for (const key of Object.keys(wb.attributes).sort()) {
+    let to: AttrValue;
+    try {
+      to = compileTemplate(wb.attributes[key] as string).render(tctx);
+    } catch {
+      continue; // reported by validateRules
+    }
+    if (to === null || to === '') continue;
+    const from: AttrValue | undefined = key === 'email' ? person.email : person.custom[key];
+    if (!sameValue(from ?? null, to)) changes.push({ attribute: key, from: from ?? null, to });
+  }
+  if (changes.length === 0) return undefined;
+  const deps = mine.filter((o) => o.action === 'create' || o.action === 'update').map((o) => o.id);
+  return makeOp({ target: WRITEBACK_TARGET, action: 'writeBack', personId: person.id, changes, reason: { kind: 'mapping', source: 'writeBack', detail: `write ${changes.map((c) => c.attribute).join(', ')} back to Personio` }, dependsOn: deps });
+}
+
+/** Joiner / leaver / mover notifications, each after the operations it reports. */
+function notifyOps(cfg: CadreConfig, personId: string, mine: readonly Operation[]): Operation[] {
+  const events = cfg.notifications.events;
+  const out: Operation[] = [];
+  const add = (event: 'joiner' | 'leaver' | 'mover', deps: Operation[], detail: string): void => {
+    const to = events[event];
+    if (!to || to.length === 0 || deps.length === 0) return;
+    out.push(makeOp({
+      target: NOTIFY_TARGET, action: 'notify', personId, changes: [],
+      reason: { kind: 'lifecycle', source: event, detail },
+      dependsOn: deps.map((o) => o.id),
+      data: { event, to: [...to], targets: [...new Set(deps.map((o) => o.target))].sort() },
+    }));
+  };
+  const creates = mine.filter((o) => o.action === 'create');
+  add('joiner', creates, 'accounts created');
+  const leaves = mine.filter((o) => o.action === 'disable' && LEAVER_SOURCES.has(o.reason.source));
+  add('leaver', leaves, 'accounts disabled');
+  if (creates.length === 0) {
+    const moves = mine.filter((o) => o.action === 'move' || o.action === 'grant' || o.action === 'revoke');
+    if (leaves.length === 0) add('mover', moves, 'placement or entitlements changed');
+  }
+  return out;
+}
+
+/** Make ids unique (identical drafts can occur for duplicate accounts); keeps the first as is. */
+function dedupeIds(ops: Operation[]): Operation[] {
+  const seen = new Map<string, number>();
+  return ops.map((o) => {
+    const n = seen.get(o.id) ?? 0;
+    seen.set(o.id, n + 1);
+    return n === 0 ? o : { ...o, id: `${o.id.slice(0, 13)}~${n.toString(36).padStart(2, '0')}` };
+  });
+}
+
+/** Managed population for thresholds: max(snapshot size, persons with at least one known account). */
+function managedPopulation(ctx: PlanContext): number {
+  const withAccount = new Set<string>();
+  for (const idx of ctx.accounts.values()) {
+    for (const k of idx.linked.keys()) withAccount.add(k);
+    for (const k of idx.correlated.keys()) if (ctx.persons.has(k)) withAccount.add(k);
+  }
+  return Math.max(ctx.input.snapshot.persons.length, withAccount.size);
+}
+
+/** Accounts that belong to no person (neither linked nor correlated to a known person). */
+function countUnmatched(ctx: PlanContext): number {
+  let n = 0;
+  for (const idx of ctx.accounts.values()) {
+    for (const a of idx.all) {
+      if (a.personId !== undefined) continue;
+      if (a.correlation === undefined || a.correlation === '' || !ctx.persons.has(a.correlation)) n++;
+    }
+  }
+  return n;
+}

@@ -1,0 +1,70 @@
+/**
+ * RBAC: every rule whose `when` holds grants its entitlements per target. Each grant keeps the rule
+ * that produced it (shown by `explain`). Entitlement names may be templates (`GG-{{ department }}`).
+ */
+import type { CadreConfig, EntitlementRule } from '../../config/schema.js';
+import type { Grant } from '../model.js';
+import { evaluateCondition } from './conditions.js';
+import { asText, compileTemplate } from './expressions.js';
+
+/** Grants for one target, deduplicated case-insensitively (the first matching rule wins). */
+export function entitlementsFor(rules: readonly EntitlementRule[], target: string, ctx: Readonly<Record<string, unknown>>): Grant[] {
+  const out: Grant[] = [];
+  const seen = new Set<string>();
+  for (const [i, rule] of rules.entries()) {
+    const names = rule.grant[target];
+    if (!names) continue;
+    const r = evaluateCondition(rule.when, ctx, `entitlements[${i}].when`);
+    if (!r.matched) continue;
+    for (const raw of names) {
+      const name = raw.includes('{{') ? asText(compileTemplate(raw).render(ctx)).trim() : raw;
+      if (name === '') continue;
+      const key = name.toLowerCase();
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push({ name, reason: { kind: 'rule', source: rule.name, detail: rule.description ? `${rule.description} (${r.because})` : r.because } });
+    }
+  }
+  return out;
+}
+
+/** A compiled "is this entitlement managed by Cadre in this target" predicate. */
+export type ManagedPredicate = (entitlement: string) => boolean;
+
+const managedCache = new WeakMap<object, Map<string, ManagedPredicate>>();
+
+/**
+ * Entitlements Cadre may revoke in a target: `managedEntitlements` patterns (exact, or prefix with a
+ * trailing `*`, case-insensitive). When none are configured, every entitlement named in a rule's grant
+ * for the target is managed (template grants: their literal prefix).
+ */
+export function managedPredicate(config: CadreConfig, target: string): ManagedPredicate {
+  let perConfig = managedCache.get(config);
+  if (!perConfig) { perConfig = new Map(); managedCache.set(config, perConfig); }
+  const hit = perConfig.get(target);
+  if (hit) return hit;
+  let patterns = config.targets[target]?.managedEntitlements ?? [];
+  if (patterns.length === 0) {
+    const derived: string[] = [];
+    for (const rule of config.entitlements) {
+      for (const g of rule.grant[target] ?? []) {
+        const i = g.indexOf('{{');
+        if (i < 0) derived.push(g);
+        else if (i > 0) derived.push(`${g.slice(0, i)}*`);
+      }
+    }
+    patterns = derived;
+  }
+  const exact = new Set<string>();
+  const prefixes: string[] = [];
+  for (const p of patterns) {
+    if (p.endsWith('*')) prefixes.push(p.slice(0, -1).toLowerCase());
+    else exact.add(p.toLowerCase());
+  }
+  const pred: ManagedPredicate = (e) => {
+    const l = e.toLowerCase();
+    return exact.has(l) || prefixes.some((p) => l.startsWith(p));
+  };
+  perConfig.set(target, pred);
+  return pred;
+}

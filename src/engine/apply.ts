@@ -1,0 +1,204 @@
+/**
+ * Applies a prepared plan: threshold gate, reservations, journal, execution, store and audit.
+ * A killed apply is safe to rerun: the next plan is computed from live target state and connectors
+ * find existing accounts by their correlation id before creating.
+ */
+import type { AccountState, AttrValue, DesiredAccount, Operation, Person } from '../core/model.js';
+import type { OperationResult } from '../targets/contract.js';
+import type { Engine } from './engine.js';
+import { ThresholdBlockedError } from './errors.js';
+import { applyEffect } from './effects.js';
+import { execute, type OpOutcome } from './executor.js';
+import { notifyOperation } from './notify-op.js';
+import { generatePassword } from './password.js';
+import type { PreparedPlan } from './planning.js';
+
+/** Options for {@link applyPrepared}. */
+export interface ApplyOptions {
+  /** Who triggered the run (audit actor). */
+  readonly actor: string;
+  /** Operator approval for a plan over a threshold. */
+  readonly approve?: boolean;
+  readonly kind?: 'apply' | 'sync' | 'incremental';
+  readonly progress?: (done: number, total: number) => void;
+  /** Replace the stored person snapshot (full reads) or merge (incremental). */
+  readonly storePersons?: 'replace' | 'merge' | 'none';
+}
+
+/** What happened. */
+export interface ApplyReport {
+  readonly runId: string;
+  readonly outcomes: readonly OpOutcome[];
+  readonly counts: Readonly<Record<string, number>>;
+}
+
+const key = (target: string, id: string): string => `${target}\u0000${id}`;
+
+/** The desired account as far as the operation describes it (create carries every attribute). */
+function desiredFromOp(op: Operation): DesiredAccount {
+  const attributes: Record<string, AttrValue> = {};
+  for (const c of op.changes) if (c.to !== undefined) attributes[c.attribute] = c.to;
+  const container = typeof op.data?.container === 'string' ? op.data.container : undefined;
+  return {
+    target: op.target,
+    personId: op.personId,
+    exists: op.action !== 'delete',
+    enabled: op.data?.enabled === true,
+    ...(container ? { container } : {}),
+    attributes,
+    attributeReasons: {},
+    entitlements: [],
+    lifecycle: op.reason,
+  };
+}
+
+/** Mark runs that were killed mid-apply; their pending work is re-planned from live state. */
+async function closeInterrupted(engine: Engine, runId: string): Promise<void> {
+  for (const id of await engine.store.journal.unfinishedRuns()) {
+    if (id === runId) continue;
+    const entries = await engine.store.journal.entries(id);
+    const pending = entries.filter((e) => e.status === 'pending');
+    for (const e of pending) await engine.store.journal.mark(id, e.opId, 'skipped', { error: `interrupted; superseded by run ${runId}` });
+    await engine.store.runs.finish(id, 'failed', { interrupted: pending.length });
+    await engine.audit.record({ actor: 'cadre', event: 'run.interrupted', runId: id, payload: { pending: pending.length, resumedBy: runId } });
+  }
+}
+
+/** Apply a prepared plan. Throws ThresholdBlockedError (exit 3) when over a threshold and not approved. */
+export async function applyPrepared(engine: Engine, prepared: PreparedPlan, opts: ApplyOptions): Promise<ApplyReport> {
+  const { plan, input } = prepared;
+  const run = await engine.store.runs.start({ id: `run-${engine.now().toISOString().replace(/[-:.TZ]/g, '')}-${Math.random().toString(36).slice(2, 8)}`, kind: opts.kind ?? 'apply', planBasis: plan.basis });
+  const runId = run.id;
+  await engine.audit.record({ actor: opts.actor, event: 'run.start', runId, payload: { kind: opts.kind ?? 'apply', at: plan.at, basis: plan.basis, summary: plan.summary } });
+
+  if (plan.breaches.length > 0 && !opts.approve) {
+    const text = plan.breaches.map((b) => `${b.action} on ${b.target}: ${b.count} of ${b.population} (limit ${b.limit})`).join('; ');
+    await engine.audit.record({ actor: opts.actor, event: 'plan.blocked', runId, payload: { breaches: plan.breaches } });
+    await engine.store.runs.finish(runId, 'blocked', plan.summary);
+    const to = engine.config.notifications.events.blocked ?? [];
+    if (to.length > 0) {
+      await engine.notifier.send({ event: 'blocked', to, subject: 'Cadre: a run was blocked by a safety threshold', lines: plan.breaches.map((b) => `${b.action} on ${b.target}: ${b.count} of ${b.population} (limit ${b.limit})`) });
+    }
+    throw new ThresholdBlockedError(`plan blocked by safety thresholds: ${text}. Review it with \`cadre plan\` and rerun with --approve to apply anyway.`);
+  }
+  if (plan.breaches.length > 0) await engine.audit.record({ actor: opts.actor, event: 'plan.approved', runId, payload: { breaches: plan.breaches } });
+
+  await closeInterrupted(engine, runId);
+  // Reserve identifiers before anything is sent, so a crash can never hand them to someone else.
+  await engine.store.reservations.reserve(plan.reservations);
+  const persons = new Map<string, Person>(prepared.snapshot.persons.map((p) => [p.id, p]));
+  if ((opts.storePersons ?? 'replace') === 'replace') await engine.store.persons.replaceAll(prepared.snapshot.persons);
+  else if (opts.storePersons === 'merge' && prepared.changedPersons) await engine.store.persons.upsertMany(prepared.changedPersons);
+
+  // Remember listings and links (adoption by correlation links an account to its person).
+  const state = new Map<string, AccountState>();
+  const byPerson = new Map<string, AccountState>();
+  const adopted = new Map<string, string>();
+  for (const op of plan.operations) if (op.anchor && op.data?.adopt === true) adopted.set(key(op.target, op.anchor), op.personId);
+  for (const a of input.accounts) {
+    const personId = a.personId ?? adopted.get(key(a.target, a.anchor));
+    const linked: AccountState = personId ? { ...a, personId } : a;
+    state.set(key(a.target, a.anchor), linked);
+    if (personId) byPerson.set(key(a.target, personId), linked);
+  }
+  for (const [name] of engine.targets) {
+    if (prepared.input.onlyPersons) continue;
+    await engine.store.accounts.replaceTarget(name, [...state.values()].filter((a) => a.target === name && a.personId));
+  }
+  for (const [k, personId] of adopted) {
+    const a = state.get(k);
+    if (a) await engine.store.accounts.upsert({ ...a, personId });
+  }
+
+  const ops = plan.operations;
+  await engine.store.journal.add(runId, ops);
+  const secrets = new Map<string, { target: string; login: string; password: string }[]>();
+  const counts: Record<string, number> = { done: 0, failed: 0, skipped: 0 };
+
+  const special: Record<string, (op: Operation) => Promise<OperationResult>> = {
+    personio: async (op) => {
+      const fields: Record<string, string | null> = {};
+      for (const c of op.changes) fields[c.attribute] = c.to === undefined || c.to === null ? null : String(c.to);
+      try {
+        await engine.source.updateEmployee(op.personId, fields);
+        return { ok: true };
+      } catch (err) {
+        const code = String((err as { code?: unknown }).code ?? 'PERSONIO_WRITEBACK_FAILED');
+        return { ok: false, error: { code, message: `write-back for person ${op.personId}: ${(err as Error).message}`, transient: /RATE|UNAVAILABLE/.test(code) } };
+      }
+    },
+    notify: (op) => notifyOperation(engine, op, persons, secrets),
+  };
+
+  const outcomes = await execute(ops, {
+    retries: engine.config.executor.retries,
+    concurrency: (target) => Math.min(engine.targets.get(target)?.concurrency ?? 1, engine.config.executor.concurrency),
+    progress: opts.progress,
+    run: async (op) => {
+      const handler = special[op.target];
+      if (handler) return handler(op);
+      const connector = engine.targets.get(op.target);
+      if (!connector) return { ok: false, error: { code: 'TARGET_UNKNOWN', message: `target ${op.target} is not configured`, transient: false } };
+      const current = op.anchor ? state.get(key(op.target, op.anchor)) : byPerson.get(key(op.target, op.personId));
+      const targetCfg = engine.config.targets[op.target];
+      const wantsSecret = (op.action === 'create' || op.action === 'setPassword') && targetCfg?.password === true && connector.capabilities.supportsPassword;
+      const secret = wantsSecret ? generatePassword() : undefined;
+      const resolvedOp = current && !op.anchor ? { ...op, anchor: current.anchor } : op;
+      const result = await connector.apply(resolvedOp, {
+        desired: desiredFromOp(op),
+        ...(current ? { current } : {}),
+        ...(secret ? { secret } : {}),
+        resolveAnchor: async (personId) => byPerson.get(key(op.target, personId))?.anchor,
+      });
+      if (result.ok && secret) {
+        const login = String(op.changes.find((c) => /samaccountname|userprincipalname|username|login/i.test(c.attribute))?.to ?? '');
+        const list = secrets.get(op.personId) ?? [];
+        list.push({ target: op.target, login, password: secret });
+        secrets.set(op.personId, list);
+      }
+      return result;
+    },
+    settle: async (outcome) => {
+      const { op } = outcome;
+      counts[outcome.status] = (counts[outcome.status] ?? 0) + 1;
+      await engine.store.journal.mark(runId, op.id, outcome.status, {
+        ...(outcome.error ? { error: `${outcome.error.code}: ${outcome.error.message}` } : {}),
+        ...(outcome.anchor ? { anchor: outcome.anchor } : {}),
+      });
+      if (outcome.status === 'done' && engine.targets.has(op.target)) {
+        const before = op.anchor ? state.get(key(op.target, op.anchor)) : byPerson.get(key(op.target, op.personId));
+        const after = applyEffect(before, op, outcome.anchor ?? before?.anchor, desiredFromOp(op));
+        if (before) state.delete(key(before.target, before.anchor));
+        if (after && after.anchor) {
+          state.set(key(after.target, after.anchor), after);
+          byPerson.set(key(after.target, op.personId), after);
+          await engine.store.accounts.upsert(after);
+        } else if (before) {
+          byPerson.delete(key(op.target, op.personId));
+          await engine.store.accounts.remove(before.target, before.anchor);
+        }
+      }
+      await engine.audit.record({
+        actor: opts.actor,
+        event: `op.${outcome.status}`,
+        runId,
+        personId: op.personId,
+        target: op.target,
+        payload: {
+          opId: op.id, action: op.action, anchor: outcome.anchor ?? op.anchor, entitlement: op.entitlement,
+          changes: op.changes, reason: op.reason, attempts: outcome.attempts,
+          ...(outcome.error ? { error: outcome.error } : {}), ...(outcome.note ? { note: outcome.note } : {}),
+        },
+      });
+    },
+  });
+  const status = counts.failed && counts.failed > 0 ? 'failed' : 'ok';
+  await engine.store.runs.finish(runId, status, counts);
+  await engine.audit.record({ actor: opts.actor, event: 'run.finish', runId, payload: { status, counts } });
+  const failures = outcomes.filter((o) => o.status === 'failed');
+  const to = engine.config.notifications.events.failure ?? [];
+  if (failures.length > 0 && to.length > 0) {
+    await engine.notifier.send({ event: 'failure', to, subject: `Cadre: ${failures.length} operation(s) failed`, lines: failures.slice(0, 50).map((f) => `${f.op.action} ${f.op.target} person ${f.op.personId}: ${f.error?.code ?? ''} ${f.error?.message ?? ''}`) });
+  }
+  return { runId, outcomes, counts };
+}

@@ -1,0 +1,72 @@
+/**
+ * The engine wires source, store, targets, audit and notifications. CLI, daemon and web console
+ * call it; none of them holds business logic.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { CadreConfig } from '../config/schema.js';
+import { createAuditLog } from '../audit/log.js';
+import { createNotifier } from '../notify/index.js';
+import { createPersonioClient } from '../sources/personio/client.js';
+import { createStore } from '../store/index.js';
+import type { Store } from '../store/types.js';
+import type { TargetConnector } from '../targets/contract.js';
+import { createTarget } from '../targets/registry.js';
+import { createLogger, type Logger } from './log.js';
+
+/** A ready engine: everything opened, migrations run. */
+export interface Engine {
+  readonly config: CadreConfig;
+  readonly store: Store;
+  readonly audit: ReturnType<typeof createAuditLog>;
+  readonly source: ReturnType<typeof createPersonioClient>;
+  readonly notifier: ReturnType<typeof createNotifier>;
+  readonly targets: ReadonlyMap<string, TargetConnector>;
+  readonly log: Logger;
+  /** Current time; injectable so tests and the demo can move the clock. */
+  now(): Date;
+  close(): Promise<void>;
+}
+
+/** Options for {@link openEngine}. */
+export interface EngineOptions {
+  readonly log?: Logger;
+  readonly now?: () => Date;
+  /** Open only the store (audit commands need no source or targets). */
+  readonly storeOnly?: boolean;
+}
+
+/** Open store, source, targets and notifier for a validated config. */
+export async function openEngine(config: CadreConfig, opts: EngineOptions = {}): Promise<Engine> {
+  const log = opts.log ?? createLogger();
+  if (config.store.driver === 'sqlite') mkdirSync(dirname(config.store.path), { recursive: true });
+  const store = await createStore(config.store);
+  await store.migrate();
+  const now = opts.now ?? (() => new Date());
+  const audit = createAuditLog(store, { now });
+  const targets = new Map<string, TargetConnector>();
+  const opened: TargetConnector[] = [];
+  try {
+    if (!opts.storeOnly) {
+      for (const [name, target] of Object.entries(config.targets)) {
+        if (!target.enabled) continue;
+        const connector = await createTarget(name, target, { log: log.child({ target: name }) });
+        targets.set(name, connector);
+        opened.push(connector);
+      }
+    }
+  } catch (err) {
+    await Promise.allSettled(opened.map((c) => c.close()));
+    await store.close();
+    throw err;
+  }
+  const source = createPersonioClient(config.source, { log: log.child({ source: 'personio' }) });
+  const notifier = createNotifier(config.notifications, { log: log.child({ component: 'notify' }) });
+  return {
+    config, store, audit, source, notifier, targets, log, now,
+    async close() {
+      await Promise.allSettled([...targets.values()].map((c) => c.close()));
+      await store.close();
+    },
+  };
+}

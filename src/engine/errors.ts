@@ -1,0 +1,38 @@
+/** Exit codes of the CLI, shared with the engine so the mapping lives in one place. */
+export const EXIT = {
+  ok: 0,
+  failures: 1,
+  usage: 2,
+  blocked: 3,
+  sourceUnusable: 4,
+} as const;
+
+/** An error that maps to a CLI exit code and carries a stable code. */
+export class CadreError extends Error {
+  constructor(readonly code: string, message: string, readonly exitCode: number) {
+    super(message);
+    this.name = 'CadreError';
+  }
+}
+
+/** The source could not be read completely; nothing may be disabled or deleted on its basis. */
+export class SourceUnusableError extends CadreError {
+  constructor(message: string) {
+    super('SOURCE_UNUSABLE', message, EXIT.sourceUnusable);
+  }
+}
+
+/** A plan exceeds a safety threshold and was not approved. */
+export class ThresholdBlockedError extends CadreError {
+  constructor(message: string) {
+    super('THRESHOLD_BLOCKED', message, EXIT.blocked);
+  }
+}
+
+/** Map anything thrown to an exit code. */
+export function exitCodeOf(err: unknown): number {
+  if (err instanceof CadreError) return err.exitCode;
+  const code = (err as { code?: unknown } | null)?.code;
+  if (code === 'CONFIG_INVALID') return EXIT.usage;
+  return EXIT.failures;
+}

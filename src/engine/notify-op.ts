@@ -1,0 +1,60 @@
+/** Executes `notify` operations: resolves recipients and hands initial passwords to the joiner mail only. */
+import type { Operation, Person } from '../core/model.js';
+import type { OperationResult } from '../targets/contract.js';
+import type { Engine } from './engine.js';
+
+type Event = 'joiner' | 'mover' | 'leaver' | 'blocked' | 'failure';
+const EVENTS: readonly Event[] = ['joiner', 'mover', 'leaver', 'blocked', 'failure'];
+
+const label = (p: Person | undefined, id: string): string => (p ? `${p.preferredName ?? p.firstName} ${p.lastName}` : `person ${id}`);
+
+/** Resolve `manager`, `person` and literal addresses. */
+export function recipients(spec: readonly string[], person: Person | undefined, persons: ReadonlyMap<string, Person>): string[] {
+  const out = new Set<string>();
+  for (const s of spec) {
+    if (s === 'manager') {
+      const m = person?.supervisorId ? persons.get(person.supervisorId) : undefined;
+      if (m?.email) out.add(m.email);
+    } else if (s === 'person') {
+      if (person?.email) out.add(person.email);
+    } else if (s.includes('@')) out.add(s);
+  }
+  return [...out];
+}
+
+/** Send the notification an operation asks for. */
+export async function notifyOperation(
+  engine: Engine,
+  op: Operation,
+  persons: ReadonlyMap<string, Person>,
+  secrets: ReadonlyMap<string, readonly { target: string; login: string; password: string }[]>,
+): Promise<OperationResult> {
+  const event = EVENTS.find((e) => e === op.data?.event) ?? 'mover';
+  const raw = op.data?.to;
+  const spec = Array.isArray(raw) ? raw : typeof raw === 'string' ? [raw] : (engine.config.notifications.events[event] ?? []);
+  const person = persons.get(op.personId);
+  const to = recipients(spec, person, persons);
+  if (to.length === 0) return { ok: true, note: 'no recipient resolved; nothing sent' };
+  const lines = op.changes.map((c) => `${c.attribute}: ${c.to === undefined || c.to === null ? '' : String(c.to)}`);
+  if (lines.length === 0) lines.push(op.reason.detail);
+  const creds = event === 'joiner' ? secrets.get(op.personId) ?? [] : [];
+  const subject = {
+    joiner: `New colleague: accounts for ${label(person, op.personId)} are ready`,
+    mover: `Access changed for ${label(person, op.personId)}`,
+    leaver: `Accounts of ${label(person, op.personId)} were disabled`,
+    blocked: 'Cadre: a run was blocked',
+    failure: 'Cadre: operations failed',
+  }[event];
+  const first = creds[0];
+  const result = await engine.notifier.send({
+    event,
+    to,
+    subject,
+    lines: [...lines, ...creds.slice(1).map((c) => `${c.target}: login ${c.login} (initial password sent separately by the helpdesk)`)],
+    ...(person ? { person: { id: person.id, name: label(person, person.id), department: person.department ?? '', position: person.position ?? '', hireDate: person.hireDate ?? '' } } : {}),
+    ...(first ? { secret: { label: `Initial password for ${first.login || first.target} (must be changed at first sign-in)`, value: first.password } } : {}),
+  });
+  if (result.ok) return { ok: true, note: `sent to ${to.length} recipient(s)` };
+  if (result.code === 'NOTIFY_NOT_CONFIGURED') return { ok: true, note: 'notifications not configured; nothing sent' };
+  return { ok: false, error: { code: result.code, message: `notify ${event} for person ${op.personId}: ${result.message}`, transient: true } };
+}

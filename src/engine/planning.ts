@@ -1,0 +1,188 @@
+/**
+ * Gathers the planner's inputs (source snapshot, live target state, reservations) and computes a plan.
+ * Everything here is read-only: nothing is reserved or written until apply.
+ */
+import { allocateIdentifiers, computePlan, lifecycleAt, type PlanInput, type TargetInfo } from '../core/index.js';
+import type { AccountState, Person, Plan, Reservation, Snapshot } from '../core/model.js';
+import type { Engine } from './engine.js';
+import { SourceUnusableError } from './errors.js';
+
+/** Where the person data comes from. */
+export type SourceMode =
+  | { readonly kind: 'full' }
+  | { readonly kind: 'store' }
+  | { readonly kind: 'changed'; readonly since: string }
+  | { readonly kind: 'persons'; readonly ids: readonly string[] };
+
+/** Options for {@link preparePlan}. */
+export interface PrepareOptions {
+  readonly at?: string;
+  readonly source?: SourceMode;
+  /** Only plan for these persons (others are still read for context, e.g. managers). */
+  readonly onlyPersons?: readonly string[];
+  /** Use the stored account state instead of listing targets live (fast incremental ticks). */
+  readonly storedAccounts?: boolean;
+  readonly progress?: (stage: string, done: number, total: number) => void;
+}
+
+/** A plan plus the inputs it was computed from (apply needs them). */
+export interface PreparedPlan {
+  readonly plan: Plan;
+  readonly input: PlanInput;
+  readonly snapshot: Snapshot;
+  /** Persons read from the source in this run (to store on apply). */
+  readonly changedPersons?: readonly Person[];
+}
+
+async function readSnapshot(engine: Engine, mode: SourceMode, progress: PrepareOptions['progress']): Promise<{ snapshot: Snapshot; changed?: Person[] }> {
+  const readAt = engine.now().toISOString();
+  if (mode.kind === 'full') {
+    let snapshot: Snapshot;
+    try {
+      snapshot = await engine.source.fetchAll((read, total) => progress?.('source', read, total));
+    } catch (err) {
+      throw new SourceUnusableError(`Personio could not be read: ${(err as Error).message}`);
+    }
+    if (!snapshot.complete) throw new SourceUnusableError(`Personio snapshot is incomplete: ${snapshot.incompleteReason ?? 'paging was inconsistent'}; nothing is planned on a partial read`);
+    const known = await engine.store.persons.count();
+    if (snapshot.persons.length === 0 && snapshot.problems.length === 0 && known > 0) {
+      throw new SourceUnusableError(`Personio returned no people, but ${known} are known; refusing to treat everyone as a leaver`);
+    }
+    return { snapshot };
+  }
+  const stored = await engine.store.persons.all();
+  if (mode.kind === 'store') return { snapshot: { persons: stored, problems: [], reportedTotal: stored.length, complete: true, readAt } };
+  const byId = new Map(stored.map((p) => [p.id, p]));
+  const changed: Person[] = [];
+  const problems: Snapshot['problems'][number][] = [];
+  try {
+    if (mode.kind === 'changed') {
+      const r = await engine.source.fetchChanged(mode.since);
+      changed.push(...r.persons);
+      problems.push(...r.problems);
+    } else {
+      for (const id of mode.ids) {
+        const p = await engine.source.fetchOne(id);
+        if (p) changed.push(p);
+      }
+    }
+  } catch (err) {
+    throw new SourceUnusableError(`Personio could not be read: ${(err as Error).message}`);
+  }
+  for (const p of changed) byId.set(p.id, p);
+  const persons = [...byId.values()];
+  return { snapshot: { persons, problems, reportedTotal: persons.length, complete: true, readAt }, changed };
+}
+
+/** List every target live and link accounts to persons through the store. */
+async function readAccounts(engine: Engine, stored: boolean, progress: PrepareOptions['progress']): Promise<AccountState[]> {
+  const known = await engine.store.accounts.all();
+  if (stored) return known;
+  const links = new Map(known.filter((a) => a.personId).map((a) => [`${a.target}\u0000${a.anchor}`, a.personId as string]));
+  const all: AccountState[] = [];
+  for (const [name, connector] of engine.targets) {
+    let n = 0;
+    for await (const page of connector.list()) {
+      for (const a of page) {
+        const personId = a.personId ?? links.get(`${name}\u0000${a.anchor}`);
+        all.push(personId ? { ...a, target: name, personId } : { ...a, target: name });
+      }
+      n += page.length;
+      progress?.(`target ${name}`, n, n);
+    }
+  }
+  return all;
+}
+
+/** Target info the planner needs. */
+export function targetInfo(engine: Engine): Record<string, TargetInfo> {
+  const out: Record<string, TargetInfo> = {};
+  for (const [name, c] of engine.targets) {
+    const configured = engine.config.targets[name]?.identifiers ?? {};
+    const identifierAttributes = { ...(c.identifierAttributes ?? {}), ...configured };
+    out[name] = { capabilities: c.capabilities, correlationAttribute: c.correlationAttribute, identifierAttributes };
+  }
+  return out;
+}
+
+/** Identifier limits per kind: the smallest any target using the kind accepts. */
+function identifierLimits(engine: Engine, info: Record<string, TargetInfo>): Record<string, number> {
+  const limits: Record<string, number> = {};
+  for (const [kind, cfg] of Object.entries(engine.config.identifiers)) {
+    let limit = cfg.maxLength;
+    for (const [name, c] of engine.targets) {
+      if (!info[name]?.identifierAttributes?.[kind]) continue;
+      const l = c.identifierLimits?.[kind];
+      if (l !== undefined) limit = Math.min(limit, l);
+    }
+    limits[kind] = limit;
+  }
+  return limits;
+}
+
+/**
+ * A checker for identifier candidates: first against what the targets' listings hold (who owns which
+ * value), then live against every target that uses the identifier kind.
+ */
+function freeChecker(engine: Engine, accounts: readonly AccountState[], info: Record<string, TargetInfo>) {
+  const owners = new Map<string, string>(); // kind\0value(lower) -> owner person id ('' = unknown)
+  for (const a of accounts) {
+    const attrsByKind = info[a.target]?.identifierAttributes ?? {};
+    for (const [kind, attrs] of Object.entries(attrsByKind)) {
+      for (const attr of attrs) {
+        const raw = a.attributes[attr];
+        const values = Array.isArray(raw) ? raw : raw === null || raw === undefined ? [] : [String(raw)];
+        for (const v of values) {
+          const value = v.replace(/^smtp:/i, '').toLowerCase();
+          const key = `${kind}\u0000${value}`;
+          const owner = a.personId ?? a.correlation ?? '';
+          if (!owners.has(key) || owners.get(key) === owner) owners.set(key, owner);
+          else owners.set(key, '');
+        }
+      }
+    }
+  }
+  return async (kind: string, value: string, personId: string): Promise<boolean> => {
+    const owner = owners.get(`${kind}\u0000${value.toLowerCase()}`);
+    if (owner !== undefined) return owner === personId;
+    for (const [name, c] of engine.targets) {
+      const attrs = info[name]?.identifierAttributes?.[kind];
+      if (!attrs) continue;
+      for (const attr of attrs) {
+        if (!(await c.isFree(attr, value))) return false;
+      }
+    }
+    return true;
+  };
+}
+
+/** Compute a plan as of `at` (default: now). Throws SourceUnusableError (exit 4) on a bad source read. */
+export async function preparePlan(engine: Engine, opts: PrepareOptions = {}): Promise<PreparedPlan> {
+  const at = opts.at ?? engine.now().toISOString();
+  const { snapshot, changed } = await readSnapshot(engine, opts.source ?? { kind: 'full' }, opts.progress);
+  const accounts = await readAccounts(engine, opts.storedAccounts ?? false, opts.progress);
+  const info = targetInfo(engine);
+  const existing: Reservation[] = await engine.store.reservations.all();
+  const scope = opts.onlyPersons ? new Set(opts.onlyPersons) : undefined;
+  const toAllocate = scope ? snapshot.persons.filter((p) => scope.has(p.id)) : snapshot.persons;
+  const { reservations, errors } = await allocateIdentifiers(toAllocate, engine.config, existing, freeChecker(engine, accounts, info), identifierLimits(engine, info), at);
+  const input: PlanInput = {
+    at,
+    createdAt: engine.now().toISOString(),
+    config: engine.config,
+    snapshot,
+    accounts,
+    reservations,
+    targets: info,
+    ...(opts.onlyPersons ? { onlyPersons: opts.onlyPersons } : {}),
+  };
+  const computed = computePlan(input);
+  const plan: Plan = errors.length > 0 ? { ...computed, errors: [...errors, ...computed.errors] } : computed;
+  return { plan, input, snapshot, ...(changed ? { changedPersons: changed } : {}) };
+}
+
+/** Persons whose lifecycle state differs between two instants (day-1 enables, end-of-day disables). */
+export function lifecycleTransitions(persons: readonly Person[], from: string, to: string, engine: Engine): string[] {
+  const cfg = engine.config.lifecycle;
+  return persons.filter((p) => lifecycleAt(p, from, cfg).state !== lifecycleAt(p, to, cfg).state).map((p) => p.id);
+}

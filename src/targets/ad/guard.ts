@@ -1,0 +1,95 @@
+/**
+ * Options of the Active Directory target (`targets.<name>.options` with `type: ad`), validated with zod.
+ * Passwords arrive already resolved (`env:`/`file:` references are resolved by the config loader).
+ */
+import { z } from 'zod';
+import { AdTargetError } from './errors.js';
+
+const dn = z.string().min(3).regex(/^[A-Za-z][A-Za-z0-9-]*=/, 'expected a distinguished name such as OU=Staff,DC=example,DC=com');
+
+/** zod guard for the AD target options. */
+export const adTargetGuard = z
+  .object({
+    /** `ldaps://dc1.example.com:636`, or `ldap://…:389` together with `startTls: true`. */
+    url: z.string().regex(/^ldaps?:\/\/[^/\s]+\/?$/, 'expected ldaps://host[:port] or ldap://host[:port]'),
+    /** Upgrade an `ldap://` connection with StartTLS before binding. */
+    startTls: z.boolean().default(false),
+    /** Service account DN or `user@domain` / `DOMAIN\user`. */
+    bindDN: z.string().min(1),
+    /** Service account password (already resolved). Never logged. */
+    bindPassword: z.string().min(1),
+    /** PEM file with the CA certificate(s) to trust for the DC's certificate. */
+    caFile: z.string().min(1).optional(),
+    /** Accept any server certificate (self-signed test DCs only). */
+    insecure: z.boolean().default(false),
+    /** Everything Cadre lists and searches lives below this DN. */
+    baseDN: dn,
+    /** Default container for new accounts when placement gives none. */
+    usersOU: dn,
+    /** Every group below these OUs is managed (may be revoked). */
+    managedGroupsOUs: z.array(dn).default([]),
+    /** Individually managed groups, by DN or by name (sAMAccountName or cn). */
+    managedGroups: z.array(z.string().min(1)).default([]),
+    /** How groups found below `managedGroupsOUs` are named in entitlements: their `cn` (default) or their DN. */
+    groupNaming: z.enum(['cn', 'dn']).default('cn'),
+    /** Container of disabled accounts (informational; placement decides moves). */
+    disabledOU: dn.optional(),
+    /** UPN suffix, e.g. `example.com` (used to validate / build UPNs). */
+    upnSuffix: z.string().min(1),
+    /** Attribute holding the person id. */
+    correlationAttribute: z.string().regex(/^[A-Za-z][A-Za-z0-9-]*$/).default('employeeID'),
+    /** Identifier kind → attributes that must be free. */
+    identifierAttributes: z.record(z.string(), z.array(z.string().min(1)).min(1)).default({
+      username: ['sAMAccountName'], upn: ['userPrincipalName'], mail: ['mail', 'proxyAddresses'],
+    }),
+    homeDirectory: z
+      .object({
+        /** UNC template; `{{ id.username }}`/`{{ sAMAccountName }}` are replaced, e.g. `\\\\fs1\\home\\{{ id.username }}`. */
+        template: z.string().min(3),
+        /** Drive letter, e.g. `H:`. */
+        drive: z.string().regex(/^[A-Z]:$/, 'a single uppercase letter and a colon, e.g. H:'),
+        /** Local path (on the Cadre host) where the home folders are created, or omit to only set the attributes. */
+        shareRoot: z.string().min(1).optional(),
+        /** Local path where folders of deleted accounts are moved (with a timestamp). */
+        archiveRoot: z.string().min(1).optional(),
+      })
+      .strict()
+      .optional(),
+    /** Length of generated initial passwords. */
+    passwordLength: z.number().int().min(8).max(128).default(16),
+    /** Set `accountExpires` from the person's end date (`op.data.endDate`). */
+    accountExpiresFromEndDate: z.boolean().default(false),
+    /** On disable, write `Disabled by Cadre on YYYY-MM-DD: <reason>` into `description`. */
+    stampDescription: z.boolean().default(true),
+    /** Paged search page size (AD's MaxPageSize is 1000). */
+    pageSize: z.number().int().min(1).max(1000).default(500),
+    /** Values per range-retrieval step for `member` (MaxValRange is 1500). */
+    rangeSize: z.number().int().min(10).max(1500).default(1500),
+    /** Max concurrent operations (and LDAP connections). Samba/AD serialise writes, so more rarely helps. */
+    concurrency: z.number().int().min(1).max(32).default(2),
+    /** Per-operation timeout. */
+    timeoutMs: z.number().int().positive().default(30_000),
+  })
+  .strict()
+  .superRefine((o, ctx) => {
+    if (o.url.startsWith('ldap://') && !o.startTls) {
+      ctx.addIssue({ code: 'custom', path: ['startTls'], message: 'ldap:// needs startTls: true (passwords are only ever sent encrypted); or use ldaps://' });
+    }
+    if (o.url.startsWith('ldaps://') && o.startTls) {
+      ctx.addIssue({ code: 'custom', path: ['startTls'], message: 'startTls is only for ldap:// URLs (ldaps:// is already TLS)' });
+    }
+    if (o.caFile !== undefined && o.insecure) {
+      ctx.addIssue({ code: 'custom', path: ['insecure'], message: 'either caFile or insecure, not both' });
+    }
+  });
+
+/** Validated AD target options. */
+export type AdTargetOptions = z.infer<typeof adTargetGuard>;
+
+/** Validate raw options; throws a coded `CONFIG_INVALID` error naming the option path. Never echoes the password. */
+export function parseAdTargetOptions(target: string, raw: Record<string, unknown>): AdTargetOptions {
+  const r = adTargetGuard.safeParse(raw);
+  if (r.success) return r.data;
+  const issues = r.error.issues.map((i) => `targets.${target}.options.${i.path.map(String).join('.') || '(root)'}: ${i.message}`);
+  throw new AdTargetError('CONFIG_INVALID', issues.join('; '));
+}

@@ -1,0 +1,366 @@
+/**
+ * The conformance suite every target connector must pass (SQL, AD, Entra, SCIM), against its real server
+ * or a faithful simulator. Tests are registered with node:test and driven by `connector.capabilities`.
+ *
+ * Usage, in an integration test file:
+ * ```ts
+ * runConformanceSuite('sql (sqlite)', async () => makeSqliteHarness(), { listSize: 120, pageSize: 25 });
+ * ```
+ */
+import { randomUUID } from 'node:crypto';
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { AccountState, AttrValue } from '../../core/model.js';
+import { sameValue } from '../contract.js';
+import type { OperationResult, TargetConnector } from '../contract.js';
+import {
+  applySafely, createChanges, describeResult, desiredFor, diffAttributes, makeCtx, makeOp, mapLimit, sameContainer,
+} from './helpers.js';
+import type { ConformanceSample } from './helpers.js';
+
+/** What the backend holds for one account, read independently of the connector. */
+export interface InspectedAccount {
+  readonly enabled: boolean;
+  /** Keyed by the target's attribute names (the same names `sample()` uses). */
+  readonly attributes: Record<string, AttrValue>;
+  readonly container?: string;
+  /** Every entitlement the account holds (duplicates included, so a double grant shows). */
+  readonly entitlements: string[];
+}
+
+/** A connector under test plus independent access to its backend. */
+export interface ConformanceHarness {
+  /** Fresh connector against a clean real backend (or faithful simulator). The suite closes it before `cleanup()`. */
+  readonly connector: TargetConnector;
+  /** Desired account for test person i (target-specific attribute names). Distinct i → distinct person ids and identifiers. */
+  sample(i: number, variant?: 'renamed' | 'updated'): ConformanceSample;
+  /** Independent read of the backend (NOT through the connector), by anchor; undefined = gone. */
+  inspect(anchor: string): Promise<InspectedAccount | undefined>;
+  cleanup(): Promise<void>;
+  /** Attributes holding unique identifiers, checked with `isFree` (default: the connector's identifier attributes, else its correlation attribute). */
+  readonly identifierAttributes?: readonly string[];
+  /** Whether identifier comparisons are case-insensitive in this target (default true). */
+  readonly caseInsensitive?: boolean;
+  /** A well-formed anchor that does not exist (default: a random UUID). */
+  readonly missingAnchor?: string;
+}
+
+/** Suite options. */
+export interface ConformanceOptions {
+  /** Accounts created for the listing test (default 120). */
+  readonly listSize?: number;
+  /** The connector's configured page size; when given, the suite checks that `list()` really pages. */
+  readonly pageSize?: number;
+}
+
+function assertOk(r: OperationResult, what: string): asserts r is Extract<OperationResult, { ok: true }> {
+  assert.ok(r.ok, `${what} failed: ${describeResult(r)}`);
+}
+
+function assertAttributes(actual: Record<string, AttrValue>, expected: Record<string, AttrValue>, what: string): void {
+  for (const [k, v] of Object.entries(expected)) {
+    assert.ok(sameValue(actual[k], v), `${what}: attribute ${k} is ${JSON.stringify(actual[k])}, expected ${JSON.stringify(v)}`);
+  }
+}
+
+function assertCodedFailure(r: OperationResult, what: string): void {
+  assert.equal(r.ok, false, `${what} should fail, got ${describeResult(r)}`);
+  if (r.ok) return;
+  assert.equal(typeof r.error.code, 'string', `${what}: error.code`);
+  assert.ok(r.error.code.length > 0, `${what}: error.code is empty`);
+  assert.equal(typeof r.error.message, 'string', `${what}: error.message`);
+  assert.equal(r.error.transient, false, `${what}: a missing account is not a transient error`);
+}
+
+/** Register the conformance tests for one connector. */
+export function runConformanceSuite(label: string, makeHarness: () => Promise<ConformanceHarness>, opts: ConformanceOptions = {}): void {
+  const listSize = opts.listSize ?? 120;
+
+  describe(`target conformance: ${label}`, () => {
+    let h: ConformanceHarness;
+    let c: TargetConnector;
+
+    before(async () => {
+      h = await makeHarness();
+      c = h.connector;
+    });
+    after(async () => {
+      if (!h) return;
+      try {
+        await h.connector.close();
+      } finally {
+        await h.cleanup();
+      }
+    });
+
+    /** Create the sample's account and return its anchor. */
+    const create = async (s: ConformanceSample, o: { enabled?: boolean } = {}): Promise<string> => {
+      const desired = desiredFor(c.name, s, o);
+      const r = await applySafely(c, makeOp(c.name, 'create', s.personId, { changes: createChanges(s.attributes) }), makeCtx({ desired }));
+      assertOk(r, `create ${s.personId}`);
+      assert.equal(typeof r.anchor, 'string', 'create must return the anchor');
+      assert.ok(r.anchor && r.anchor.length > 0, 'create must return a non-empty anchor');
+      return r.anchor;
+    };
+    const mustInspect = async (anchor: string): Promise<InspectedAccount> => {
+      const a = await h.inspect(anchor);
+      assert.ok(a, `account ${anchor} should exist in the backend`);
+      return a;
+    };
+    const findByPerson = (personId: string): Promise<readonly AccountState[]> =>
+      c.find({ attribute: c.correlationAttribute, value: personId });
+
+    test('create returns the anchor; the backend holds attributes, enabled flag and container', async () => {
+      const s = h.sample(1);
+      const desired = desiredFor(c.name, s);
+      const r = await applySafely(c, makeOp(c.name, 'create', s.personId, { changes: createChanges(s.attributes) }), makeCtx({ desired }));
+      assertOk(r, 'create');
+      assert.ok(typeof r.anchor === 'string' && r.anchor.length > 0, 'create must return a non-empty anchor');
+      if (r.state) assert.equal(r.state.anchor, r.anchor, 'returned state belongs to the returned anchor');
+      const a = await mustInspect(r.anchor);
+      assertAttributes(a.attributes, s.attributes, 'after create');
+      assert.equal(a.enabled, true, 'created enabled');
+      if (c.capabilities.supportsMove && s.container !== undefined) {
+        assert.ok(sameContainer(a.container, s.container), `container ${a.container} should be ${s.container}`);
+      }
+    });
+
+    test('create of a disabled account (pre-hire) stays disabled', async (t) => {
+      if (!c.capabilities.supportsEnable) return t.skip('target cannot disable');
+      const s = h.sample(2);
+      const anchor = await create(s, { enabled: false });
+      assert.equal((await mustInspect(anchor)).enabled, false);
+    });
+
+    test('replaying the same create after success does not duplicate', async () => {
+      const s = h.sample(3);
+      const op = makeOp(c.name, 'create', s.personId, { changes: createChanges(s.attributes) });
+      const ctx = makeCtx({ desired: desiredFor(c.name, s) });
+      const r1 = await applySafely(c, op, ctx);
+      assertOk(r1, 'first create');
+      const r2 = await applySafely(c, op, ctx);
+      assertOk(r2, 'replayed create');
+      assert.equal(r2.anchor, r1.anchor, 'the replay returns the same anchor');
+      const found = await findByPerson(s.personId);
+      assert.equal(found.length, 1, 'exactly one account for the person');
+      assert.equal(found[0]?.anchor, r1.anchor);
+    });
+
+    test('create after a crash that lost the result adopts the account by correlation', async () => {
+      const s = h.sample(4);
+      const lost = await applySafely(c, makeOp(c.name, 'create', s.personId, { changes: createChanges(s.attributes) }), makeCtx({ desired: desiredFor(c.name, s) }));
+      assertOk(lost, 'create whose result is then lost');
+      // The executor resumes with a fresh operation and no known anchor or state.
+      const resumed = await applySafely(c, makeOp(c.name, 'create', s.personId, { changes: createChanges(s.attributes) }), makeCtx({ desired: desiredFor(c.name, s) }));
+      assertOk(resumed, 'resumed create');
+      assert.equal(resumed.anchor, lost.anchor, 'same anchor, not a second account');
+      assert.equal((await findByPerson(s.personId)).length, 1, 'exactly one account for the person');
+      assertAttributes((await mustInspect(lost.anchor as string)).attributes, s.attributes, 'after resumed create');
+    });
+
+    test('update changes only the changed attributes', async () => {
+      const s = h.sample(5);
+      const u = h.sample(5, 'updated');
+      const anchor = await create(s);
+      const changes = diffAttributes(s.attributes, u.attributes);
+      assert.ok(changes.length > 0, "harness: sample(i, 'updated') must differ from sample(i)");
+      const [firstChange, ...rest] = changes;
+      if (!firstChange) return;
+      const r1 = await applySafely(c, makeOp(c.name, 'update', s.personId, { anchor, changes: [firstChange] }), makeCtx());
+      assertOk(r1, 'update of one attribute');
+      const a1 = await mustInspect(anchor);
+      assert.ok(sameValue(a1.attributes[firstChange.attribute], firstChange.to ?? null), `${firstChange.attribute} updated`);
+      const untouched = Object.fromEntries(Object.entries(s.attributes).filter(([k]) => k !== firstChange.attribute));
+      assertAttributes(a1.attributes, untouched, 'attributes not in the change');
+      if (rest.length > 0) {
+        assertOk(await applySafely(c, makeOp(c.name, 'update', s.personId, { anchor, changes: rest }), makeCtx()), 'update of the rest');
+      }
+      assertAttributes((await mustInspect(anchor)).attributes, u.attributes, 'after all updates');
+      // Same update again: idempotent.
+      assertOk(await applySafely(c, makeOp(c.name, 'update', s.personId, { anchor, changes }), makeCtx()), 'repeated update');
+      assertAttributes((await mustInspect(anchor)).attributes, u.attributes, 'after repeated update');
+    });
+
+    test('rename keeps the anchor', async (t) => {
+      if (!c.capabilities.supportsRename) return t.skip('target has no explicit rename');
+      const s = h.sample(6);
+      const renamed = h.sample(6, 'renamed');
+      const anchor = await create(s);
+      const changes = diffAttributes(s.attributes, renamed.attributes);
+      assert.ok(changes.length > 0, "harness: sample(i, 'renamed') must differ from sample(i)");
+      const r = await applySafely(c, makeOp(c.name, 'rename', s.personId, { anchor, changes }), makeCtx({ desired: desiredFor(c.name, renamed) }));
+      assertOk(r, 'rename');
+      if (r.anchor !== undefined) assert.equal(r.anchor, anchor, 'rename keeps the anchor');
+      assertAttributes((await mustInspect(anchor)).attributes, renamed.attributes, 'after rename');
+      const found = await findByPerson(s.personId);
+      assert.deepEqual(found.map((f) => f.anchor), [anchor]);
+    });
+
+    test('move to another container keeps the anchor; repeating it is harmless', async (t) => {
+      if (!c.capabilities.supportsMove) return t.skip('target has no containers');
+      const s = h.sample(7);
+      if (s.container === undefined || s.altContainer === undefined) return t.skip('harness gives no containers');
+      const anchor = await create(s);
+      const desired = desiredFor(c.name, s, { container: s.altContainer });
+      const move = makeOp(c.name, 'move', s.personId, {
+        anchor,
+        changes: [{ attribute: 'container', from: s.container, to: s.altContainer }],
+        data: { container: s.altContainer },
+      });
+      assertOk(await applySafely(c, move, makeCtx({ desired })), 'move');
+      const a = await mustInspect(anchor);
+      assert.ok(sameContainer(a.container, s.altContainer), `container ${a.container} should be ${s.altContainer}`);
+      assertAttributes(a.attributes, s.attributes, 'after move');
+      assertOk(await applySafely(c, move, makeCtx({ desired })), 'repeated move');
+      assert.ok(sameContainer((await mustInspect(anchor)).container, s.altContainer));
+    });
+
+    test('disable and enable (each idempotent)', async (t) => {
+      if (!c.capabilities.supportsEnable) return t.skip('target cannot disable');
+      const s = h.sample(8);
+      const anchor = await create(s);
+      for (const action of ['disable', 'disable'] as const) {
+        assertOk(await applySafely(c, makeOp(c.name, action, s.personId, { anchor }), makeCtx()), action);
+        assert.equal((await mustInspect(anchor)).enabled, false, `after ${action}`);
+      }
+      assert.equal((await findByPerson(s.personId))[0]?.enabled, false, 'find reports the disabled state');
+      for (const action of ['enable', 'enable'] as const) {
+        assertOk(await applySafely(c, makeOp(c.name, action, s.personId, { anchor }), makeCtx()), action);
+        assert.equal((await mustInspect(anchor)).enabled, true, `after ${action}`);
+      }
+      assertAttributes((await mustInspect(anchor)).attributes, s.attributes, 'enable/disable leave attributes alone');
+    });
+
+    test('grant two entitlements, grant again, revoke, revoke again', async (t) => {
+      if (!c.capabilities.supportsEntitlements) return t.skip('target has no entitlements');
+      const s = h.sample(9);
+      const [e1, e2] = s.entitlements;
+      assert.ok(e1 && e2, 'harness: sample must name at least two entitlements');
+      const anchor = await create(s);
+      const grant = (e: string): ReturnType<typeof applySafely> => applySafely(c, makeOp(c.name, 'grant', s.personId, { anchor, entitlement: e }), makeCtx());
+      const revoke = (e: string): ReturnType<typeof applySafely> => applySafely(c, makeOp(c.name, 'revoke', s.personId, { anchor, entitlement: e }), makeCtx());
+      assertOk(await grant(e1), `grant ${e1}`);
+      assertOk(await grant(e2), `grant ${e2}`);
+      let a = await mustInspect(anchor);
+      assert.ok(a.entitlements.includes(e1) && a.entitlements.includes(e2), `holds ${e1} and ${e2}: ${a.entitlements.join(', ')}`);
+      assertOk(await grant(e1), `repeated grant ${e1}`);
+      a = await mustInspect(anchor);
+      assert.equal(a.entitlements.filter((e) => e === e1).length, 1, 'a repeated grant does not duplicate the membership');
+      const found = await findByPerson(s.personId);
+      assert.ok(found[0]?.entitlements.includes(e1) && found[0].entitlements.includes(e2), 'find reports managed entitlements');
+      assertOk(await revoke(e1), `revoke ${e1}`);
+      a = await mustInspect(anchor);
+      assert.ok(!a.entitlements.includes(e1), `${e1} revoked`);
+      assert.ok(a.entitlements.includes(e2), `${e2} kept`);
+      assertOk(await revoke(e1), `repeated revoke ${e1}`);
+      assert.deepEqual((await mustInspect(anchor)).entitlements.filter((e) => e === e1 || e === e2), [e2]);
+    });
+
+    test('delete removes the account; deleting a missing account is ok', async () => {
+      const s = h.sample(10);
+      const anchor = await create(s);
+      if (c.capabilities.supportsEntitlements && s.entitlements[0]) {
+        assertOk(await applySafely(c, makeOp(c.name, 'grant', s.personId, { anchor, entitlement: s.entitlements[0] }), makeCtx()), 'grant before delete');
+      }
+      const del = makeOp(c.name, 'delete', s.personId, { anchor });
+      assertOk(await applySafely(c, del, makeCtx()), 'delete');
+      if (!c.capabilities.softDelete) assert.equal(await h.inspect(anchor), undefined, 'account gone');
+      assert.equal((await findByPerson(s.personId)).length, 0, 'find no longer returns it');
+      assertOk(await applySafely(c, del, makeCtx()), 'repeated delete');
+      const ghost = h.sample(11_000);
+      assertOk(await applySafely(c, makeOp(c.name, 'delete', ghost.personId), makeCtx()), 'delete of a person without account');
+    });
+
+    test('correlation: find returns exactly the account; unknown returns nothing', async () => {
+      const s = h.sample(11);
+      const anchor = await create(s);
+      const found = await findByPerson(s.personId);
+      assert.equal(found.length, 1);
+      const [f] = found;
+      assert.equal(f?.anchor, anchor);
+      assert.equal(f?.correlation, s.personId, 'state.correlation is the person id');
+      assert.equal(f?.target, c.name);
+      assertAttributes(f?.attributes ?? {}, s.attributes, 'find state');
+      assert.deepEqual(await findByPerson(`unknown-${randomUUID().slice(0, 8)}`), []);
+    });
+
+    test('isFree: used values (also of disabled accounts) are taken, unused ones are free', async () => {
+      const s = h.sample(12);
+      const anchor = await create(s);
+      if (c.capabilities.supportsEnable) {
+        assertOk(await applySafely(c, makeOp(c.name, 'disable', s.personId, { anchor }), makeCtx()), 'disable');
+      }
+      const fromConnector = Object.values(c.identifierAttributes ?? {}).flat();
+      const attrs = h.identifierAttributes ?? (fromConnector.length > 0 ? fromConnector : [c.correlationAttribute]);
+      let checked = 0;
+      for (const attr of new Set(attrs)) {
+        const value = attr === c.correlationAttribute && s.attributes[attr] === undefined ? s.personId : s.attributes[attr];
+        if (typeof value !== 'string' || value.length === 0) continue;
+        checked++;
+        assert.equal(await c.isFree(attr, value), false, `${attr}=${value} is taken`);
+        if (h.caseInsensitive !== false && value.toUpperCase() !== value) {
+          assert.equal(await c.isFree(attr, value.toUpperCase()), false, `${attr}=${value.toUpperCase()} is taken (case-insensitive)`);
+        }
+        assert.equal(await c.isFree(attr, `free${randomUUID().slice(0, 8)}`), true, `${attr}: an unused value is free`);
+      }
+      assert.ok(checked > 0, 'harness: no identifier attribute with a string value to check');
+    });
+
+    test(`list() pages through every account exactly once (${listSize} accounts)`, async () => {
+      const samples = Array.from({ length: listSize }, (_, i) => h.sample(1000 + i));
+      const e1 = samples[0]?.entitlements[0];
+      const anchors = await mapLimit(samples, Math.max(1, c.concurrency), async (s, i) => {
+        const anchor = await create(s);
+        if (c.capabilities.supportsEntitlements && e1 && i % 7 === 0) {
+          assertOk(await applySafely(c, makeOp(c.name, 'grant', s.personId, { anchor, entitlement: e1 }), makeCtx()), 'grant');
+        }
+        return anchor;
+      });
+      const seen = new Map<string, AccountState>();
+      let pages = 0;
+      for await (const page of c.list()) {
+        pages++;
+        if (opts.pageSize !== undefined) assert.ok(page.length <= opts.pageSize, `page of ${page.length} exceeds pageSize ${opts.pageSize}`);
+        for (const st of page) {
+          assert.ok(!seen.has(st.anchor), `anchor ${st.anchor} listed twice`);
+          seen.set(st.anchor, st);
+        }
+      }
+      if (opts.pageSize !== undefined && listSize > opts.pageSize) assert.ok(pages >= 2, `expected several pages, got ${pages}`);
+      anchors.forEach((anchor, i) => {
+        const st = seen.get(anchor);
+        const s = samples[i] as (typeof samples)[number];
+        assert.ok(st, `account ${anchor} (${s.personId}) missing from list()`);
+        assert.equal(st.correlation, s.personId);
+        assertAttributes(st.attributes, s.attributes, `listed ${s.personId}`);
+        if (c.capabilities.supportsEntitlements && e1) {
+          assert.equal(st.entitlements.includes(e1), i % 7 === 0, `listed entitlements of ${s.personId}`);
+        }
+      });
+    });
+
+    test('expected failures are coded results, not exceptions', async () => {
+      const s = h.sample(13);
+      const missing = h.missingAnchor ?? randomUUID();
+      assertCodedFailure(await applySafely(c, makeOp(c.name, 'update', s.personId, {
+        anchor: missing, changes: diffAttributes(s.attributes, h.sample(13, 'updated').attributes),
+      }), makeCtx()), 'update of a missing account');
+      if (c.capabilities.supportsEnable) {
+        assertCodedFailure(await applySafely(c, makeOp(c.name, 'disable', s.personId, { anchor: missing }), makeCtx()), 'disable of a missing account');
+      }
+      if (c.capabilities.supportsEntitlements && s.entitlements[0]) {
+        assertCodedFailure(await applySafely(c, makeOp(c.name, 'grant', s.personId, { anchor: missing, entitlement: s.entitlements[0] }), makeCtx()), 'grant to a missing account');
+      }
+      if (!c.capabilities.supportsPassword) {
+        const anchor = await create(s);
+        const r = await applySafely(c, makeOp(c.name, 'setPassword', s.personId, { anchor }), { ...makeCtx(), secret: 'N0t-Logged!' });
+        assert.equal(r.ok, false);
+        if (!r.ok) {
+          assert.equal(r.error.code, 'NOT_SUPPORTED');
+          assert.ok(!r.error.message.includes('N0t-Logged!'), 'the secret never appears in an error');
+        }
+      }
+      assert.equal(await h.inspect(missing), undefined, 'no account appeared for the missing anchor');
+    });
+  });
+}
