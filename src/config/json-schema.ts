@@ -27,9 +27,9 @@ const DESCRIPTIONS: Readonly<Record<string, string>> = {
   executor: 'Retries and concurrency when applying a plan.',
 };
 
-/** The JSON Schema (draft 2020-12) of the cadre.yaml input, defaults included. */
+/** The JSON Schema (draft-07: the widest editor support) of the cadre.yaml input, defaults included. */
 export function configJsonSchema(): Record<string, unknown> {
-  const schema = z.toJSONSchema(configGuard, { io: 'input', target: 'draft-2020-12', unrepresentable: 'any' }) as Record<string, unknown>;
+  const schema = z.toJSONSchema(configGuard, { io: 'input', target: 'draft-07', unrepresentable: 'any' }) as Record<string, unknown>;
   for (const [path, description] of Object.entries(DESCRIPTIONS)) {
     const node = path === '' ? schema : propertyAt(schema, path.split('.'));
     if (node) node.description = description;

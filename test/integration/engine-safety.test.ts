@@ -67,7 +67,7 @@ describe('engine safety: thresholds and source completeness', () => {
   });
 
   test('an empty snapshot is refused with exit code 4', async () => {
-    for (const e of everyone) sim.company.remove(String(e.attributes.id.value));
+    for (const e of everyone) sim.company.remove(String(e.attributes.id?.value));
     const r = await runCli(['sync', '--config', config]);
     assert.equal(r.code, 4, r.stdout + r.stderr);
     assert.equal(activeCount(dir), 60);

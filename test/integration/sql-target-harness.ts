@@ -9,7 +9,7 @@ import type { ConformanceSample } from '../../src/targets/conformance/index.js';
 import type { TargetDeps } from '../../src/targets/contract.js';
 
 /** Attribute name → column, as the test target maps them (`title` uses its own name). */
-export const COLUMN_OF: Readonly<Record<string, string>> = { username: 'login', displayName: 'display_name', mail: 'email', title: 'title' };
+export const COLUMN_OF: Readonly<Record<string, string>> = { username: 'login', displayName: 'display_name', mail: 'email', title: 'title', manager: 'manager_key' };
 
 /** The phone-directory style table the tests use. */
 export function sqlTargetConfig(options: Record<string, unknown>): TargetConfig {
@@ -20,13 +20,13 @@ export function sqlTargetConfig(options: Record<string, unknown>): TargetConfig 
       correlationColumn: 'person_id',
       enabledColumn: 'active',
       containerColumn: 'department',
-      columns: { username: 'login', displayName: 'display_name', mail: 'email' },
+      columns: { username: 'login', displayName: 'display_name', mail: 'email', manager: 'manager_key' },
       entitlements: { table: 'directory_roles', accountColumn: 'account_id', entitlementColumn: 'role' },
       createTables: true,
       pageSize: 25,
       ...options,
     },
-    attributes: { username: '{{ id.username }}', displayName: '{{ firstName }} {{ lastName }}', mail: '{{ id.mail }}', title: '{{ position }}' },
+    attributes: { username: '{{ id.username }}', displayName: '{{ firstName }} {{ lastName }}', mail: '{{ id.mail }}', title: '{{ position }}', manager: '{{ ref(supervisorId) }}' },
     identifiers: { username: ['username'], mail: ['mail'] },
     managedEntitlements: ['erp:*'],
   });

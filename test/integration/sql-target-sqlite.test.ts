@@ -28,13 +28,14 @@ async function connect(path: string, extra: Record<string, unknown> = {}): Promi
 }
 
 async function sqliteHarness(): Promise<ConformanceHarness> {
-  const path = join(tempDir(), 'directory.db');
+  const path = join(tempDir(), 'not-yet', 'created', 'directory.db');
   const connector = await connect(path);
   let raw: Database.Database | undefined;
   const db = (): Database.Database => (raw ??= new Database(path, { readonly: true, fileMustExist: true }));
   return {
     connector,
     sample: sqlSample,
+    referenceAttribute: 'manager',
     async inspect(anchor) {
       const row = db().prepare('SELECT * FROM directory_accounts WHERE id = ?').get(anchor) as Record<string, unknown> | undefined;
       if (!row) return undefined;
@@ -86,7 +87,7 @@ describe('sql target (sqlite) specifics', () => {
   test('a foreign table with an integer key, Y/N enabled flag and no createTables', async () => {
     const path = join(tempDir(), 'erp.db');
     const raw = new Database(path);
-    raw.exec(`CREATE TABLE staff (staff_no INTEGER PRIMARY KEY, pers_no TEXT, is_active TEXT NOT NULL DEFAULT 'Y', login TEXT, display_name TEXT, email TEXT, title TEXT, department TEXT);
+    raw.exec(`CREATE TABLE staff (staff_no INTEGER PRIMARY KEY, pers_no TEXT, is_active TEXT NOT NULL DEFAULT 'Y', login TEXT, display_name TEXT, email TEXT, title TEXT, department TEXT, manager_key INTEGER);
       CREATE TABLE directory_roles (account_id INTEGER, role TEXT);
       INSERT INTO staff (staff_no, pers_no, is_active, login) VALUES (41, '100003', 'N', 'preexisting');`);
     const c = await connect(path, { table: 'staff', key: 'staff_no', generateKey: false, correlationColumn: 'pers_no', enabledColumn: 'is_active', enabledValues: { enabled: 'Y', disabled: 'N' }, createTables: false });
@@ -134,6 +135,32 @@ describe('sql target (sqlite) specifics', () => {
     await assert.rejects(() => c.find({ attribute: 'username', value: 'x' }), { code: 'SQL_UNAVAILABLE' });
     await assert.rejects(() => c.isFree('nosuchattribute', 'x'), (e: { code?: string }) => typeof e.code === 'string');
     await c.close();
+  });
+
+  test('createTables adds columns for attributes added to the config later, keeping the data', async () => {
+    const path = join(tempDir(), 'grow.db');
+    const raw = new Database(path);
+    raw.exec("CREATE TABLE directory_accounts (id TEXT PRIMARY KEY, person_id TEXT, active INTEGER, department TEXT, login TEXT); INSERT INTO directory_accounts VALUES ('a1', '7', 1, 'Sales', 'kept')");
+    raw.close();
+    const c = await connect(path);
+    const [st] = await c.find({ attribute: 'person_id', value: '7' });
+    assert.equal(st?.attributes.username, 'kept');
+    assert.equal(st?.attributes.title, null);
+    await c.close();
+  });
+
+  test('several targets in one SQLite file write at the same time without SQLITE_BUSY failures', async () => {
+    const path = join(tempDir(), 'shared.db');
+    const conns = await Promise.all(['a', 'b', 'c'].map((t) => connect(path, { table: `acc_${t}`, entitlements: { table: `roles_${t}`, accountColumn: 'account_id', entitlementColumn: 'role' } })));
+    const results = await Promise.all(conns.flatMap((c) => Array.from({ length: 40 }, (_, i) => {
+      const s = sqlSample(i);
+      return c.apply(makeOp('directory', 'create', s.personId), makeCtx({ desired: { target: 'directory', personId: s.personId, exists: true, enabled: true, attributes: s.attributes, attributeReasons: {}, entitlements: [], lifecycle: { kind: 'manual', source: 't', detail: '' } } }));
+    })));
+    assert.deepEqual(results.filter((r) => !r.ok), []);
+    const check = new Database(path, { readonly: true });
+    for (const t of ['a', 'b', 'c']) assert.equal((check.prepare(`SELECT count(*) AS n FROM acc_${t}`).get() as { n: number }).n, 40);
+    check.close();
+    await Promise.all(conns.map((c) => c.close()));
   });
 
   test('bad options are a CONFIG_INVALID error naming the option path', async () => {

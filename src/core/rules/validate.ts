@@ -39,7 +39,9 @@ function checkCondition(cond: Condition | undefined, path: string, out: RuleProb
   try {
     compileCondition(cond, path);
   } catch (e) {
-    out.push({ path, message: (e as Error).message });
+    const err = e as Error & { path?: string };
+    const where = err.path ?? path;
+    out.push({ path: where, message: err.message.startsWith(`${where}: `) ? err.message.slice(where.length + 2) : err.message });
     return;
   }
   for (const key of conditionPaths(cond)) checkPath(key, `${path}.${key}`, out, kinds);

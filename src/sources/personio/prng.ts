@@ -22,6 +22,13 @@ export function createRng(seed: number): Rng {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
   };
+  return toRng(next);
+}
+
+/** Wraps a plain `() => number` source (uniform in [0, 1)) as an {@link Rng}; an `Rng` passes through. */
+export function toRng(source: Rng | (() => number)): Rng {
+  if (typeof source !== 'function') return source;
+  const next = source;
   return {
     next,
     int: (min, max) => min + Math.floor(next() * (max - min + 1)),

@@ -10,67 +10,17 @@
 import { randomUUID } from 'node:crypto';
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { AccountState, AttrValue } from '../../core/model.js';
+import type { AccountState } from '../../core/model.js';
 import { sameValue } from '../contract.js';
-import type { OperationResult, TargetConnector } from '../contract.js';
+import type { TargetConnector } from '../contract.js';
+import { assertAttributes, assertCodedFailure, assertOk } from './assertions.js';
 import {
-  applySafely, createChanges, describeResult, desiredFor, diffAttributes, makeCtx, makeOp, mapLimit, sameContainer,
+  applySafely, createChanges, desiredFor, diffAttributes, makeCtx, makeOp, mapLimit, sameContainer,
 } from './helpers.js';
 import type { ConformanceSample } from './helpers.js';
+import type { ConformanceHarness, ConformanceOptions, InspectedAccount } from './types.js';
 
-/** What the backend holds for one account, read independently of the connector. */
-export interface InspectedAccount {
-  readonly enabled: boolean;
-  /** Keyed by the target's attribute names (the same names `sample()` uses). */
-  readonly attributes: Record<string, AttrValue>;
-  readonly container?: string;
-  /** Every entitlement the account holds (duplicates included, so a double grant shows). */
-  readonly entitlements: string[];
-}
-
-/** A connector under test plus independent access to its backend. */
-export interface ConformanceHarness {
-  /** Fresh connector against a clean real backend (or faithful simulator). The suite closes it before `cleanup()`. */
-  readonly connector: TargetConnector;
-  /** Desired account for test person i (target-specific attribute names). Distinct i → distinct person ids and identifiers. */
-  sample(i: number, variant?: 'renamed' | 'updated'): ConformanceSample;
-  /** Independent read of the backend (NOT through the connector), by anchor; undefined = gone. */
-  inspect(anchor: string): Promise<InspectedAccount | undefined>;
-  cleanup(): Promise<void>;
-  /** Attributes holding unique identifiers, checked with `isFree` (default: the connector's identifier attributes, else its correlation attribute). */
-  readonly identifierAttributes?: readonly string[];
-  /** Whether identifier comparisons are case-insensitive in this target (default true). */
-  readonly caseInsensitive?: boolean;
-  /** A well-formed anchor that does not exist (default: a random UUID). */
-  readonly missingAnchor?: string;
-}
-
-/** Suite options. */
-export interface ConformanceOptions {
-  /** Accounts created for the listing test (default 120). */
-  readonly listSize?: number;
-  /** The connector's configured page size; when given, the suite checks that `list()` really pages. */
-  readonly pageSize?: number;
-}
-
-function assertOk(r: OperationResult, what: string): asserts r is Extract<OperationResult, { ok: true }> {
-  assert.ok(r.ok, `${what} failed: ${describeResult(r)}`);
-}
-
-function assertAttributes(actual: Record<string, AttrValue>, expected: Record<string, AttrValue>, what: string): void {
-  for (const [k, v] of Object.entries(expected)) {
-    assert.ok(sameValue(actual[k], v), `${what}: attribute ${k} is ${JSON.stringify(actual[k])}, expected ${JSON.stringify(v)}`);
-  }
-}
-
-function assertCodedFailure(r: OperationResult, what: string): void {
-  assert.equal(r.ok, false, `${what} should fail, got ${describeResult(r)}`);
-  if (r.ok) return;
-  assert.equal(typeof r.error.code, 'string', `${what}: error.code`);
-  assert.ok(r.error.code.length > 0, `${what}: error.code is empty`);
-  assert.equal(typeof r.error.message, 'string', `${what}: error.message`);
-  assert.equal(r.error.transient, false, `${what}: a missing account is not a transient error`);
-}
+export type { ConformanceHarness, ConformanceOptions, InspectedAccount } from './types.js';
 
 /** Register the conformance tests for one connector. */
 export function runConformanceSuite(label: string, makeHarness: () => Promise<ConformanceHarness>, opts: ConformanceOptions = {}): void {
@@ -337,6 +287,23 @@ export function runConformanceSuite(label: string, makeHarness: () => Promise<Co
           assert.equal(st.entitlements.includes(e1), i % 7 === 0, `listed entitlements of ${s.personId}`);
         }
       });
+    });
+
+    test('reference values (ref:<personId>) resolve to the other account through resolveAnchor', async (t) => {
+      const attr = h.referenceAttribute;
+      if (attr === undefined) return t.skip('harness names no reference attribute');
+      const boss = h.sample(14);
+      const report = h.sample(15);
+      const bossAnchor = await create(boss);
+      const anchor = await create(report);
+      const anchors = new Map([[boss.personId, bossAnchor]]);
+      const op = makeOp(c.name, 'update', report.personId, { anchor, changes: [{ attribute: attr, from: null, to: `ref:${boss.personId}` }] });
+      assertOk(await applySafely(c, op, makeCtx({ anchors })), 'update with a reference');
+      const expected = h.referenceValue ? await h.referenceValue(bossAnchor) : bossAnchor;
+      assert.ok(sameValue((await mustInspect(anchor)).attributes[attr], expected), `${attr} points at the referenced account`);
+      const dangling = makeOp(c.name, 'update', report.personId, { anchor, changes: [{ attribute: attr, from: null, to: 'ref:no-such-person' }] });
+      assertCodedFailure(await applySafely(c, dangling, makeCtx({ anchors })), 'reference to a person without account');
+      assert.ok(sameValue((await mustInspect(anchor)).attributes[attr], expected), 'a failed reference update changes nothing');
     });
 
     test('expected failures are coded results, not exceptions', async () => {

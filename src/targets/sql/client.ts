@@ -3,6 +3,8 @@
  * Every statement is built with kysely's `sql` tag: identifiers go through `sql.id` (quoted, after the guard's
  * identifier check), values are always bound parameters.
  */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import type { RawBuilder } from 'kysely';
@@ -34,6 +36,7 @@ export function createSqlClient(opts: SqlTargetOptions, deps: TargetDeps, target
       dialect: new SqliteDialect({
         // Opened on first use; a foreign database must already exist unless we are allowed to create tables.
         database: async () => {
+          if (opts.createTables && path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
           const d = new Database(path, { fileMustExist: !opts.createTables && path !== ':memory:' });
           d.pragma('busy_timeout = 5000');
           if (path !== ':memory:') d.pragma('journal_mode = WAL');

@@ -12,45 +12,9 @@ import type { ApplyContext, Correlation, OperationResult, TargetCapabilities, Ta
 import type { SqlClient, SqlRow } from './client.js';
 import { SqlTargetError, toSqlError, toTargetError } from './errors.js';
 import type { SqlTargetOptions } from './guard.js';
-import { SQL_IDENTIFIER } from './guard.js';
-import { accountColumns, cell, createTables, fromColumnValue, introspect, readEnabled, toColumnValue, writeEnabled } from './schema.js';
+import { buildMapping, refOf, rowToState } from './mapping.js';
+import { accountColumns, cell, createTables, introspect, toColumnValue, writeEnabled } from './schema.js';
 import type { SqlSchema } from './schema.js';
-
-/** Attribute-name ↔ column mapping derived from `options.columns` and the target's `attributes:`. */
-export interface SqlMapping {
-  /** attribute name → column */
-  readonly columns: ReadonlyMap<string, string>;
-  readonly correlationAttribute: string;
-}
-
-/** Build the attribute mapping; throws CONFIG_INVALID for attributes without a usable column. */
-export function buildMapping(name: string, opts: SqlTargetOptions, target: Pick<TargetConfig, 'attributes'>): SqlMapping {
-  const columns = new Map<string, string>(Object.entries(opts.columns));
-  const bad: string[] = [];
-  for (const attr of Object.keys(target.attributes)) {
-    if (columns.has(attr)) continue;
-    if (!SQL_IDENTIFIER.test(attr) || attr.length > 63) {
-      bad.push(`targets.${name}.attributes.${attr}: not a valid column name; map it in targets.${name}.options.columns`);
-      continue;
-    }
-    const clash = [opts.enabledColumn, opts.containerColumn].some((c) => c?.toLowerCase() === attr.toLowerCase())
-      || (opts.generateKey && attr.toLowerCase() === opts.key.toLowerCase());
-    if (clash) {
-      bad.push(`targets.${name}.attributes.${attr}: column "${attr}" is reserved (key/enabled/container); map it in targets.${name}.options.columns`);
-      continue;
-    }
-    columns.set(attr, attr);
-  }
-  if (bad.length > 0) throw new SqlTargetError('CONFIG_INVALID', bad.join('; '));
-  const corr = [...columns].find(([, c]) => c.toLowerCase() === opts.correlationColumn.toLowerCase());
-  return { columns, correlationAttribute: corr ? corr[0] : opts.correlationColumn };
-}
-
-/** Whether an entitlement is managed (exact name or trailing-`*` prefix; all when the list is empty). */
-export function isManagedEntitlement(managed: readonly string[], name: string): boolean {
-  if (managed.length === 0) return true;
-  return managed.some((m) => (m.endsWith('*') ? name.startsWith(m.slice(0, -1)) : m === name));
-}
 
 /** Create the connector over an open client. */
 export function createSqlConnector(name: string, opts: SqlTargetOptions, client: SqlClient, deps: TargetDeps, target: TargetConfig): TargetConnector {
@@ -113,24 +77,7 @@ export function createSqlConnector(name: string, opts: SqlTargetOptions, client:
     return out;
   };
 
-  const toState = (row: SqlRow, held: readonly string[]): AccountState => {
-    const attributes: Record<string, AttrValue> = {};
-    for (const [attr, col] of mapping.columns) attributes[attr] = fromColumnValue(cell(row, col));
-    const corr = cell(row, opts.correlationColumn);
-    const managed = held.filter((e) => isManagedEntitlement(target.managedEntitlements, e)).sort();
-    const unmanaged = held.filter((e) => !isManagedEntitlement(target.managedEntitlements, e)).sort();
-    const container = opts.containerColumn ? cell(row, opts.containerColumn) : undefined;
-    return {
-      target: name,
-      anchor: String(cell(row, opts.key)),
-      ...(corr === null || corr === undefined ? {} : { correlation: String(corr) }),
-      enabled: opts.enabledColumn ? readEnabled(opts, cell(row, opts.enabledColumn)) : true,
-      ...(container === null || container === undefined ? {} : { container: String(container) }),
-      attributes,
-      entitlements: managed,
-      ...(unmanaged.length > 0 ? { unmanaged } : {}),
-    };
-  };
+  const toState = (row: SqlRow, held: readonly string[]): AccountState => rowToState(name, opts, mapping, target.managedEntitlements, row, held);
 
   const withEntitlements = async (rows: readonly SqlRow[]): Promise<AccountState[]> => {
     const held = await entitlementsOf(rows.map((r) => cell(r, opts.key)));
@@ -248,17 +195,44 @@ export function createSqlConnector(name: string, opts: SqlTargetOptions, client:
     }
   };
 
+  /** For create: references in the desired attributes become anchors; one without an account yet stays empty (the planner follows up). */
+  const withResolvedRefs = async (ctx: ApplyContext): Promise<ApplyContext> => {
+    if (!ctx.desired) return ctx;
+    const attributes: Record<string, AttrValue> = {};
+    for (const [k, v] of Object.entries(ctx.desired.attributes)) {
+      const pid = refOf(v);
+      attributes[k] = pid === undefined ? v : (await ctx.resolveAnchor(pid)) ?? null;
+    }
+    return { ...ctx, desired: { ...ctx.desired, attributes } };
+  };
+
+  /** `ref:<personId>` values (e.g. the manager) become that person's anchor in this target. */
+  const resolveRefs = async (op: Operation, ctx: ApplyContext): Promise<Operation> => {
+    if (!op.changes.some((c) => refOf(c.to) !== undefined)) return op;
+    const resolve = async (v: AttrValue | undefined): Promise<AttrValue | undefined> => {
+      const pid = refOf(v);
+      if (pid === undefined) return v;
+      const anchor = await ctx.resolveAnchor(pid);
+      if (anchor === undefined) throw new SqlTargetError('REF_UNRESOLVED', `person ${pid} has no account in target ${name} yet`);
+      return anchor;
+    };
+    const changes: Change[] = [];
+    for (const c of op.changes) changes.push({ ...c, to: await resolve(c.to) });
+    return { ...op, changes };
+  };
+
   const apply = async (op: Operation, ctx: ApplyContext): Promise<OperationResult> => {
     try {
       const schema = await ready();
       switch (op.action) {
         case 'create':
-          return await create(schema, op, ctx);
+          return await create(schema, ctx.desired ? op : await resolveRefs(op, ctx), await withResolvedRefs(ctx));
         case 'update':
         case 'rename': {
           const anchor = await anchorFor(schema, op, ctx);
           if (anchor === undefined || !plausibleAnchor(schema, anchor)) return fail('SQL_NOT_FOUND', `no row in ${opts.table} for ${op.personId}`);
-          const set = assignments(schema, op.changes.map((c) => [c.attribute, c.to] as const), anchor);
+          const resolved = await resolveRefs(op, ctx);
+          const set = assignments(schema, resolved.changes.map((c) => [c.attribute, c.to] as const), anchor);
           if (!(await updateRow(anchor, set)) || (set.size === 0 && !(await readByAnchor(schema, anchor)))) {
             return fail('SQL_NOT_FOUND', `no row in ${opts.table} with key ${anchor}`);
           }
@@ -348,14 +322,16 @@ export function createSqlConnector(name: string, opts: SqlTargetOptions, client:
       let first = true;
       for (;;) {
         let rows: SqlRow[];
+        let page: AccountState[];
         try {
           const after = first ? sql`` : sql`WHERE ${id(opts.key)} > ${last}`;
           const r = await sql<SqlRow>`SELECT ${selectList} FROM ${tbl} ${after} ORDER BY ${id(opts.key)} LIMIT ${opts.pageSize}`.execute(db);
           rows = r.rows;
-          if (rows.length > 0) yield await withEntitlements(rows);
+          page = await withEntitlements(rows);
         } catch (e) {
           throw toSqlError(e);
         }
+        if (page.length > 0) yield page;
         const tail = rows[rows.length - 1];
         if (rows.length < opts.pageSize || tail === undefined) return;
         last = cell(tail, opts.key);

@@ -10,7 +10,7 @@ export { sqlTargetGuard, parseSqlTargetOptions } from './guard.js';
 export type { SqlTargetOptions } from './guard.js';
 export { SqlTargetError, SQL_ERROR_CODES } from './errors.js';
 export type { SqlErrorCode } from './errors.js';
-export { isManagedEntitlement } from './connector.js';
+export { isManagedEntitlement } from './mapping.js';
 
 /**
  * Create a SQL target connector. Throws a coded `CONFIG_INVALID` error naming the option path on bad options.

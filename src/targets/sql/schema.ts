@@ -63,6 +63,15 @@ export async function createTables(client: SqlClient, opts: SqlTargetOptions, at
     defs.push(sql`${sql.id(c)} TEXT`);
   }
   await sql`CREATE TABLE IF NOT EXISTS ${client.table(opts.table)} (${sql.join(defs)})`.execute(client.db);
+  // A table created by an earlier config may lack columns for attributes added since: add them (never drop).
+  const norm = client.driver === 'sqlite' ? lc : (x: string): string => x;
+  const have = new Set((await readColumns(client, opts, opts.table)).map((c) => norm(c.name)));
+  for (const c of attributeColumns) {
+    if (!have.has(norm(c))) {
+      await sql`ALTER TABLE ${client.table(opts.table)} ADD COLUMN ${sql.id(c)} TEXT`.execute(client.db);
+      have.add(norm(c));
+    }
+  }
   // One account per person: the unique index turns a racing duplicate create into a conflict we recover from.
   const idx = `${opts.table}_${opts.correlationColumn}_uq`.slice(0, 63);
   await sql`CREATE UNIQUE INDEX IF NOT EXISTS ${sql.id(idx)} ON ${client.table(opts.table)} (${sql.id(opts.correlationColumn)})`.execute(client.db);
@@ -182,7 +191,9 @@ export function fromColumnValue(v: unknown): AttrValue {
 
 /** Whether a stored enabled-flag value means "enabled". */
 export function readEnabled(opts: SqlTargetOptions, v: unknown): boolean {
-  if (opts.enabledValues) return String(v) === String(opts.enabledValues.enabled);
+  const want = opts.enabledValues?.enabled;
+  if (want !== undefined && typeof want !== 'boolean') return String(v) === String(want);
+  if (want === false) return !readEnabled({ ...opts, enabledValues: undefined }, v);
   if (typeof v === 'boolean') return v;
   if (typeof v === 'number' || typeof v === 'bigint') return Number(v) !== 0;
   if (typeof v === 'string') return /^(1|t|true|y|yes|on)$/i.test(v.trim());
@@ -191,7 +202,11 @@ export function readEnabled(opts: SqlTargetOptions, v: unknown): boolean {
 
 /** The value written for the enabled flag. */
 export function writeEnabled(opts: SqlTargetOptions, driver: 'sqlite' | 'postgres', info: ColumnInfo | undefined, enabled: boolean): unknown {
-  if (opts.enabledValues) return enabled ? opts.enabledValues.enabled : opts.enabledValues.disabled;
+  if (opts.enabledValues) {
+    const v = enabled ? opts.enabledValues.enabled : opts.enabledValues.disabled;
+    // SQLite has no boolean type (better-sqlite3 refuses to bind one).
+    return typeof v === 'boolean' && driver === 'sqlite' ? (v ? 1 : 0) : v;
+  }
   if (driver === 'postgres' && info?.isBoolean) return enabled;
   return enabled ? 1 : 0;
 }

@@ -120,9 +120,10 @@ export function createSimCompany(employees: readonly unknown[], now: () => Date)
       const e = byId.get(id);
       const modified = e ? Date.parse(String(attributeValue(e, 'last_modified_at') ?? '')) : Number.NaN;
       const fallback = Number.isNaN(modified) ? 0 : modified;
-      if (!keys || keys.length === 0) return fallback;
       const c = changes.get(id);
-      if (!c) return fallback;
+      // Change times are tracked in ms; last_modified_at only has seconds (and covers fixture data).
+      if (!c || c.size === 0) return keys && keys.length > 0 && c ? 0 : fallback;
+      if (!keys || keys.length === 0) return Math.max(fallback, ...c.values());
       let latest = -Infinity;
       for (const k of keys) latest = Math.max(latest, c.get(k) ?? -Infinity);
       return latest === -Infinity ? 0 : latest;

@@ -3,7 +3,7 @@
  * `email` and `attributes[]`, single reads, PATCH/POST writes, rate limits, and switchable faults.
  * Control endpoints under `/_sim/*` let CLI tests flip faults and mutate the company over HTTP.
  */
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import Fastify from 'fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { mutateCompany } from '../mutator.js';
@@ -28,6 +28,8 @@ export interface SimFaults {
   truncatePages: boolean;
   /** POST /v1/auth rejects every credential. */
   failAuth: boolean;
+  /** Historic Personio behaviour: every successful call invalidates its token and returns a new one in `Authorization`. */
+  rotateTokens: boolean;
 }
 
 /** One API request as the simulator saw it (for tests and `GET /_sim/requests`). */
@@ -38,6 +40,8 @@ export interface SimRequest {
   status?: number;
   readonly partnerId?: string;
   readonly appId?: string;
+  /** Short fingerprint of the bearer token used (never the token itself). */
+  readonly tokenTag?: string;
   readonly at: string;
 }
 
@@ -114,6 +118,11 @@ function parseSince(v: string): number | undefined {
   return Number.isNaN(t) ? undefined : t;
 }
 
+function tagOf(authorization: string | undefined): string | undefined {
+  const t = authorization?.replace(/^Bearer\s+/i, '').trim();
+  return t ? createHash('sha256').update(t).digest('hex').slice(0, 12) : undefined;
+}
+
 function intParam(v: unknown): number | undefined | 'invalid' {
   if (v === undefined || v === '') return undefined;
   if (typeof v !== 'string' || !/^\d+$/.test(v)) return 'invalid';
@@ -124,7 +133,7 @@ function intParam(v: unknown): number | undefined | 'invalid' {
 export async function startPersonioSimulator(opts: PersonioSimulatorOptions = {}): Promise<PersonioSimulator> {
   const now = opts.now ?? (() => new Date());
   const company = createSimCompany(opts.employees === undefined ? [] : fixtureEmployees(opts.employees), now);
-  const faults: SimFaults = { serverErrors: 0, rateLimitNext: 0, slowMs: 0, truncatePages: false, failAuth: false };
+  const faults: SimFaults = { serverErrors: 0, rateLimitNext: 0, slowMs: 0, truncatePages: false, failAuth: false, rotateTokens: false };
   const stats = { authCalls: 0, requests: [] as SimRequest[] };
   const tokens = new Map<string, number>();
   const ttl = opts.tokenTtlSeconds ?? 86_400;
@@ -134,6 +143,11 @@ export async function startPersonioSimulator(opts: PersonioSimulatorOptions = {}
   const rng = createRng(opts.seed ?? 42);
   let errorToggle = 0;
   const entries = new WeakMap<FastifyRequest, SimRequest>();
+  const issueToken = (): string => {
+    const token = `papi-${randomBytes(24).toString('base64url')}`;
+    tokens.set(token, clock() + ttl * 1000);
+    return token;
+  };
 
   const app = Fastify({ logger: false, bodyLimit: 10 * 1024 * 1024 });
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
@@ -150,6 +164,7 @@ export async function startPersonioSimulator(opts: PersonioSimulatorOptions = {}
     const entry: SimRequest = {
       method: req.method, path, query: { ...(req.query as Record<string, unknown>) }, at: now().toISOString(),
       partnerId: header('x-personio-partner-id'), appId: header('x-personio-app-id'),
+      tokenTag: tagOf(header('authorization')),
     };
     entries.set(req, entry);
     stats.requests.push(entry);
@@ -184,6 +199,13 @@ export async function startPersonioSimulator(opts: PersonioSimulatorOptions = {}
       if (exp !== undefined) tokens.delete(token);
       void reply.code(401).send(errorBody(401, token ? 'The access token is invalid or has expired' : 'Missing access token'));
       return undefined;
+    }
+    if (faults.rotateTokens) {
+      // Old single-use tokens: this one is spent, the next one comes back in the header.
+      tokens.delete(token);
+      const next = issueToken();
+      void reply.header('Authorization', `Bearer ${next}`);
+      return token;
     }
     // Personio echoes the (stable) token on every successful personnel data call.
     void reply.header('Authorization', `Bearer ${token}`);
@@ -222,8 +244,7 @@ export async function startPersonioSimulator(opts: PersonioSimulatorOptions = {}
     const ok = !faults.failAuth && (!opts.credentials
       || (sameSecret(id, opts.credentials.clientId) && sameSecret(secret, opts.credentials.clientSecret)));
     if (!ok) return reply.code(401).send(errorBody(401, 'Wrong credentials'));
-    const token = `papi-${randomBytes(24).toString('base64url')}`;
-    tokens.set(token, clock() + ttl * 1000);
+    const token = issueToken();
     return { success: true, data: { token, expires_in: ttl, scope: 'employees:read employees:write' } };
   });
 

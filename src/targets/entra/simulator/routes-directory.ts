@@ -68,7 +68,7 @@ function groupsRoute(env: RouteEnv, req: SimRequest): SimResponse | undefined {
     const g = tenant.group(gid);
     return listing(env, req, ctxUrl(env, 'directoryObjects'), () => ({
       items: [...g.members], pageSize: parseTop(req.query, 100), meta: { select: parseSelect(req.query.get('$select'), 'user', USER_KEYS) },
-    }), (id, meta) => {
+    }), (id, meta): JsonObject | undefined => {
       const u = tenant.users.get(id);
       if (u && !u.deleted) return { '@odata.type': '#microsoft.graph.user', ...renderUser(tenant, u, meta.select as string[] | undefined) };
       const sg = tenant.groups.get(id);

@@ -110,7 +110,8 @@ function delta(env: RouteEnv, req: SimRequest): SimResponse {
     const u = tenant.users.get(it.id);
     if (!u) return { '@odata.type': '#microsoft.graph.user', id: it.id, '@removed': { reason: 'deleted' } };
     if (u.deleted) return { '@odata.type': '#microsoft.graph.user', id: it.id, '@removed': { reason: 'changed' } };
-    return renderUser(tenant, u, sel);
+    // Delta always carries the id, whatever $select says.
+    return { ...renderUser(tenant, u, sel), id: u.id };
   };
   const finish = (seq: number, sel: string[] | undefined) => (): JsonObject => ({
     '@odata.deltaLink': `${env.base}/users/delta?$deltatoken=${encodeToken(sel ? { s: seq, sel } : { s: seq })}`,

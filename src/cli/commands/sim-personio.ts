@@ -1,0 +1,124 @@
+/**
+ * `cadre sim personio`: runs the Personio v1 simulator in the foreground until SIGINT/SIGTERM.
+ */
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { generateCompany } from '../../sources/personio/generator.js';
+import { fixtureEmployees, startPersonioSimulator } from '../../sources/personio/simulator/index.js';
+
+const USAGE = `usage: cadre sim personio [options]
+  --port N              port to listen on (default 8790; 0 = any free port)
+  --host H              interface to bind (default 127.0.0.1)
+  --fixture FILE        JSON array of Personio employees (API "data" items) or a full API response
+  --generate N          generate N realistic employees instead (default 50 when no fixture)
+  --seed S              seed for --generate and --mutate-every (default 1)
+  --mutate-every DUR    apply realistic HR changes every DUR (e.g. 30s, 5m)
+  --client-id ID        accepted client id (with --client-secret; default: accept any)
+  --client-secret S     accepted client secret
+  --rate-limit N        GET employees limit per minute (bursts of 15/s), like Personio's 300/min`;
+
+/** Parses `30s`, `5m`, `1h`, `500ms` into milliseconds. */
+export function parseDuration(s: string): number | undefined {
+  const m = /^(\d+)(ms|s|m|h)$/.exec(s.trim());
+  if (!m) return undefined;
+  const n = Number(m[1]);
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] as 'ms' | 's' | 'm' | 'h'];
+  return n * unit;
+}
+
+function intArg(name: string, v: string | undefined, min: number): number | undefined | Error {
+  if (v === undefined) return undefined;
+  if (!/^\d+$/.test(v) || Number(v) < min) return new Error(`--${name} must be an integer ≥ ${min}, got '${v}'`);
+  return Number(v);
+}
+
+/** Entry point; returns the process exit code (0 after a signal, 2 on bad arguments, 1 on start failure). */
+export async function simPersonioCommand(args: string[]): Promise<number> {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    values = parseArgs({
+      args,
+      options: {
+        port: { type: 'string' }, host: { type: 'string' }, fixture: { type: 'string' }, generate: { type: 'string' },
+        seed: { type: 'string' }, 'mutate-every': { type: 'string' }, 'client-id': { type: 'string' },
+        'client-secret': { type: 'string' }, 'rate-limit': { type: 'string' }, help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+      allowPositionals: false,
+    }).values;
+  } catch (e) {
+    process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n${USAGE}\n`);
+    return 2;
+  }
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const str = (k: string): string | undefined => (typeof values[k] === 'string' ? (values[k] as string) : undefined);
+  const port = intArg('port', str('port'), 0);
+  const generate = intArg('generate', str('generate'), 0);
+  const seed = intArg('seed', str('seed'), 0);
+  const rateLimit = intArg('rate-limit', str('rate-limit'), 1);
+  const mutateEvery = str('mutate-every');
+  const mutateMs = mutateEvery === undefined ? undefined : parseDuration(mutateEvery);
+  const problems: string[] = [];
+  for (const v of [port, generate, seed, rateLimit]) if (v instanceof Error) problems.push(v.message);
+  if (typeof port === 'number' && port > 65535) problems.push(`--port must be at most 65535, got ${port}`);
+  if (mutateEvery !== undefined && (mutateMs === undefined || mutateMs < 100)) problems.push(`--mutate-every must be a duration like 30s or 5m (≥ 100ms), got '${mutateEvery}'`);
+  if (str('fixture') !== undefined && generate !== undefined) problems.push('use either --fixture or --generate, not both');
+  if ((str('client-id') === undefined) !== (str('client-secret') === undefined)) problems.push('--client-id and --client-secret go together');
+  if (problems.length > 0) {
+    process.stderr.write(`${problems.join('\n')}\n${USAGE}\n`);
+    return 2;
+  }
+
+  let employees: unknown[];
+  const fixture = str('fixture');
+  try {
+    employees = fixture !== undefined
+      ? fixtureEmployees(JSON.parse(readFileSync(fixture, 'utf8')) as unknown)
+      : generateCompany(typeof generate === 'number' ? generate : 50, { seed: typeof seed === 'number' ? seed : 1 });
+  } catch (e) {
+    process.stderr.write(`cannot load ${fixture ?? 'generated company'}: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 2;
+  }
+
+  const clientId = str('client-id');
+  const clientSecret = str('client-secret');
+  let sim;
+  try {
+    sim = await startPersonioSimulator({
+      port: typeof port === 'number' ? port : 8790,
+      host: str('host') ?? '127.0.0.1',
+      employees,
+      credentials: clientId !== undefined && clientSecret !== undefined ? { clientId, clientSecret } : undefined,
+      rateLimit: typeof rateLimit === 'number' ? { perMinute: rateLimit, burstPerSecond: 15 } : undefined,
+      seed: typeof seed === 'number' ? seed : 1,
+    });
+  } catch (e) {
+    process.stderr.write(`cannot start the Personio simulator: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 1;
+  }
+
+  process.stdout.write(`Personio simulator (API v1) listening at ${sim.url} with ${sim.company.size} employees\n`);
+  process.stdout.write(`Set source.baseUrl: ${sim.url} in cadre.yaml; control via GET ${sim.url}/_sim/state, POST ${sim.url}/_sim/faults|mutate. Ctrl-C stops.\n`);
+
+  const running = sim;
+  const timer = mutateMs === undefined ? undefined : setInterval(() => {
+    for (const c of running.mutate()) process.stdout.write(`${new Date().toISOString()} ${c.kind.padEnd(6)} ${c.text}\n`);
+  }, mutateMs);
+
+  await new Promise<void>((resolve) => {
+    const stop = (): void => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+  if (timer) clearInterval(timer);
+  await running.close();
+  process.stdout.write('Personio simulator stopped\n');
+  return 0;
+}

@@ -1,0 +1,115 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { demoConfig, exampleConfig } from './example.js';
+import { loadConfig, validateConfigText } from './load.js';
+import type { TargetConfig } from './schema.js';
+
+/** Uncomment the commented-out `ad:` and `entra:` target blocks and their grants. */
+function withCommentedTargets(text: string): string {
+  const lines = text.split('\n');
+  const out: string[] = [];
+  let inBlock = false;
+  for (const line of lines) {
+    if (/^ {2}# (ad|entra):$/.test(line)) inBlock = true;
+    else if (inBlock && !line.startsWith('  #')) inBlock = false;
+    if (inBlock) out.push(line.replace(/^ {2}# /, '  '));
+    else if (/^ {6}# (ad|entra): \[/.test(line)) out.push(line.replace(/^ {6}# /, '      '));
+    else out.push(line);
+  }
+  return out.join('\n');
+}
+
+describe('exampleConfig', () => {
+  test('validates with zero problems (schema, cross-references, rules, SQL options)', () => {
+    const r = validateConfigText(exampleConfig(), 'cadre.yaml');
+    assert.deepEqual(r.problems, []);
+    const c = r.config;
+    assert.ok(c);
+    assert.deepEqual(Object.keys(c.targets), ['phonebook']);
+    assert.equal(c.targets.phonebook?.type, 'sql');
+    assert.deepEqual(Object.keys(c.identifiers), ['username', 'mail', 'upn']);
+    assert.deepEqual(c.identifiers.username?.patterns, ['{first}.{last}', '{f}{last}', '{first:2}{last}', '{first:3}{last}', '{f}{last}{n}']);
+    assert.equal(c.identifiers.username?.maxLength, 20);
+    assert.equal(c.identifiers.mail?.onNameChange, 'regenerate');
+    assert.equal(c.targets.phonebook?.attributes.displayName, '{{ preferredName ?? firstName }} {{ lastName }}');
+    assert.equal(c.source.clientId, 'env:PERSONIO_CLIENT_ID');
+    assert.ok(c.entitlements.some((e) => e.grant.phonebook?.includes('role:finance')));
+    assert.ok(c.entitlements.some((e) => e.grant.phonebook?.includes('group:all-staff')));
+  });
+
+  test('starts with the schema modeline and honours the options', () => {
+    const text = exampleConfig({ personioUrl: 'http://127.0.0.1:9999', storePath: 'state/db.sqlite', sqlPath: 'x/phone.db', schemaPath: './cadre.schema.json' });
+    assert.equal(text.split('\n')[0], '# yaml-language-server: $schema=./cadre.schema.json');
+    assert.equal(exampleConfig().split('\n')[0], '# yaml-language-server: $schema=./schema/cadre.schema.json');
+    const c = validateConfigText(text).config;
+    assert.equal(c?.source.baseUrl, 'http://127.0.0.1:9999');
+    assert.equal(c?.store.driver === 'sqlite' && c.store.path, 'state/db.sqlite');
+    assert.equal(c?.targets.phonebook?.options.path, 'x/phone.db');
+  });
+
+  test('is mostly comments: a new user learns the config from it', () => {
+    const lines = exampleConfig().split('\n');
+    const comments = lines.filter((l) => l.trim().startsWith('#')).length;
+    assert.ok(comments > 100, `only ${comments} comment lines`);
+    for (const word of ['env:', 'file:', 'ldaps://dc1.example.com', 'bindPassword: env:AD_BIND_PASSWORD', 'upnSuffix', 'tenantId', 'clientSecret: env:ENTRA_CLIENT_SECRET', 'licence:', 'smtp:', 'writeBack', 'preHireDays']) {
+      assert.ok(lines.some((l) => l.includes(word)), `example mentions ${word}`);
+    }
+  });
+
+  test('the commented AD and Entra examples are valid once uncommented', () => {
+    const text = withCommentedTargets(exampleConfig());
+    const r = validateConfigText(text);
+    assert.deepEqual(r.problems, []);
+    assert.deepEqual(Object.keys(r.config?.targets ?? {}).sort(), ['ad', 'entra', 'phonebook']);
+    assert.equal(r.config?.targets.ad?.options.bindPassword, 'env:AD_BIND_PASSWORD');
+    assert.equal(r.config?.targets.entra?.type, 'entra');
+    assert.ok(r.config?.entitlements[0]?.grant.ad);
+  });
+
+  test('loads from disk with the Personio variables set; relative paths resolve beside the file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cadre-example-'));
+    const file = join(dir, 'cadre.yaml');
+    writeFileSync(file, exampleConfig());
+    const r = await loadConfig(file, { env: { PERSONIO_CLIENT_ID: 'client-id-1', PERSONIO_CLIENT_SECRET: 'client-secret-1' } });
+    assert.deepEqual(r.problems, []);
+    assert.equal(r.config?.source.clientSecret, 'client-secret-1');
+    assert.equal(r.config?.store.driver === 'sqlite' && r.config.store.path, join(dir, '.cadre/cadre.db'));
+    assert.equal(r.config?.targets.phonebook?.options.path, join(dir, '.cadre/phonebook.db'));
+    const missing = await loadConfig(file, { env: {} });
+    assert.deepEqual(missing.problems.map((p) => p.path), ['source.clientId', 'source.clientSecret']);
+  });
+});
+
+describe('demoConfig', () => {
+  test('validates with zero problems and has three SQL targets with different mappings and rules', () => {
+    const r = validateConfigText(demoConfig({ personioUrl: 'http://127.0.0.1:4567', storePath: '/tmp/d/cadre.db', sqlPath: '/tmp/d/targets.db' }));
+    assert.deepEqual(r.problems, []);
+    const c = r.config;
+    assert.ok(c);
+    assert.equal(c.source.baseUrl, 'http://127.0.0.1:4567');
+    assert.equal(c.store.driver === 'sqlite' && c.store.path, '/tmp/d/cadre.db');
+    const names = Object.keys(c.targets);
+    assert.equal(names.length, 3);
+    const tables = new Set<unknown>();
+    const columns = new Set<string>();
+    for (const name of names) {
+      const t: TargetConfig | undefined = c.targets[name];
+      assert.equal(t?.type, 'sql');
+      assert.equal(t?.options.driver, 'sqlite');
+      assert.equal(t?.options.path, '/tmp/d/targets.db');
+      tables.add(t?.options.table);
+      columns.add(JSON.stringify(t?.options.columns));
+      assert.ok(c.entitlements.some((e) => e.grant[name] !== undefined), `some rule grants in ${name}`);
+    }
+    assert.equal(tables.size, 3, 'each target has its own table');
+    assert.equal(columns.size, 3, 'each target maps columns differently');
+  });
+
+  test('defaults keep demo state under .cadre/demo', () => {
+    const c = validateConfigText(demoConfig()).config;
+    assert.equal(c?.store.driver === 'sqlite' && c.store.path, '.cadre/demo/cadre.db');
+  });
+});

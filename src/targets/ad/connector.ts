@@ -1,0 +1,99 @@
+/**
+ * The AD target connector: list/find/isFree over paged LDAP searches, apply by action.
+ */
+import type { AccountState } from '../../core/model.js';
+import type { TargetConfig } from '../../config/schema.js';
+import type { ApplyContext, Correlation, OperationResult, TargetConnector, TargetDeps } from '../contract.js';
+import type { Operation } from '../../core/model.js';
+import { AdLdap } from './client.js';
+import { applyCreate } from './create.js';
+import { toAdError } from './errors.js';
+import { eqFilter } from './escape.js';
+import { GroupDirectory } from './groups.js';
+import type { AdTargetOptions } from './guard.js';
+import type { ReadContext } from './read.js';
+import { entryToState, ManagerNames, readAttributes, userFilter } from './read.js';
+import type { AdRuntime } from './runtime.js';
+import { domainRootOf } from './runtime.js';
+import { applyOther } from './write.js';
+
+/** Attributes reported when the target block maps none (tests, `cadre validate` of a bare target). */
+export const DEFAULT_ATTRIBUTES = [
+  'sAMAccountName', 'userPrincipalName', 'givenName', 'sn', 'displayName', 'cn', 'mail', 'proxyAddresses', 'employeeID',
+  'department', 'title', 'company', 'physicalDeliveryOfficeName', 'telephoneNumber', 'manager', 'description',
+];
+
+/** Build the connector from validated options and an (unconnected) LDAP pool. */
+export function createAdConnector(name: string, opts: AdTargetOptions, ldap: AdLdap, deps: TargetDeps, target: TargetConfig): TargetConnector {
+  const mapped = Object.keys(target.attributes);
+  const attributes = [...new Set([...(mapped.length > 0 ? mapped : DEFAULT_ATTRIBUTES), 'cn', 'sAMAccountName', 'userPrincipalName', opts.correlationAttribute])];
+  const groups = new GroupDirectory(ldap, opts, target.managedEntitlements);
+  const read: ReadContext = { target: name, correlationAttribute: opts.correlationAttribute, attributes, groups, ldap, rangeSize: opts.rangeSize };
+  const rt: AdRuntime = { name, opts, ldap, groups, read, log: deps.log, domainRoot: domainRootOf(opts.baseDN), passwords: target.password };
+  const attrs = readAttributes(read);
+
+  async function toStates(entries: import('ldapts').Entry[], managers: ManagerNames): Promise<AccountState[]> {
+    for (const e of entries) managers.note(e);
+    const out: AccountState[] = [];
+    for (const e of entries) out.push(await entryToState(e, read, managers));
+    return out;
+  }
+
+  return {
+    name,
+    kind: 'ad',
+    capabilities: {
+      supportsPassword: true, supportsMove: true, supportsRename: true, supportsEnable: true,
+      supportsEntitlements: true, supportsLicences: false, softDelete: false,
+    },
+    correlationAttribute: opts.correlationAttribute,
+    concurrency: opts.concurrency,
+    identifierAttributes: opts.identifierAttributes,
+    identifierLimits: { username: 20 },
+
+    async *list(): AsyncIterable<readonly AccountState[]> {
+      try {
+        await groups.loadConfigured(true);
+        const managers = new ManagerNames(read);
+        const pages = ldap.searchPaged(opts.baseDN, { filter: userFilter(opts.correlationAttribute), attributes: attrs, buffers: ['objectGUID'] }, opts.pageSize);
+        for await (const page of pages) {
+          if (page.length > 0) yield await toStates(page, managers);
+        }
+      } catch (e) {
+        throw toAdError(e, `list ${name}`);
+      }
+    },
+
+    async find(c: Correlation): Promise<readonly AccountState[]> {
+      try {
+        await groups.loadConfigured();
+        const entries = await ldap.search(opts.baseDN, { filter: userFilter(opts.correlationAttribute, eqFilter(c.attribute, c.value)), attributes: attrs, buffers: ['objectGUID'] });
+        return await toStates(entries, new ManagerNames(read));
+      } catch (e) {
+        throw toAdError(e, `find ${c.attribute}=${c.value} in ${name}`);
+      }
+    },
+
+    async isFree(attribute: string, value: string): Promise<boolean> {
+      try {
+        const lc = attribute.toLowerCase();
+        let filter = eqFilter(attribute, lc === 'proxyaddresses' && !value.includes(':') ? `smtp:${value}` : value);
+        // A UPN must not collide with anyone's mail alias either (AD matches proxyAddresses case-insensitively).
+        if (lc === 'userprincipalname') filter = `(|${filter}${eqFilter('proxyAddresses', `smtp:${value}`)})`;
+        const hits = await ldap.search(rt.domainRoot, { filter, attributes: ['1.1'] });
+        return hits.length === 0;
+      } catch (e) {
+        throw toAdError(e, `isFree ${attribute}=${value} in ${name}`);
+      }
+    },
+
+    async apply(op: Operation, ctx: ApplyContext): Promise<OperationResult> {
+      if (op.action === 'create') return applyCreate(rt, op, ctx);
+      return applyOther(rt, op, ctx);
+    },
+
+    async close(): Promise<void> {
+      await ldap.close();
+    },
+  };
+}

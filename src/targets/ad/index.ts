@@ -1,0 +1,23 @@
+/**
+ * Active Directory target (LDAP over TLS with ldapts). See `guard.ts` for the options.
+ */
+import type { TargetFactory } from '../contract.js';
+import { AdLdap } from './client.js';
+import { createAdConnector } from './connector.js';
+import { parseAdTargetOptions } from './guard.js';
+
+export { adTargetGuard, parseAdTargetOptions } from './guard.js';
+export type { AdTargetOptions } from './guard.js';
+export { AdTargetError, AD_ERROR_CODES } from './errors.js';
+export { escapeDnValue, escapeFilterValue } from './escape.js';
+export { generatePassword } from './password.js';
+
+/**
+ * Create an AD target connector. Throws a coded `CONFIG_INVALID` error naming the option path on bad options.
+ * Nothing connects until the first call.
+ */
+export const createAdTarget: TargetFactory = async (name, options, deps, target) => {
+  const opts = parseAdTargetOptions(name, options);
+  const ldap = new AdLdap(opts, deps.log, name);
+  return createAdConnector(name, opts, ldap, deps, target);
+};
