@@ -144,7 +144,7 @@ targets:
     managedEntitlements: ["licence:*", "role:*"]
     leaver: { removeEntitlements: true }
 
-  # Phone directory: everybody, office as site, pickup groups per office.
+  # Phone directory: everybody, office as site code, pickup groups per office.
   phone:
     type: sql
     options:
@@ -169,6 +169,16 @@ targets:
       department: "{{ department }}"
     placement:
       by: office
+      map:
+        Berlin: BER
+        München: MUC
+        Hamburg: HAM
+        Köln: CGN
+        Frankfurt am Main: FRA
+        Wien: VIE
+        Graz: GRZ
+        Zürich: ZRH
+        Basel: BSL
       default: Remote
     managedEntitlements: ["group:*"]
     leaver: { removeEntitlements: false }

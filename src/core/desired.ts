@@ -7,7 +7,7 @@ import type { AccountState, AttrValue, DesiredAccount, Person, Reason, Reservati
 import type { PlanInput, TargetInfo } from './plan-input.js';
 import { personContext } from './rules/context.js';
 import { entitlementsFor } from './rules/entitlements.js';
-import { compileTemplate } from './rules/expressions.js';
+import { compileTemplate, type CompiledTemplate } from './rules/expressions.js';
 import { placementFor, type PlacementResult } from './rules/placement.js';
 import { comparePersonIds } from './rules/identifiers.js';
 
@@ -31,6 +31,19 @@ export interface PlanContext {
   readonly targets: readonly string[];
   readonly accounts: ReadonlyMap<string, TargetAccounts>;
   lifecycle(person: Person): LifecycleInfo;
+  /** Per-plan caches (contexts, manager contexts, per-target mappings). */
+  readonly cache: {
+    readonly contexts: Map<string, Record<string, unknown>>;
+    readonly managers: Map<string, Record<string, unknown>>;
+    readonly mappings: Map<string, readonly Mapping[]>;
+  };
+}
+
+/** One compiled attribute mapping of a target (shared by every person). */
+interface Mapping {
+  readonly attr: string;
+  readonly template: CompiledTemplate;
+  readonly reason: Reason;
 }
 
 /** Build the indexes once per plan (O(persons + accounts + reservations)). */
@@ -64,7 +77,9 @@ export function buildPlanContext(input: PlanInput): PlanContext {
     else if (a.correlation !== undefined && a.correlation !== '') push(idx.correlated, a.correlation, a);
   }
   const lcCache = new Map<string, LifecycleInfo>();
+  const cache = { contexts: new Map<string, Record<string, unknown>>(), managers: new Map<string, Record<string, unknown>>(), mappings: new Map<string, readonly Mapping[]>() };
   return {
+    cache,
     input,
     config: input.config,
     persons,
@@ -104,25 +119,51 @@ export function matchAccount(ctx: PlanContext, target: string, personId: string)
   return { kind: 'none' };
 }
 
-/** The manager part of the template context. */
+/** The manager part of the template context (cached: many people share a manager). */
 function managerContext(ctx: PlanContext, person: Person): Record<string, unknown> | null {
   const sid = person.supervisorId;
   if (sid === undefined) return null;
-  const m = ctx.persons.get(sid);
-  return { ...(m ?? {}), personId: sid, id: ctx.ids.get(sid) ?? {} };
+  let mc = ctx.cache.managers.get(sid);
+  if (!mc) {
+    const m = ctx.persons.get(sid);
+    mc = { ...(m ?? {}), personId: sid, id: ctx.ids.get(sid) ?? {} };
+    ctx.cache.managers.set(sid, mc);
+  }
+  return mc;
 }
 
-/** Template context of a person for one target (or none). */
+/**
+ * Template context of a person. Built once per person and plan; `target` is set on it by the caller
+ * right before evaluating a target's rules (evaluation is synchronous).
+ */
 export function contextFor(ctx: PlanContext, person: Person, target?: string): Record<string, unknown> {
-  const lc = ctx.lifecycle(person);
-  return personContext(person, {
-    lifecycle: lc.state,
-    ...(lc.endDate !== undefined ? { endDate: lc.endDate } : {}),
-    id: ctx.ids.get(person.id) ?? {},
-    aliases: ctx.aliases.get(person.id) ?? {},
-    manager: managerContext(ctx, person),
-    ...(target !== undefined ? { target } : {}),
-  });
+  let c = ctx.cache.contexts.get(person.id);
+  if (!c) {
+    const lc = ctx.lifecycle(person);
+    c = personContext(person, {
+      lifecycle: lc.state,
+      ...(lc.endDate !== undefined ? { endDate: lc.endDate } : {}),
+      id: ctx.ids.get(person.id) ?? {},
+      aliases: ctx.aliases.get(person.id) ?? {},
+      manager: managerContext(ctx, person),
+    });
+    ctx.cache.contexts.set(person.id, c);
+  }
+  c['target'] = target ?? null;
+  return c;
+}
+
+/** Compiled attribute mappings of a target, sorted by attribute name. */
+function mappingsOf(ctx: PlanContext, target: string, tcfg: TargetConfig): readonly Mapping[] {
+  let m = ctx.cache.mappings.get(target);
+  if (!m) {
+    m = Object.keys(tcfg.attributes).sort().map((attr) => {
+      const tpl = tcfg.attributes[attr] as string;
+      return { attr, template: compileTemplate(tpl), reason: { kind: 'mapping', source: `targets.${target}.attributes.${attr}`, detail: tpl } };
+    });
+    ctx.cache.mappings.set(target, m);
+  }
+  return m;
 }
 
 /** Identifier kind → attributes of a target (live info wins over config). */
@@ -154,10 +195,10 @@ export function desiredDetail(ctx: PlanContext, person: Person, target: string, 
   const attributes: Record<string, AttrValue> = {};
   const reasons: Record<string, Reason> = {};
   const sources: Record<string, string> = {};
-  for (const [attr, tpl] of Object.entries(tcfg.attributes)) {
-    attributes[attr] = compileTemplate(tpl).render(tctx);
-    reasons[attr] = { kind: 'mapping', source: `targets.${target}.attributes.${attr}`, detail: tpl };
-    sources[attr] = tpl;
+  for (const m of mappingsOf(ctx, target, tcfg)) {
+    attributes[m.attr] = m.template.render(tctx);
+    reasons[m.attr] = m.reason;
+    sources[m.attr] = m.template.source;
   }
   const myIds = ctx.ids.get(person.id) ?? {};
   const missing: string[] = [];

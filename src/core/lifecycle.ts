@@ -24,7 +24,13 @@ export interface LifecycleInfo {
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
 /** Local calendar date (`YYYY-MM-DD`) of an ISO instant in an IANA time zone. */
+let lastKey = '';
+let lastValue = '';
+
 export function localDate(at: string, timeZone: string): string {
+  // Plans ask for the same instant once per person: remember the last answer.
+  const key = `${at}\u0000${timeZone}`;
+  if (key === lastKey) return lastValue;
   const ms = Date.parse(at);
   if (Number.isNaN(ms)) throw new RangeError(`invalid instant "${at}"`);
   let f = formatters.get(timeZone);
@@ -34,7 +40,9 @@ export function localDate(at: string, timeZone: string): string {
   }
   const parts = f.formatToParts(new Date(ms));
   const get = (t: string): string => parts.find((p) => p.type === t)?.value ?? '';
-  return `${get('year')}-${get('month')}-${get('day')}`;
+  lastValue = `${get('year')}-${get('month')}-${get('day')}`;
+  lastKey = key;
+  return lastValue;
 }
 
 /** Add days to a calendar date (`YYYY-MM-DD`). */

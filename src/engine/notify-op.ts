@@ -46,14 +46,20 @@ export async function notifyOperation(
     failure: 'Cadre: operations failed',
   }[event];
   const first = creds[0];
-  const result = await engine.notifier.send({
+  // The initial password goes to the manager only; other recipients get the same mail without it.
+  const managers = event === 'joiner' && first ? recipients(['manager'], person, persons).filter((m) => to.includes(m)) : [];
+  const others = to.filter((m) => !managers.includes(m));
+  const base = {
     event,
-    to,
     subject,
     lines: [...lines, ...creds.slice(1).map((c) => `${c.target}: login ${c.login} (initial password sent separately by the helpdesk)`)],
     ...(person ? { person: { id: person.id, name: label(person, person.id), department: person.department ?? '', position: person.position ?? '', hireDate: person.hireDate ?? '' } } : {}),
-    ...(first ? { secret: { label: `Initial password for ${first.login || first.target} (must be changed at first sign-in)`, value: first.password } } : {}),
-  });
+  };
+  let result = managers.length > 0 && first
+    ? await engine.notifier.send({ ...base, to: managers, secret: { label: `Initial password for ${first.login || first.target} (must be changed at first sign-in)`, value: first.password } })
+    : undefined;
+  if (others.length > 0 && (!result || result.ok)) result = await engine.notifier.send({ ...base, to: others });
+  if (!result) return { ok: true, note: 'nothing sent' };
   if (result.ok) return { ok: true, note: `sent to ${to.length} recipient(s)` };
   if (result.code === 'NOTIFY_NOT_CONFIGURED') return { ok: true, note: 'notifications not configured; nothing sent' };
   return { ok: false, error: { code: result.code, message: `notify ${event} for person ${op.personId}: ${result.message}`, transient: true } };

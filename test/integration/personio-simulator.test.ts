@@ -12,7 +12,18 @@ import { generateCompany } from '../../src/sources/personio/generator.js';
 import { startPersonioSimulator } from '../../src/sources/personio/simulator/index.js';
 import type { PersonioSimulator } from '../../src/sources/personio/simulator/index.js';
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- test-only response bodies
+type Json = unknown;
+
+/** Reads a nested value of a parsed JSON body. */
+function at(x: unknown, ...path: Array<string | number>): unknown {
+  let cur: unknown = x;
+  for (const p of path) cur = cur !== null && typeof cur === 'object' ? (cur as Record<string | number, unknown>)[p] : undefined;
+  return cur;
+}
+function arr(x: unknown): unknown[] {
+  assert.ok(Array.isArray(x), 'expected an array');
+  return x;
+}
 
 let sim: PersonioSimulator;
 let token = '';
@@ -33,9 +44,9 @@ describe('Personio simulator fidelity', () => {
       method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'client_id=id1&client_secret=s3cret',
     });
     const j = (await form.json()) as Json;
-    assert.equal(j.success, true);
-    assert.equal(j.data.expires_in, 86400);
-    token = j.data.token;
+    assert.equal(at(j, 'success'), true);
+    assert.equal(at(j, 'data', 'expires_in'), 86400);
+    token = String(at(j, 'data', 'token'));
   });
   after(async () => { await sim.close(); });
 
@@ -51,8 +62,8 @@ describe('Personio simulator fidelity', () => {
     const res = await fetch(`${sim.url}/v1/company/employees`);
     assert.equal(res.status, 401);
     const j = (await res.json()) as Json;
-    assert.equal(j.success, false);
-    assert.equal(j.error.code, 401);
+    assert.equal(at(j, 'success'), false);
+    assert.equal(at(j, 'error', 'code'), 401);
     const r2 = await fetch(`${sim.url}/v1/company/employees`, { headers: { authorization: 'Bearer papi-forged' } });
     assert.equal(r2.status, 401);
   });
@@ -60,29 +71,29 @@ describe('Personio simulator fidelity', () => {
   test('default page is 50, metadata is 0-based, limit above 100 is refused', async () => {
     const d = await api('GET', '/v1/company/employees');
     assert.equal(d.status, 200);
-    assert.equal(d.json.data.length, 50);
-    assert.deepEqual(d.json.metadata, { total_elements: 120, current_page: 0, total_pages: 3 });
-    assert.equal(d.json.limit, 50);
+    assert.equal(arr(at(d.json, 'data')).length, 50);
+    assert.deepEqual(at(d.json, 'metadata'), { total_elements: 120, current_page: 0, total_pages: 3 });
+    assert.equal(at(d.json, 'limit'), 50);
     assert.equal(d.headers.get('authorization'), `Bearer ${token}`);
     const last = await api('GET', '/v1/company/employees?limit=50&offset=100');
-    assert.equal(last.json.metadata.current_page, 2);
-    assert.equal(last.json.data.length, 20);
+    assert.equal(at(last.json, 'metadata', 'current_page'), 2);
+    assert.equal(arr(at(last.json, 'data')).length, 20);
     const big = await api('GET', '/v1/company/employees?limit=101');
     assert.equal(big.status, 400);
-    assert.equal(big.json.success, false);
+    assert.equal(at(big.json, 'success'), false);
   });
 
   test('email filter and attributes[] projection (id always kept)', async () => {
     const someone = sim.company.list()[5];
     const email = String(someone?.attributes.email?.value);
     const r = await api('GET', `/v1/company/employees?email=${encodeURIComponent(email.toUpperCase())}&attributes[]=last_name&attributes[]=office`);
-    assert.equal(r.json.data.length, 1);
-    assert.deepEqual(Object.keys(r.json.data[0].attributes).sort(), ['id', 'last_name', 'office']);
+    assert.equal(arr(at(r.json, 'data')).length, 1);
+    assert.deepEqual(Object.keys(at(r.json, 'data', 0, 'attributes') as object).sort(), ['id', 'last_name', 'office']);
   });
 
   test('single employee and documented 404 body', async () => {
     const r = await api('GET', '/v1/company/employees/1001');
-    assert.equal(r.json.data.attributes.id.value, 1001);
+    assert.equal(at(r.json, 'data', 'attributes', 'id', 'value'), 1001);
     const nf = await api('GET', '/v1/company/employees/424242');
     assert.equal(nf.status, 404);
     assert.deepEqual(nf.json, { success: false, error: { code: 0, message: 'Es ist ein Problem aufgetreten' } });
@@ -92,8 +103,8 @@ describe('Personio simulator fidelity', () => {
     const before = sim.company.get('1050')?.attributes.email?.value;
     const r = await api('PATCH', '/v1/company/employees/1050', { employee: { email: 'x@y.example', position: 'Tester', office: 'Atlantis' } });
     assert.equal(r.status, 200);
-    assert.deepEqual(r.json.data, { id: 1050 });
-    assert.equal(r.json.meta.length, 1);
+    assert.deepEqual(at(r.json, 'data'), { id: 1050 });
+    assert.equal(arr(at(r.json, 'meta')).length, 1);
     assert.equal(sim.company.get('1050')?.attributes.email?.value, before);
     assert.equal(sim.company.get('1050')?.attributes.position?.value, 'Tester');
     const self = await api('PATCH', '/v1/company/employees/1050', { employee: { supervisor_id: 1050 } });
@@ -103,26 +114,26 @@ describe('Personio simulator fidelity', () => {
   test('supervisor ShortEmployee follows the supervisor’s current name', async () => {
     await api('PATCH', '/v1/company/employees/1001', { employee: { last_name: 'Neuname' } });
     const r = await api('GET', '/v1/company/employees/1002');
-    assert.equal(r.json.data.attributes.supervisor.value.attributes.last_name.value, 'Neuname');
+    assert.equal(at(r.json, 'data', 'attributes', 'supervisor', 'value', 'attributes', 'last_name', 'value'), 'Neuname');
   });
 
   test('POST create: status from hire date, duplicate email 422, form body', async () => {
     const past = await api('POST', '/v1/company/employees', { employee: { email: 'neu.eins@beispiel.example', first_name: 'Neu', last_name: 'Eins', hire_date: '2020-01-01', department: 'IT' } });
     assert.equal(past.status, 200);
-    assert.equal(past.json.data.message, 'success');
-    const created = sim.company.get(String(past.json.data.id));
+    assert.equal(at(past.json, 'data', 'message'), 'success');
+    const created = sim.company.get(String(at(past.json, 'data', 'id')));
     assert.equal(created?.attributes.status?.value, 'active');
-    assert.equal(created?.attributes.department?.value && (created.attributes.department.value as Json).attributes.name, 'IT');
+    assert.equal(at(created?.attributes.department?.value, 'attributes', 'name'), 'IT');
     const future = await api('POST', '/v1/company/employees',
       'employee[email]=neu.zwei%40beispiel.example&employee[first_name]=Neu&employee[last_name]=Zwei&employee[hire_date]=2099-01-01',
       { 'content-type': 'application/x-www-form-urlencoded' });
     assert.equal(future.status, 200);
-    assert.equal(sim.company.get(String(future.json.data.id))?.attributes.status?.value, 'onboarding');
+    assert.equal(sim.company.get(String(at(future.json, 'data', 'id')))?.attributes.status?.value, 'onboarding');
     const dup = await api('POST', '/v1/company/employees', { employee: { email: 'neu.eins@beispiel.example', first_name: 'A', last_name: 'B' } });
     assert.equal(dup.status, 422);
     const missing = await api('POST', '/v1/company/employees', { employee: { first_name: 'A' } });
     assert.equal(missing.status, 422);
-    assert.match(missing.json.error.message, /email, last_name/);
+    assert.match(String(at(missing.json, 'error', 'message')), /email, last_name/);
   });
 
   test('updated_since with attributes[] selects by which attributes changed', async () => {
@@ -131,32 +142,32 @@ describe('Personio simulator fidelity', () => {
     await api('PATCH', '/v1/company/employees/1060', { employee: { position: 'Architect' } });
     await api('PATCH', '/v1/company/employees/1061', { employee: { preferred_name: 'Kiki' } });
     const byPos = await api('GET', `/v1/company/employees?updated_since=${encodeURIComponent(since)}&attributes[]=position&limit=1&offset=5`);
-    assert.deepEqual(byPos.json.data.map((e: Json) => e.attributes.id.value), [1060]);
-    const any = await api('GET', `/v1/company/employees?updated_since=${encodeURIComponent(since)}`);
-    assert.deepEqual(any.json.data.map((e: Json) => e.attributes.id.value).sort(), [1060, 1061]);
+    assert.deepEqual(arr(at(byPos.json, 'data')).map((e) => at(e, 'attributes', 'id', 'value')), [1060]);
+    const all = await api('GET', `/v1/company/employees?updated_since=${encodeURIComponent(since)}`);
+    assert.deepEqual(arr(at(all.json, 'data')).map((e) => Number(at(e, 'attributes', 'id', 'value'))).sort(), [1060, 1061]);
     const bad = await api('GET', '/v1/company/employees?updated_since=yesterday');
     assert.equal(bad.status, 400);
   });
 
   test('custom attributes list', async () => {
     const r = await api('GET', '/v1/company/employees/attributes');
-    assert.deepEqual(r.json.data.map((a: Json) => a.key).sort(), ['dynamic_1001', 'dynamic_1002']);
+    assert.deepEqual(arr(at(r.json, 'data')).map((a) => String(at(a, 'key'))).sort(), ['dynamic_1001', 'dynamic_1002']);
   });
 
   test('control endpoints flip faults and mutate', async () => {
     const f = await fetch(`${sim.url}/_sim/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"serverErrors":1}' });
-    assert.equal(((await f.json()) as Json).serverErrors, 1);
+    assert.equal(at(await f.json(), 'serverErrors'), 1);
     assert.equal((await api('GET', '/v1/company/employees/1001')).status, 500);
     assert.equal((await api('GET', '/v1/company/employees/1001')).status, 200);
     const badFault = await fetch(`${sim.url}/_sim/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"explode":true}' });
     assert.equal(badFault.status, 400);
     const size = sim.company.size;
     const m = await fetch(`${sim.url}/_sim/mutate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"counts":{"hire":2}}' });
-    const changes = ((await m.json()) as Json).changes as Json[];
-    assert.equal(changes.filter((c) => c.kind === 'hire').length >= 2, true);
+    const changes = arr(at(await m.json(), 'changes'));
+    assert.equal(changes.filter((c) => at(c, 'kind') === 'hire').length >= 2, true);
     assert.equal(sim.company.size, size + 2);
     const state = (await (await fetch(`${sim.url}/_sim/state`)).json()) as Json;
-    assert.equal(state.employees, size + 2);
+    assert.equal(at(state, 'employees'), size + 2);
   });
 
   test('rate limit answers 429 with the error body', async () => {
@@ -199,7 +210,7 @@ describe('cadre sim personio command', () => {
       const auth = await fetch(`${url}/v1/auth`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"client_id":"a","client_secret":"b"}' });
       assert.equal(auth.status, 200);
       const state = (await (await fetch(`${url}/_sim/state`)).json()) as Json;
-      assert.equal(state.employees, 7);
+      assert.equal(at(state, 'employees'), 7);
       p.kill('SIGTERM');
       const code = await new Promise<number | null>((r) => p.on('exit', r));
       assert.equal(code, 0);

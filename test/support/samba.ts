@@ -38,3 +38,25 @@ export function sambaEnv(): Promise<SambaEnv> {
   });
   return started;
 }
+
+/** A raw, bound ldapts client as Administrator (for setting up fixtures and checking results independently). */
+export async function sambaAdmin(): Promise<import('ldapts').Client> {
+  const env = await sambaEnv();
+  const { Client } = await import('ldapts');
+  const c = new Client({ url: env.url, tlsOptions: { rejectUnauthorized: false }, timeout: 60_000 });
+  await c.bind(env.bindDN, env.password);
+  return c;
+}
+
+/** Delete a subtree if it exists (tree-delete control). */
+export async function deleteTree(client: import('ldapts').Client, dn: string): Promise<void> {
+  const { Control } = await import('ldapts');
+  try {
+    await client.del(dn, [new Control('1.2.840.113556.1.4.805', { critical: true })]);
+  } catch (e) {
+    if ((e as { code?: number }).code !== 32) throw e;
+  }
+}
+
+/** A quiet logger for connectors under test. */
+export const quietLog = { info(): void {}, warn(): void {}, error(): void {}, debug(): void {} };

@@ -49,6 +49,18 @@ export function unescapeDnValue(escaped: string): string {
   return out.join('');
 }
 
+/** Trim blanks around an (escaped) DN component, keeping a trailing blank that is escaped (`\\ `). */
+function trimEscaped(s: string): string {
+  let t = s.trimStart();
+  while (t.endsWith(' ')) {
+    let bs = 0;
+    for (let i = t.length - 2; i >= 0 && t[i] === '\\'; i--) bs++;
+    if (bs % 2 === 1) break;
+    t = t.slice(0, -1);
+  }
+  return t;
+}
+
 /** Split a DN into its RDN strings (still escaped), honouring backslash escapes and quoted values. */
 export function splitDn(dn: string): string[] {
   const parts: string[] = [];
@@ -58,10 +70,10 @@ export function splitDn(dn: string): string[] {
     const ch = dn[i] as string;
     if (ch === '\\' && i + 1 < dn.length) { cur += ch + (dn[i + 1] as string); i += 1; continue; }
     if (ch === '"') quoted = !quoted;
-    if (ch === ',' && !quoted) { parts.push(cur.trim()); cur = ''; continue; }
+    if (ch === ',' && !quoted) { parts.push(trimEscaped(cur)); cur = ''; continue; }
     cur += ch;
   }
-  if (cur.trim() !== '') parts.push(cur.trim());
+  if (trimEscaped(cur) !== '') parts.push(trimEscaped(cur));
   return parts;
 }
 
@@ -74,18 +86,21 @@ export function parentDn(dn: string): string {
 export function rdnValue(dn: string): string {
   const first = splitDn(dn)[0] ?? '';
   const eq = first.indexOf('=');
-  return unescapeDnValue(eq < 0 ? first : first.slice(eq + 1));
+  return unescapeDnValue(eq < 0 ? first : trimEscaped(first.slice(eq + 1)));
 }
 
-/** Canonical form for comparing DNs: RDN values unescaped, attribute types and values lower-cased. */
+/** Canonical RDNs for comparing DNs: values unescaped then re-escaped uniformly, types and values lower-cased. */
+function normalizedRdns(dn: string): string[] {
+  return splitDn(dn).map((rdn) => {
+    const eq = rdn.indexOf('=');
+    if (eq < 0) return escapeDnValue(unescapeDnValue(rdn).toLowerCase());
+    return `${rdn.slice(0, eq).trim().toLowerCase()}=${escapeDnValue(unescapeDnValue(trimEscaped(rdn.slice(eq + 1))).toLowerCase())}`;
+  });
+}
+
+/** Canonical form for comparing DNs (case-insensitive, escaping-insensitive). */
 export function normalizeDn(dn: string): string {
-  return splitDn(dn)
-    .map((rdn) => {
-      const eq = rdn.indexOf('=');
-      if (eq < 0) return rdn.toLowerCase();
-      return `${rdn.slice(0, eq).trim().toLowerCase()}=${unescapeDnValue(rdn.slice(eq + 1).trim()).toLowerCase()}`;
-    })
-    .join(',');
+  return normalizedRdns(dn).join(',');
 }
 
 /** Same DN, compared as directories do (case-insensitive, escaping-insensitive). */
@@ -93,11 +108,13 @@ export function sameDn(a: string, b: string): boolean {
   return normalizeDn(a) === normalizeDn(b);
 }
 
-/** Whether `dn` lies strictly below `ancestor`. */
+/** Whether `dn` lies strictly below `ancestor` (compared RDN by RDN, so escaped commas cannot fool it). */
 export function isBelow(dn: string, ancestor: string): boolean {
-  const d = normalizeDn(dn);
-  const a = normalizeDn(ancestor);
-  return a !== '' && d.length > a.length && d.endsWith(`,${a}`);
+  const d = normalizedRdns(dn);
+  const a = normalizedRdns(ancestor);
+  if (a.length === 0 || d.length <= a.length) return false;
+  const off = d.length - a.length;
+  return a.every((r, i) => d[off + i] === r);
 }
 
 /** Escape a value for an LDAP filter (RFC 4515 §3): `*`, `(`, `)`, `\` and NUL as `\XX`. */
