@@ -55,6 +55,9 @@ export type RefResolution = { readonly anchor: string } | { readonly createId: s
 /** Resolves `ref:` values for a target. */
 export type RefResolver = (target: string, personId: string) => RefResolution;
 
+/** `sameValue` with a fast path for the common case of two equal strings. */
+const same = (a: AttrValue | undefined, b: AttrValue | undefined): boolean => (a === b && typeof a === 'string') || sameValue(a, b);
+
 const sameContainer = (a: string | undefined, b: string | undefined): boolean =>
   (a ?? '').replace(/\s*,\s*/g, ',').toLowerCase() === (b ?? '').replace(/\s*,\s*/g, ',').toLowerCase();
 
@@ -135,13 +138,15 @@ export function diffAccount(detail: DesiredDetail, account: AccountState, tcfg: 
       if (ref !== undefined) {
         const r = resolve(d.target, ref);
         if (r && 'anchor' in r) {
-          if (!sameValue(have, r.anchor)) { changes.push({ attribute: attr, from: have, to: r.anchor }); reasons.push(d.attributeReasons[attr] as Reason); }
+          // Connectors may report a reference as the anchor or as `ref:<personId>`; both mean "set".
+          // The change carries the `ref:` form so every connector resolves it the same way.
+          if (!same(have, r.anchor) && !same(have, want)) { changes.push({ attribute: attr, from: have, to: want }); reasons.push(d.attributeReasons[attr] as Reason); }
         } else if (r) {
           refUpdates.push(refUpdate(d.target, d.personId, attr, have, ref, d.attributeReasons[attr] as Reason, [r.createId], anchor));
         }
         continue;
       }
-      if (sameValue(have, want)) continue;
+      if (same(have, want)) continue;
       if (attr === naming) { rename = { attribute: attr, from: have, to: want }; continue; }
       changes.push({ attribute: attr, from: have, to: want });
       reasons.push(d.attributeReasons[attr] as Reason);

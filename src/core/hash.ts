@@ -35,10 +35,11 @@ export function sha256Hex(text: string): string {
 }
 
 /** Incremental hasher over canonical JSON items. */
-export function canonicalHasher(): { add(v: unknown): void; digest(): string } {
+export function canonicalHasher(): { add(v: unknown): void; raw(text: string): void; digest(): string } {
   const h: Hash = createHash('sha256');
   return {
     add(v) { h.update(canonicalJson(v)); h.update('\n'); },
+    raw(text) { h.update(text); h.update('\n'); },
     digest: () => h.digest('hex'),
   };
 }

@@ -16,18 +16,38 @@ import { sameValue } from '../targets/contract.js';
 
 export type { PlanInput, TargetInfo } from './plan-input.js';
 
+/**
+ * Canonical form as nested arrays (objects become `[key, value, …]` with sorted keys, marked by a
+ * leading `0`; arrays get a leading `1`), so one native `JSON.stringify` of the result is canonical.
+ */
+function canonicalize(v: unknown): unknown {
+  if (v === null || typeof v !== 'object') return v === undefined ? null : v;
+  if (Array.isArray(v)) {
+    const out: unknown[] = [1];
+    for (const x of v) out.push(canonicalize(x));
+    return out;
+  }
+  const o = v as Record<string, unknown>;
+  const keys = Object.keys(o).sort();
+  const out: unknown[] = [0];
+  for (const k of keys) {
+    const x = o[k];
+    if (x === undefined) continue;
+    out.push(k, x !== null && typeof x === 'object' ? canonicalize(x) : x);
+  }
+  return out;
+}
+
 /** Fingerprint of the plan inputs (persons, accounts, reservations, config): apply refuses a stale plan. */
 export function computeBasis(input: Pick<PlanInput, 'snapshot' | 'accounts' | 'reservations' | 'config'>): string {
+  const persons = [...input.snapshot.persons].sort((a, b) => comparePersonIds(a.id, b.id));
+  const accounts = [...input.accounts].sort((a, b) => (a.target < b.target ? -1 : a.target > b.target ? 1 : a.anchor < b.anchor ? -1 : a.anchor > b.anchor ? 1 : 0));
+  const res = [...input.reservations].sort((a, b) => comparePersonIds(a.personId, b.personId) || (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0) || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0) || (a.status < b.status ? -1 : a.status > b.status ? 1 : 0));
   const h = canonicalHasher();
   h.add({ config: input.config });
-  const persons = [...input.snapshot.persons].sort((a, b) => comparePersonIds(a.id, b.id));
-  for (const p of persons) h.add(p);
-  h.add('accounts');
-  const accounts = [...input.accounts].sort((a, b) => (a.target < b.target ? -1 : a.target > b.target ? 1 : a.anchor < b.anchor ? -1 : a.anchor > b.anchor ? 1 : 0));
-  for (const a of accounts) h.add(a);
-  h.add('reservations');
-  const res = [...input.reservations].sort((a, b) => comparePersonIds(a.personId, b.personId) || (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0) || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
-  for (const r of res) h.add(r);
+  h.raw(JSON.stringify(persons.map(canonicalize)));
+  h.raw(JSON.stringify(accounts.map(canonicalize)));
+  h.raw(JSON.stringify(res.map(canonicalize)));
   return h.digest();
 }
 

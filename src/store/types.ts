@@ -117,6 +117,12 @@ export interface Store {
     append(row: AuditRow): Promise<void>;
     /** All rows in seq order, streamed in pages. */
     iterate(pageSize?: number): AsyncIterable<AuditRow[]>;
+    /**
+     * Serialise appends across processes until the current transaction ends (PostgreSQL: advisory transaction
+     * lock; SQLite: the BEGIN IMMEDIATE write lock already does it). Call inside {@link Store.transaction} before
+     * reading `last()`. Optional so that other Store implementations stay valid.
+     */
+    lockChain?(): Promise<void>;
   };
 
   /** Small key/value settings (cursors such as last updated_since). */

@@ -29,7 +29,7 @@ export function createAdConnector(name: string, opts: AdTargetOptions, ldap: AdL
   const attributes = [...new Set([...(mapped.length > 0 ? mapped : DEFAULT_ATTRIBUTES), 'cn', 'sAMAccountName', 'userPrincipalName', opts.correlationAttribute])];
   const groups = new GroupDirectory(ldap, opts, target.managedEntitlements);
   const read: ReadContext = { target: name, correlationAttribute: opts.correlationAttribute, attributes, groups, ldap, rangeSize: opts.rangeSize };
-  const rt: AdRuntime = { name, opts, ldap, groups, read, log: deps.log, domainRoot: domainRootOf(opts.baseDN), passwords: target.password };
+  const rt: AdRuntime = { name, opts, ldap, groups, read, log: deps.log, domainRoot: domainRootOf(opts.baseDN) };
   const attrs = readAttributes(read);
 
   async function toStates(entries: import('ldapts').Entry[], managers: ManagerNames): Promise<AccountState[]> {

@@ -14,7 +14,7 @@ import { createHomeFolder, renderHomeDirectory } from './home.js';
 import { generatePassword, unicodePwd } from './password.js';
 import { entryToState, ManagerNames, readAttributes } from './read.js';
 import type { AdRuntime } from './runtime.js';
-import { inScope, ldapValues, managerValue, NOT_WRITABLE, PSEUDO } from './runtime.js';
+import { checkContainer, inScope, ldapValues, managerValue, NOT_WRITABLE, PSEUDO } from './runtime.js';
 import { accountExpiresFor, guidDn, guidToString, UAC_ACCOUNTDISABLE, UAC_NORMAL_ACCOUNT } from './values.js';
 
 /** Highest `CN=Name (n)` suffix tried before giving up. */
@@ -44,6 +44,8 @@ export function cnCandidate(cn: string, n: number): string {
 export async function applyCreate(rt: AdRuntime, op: Operation, ctx: ApplyContext): Promise<OperationResult> {
   const attrs = createAttributes(op, ctx, rt.read.correlationAttribute);
   const sam = str(get(attrs, 'sAMAccountName'));
+  // Without a mapped UPN the account gets <sAMAccountName>@<upnSuffix>, so it can sign in at all.
+  if (sam !== undefined && get(attrs, 'userPrincipalName') === undefined) attrs['userPrincipalName'] = `${sam}@${rt.opts.upnSuffix}`;
   const upn = str(get(attrs, 'userPrincipalName'));
   const what = `create for person ${op.personId}${sam ? ` (${sam})` : ''}`;
   try {
@@ -71,6 +73,7 @@ export async function applyCreate(rt: AdRuntime, op: Operation, ctx: ApplyContex
     }
 
     const container = ctx.desired?.container ?? str(op.data?.['container'] ?? null) ?? rt.opts.usersOU;
+    checkContainer(rt, container);
     const enabled = typeof op.data?.['enabled'] === 'boolean' ? op.data['enabled'] : (ctx.desired?.enabled ?? true);
     const cn = str(get(attrs, 'cn')) ?? str(get(attrs, 'displayName')) ?? sam;
 
@@ -97,13 +100,11 @@ export async function applyCreate(rt: AdRuntime, op: Operation, ctx: ApplyContex
       add['homeDrive'] ??= [home.drive];
     }
     // The password goes into the add request itself (one round trip): unicodePwd needs an encrypted connection.
-    const wantsPassword = ctx.secret !== undefined || rt.passwords || enabled;
-    if (wantsPassword) {
-      if (!rt.ldap.secure) throw new AdTargetError('AD_INSECURE_TRANSPORT', 'refusing to send a password over an unencrypted connection (use ldaps:// or startTls)');
-      // Without a given secret an enabled account still needs one: a random password nobody knows (reset by helpdesk).
-      add['unicodePwd'] = [unicodePwd(ctx.secret ?? generatePassword(rt.opts.passwordLength))];
-      add['pwdLastSet'] = ['0'];
-    }
+    // Every account gets a password: without a given secret a random one nobody knows (the helpdesk resets it);
+    // an account without one would need PASSWD_NOTREQD.
+    if (!rt.ldap.secure) throw new AdTargetError('AD_INSECURE_TRANSPORT', 'refusing to send a password over an unencrypted connection (use ldaps:// or startTls)');
+    add['unicodePwd'] = [unicodePwd(ctx.secret ?? generatePassword(rt.opts.passwordLength))];
+    add['pwdLastSet'] = ['0'];
     add['userAccountControl'] = [String(UAC_NORMAL_ACCOUNT | (enabled ? 0 : UAC_ACCOUNTDISABLE))];
 
     let dn = '';

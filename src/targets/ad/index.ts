@@ -4,6 +4,7 @@
 import type { TargetFactory } from '../contract.js';
 import { AdLdap } from './client.js';
 import { createAdConnector } from './connector.js';
+import { AdTargetError } from './errors.js';
 import { parseAdTargetOptions } from './guard.js';
 
 export { adTargetGuard, parseAdTargetOptions } from './guard.js';
@@ -18,6 +19,10 @@ export { generatePassword } from './password.js';
  */
 export const createAdTarget: TargetFactory = async (name, options, deps, target) => {
   const opts = parseAdTargetOptions(name, options);
+  // ldapts' debug log (NODE_DEBUG=ldapts) prints whole add/modify requests, unicodePwd included.
+  if (/(^|[,\s])(ldapts|\*)($|[,\s])/i.test(process.env['NODE_DEBUG'] ?? '')) {
+    throw new AdTargetError('CONFIG_INVALID', `targets.${name}: NODE_DEBUG=ldapts would write passwords into the log; unset it`);
+  }
   const ldap = new AdLdap(opts, deps.log, name);
   return createAdConnector(name, opts, ldap, deps, target);
 };

@@ -6,7 +6,7 @@ import type { ApplyContext, TargetDeps } from '../contract.js';
 import type { AdLdap } from './client.js';
 import { bufferValue, values } from './client.js';
 import { AdTargetError } from './errors.js';
-import { eqFilter, isBelow, splitDn } from './escape.js';
+import { eqFilter, isBelow, sameDn, splitDn } from './escape.js';
 import type { GroupDirectory } from './groups.js';
 import type { AdTargetOptions } from './guard.js';
 import type { ReadContext } from './read.js';
@@ -24,8 +24,6 @@ export interface AdRuntime {
   readonly log: TargetDeps['log'];
   /** The domain naming context (DC=… part of baseDN): identifier uniqueness is domain-wide. */
   readonly domainRoot: string;
-  /** Ask for an initial password on create (targets.<name>.password). */
-  readonly passwords: boolean;
 }
 
 /** The DC=… suffix of a DN (the domain naming context). */
@@ -106,6 +104,13 @@ export async function mustLocate(rt: AdRuntime, op: Operation, ctx: ApplyContext
 /** First string value of an entry attribute. */
 export function first(entry: Entry, attr: string): string | undefined {
   return values(entry, attr)[0];
+}
+
+/** Refuse containers outside the managed scope: accounts there would vanish from list() and be created again. */
+export function checkContainer(rt: AdRuntime, container: string): void {
+  if (!isBelow(container, rt.opts.baseDN) && !sameDn(container, rt.opts.baseDN)) {
+    throw new AdTargetError('AD_INVALID_DN', `container ${container} is outside the managed base DN ${rt.opts.baseDN}`);
+  }
 }
 
 /** Whether a DN is inside the managed scope (baseDN). */

@@ -11,7 +11,7 @@ import { escapeDnValue, parentDn, rdnValue, sameDn } from './escape.js';
 import { archiveHomeFolder } from './home.js';
 import { unicodePwd } from './password.js';
 import type { AdRuntime, Located } from './runtime.js';
-import { first, ldapValues, locate, managerValue, mustLocate, NOT_WRITABLE, PSEUDO } from './runtime.js';
+import { checkContainer, first, ldapValues, locate, managerValue, mustLocate, NOT_WRITABLE, PSEUDO } from './runtime.js';
 import { accountExpiresFor, guidDn, UAC_ACCOUNTDISABLE } from './values.js';
 
 /** Prefix of the description stamp written on disable. */
@@ -21,6 +21,12 @@ const ok = (note?: string): OperationResult => (note === undefined ? { ok: true 
 
 function changeTo(op: Operation, attribute: string): unknown {
   return op.changes.find((c) => c.attribute.toLowerCase() === attribute.toLowerCase())?.to;
+}
+
+/** The operation with `attribute` set to `to` in its changes (replacing an existing change of it). */
+function withChange(op: Operation, attribute: string, to: string): Operation {
+  const rest = op.changes.filter((c) => c.attribute.toLowerCase() !== attribute.toLowerCase());
+  return { ...op, changes: [...rest, { attribute, from: undefined, to }] };
 }
 
 const nonEmpty = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
@@ -61,7 +67,7 @@ async function applyUpdate(rt: AdRuntime, op: Operation, ctx: ApplyContext, loc:
       const v = nonEmpty(c.to);
       if (v === undefined) { mods.push({ operation: 'replace', attribute: c.attribute, values: [] }); continue; }
       const m = await managerValue(v, ctx);
-      if (m === undefined) { notes.push(`manager ${v} has no account yet; left unchanged`); continue; }
+      if (m === undefined) throw new AdTargetError('AD_MANAGER_UNRESOLVED', `manager ${v} has no account in this target`);
       mods.push({ operation: 'replace', attribute: c.attribute, values: [m] });
       continue;
     }
@@ -74,7 +80,14 @@ async function applyUpdate(rt: AdRuntime, op: Operation, ctx: ApplyContext, loc:
   if (rt.opts.accountExpiresFromEndDate && op.data !== undefined && 'endDate' in op.data && !mods.some((m) => m.attribute.toLowerCase() === 'accountexpires')) {
     mods.push({ operation: 'replace', attribute: 'accountExpires', values: [accountExpiresFor(nonEmpty(op.data['endDate']))] });
   }
-  await rt.ldap.modify(guidDn(loc.guid), mods);
+  if (moveTo_ !== undefined) checkContainer(rt, moveTo_);
+  try {
+    await rt.ldap.modify(guidDn(loc.guid), mods);
+  } catch (e) {
+    // entryAlreadyExists on modify: a new sAMAccountName / UPN is someone else's
+    if (ldapCode(e) === 68) throw new AdTargetError('AD_IDENTIFIER_TAKEN', e instanceof Error ? e.message.replace(/\s*Code: 0x[0-9a-f]+\s*$/i, '') : String(e));
+    throw e;
+  }
   if (renameTo !== undefined || moveTo_ !== undefined) {
     const n = await moveTo(rt, loc, renameTo ?? rdnValue(loc.entry.dn), moveTo_ ?? parentDn(loc.entry.dn));
     if (n) notes.push(n);
@@ -125,7 +138,8 @@ async function membership(rt: AdRuntime, op: Operation, ctx: ApplyContext, add: 
       const rc = ldapCode(e);
       const msg = e instanceof Error ? e.message : '';
       if (add && (rc === 68 || /00000562/.test(msg))) return ok(`already a member of ${label}`);
-      if (!add && (rc === 16 || (rc === 53 && /member doesn't exist|00000561/i.test(msg)))) return ok(`not a member of ${label}`);
+      // AD: noSuchAttribute / 00000561; Samba: unwillingToPerform "member doesn't exist" or "already deleted"
+      if (!add && (rc === 16 || (rc === 53 && /member doesn't exist|already deleted|00000561/i.test(msg)))) return ok(`not a member of ${label}`);
       if (rc === 32 && attempt === 0) {
         // The cached group may be gone (deleted and recreated): resolve again once.
         rt.groups.forget(label);
@@ -186,16 +200,15 @@ export async function applyOther(rt: AdRuntime, op: Operation, ctx: ApplyContext
     switch (op.action) {
       case 'update': return await applyUpdate(rt, op, ctx, loc);
       case 'rename': {
+        // A rename may carry other naming attributes (displayName, sAMAccountName, UPN, mail…): apply them all.
         const cn = nonEmpty(changeTo(op, 'cn')) ?? nonEmpty(op.data?.['cn']) ?? nonEmpty(ctx.desired?.attributes['cn']);
         if (cn === undefined) throw new AdTargetError('AD_MISSING_ATTRIBUTE', 'rename without a new cn');
-        const note = await moveTo(rt, loc, cn, parentDn(loc.entry.dn));
-        return ok(note);
+        return await applyUpdate(rt, withChange(op, 'cn', cn), ctx, loc);
       }
       case 'move': {
         const container = nonEmpty(changeTo(op, 'container')) ?? nonEmpty(op.data?.['container']) ?? ctx.desired?.container;
         if (container === undefined) throw new AdTargetError('AD_MISSING_ATTRIBUTE', 'move without a target container');
-        const note = await moveTo(rt, loc, rdnValue(loc.entry.dn), container);
-        return ok(note);
+        return await applyUpdate(rt, withChange(op, 'container', container), ctx, loc);
       }
       case 'enable': return await setEnabled(rt, op, ctx, loc, true);
       case 'disable': return await setEnabled(rt, op, ctx, loc, false);

@@ -141,8 +141,10 @@ export function createEntraConnector(name: string, opts: EntraTargetOptions, dep
   async function anchorOf(op: Operation, ctx: ApplyContext): Promise<string | undefined> {
     const a = op.anchor ?? ctx.current?.anchor;
     if (a) return a;
-    const found = await findUsers('employeeId', op.personId);
-    if (found.length > 1) throw new EntraError('ENTRA_AMBIGUOUS', `${op.action} for person ${op.personId}: ${found.length} accounts carry employeeId ${op.personId}; resolve by hand`);
+    const cid = ctx.desired?.attributes.employeeId;
+    const correlation = typeof cid === 'string' && cid ? cid : op.personId;
+    const found = await findUsers('employeeId', correlation);
+    if (found.length > 1) throw new EntraError('ENTRA_AMBIGUOUS', `${op.action} for person ${op.personId}: ${found.length} accounts carry employeeId ${correlation}; resolve by hand`);
     return found[0]?.id;
   }
 
@@ -199,7 +201,7 @@ export function createEntraConnector(name: string, opts: EntraTargetOptions, dep
       return { ok: true, anchor: live[0].id, note: changed.length > 0 ? `adopted existing account, updated ${changed.join(', ')}` : 'account already exists' };
     }
     // Rehire within 30 days: restore the soft-deleted account instead of creating a second one.
-    const deleted = (await deletedByEmployeeId(true)).get(employeeId) ?? [];
+    const deleted = (await deletedByEmployeeId()).get(employeeId) ?? [];
     if (deleted.length > 0) {
       const latest = [...deleted].sort((a, b) => b.deletedDateTime.localeCompare(a.deletedDateTime))[0] as { id: string };
       expect(await call('POST', `/directory/deletedItems/${latest.id}/restore`, {}), [200], `${what} (restore from deleted items)`);

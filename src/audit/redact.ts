@@ -1,0 +1,48 @@
+/** Removes secrets from anything that goes into the audit log. */
+
+/** Keys whose values are never recorded. */
+export const SECRET_KEY = /pass(word)?|secret|token|unicodepwd|passwordprofile|authorization|credential/i;
+
+/** The replacement for a secret value. */
+export const REDACTED = '[redacted]';
+
+/**
+ * Deep copy of `value` with the value of every key matching {@link SECRET_KEY} replaced by "[redacted]".
+ * Handles arrays, plain objects, Maps, Dates, Buffers and cycles; functions and symbols are dropped.
+ */
+export function redact(value: unknown): unknown {
+  return walk(value, new WeakMap());
+}
+
+function walk(value: unknown, seen: WeakMap<object, unknown>): unknown {
+  if (value === null || typeof value !== 'object') {
+    if (typeof value === 'function' || typeof value === 'symbol') return undefined;
+    if (typeof value === 'bigint') return value.toString();
+    return value;
+  }
+  if (value instanceof Date) return value.toISOString();
+  // Binary (e.g. an LDAP unicodePwd buffer under an innocent key) is never useful in an audit entry.
+  if (value instanceof Uint8Array || value instanceof ArrayBuffer) return `[binary ${value.byteLength} bytes]`;
+  const known = seen.get(value);
+  if (known !== undefined) return '[circular]';
+  if (Array.isArray(value)) {
+    const out: unknown[] = [];
+    seen.set(value, out);
+    for (const item of value) out.push(walk(item, seen));
+    return out;
+  }
+  const out: Record<string, unknown> = {};
+  seen.set(value, out);
+  const entries: [string, unknown][] = value instanceof Map
+    ? [...value.entries()].map(([k, v]) => [String(k), v])
+    : Object.entries(value);
+  for (const [key, v] of entries) {
+    if (SECRET_KEY.test(key)) {
+      out[key] = REDACTED;
+      continue;
+    }
+    const w = walk(v, seen);
+    if (w !== undefined) out[key] = w;
+  }
+  return out;
+}

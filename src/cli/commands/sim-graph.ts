@@ -1,0 +1,120 @@
+/**
+ * `cadre sim graph`: runs the Microsoft Graph / Entra ID simulator in the foreground until SIGINT/SIGTERM.
+ */
+import { createHash } from 'node:crypto';
+import { parseArgs } from 'node:util';
+import { startGraphSimulator } from '../../targets/entra/simulator/index.js';
+import type { GraphSimulatorOptions } from '../../targets/entra/simulator/index.js';
+
+const USAGE = `usage: cadre sim graph [options]
+  --port N              port to listen on (default 8791; 0 = any free port)
+  --host H              interface to bind (default 127.0.0.1)
+  --state FILE          load the tenant from FILE if it exists; save it there on exit
+  --throttle N/DUR      allow N Graph requests per window, e.g. 2000/10s (batch items count singly)
+  --skus LIST           subscribed SKUs as PART:SEATS[,PART:SEATS…], e.g. SPE_E3:25,SPE_F1:100
+  --domains LIST        verified domains (default example.onmicrosoft.com,example.com)
+  --groups LIST         security groups to create at start (by displayName, skipped if present)
+  --tenant ID           tenant id (default a fixed GUID)
+  --client-id ID        accepted client id (with --client-secret; default: accept any)
+  --client-secret S     accepted client secret`;
+
+/** Stable GUID-shaped id from a string (SKU ids for part numbers given on the command line). */
+function guidFrom(s: string): string {
+  const h = createHash('sha256').update(s).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+/** Parse `2000/10s` into a throttle window. */
+export function parseThrottle(s: string): { limit: number; windowSeconds: number } | undefined {
+  const m = /^(\d+)\/(\d+)(s|m)$/.exec(s.trim());
+  if (!m || Number(m[1]) < 1 || Number(m[2]) < 1) return undefined;
+  return { limit: Number(m[1]), windowSeconds: Number(m[2]) * (m[3] === 'm' ? 60 : 1) };
+}
+
+/** Parse `SPE_E3:25,SPE_F1:100`. */
+export function parseSkus(s: string): GraphSimulatorOptions['skus'] | undefined {
+  const out: NonNullable<GraphSimulatorOptions['skus']> = [];
+  for (const part of s.split(',').map((x) => x.trim()).filter(Boolean)) {
+    const m = /^([A-Za-z0-9_]+):(\d+)$/.exec(part);
+    if (!m) return undefined;
+    out.push({ skuId: guidFrom(`sku:${m[1] as string}`), skuPartNumber: m[1] as string, prepaidUnits: Number(m[2]) });
+  }
+  return out.length > 0 ? out : undefined;
+}
+
+/** Entry point; returns the process exit code (0 after a signal, 2 on bad arguments, 1 on start failure). */
+export async function simGraphCommand(args: string[]): Promise<number> {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    values = parseArgs({
+      args,
+      options: {
+        port: { type: 'string' }, host: { type: 'string' }, state: { type: 'string' }, throttle: { type: 'string' },
+        skus: { type: 'string' }, domains: { type: 'string' }, groups: { type: 'string' }, tenant: { type: 'string' },
+        'client-id': { type: 'string' }, 'client-secret': { type: 'string' }, help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+      allowPositionals: false,
+    }).values;
+  } catch (e) {
+    process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n${USAGE}\n`);
+    return 2;
+  }
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const str = (k: string): string | undefined => (typeof values[k] === 'string' ? (values[k] as string) : undefined);
+  const problems: string[] = [];
+  const portRaw = str('port');
+  const port = portRaw === undefined ? 8791 : Number(portRaw);
+  if (portRaw !== undefined && (!/^\d+$/.test(portRaw) || port > 65535)) problems.push(`--port must be an integer 0–65535, got '${portRaw}'`);
+  const throttle = str('throttle') === undefined ? undefined : parseThrottle(str('throttle') as string);
+  if (str('throttle') !== undefined && !throttle) problems.push(`--throttle must look like 2000/10s, got '${str('throttle')}'`);
+  const skus = str('skus') === undefined ? undefined : parseSkus(str('skus') as string);
+  if (str('skus') !== undefined && !skus) problems.push(`--skus must look like SPE_E3:25,SPE_F1:100, got '${str('skus')}'`);
+  if ((str('client-id') === undefined) !== (str('client-secret') === undefined)) problems.push('--client-id and --client-secret go together');
+  if (problems.length > 0) {
+    process.stderr.write(`${problems.join('\n')}\n${USAGE}\n`);
+    return 2;
+  }
+  const clientId = str('client-id');
+  const clientSecret = str('client-secret');
+  const domains = str('domains')?.split(',').map((d) => d.trim()).filter(Boolean);
+  let sim;
+  try {
+    sim = await startGraphSimulator({
+      port, host: str('host') ?? '127.0.0.1',
+      ...(str('state') ? { stateFile: str('state') } : {}),
+      ...(throttle ? { throttle } : {}),
+      ...(skus ? { skus } : {}),
+      ...(domains && domains.length > 0 ? { verifiedDomains: domains } : {}),
+      ...(str('tenant') ? { tenantId: str('tenant') } : {}),
+      ...(clientId !== undefined && clientSecret !== undefined ? { clients: [{ clientId, clientSecret }] } : {}),
+    });
+  } catch (e) {
+    process.stderr.write(`cannot start the Graph simulator: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 1;
+  }
+  for (const name of (str('groups') ?? '').split(',').map((g) => g.trim()).filter(Boolean)) {
+    if ([...sim.state.groups.values()].some((g) => g.props.displayName === name)) continue;
+    sim.state.createGroup({ displayName: name, mailNickname: name.toLowerCase().replace(/[^a-z0-9]/g, '') || 'group', mailEnabled: false, securityEnabled: true });
+  }
+  process.stdout.write(`Microsoft Graph simulator listening at ${sim.url} (tenant ${sim.tenantId})\n`);
+  process.stdout.write(`In cadre.yaml (type: entra): authorityUrl: ${sim.url}, graphUrl: ${sim.url}, tenantId: ${sim.tenantId}\n`);
+  process.stdout.write(`SKUs: ${sim.state.skus.map((s) => `${s.skuPartNumber} (${s.prepaidUnits} seats)`).join(', ')}${throttle ? `; throttle ${throttle.limit}/${throttle.windowSeconds}s` : ''}\n`);
+  process.stdout.write(`Control: GET ${sim.url}/_sim/state, POST ${sim.url}/_sim/faults|clock|save. Ctrl-C stops.\n`);
+
+  await new Promise<void>((resolve) => {
+    const stop = (): void => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+  await sim.close();
+  process.stdout.write(`Graph simulator stopped${str('state') ? `; tenant saved to ${str('state')}` : ''}\n`);
+  return 0;
+}

@@ -1,0 +1,31 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Operation } from './model.js';
+import { config } from './test-support.js';
+import { evaluateThresholds } from './thresholds.js';
+
+const op = (action: Operation['action'], target: string, personId: string, entitlement?: string): Operation => ({
+  id: `${action}${target}${personId}${entitlement ?? ''}`, action, target, personId, changes: [], dependsOn: [], reason: { kind: 'rule', source: 'x', detail: '' }, ...(entitlement ? { entitlement } : {}),
+});
+
+test('default applies to destructive actions only, counting distinct persons', () => {
+  const t = config().thresholds; // default count 25, percent 10
+  const ops = [...Array.from({ length: 30 }, (_, i) => op('create', 'ad', String(i))), op('revoke', 'ad', '1', 'a'), op('revoke', 'ad', '1', 'b')];
+  assert.deepEqual(evaluateThresholds(ops, t, 1000), []);
+  const disables = Array.from({ length: 11 }, (_, i) => op('disable', 'ad', String(i)));
+  const b = evaluateThresholds(disables, t, 100);
+  assert.deepEqual(b.map((x) => [x.target, x.action, x.count, x.population]), [['ad', 'disable', 11, 100]]);
+  assert.match(b[0]?.limit ?? '', /thresholds.default: 11.0% of 100 > 10%/);
+});
+
+test('most specific limit wins: target+action > action > default; explicit non-destructive limits apply', () => {
+  const t = config({ thresholds: { default: { count: 1 }, actions: { disable: { count: 5 }, create: { count: 2 } }, targets: { sql: { disable: { count: 0 } } } } }).thresholds;
+  const ops = [
+    ...['1', '2', '3'].map((p) => op('disable', 'ad', p)),
+    op('disable', 'sql', '1'),
+    ...['1', '2', '3'].map((p) => op('create', 'ad', p)),
+    op('delete', 'ad', '1'), op('delete', 'ad', '2'),
+  ];
+  const b = evaluateThresholds(ops, t, 1000);
+  assert.deepEqual(b.map((x) => `${x.target}:${x.action}:${x.limit.split(':')[0]}`), ['ad:create:thresholds.actions.create', 'ad:delete:thresholds.default', 'sql:disable:thresholds.targets.sql.disable']);
+});

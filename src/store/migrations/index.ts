@@ -1,0 +1,37 @@
+/**
+ * Numbered migrations, provided in code (no file scanning, so bundling and tsx both work).
+ * Never edit a released migration: add a new one.
+ */
+import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { StoreError } from '../errors.js';
+import { initial } from './0001-initial.js';
+import { auditAppendOnly } from './0002-audit-append-only.js';
+
+/** SQL dialect of a store. */
+export type StoreDialect = 'sqlite' | 'postgres';
+
+/** All migrations by name; names sort in application order. */
+export function migrations(dialect: StoreDialect): Record<string, Migration> {
+  return {
+    '0001-initial': initial(dialect),
+    '0002-audit-append-only': auditAppendOnly(dialect),
+  };
+}
+
+/** Apply every pending migration. Idempotent; safe to call from several processes (kysely's lock table). */
+export async function migrateToLatest(db: Kysely<unknown>, dialect: StoreDialect): Promise<string[]> {
+  const provider: MigrationProvider = { getMigrations: async () => migrations(dialect) };
+  const migrator = new Migrator({
+    db,
+    provider,
+    migrationTableName: 'cadre_migration',
+    migrationLockTableName: 'cadre_migration_lock',
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error !== undefined) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new StoreError('STORE_MIGRATION_FAILED', `migration ${failed} failed: ${reason}`, { cause: error });
+  }
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}

@@ -1,0 +1,68 @@
+/** Identifier reservations, unique per (kind, lower(value)). */
+import type { Reservation } from '../core/model.js';
+import type { RepoContext } from './context.js';
+import { isUniqueViolation } from './errors.js';
+import { ReservationConflictError, type Store } from './types.js';
+import { nowIso } from './util.js';
+
+/** The comparison key of an identifier: NFC, lower case. */
+export const reservationKey = (value: string): string => value.normalize('NFC').toLowerCase();
+
+const fromRow = (r: { kind: string; value: string; person_id: string; status: string }): Reservation => ({
+  kind: r.kind,
+  value: r.value,
+  personId: r.person_id,
+  status: r.status === 'alias' ? 'alias' : 'primary',
+});
+
+/** Reservations repository over a context. */
+export function reservationsRepo(ctx: RepoContext): Store['reservations'] {
+  const columns = ['kind', 'value', 'person_id', 'status'] as const;
+  return {
+    async all() {
+      const rows = await ctx.db.selectFrom('reservations').select(columns).orderBy('kind').orderBy('value_key').execute();
+      return rows.map(fromRow);
+    },
+    async byPerson(personId) {
+      const rows = await ctx.db.selectFrom('reservations').select(columns)
+        .where('person_id', '=', personId).orderBy('kind').orderBy('value_key').execute();
+      return rows.map(fromRow);
+    },
+    async reserve(items) {
+      try {
+        await ctx.atomic(async (db) => {
+          for (const item of items) {
+            const key = reservationKey(item.value);
+            const at = nowIso();
+            // Insert-or-nothing first: a concurrent inserter of the same key makes this wait, then see its row.
+            await db.insertInto('reservations')
+              .values({ kind: item.kind, value: item.value, value_key: key, person_id: item.personId, status: item.status, updated_at: at })
+              .onConflict((oc) => oc.columns(['kind', 'value_key']).doNothing())
+              .execute();
+            const held = await db.selectFrom('reservations').select(['person_id', 'value'])
+              .where('kind', '=', item.kind).where('value_key', '=', key).executeTakeFirstOrThrow();
+            if (held.person_id !== item.personId) throw new ReservationConflictError(item.kind, item.value, held.person_id);
+            await db.updateTable('reservations').set({ status: item.status, value: item.value, updated_at: at })
+              .where('kind', '=', item.kind).where('value_key', '=', key).execute();
+          }
+        });
+      } catch (err) {
+        if (!isUniqueViolation(err)) throw err;
+        // Final guard: the unique index refused a duplicate that slipped past the check. Name the holder when the
+        // (rolled back) transaction was ours; inside a caller's transaction PostgreSQL allows no further reads.
+        if (!ctx.inTransaction) {
+          for (const it of items) {
+            const held = await ctx.db.selectFrom('reservations').select('person_id')
+              .where('kind', '=', it.kind).where('value_key', '=', reservationKey(it.value)).executeTakeFirst();
+            if (held && held.person_id !== it.personId) throw new ReservationConflictError(it.kind, it.value, held.person_id);
+          }
+        }
+        const first = items[0];
+        throw new ReservationConflictError(first?.kind ?? 'identifier', first?.value ?? '', 'another person');
+      }
+    },
+    async release(personId) {
+      await ctx.db.deleteFrom('reservations').where('person_id', '=', personId).execute();
+    },
+  };
+}

@@ -1,0 +1,92 @@
+/**
+ * Kysely table interfaces. JSON columns are TEXT in both dialects (identical behaviour); instants are ISO-8601 UTC
+ * strings, which sort correctly as text.
+ */
+
+/** `persons`: the last snapshot of HR records. */
+export interface PersonsTable {
+  id: string;
+  /** JSON of {@link import('../core/model.js').Person}. */
+  data: string;
+  updated_at: string;
+}
+
+/** `accounts`: last known account state per target. */
+export interface AccountsTable {
+  target: string;
+  anchor: string;
+  person_id: string | null;
+  correlation: string | null;
+  /** JSON of {@link import('../core/model.js').AccountState}. */
+  state: string;
+  updated_at: string;
+}
+
+/** `reservations`: identifiers, unique per (kind, value_key = lower(value)). */
+export interface ReservationsTable {
+  kind: string;
+  value: string;
+  value_key: string;
+  person_id: string;
+  status: string;
+  updated_at: string;
+}
+
+/** `journal`: one row per operation of a run. */
+export interface JournalTable {
+  run_id: string;
+  op_id: string;
+  /** Plan order within the run. */
+  position: number;
+  target: string;
+  person_id: string;
+  action: string;
+  status: string;
+  operation: string;
+  attempts: number;
+  error: string | null;
+  anchor: string | null;
+  updated_at: string;
+}
+
+/** `runs`: plan/apply/sync runs. */
+export interface RunsTable {
+  id: string;
+  kind: string;
+  status: string;
+  started_at: string;
+  finished_at: string | null;
+  plan_basis: string | null;
+  summary: string | null;
+}
+
+/** `audit`: append-only, hash-chained. `seq` is bigint on PostgreSQL (returned as string by pg). */
+export interface AuditTable {
+  seq: number | string;
+  at: string;
+  actor: string;
+  event: string;
+  run_id: string | null;
+  person_id: string | null;
+  target: string | null;
+  payload: string;
+  prev_hash: string;
+  hash: string;
+}
+
+/** `meta`: small key/value settings. */
+export interface MetaTable {
+  key: string;
+  value: string;
+}
+
+/** The whole database. */
+export interface Database {
+  persons: PersonsTable;
+  accounts: AccountsTable;
+  reservations: ReservationsTable;
+  journal: JournalTable;
+  runs: RunsTable;
+  audit: AuditTable;
+  meta: MetaTable;
+}

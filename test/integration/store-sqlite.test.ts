@@ -1,0 +1,22 @@
+/** The shared store suite on SQLite (temp file), plus SQLite-specific behaviour. */
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { createStore } from '../../src/store/index.js';
+import { runStoreSuite, sqliteHarness, withHarness } from './store-suite.js';
+
+describe('store (sqlite)', () => {
+  runStoreSuite(sqliteHarness);
+
+  test('uses WAL and a busy timeout', () => withHarness(sqliteHarness, async (h) => {
+    const [mode] = await h.raw('PRAGMA journal_mode');
+    assert.equal(mode?.journal_mode, 'wal');
+  }));
+
+  test('an unopenable file is STORE_UNAVAILABLE', async () => {
+    await assert.rejects(createStore({ driver: 'sqlite', path: '/dev/null/cadre.db' }), (e: unknown) => {
+      assert.equal((e as { code?: string }).code, 'STORE_UNAVAILABLE');
+      assert.match((e as Error).message, /\/dev\/null\/cadre\.db/);
+      return true;
+    });
+  });
+});

@@ -1,0 +1,365 @@
+/**
+ * One store test suite for both dialects. `store-sqlite.test.ts` and `store-postgres.test.ts` run it against a
+ * temp SQLite file and a fresh database on the real PostgreSQL. Also exports the harness factories the audit
+ * suite reuses.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import BetterSqlite3 from 'better-sqlite3';
+import pg from 'pg';
+import type { AccountState, Operation, Person } from '../../src/core/model.js';
+import { createStore } from '../../src/store/index.js';
+import { ReservationConflictError, type Store } from '../../src/store/types.js';
+import { freshDatabase } from '../support/postgres.js';
+
+/** A store plus a way to touch the database behind Cadre's back. */
+export interface StoreHarness {
+  readonly store: Store;
+  /** Raw SQL on a separate connection (`?` placeholders in both dialects). */
+  raw(sql: string, params?: readonly unknown[]): Promise<Record<string, unknown>[]>;
+  /** A second, independent store on the same database (like another process). */
+  open(): Promise<Store>;
+  /** Drop the append-only triggers (what an attacker with database access would do). */
+  dropAuditTriggers(): Promise<void>;
+  cleanup(): Promise<void>;
+}
+
+/** Harness over a temp SQLite file. */
+export async function sqliteHarness(): Promise<StoreHarness> {
+  const dir = mkdtempSync(join(tmpdir(), 'cadre-store-'));
+  // A nested path: the dialect must create the parent directory.
+  const path = join(dir, 'nested', 'cadre.db');
+  const stores: Store[] = [];
+  const open = async (): Promise<Store> => {
+    const s = await createStore({ driver: 'sqlite', path });
+    stores.push(s);
+    return s;
+  };
+  const store = await open();
+  await store.migrate();
+  const raw = new BetterSqlite3(path, { timeout: 10_000 });
+  return {
+    store,
+    open,
+    async raw(sql, params = []) {
+      const stmt = raw.prepare(sql);
+      if (stmt.reader) return stmt.all(...params) as Record<string, unknown>[];
+      stmt.run(...params);
+      return [];
+    },
+    async dropAuditTriggers() {
+      raw.exec('DROP TRIGGER IF EXISTS audit_no_update; DROP TRIGGER IF EXISTS audit_no_delete;');
+    },
+    async cleanup() {
+      for (const s of stores) await s.close();
+      raw.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Harness over a fresh database on the real PostgreSQL. */
+export async function postgresHarness(): Promise<StoreHarness> {
+  const db = await freshDatabase('cadre_store');
+  const stores: Store[] = [];
+  const open = async (): Promise<Store> => {
+    const s = await createStore({ driver: 'postgres', url: db.url, poolSize: 5 });
+    stores.push(s);
+    return s;
+  };
+  const store = await open();
+  await store.migrate();
+  const pool = new pg.Pool({ connectionString: db.url, max: 2 });
+  const raw = async (sql: string, params: readonly unknown[] = []): Promise<Record<string, unknown>[]> => {
+    let i = 0;
+    const text = sql.replace(/\?/g, () => `$${++i}`);
+    const res = await pool.query(text, [...params]);
+    return res.rows as Record<string, unknown>[];
+  };
+  return {
+    store,
+    open,
+    raw,
+    async dropAuditTriggers() {
+      await raw('DROP TRIGGER IF EXISTS audit_no_update ON audit');
+      await raw('DROP TRIGGER IF EXISTS audit_no_delete ON audit');
+      await raw('DROP TRIGGER IF EXISTS audit_no_truncate ON audit');
+    },
+    async cleanup() {
+      for (const s of stores) await s.close();
+      await pool.end();
+      await db.drop();
+    },
+  };
+}
+
+/** Run `fn` with a fresh harness, always cleaning up. */
+export async function withHarness(factory: () => Promise<StoreHarness>, fn: (h: StoreHarness) => Promise<void>): Promise<void> {
+  const h = await factory();
+  try {
+    await fn(h);
+  } finally {
+    await h.cleanup();
+  }
+}
+
+/** A person with optional overrides. */
+export function person(id: string, over: Partial<Person> = {}): Person {
+  return {
+    id,
+    firstName: 'Erika',
+    lastName: 'Beispiel',
+    status: 'active',
+    costCenters: [],
+    custom: {},
+    ...over,
+  };
+}
+
+function account(target: string, anchor: string, personId: string | undefined, over: Partial<AccountState> = {}): AccountState {
+  return {
+    target,
+    anchor,
+    ...(personId === undefined ? {} : { personId, correlation: personId }),
+    enabled: true,
+    attributes: { sAMAccountName: `u${anchor}`, mail: `u${anchor}@example.test`, groups: ['a', 'b'], n: 1 },
+    entitlements: ['staff'],
+    ...over,
+  };
+}
+
+function op(id: string, personId: string, action: Operation['action'] = 'create'): Operation {
+  return {
+    id,
+    target: 'ad',
+    action,
+    personId,
+    changes: [{ attribute: 'mail', from: undefined, to: `${personId}@example.test` }],
+    reason: { kind: 'lifecycle', source: 'hire', detail: 'hired' },
+    dependsOn: [],
+  };
+}
+
+const settle = async (ps: readonly Promise<unknown>[]) => Promise.allSettled(ps);
+
+/** The shared assertions. */
+export function runStoreSuite(factory: () => Promise<StoreHarness>): void {
+  const withH = (fn: (h: StoreHarness) => Promise<void>) => () => withHarness(factory, fn);
+
+  test('migrations are idempotent (twice, and from a second store)', withH(async (h) => {
+    await h.store.migrate();
+    await h.store.migrate();
+    const other = await h.open();
+    await other.migrate();
+    const rows = await h.raw('SELECT name FROM cadre_migration ORDER BY name');
+    assert.deepEqual(rows.map((r) => r.name), ['0001-initial', '0002-audit-append-only']);
+    assert.equal(await other.persons.count(), 0);
+  }));
+
+  test('persons round trip with Unicode, replaceAll and upsertMany', withH(async ({ store }) => {
+    const people = [
+      person('1', { firstName: 'Zoë', lastName: 'Ærøskøbing-Łukasiewicz', email: 'zoe@example.test' }),
+      person('2', { firstName: '山田', lastName: '太郎', preferredName: 'Taro 🚀', custom: { dynamic_1: ['a', 'b'], alias: null, n: 3, flag: true } }),
+      person('3', { firstName: 'José', lastName: "O'Brien \"Quote\"", costCenters: [{ id: 'c1', name: 'Entwicklung', percentage: 50 }], hireDate: '2024-01-01' }),
+    ];
+    await store.persons.replaceAll(people);
+    assert.equal(await store.persons.count(), 3);
+    assert.deepEqual(await store.persons.get('2'), people[1]);
+    assert.deepEqual(await store.persons.all(), people);
+    assert.equal(await store.persons.get('nope'), undefined);
+
+    await store.persons.replaceAll([person('3', { firstName: 'Jörg' }), person('4')]);
+    assert.deepEqual((await store.persons.all()).map((p) => p.id), ['3', '4']);
+    assert.equal((await store.persons.get('3'))?.firstName, 'Jörg');
+
+    await store.persons.upsertMany([person('4', { lastName: 'Müller' }), person('5')]);
+    assert.equal(await store.persons.count(), 3);
+    assert.equal((await store.persons.get('4'))?.lastName, 'Müller');
+  }));
+
+  test('persons.replaceAll stores 100,000 rows in one go', withH(async ({ store }) => {
+    const many = Array.from({ length: 100_000 }, (_, i) => person(String(i), { lastName: `Nachname-${i}`, email: `p${i}@example.test` }));
+    const t0 = performance.now();
+    await store.persons.replaceAll(many);
+    const ms = performance.now() - t0;
+    assert.equal(await store.persons.count(), 100_000);
+    assert.equal((await store.persons.get('99999'))?.lastName, 'Nachname-99999');
+    assert.ok(ms < 60_000, `replaceAll of 100k took ${Math.round(ms)} ms`);
+  }));
+
+  test('accounts: replaceTarget with 20k rows, lookups, other targets untouched', withH(async ({ store }) => {
+    await store.accounts.upsert(account('entra', 'g-1', 'p1'));
+    const states = Array.from({ length: 20_000 }, (_, i) => account('ad', `a${i}`, i % 10 === 0 ? undefined : `p${i}`));
+    await store.accounts.replaceTarget('ad', states);
+    assert.equal((await store.accounts.all('ad')).length, 20_000);
+    assert.deepEqual(await store.accounts.get('ad', 'a123'), states[123]);
+    assert.deepEqual((await store.accounts.byPerson('p1')).map((a) => `${a.target}/${a.anchor}`), ['ad/a1', 'entra/g-1']);
+    assert.equal((await store.accounts.all()).length, 20_001);
+
+    // A fresh listing replaces everything of that target only.
+    await store.accounts.replaceTarget('ad', [account('ad', 'a5', 'p5', { enabled: false })]);
+    assert.equal((await store.accounts.all('ad')).length, 1);
+    assert.equal((await store.accounts.get('ad', 'a5'))?.enabled, false);
+    assert.equal((await store.accounts.all('entra')).length, 1);
+    await assert.rejects(store.accounts.replaceTarget('ad', [account('entra', 'x', 'p')]));
+    assert.equal((await store.accounts.all('ad')).length, 1, 'a refused replaceTarget changes nothing');
+
+    await store.accounts.upsert(account('ad', 'a5', 'p9'));
+    assert.equal((await store.accounts.get('ad', 'a5'))?.personId, 'p9');
+    assert.deepEqual(await store.accounts.byPerson('p5'), []);
+    await store.accounts.remove('ad', 'a5');
+    assert.equal(await store.accounts.get('ad', 'a5'), undefined);
+  }));
+
+  test('reservations are unique per kind, case-insensitively; conflicts are coded errors', withH(async ({ store }) => {
+    await store.reservations.reserve([{ kind: 'username', value: 'jmueller', personId: '1', status: 'primary' }]);
+    const err = await store.reservations.reserve([{ kind: 'username', value: 'JMueller', personId: '2', status: 'primary' }])
+      .then(() => undefined, (e: unknown) => e);
+    assert.ok(err instanceof ReservationConflictError, `expected a ReservationConflictError, got ${String(err)}`);
+    assert.equal(err.code, 'RESERVATION_CONFLICT');
+    assert.equal(err.heldBy, '1');
+    // Same person: confirmed (status updated), not a conflict.
+    await store.reservations.reserve([{ kind: 'username', value: 'JMUELLER', personId: '1', status: 'alias' }]);
+    // Another kind is another namespace.
+    await store.reservations.reserve([{ kind: 'mail', value: 'jmueller', personId: '2', status: 'primary' }]);
+    assert.deepEqual(await store.reservations.all(), [
+      { kind: 'mail', value: 'jmueller', personId: '2', status: 'primary' },
+      { kind: 'username', value: 'JMUELLER', personId: '1', status: 'alias' },
+    ]);
+    // All or nothing: the free value of a conflicting batch is not kept.
+    await assert.rejects(store.reservations.reserve([
+      { kind: 'username', value: 'free', personId: '2', status: 'primary' },
+      { kind: 'username', value: 'jMueller', personId: '2', status: 'primary' },
+    ]), ReservationConflictError);
+    assert.deepEqual((await store.reservations.byPerson('2')).map((r) => r.value), ['jmueller']);
+    // Unicode case folding: Ä and ä are the same identifier.
+    await store.reservations.reserve([{ kind: 'username', value: 'Älbert', personId: '3', status: 'primary' }]);
+    await assert.rejects(store.reservations.reserve([{ kind: 'username', value: 'älbert', personId: '4', status: 'primary' }]), ReservationConflictError);
+    await store.reservations.release('1');
+    await store.reservations.reserve([{ kind: 'username', value: 'jmueller', personId: '2', status: 'primary' }]);
+    assert.deepEqual((await store.reservations.byPerson('2')).map((r) => `${r.kind}:${r.value}`), ['mail:jmueller', 'username:jmueller']);
+  }));
+
+  test('concurrent reserve of one value: exactly one person wins (same store and two stores)', withH(async (h) => {
+    const other = await h.open();
+    for (let i = 0; i < 10; i += 1) {
+      const [a, b] = i % 2 === 0 ? [h.store, h.store] : [h.store, other];
+      const results = await settle([
+        a.reservations.reserve([{ kind: 'username', value: `race${i}`, personId: 'A', status: 'primary' }]),
+        b.reservations.reserve([{ kind: 'username', value: `RACE${i}`, personId: 'B', status: 'primary' }]),
+      ]);
+      const won = results.filter((r) => r.status === 'fulfilled');
+      const lost = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+      assert.equal(won.length, 1, `round ${i}: exactly one wins`);
+      assert.ok(lost[0]?.reason instanceof ReservationConflictError, `round ${i}: loser gets a conflict, got ${String(lost[0]?.reason)}`);
+    }
+    const all = await h.store.reservations.all();
+    assert.equal(all.length, 10);
+  }));
+
+  test('journal: idempotent add, order, mark, attempts, unfinished runs', withH(async ({ store }) => {
+    await store.runs.start({ id: 'r1', kind: 'apply', startedAt: '2025-01-01T00:00:00.000Z', planBasis: 'basis-1' });
+    const ops = [op('o1', '1'), op('o2', '2', 'update'), op('o3', '3', 'delete')];
+    await store.journal.add('r1', ops);
+    await store.journal.add('r1', ops);
+    await store.journal.add('r1', [op('o2', '2', 'update'), op('o4', '4')]);
+    let entries = await store.journal.entries('r1');
+    assert.deepEqual(entries.map((e) => e.opId), ['o1', 'o2', 'o3', 'o4']);
+    assert.ok(entries.every((e) => e.status === 'pending' && e.attempts === 0));
+    assert.deepEqual(entries[1]?.operation, ops[1]);
+
+    await store.journal.mark('r1', 'o1', 'failed', { error: 'timeout' });
+    await store.journal.mark('r1', 'o1', 'done', { anchor: 'guid-1' });
+    await store.journal.mark('r1', 'o2', 'skipped');
+    await store.journal.mark('r1', 'o3', 'failed', { error: 'x'.repeat(10_000) });
+    entries = await store.journal.entries('r1');
+    const o1 = entries[0];
+    assert.equal(o1?.status, 'done');
+    assert.equal(o1?.attempts, 2);
+    assert.equal(o1?.anchor, 'guid-1');
+    assert.equal(o1?.error, undefined, 'a done op carries no stale error');
+    assert.equal(entries[1]?.attempts, 0);
+    assert.ok((entries[2]?.error?.length ?? 0) <= 4000);
+    await assert.rejects(store.journal.mark('r1', 'nope', 'done'), { code: 'STORE_UNKNOWN_OPERATION' });
+
+    await store.runs.start({ id: 'r2', kind: 'sync', startedAt: '2025-01-02T00:00:00.000Z' });
+    assert.deepEqual(await store.journal.unfinishedRuns(), ['r1', 'r2']);
+    await store.runs.finish('r1', 'failed', { done: 1 });
+    assert.deepEqual(await store.journal.unfinishedRuns(), ['r1', 'r2'], 'r1 still has a pending op');
+    await store.journal.mark('r1', 'o4', 'done');
+    await store.runs.finish('r2', 'ok');
+    assert.deepEqual(await store.journal.unfinishedRuns(), []);
+  }));
+
+  test('runs: start, finish, get, recent', withH(async ({ store }) => {
+    const r = await store.runs.start({ id: 'a', kind: 'plan', startedAt: '2025-01-01T00:00:00.000Z' });
+    assert.deepEqual(r, { id: 'a', kind: 'plan', status: 'running', startedAt: '2025-01-01T00:00:00.000Z' });
+    await store.runs.start({ id: 'b', kind: 'apply', planBasis: 'xyz', startedAt: '2025-01-03T00:00:00.000Z' });
+    await store.runs.start({ id: 'c', kind: 'incremental', startedAt: '2025-01-02T00:00:00.000Z' });
+    await store.runs.finish('b', 'blocked', { create: 30 });
+    const b = await store.runs.get('b');
+    assert.equal(b?.status, 'blocked');
+    assert.equal(b?.planBasis, 'xyz');
+    assert.deepEqual(b?.summary, { create: 30 });
+    assert.ok(b?.finishedAt);
+    assert.deepEqual((await store.runs.recent(2)).map((x) => x.id), ['b', 'c']);
+    assert.equal(await store.runs.get('zzz'), undefined);
+    await assert.rejects(store.runs.start({ id: 'a', kind: 'plan' }));
+  }));
+
+  test('meta get/set', withH(async ({ store }) => {
+    assert.equal(await store.meta.get('cursor'), undefined);
+    await store.meta.set('cursor', '2025-01-01');
+    await store.meta.set('cursor', '2025-02-01');
+    assert.equal(await store.meta.get('cursor'), '2025-02-01');
+  }));
+
+  test('transaction: commit, rollback on throw, nested joins the outer one', withH(async ({ store }) => {
+    await store.transaction(async (tx) => {
+      await tx.persons.upsertMany([person('1')]);
+      await tx.meta.set('k', 'v');
+      assert.equal(await tx.persons.count(), 1, 'visible inside the transaction');
+    });
+    assert.equal(await store.persons.count(), 1);
+
+    await assert.rejects(store.transaction(async (tx) => {
+      await tx.persons.upsertMany([person('2')]);
+      await tx.accounts.replaceTarget('ad', [account('ad', 'x', '2')]);
+      await tx.reservations.reserve([{ kind: 'username', value: 'u2', personId: '2', status: 'primary' }]);
+      await tx.journal.add('rx', [op('o', '2')]);
+      await tx.transaction(async (inner) => inner.meta.set('k', 'changed'));
+      throw new Error('boom');
+    }), /boom/);
+    assert.equal(await store.persons.count(), 1);
+    assert.deepEqual(await store.accounts.all(), []);
+    assert.deepEqual(await store.reservations.all(), []);
+    assert.deepEqual(await store.journal.entries('rx'), []);
+    assert.equal(await store.meta.get('k'), 'v');
+
+    // A conflict inside a caller's transaction rolls back the whole transaction.
+    await store.reservations.reserve([{ kind: 'username', value: 'taken', personId: '1', status: 'primary' }]);
+    await assert.rejects(store.transaction(async (tx) => {
+      await tx.meta.set('k', 'again');
+      await tx.reservations.reserve([{ kind: 'username', value: 'TAKEN', personId: '2', status: 'primary' }]);
+    }), ReservationConflictError);
+    assert.equal(await store.meta.get('k'), 'v');
+  }));
+
+  test('audit table is append-only: UPDATE and DELETE are rejected by the database', withH(async (h) => {
+    const row = { seq: 1, at: '2025-01-01T00:00:00.000Z', actor: 'test', event: 'e', payload: '{}', prevHash: '0'.repeat(64), hash: 'h1' };
+    await h.store.audit.append(row);
+    await h.store.audit.append({ ...row, seq: 2, runId: 'r', personId: 'p', target: 't', prevHash: 'h1', hash: 'h2' });
+    await assert.rejects(h.raw("UPDATE audit SET payload = '{\"x\":1}' WHERE seq = 1"), /append-only/);
+    await assert.rejects(h.raw('DELETE FROM audit WHERE seq = 1'), /append-only/);
+    await assert.rejects(h.store.audit.append({ ...row }), 'a duplicate seq is refused');
+    if (h.store.dialect === 'postgres') await assert.rejects(h.raw('TRUNCATE audit'), /append-only/);
+    assert.deepEqual(await h.store.audit.last(), { ...row, seq: 2, runId: 'r', personId: 'p', target: 't', prevHash: 'h1', hash: 'h2' });
+    const pages: number[][] = [];
+    for (let i = 3; i <= 7; i += 1) await h.store.audit.append({ ...row, seq: i, hash: `h${i}` });
+    for await (const page of h.store.audit.iterate(3)) pages.push(page.map((r) => r.seq));
+    assert.deepEqual(pages, [[1, 2, 3], [4, 5, 6], [7]]);
+  }));
+}
