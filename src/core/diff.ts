@@ -133,7 +133,8 @@ export function diffAccount(detail: DesiredDetail, account: AccountState, tcfg: 
     let rename: Change | undefined;
     for (const attr of Object.keys(d.attributes).sort()) {
       const want = d.attributes[attr] as AttrValue;
-      const have = account.attributes[attr];
+      // Connectors report the correlation value separately; it need not be repeated in attributes.
+      const have = account.attributes[attr] ?? (attr === info.correlationAttribute ? account.correlation : undefined);
       const ref = refOf(want);
       if (ref !== undefined) {
         const r = resolve(d.target, ref);

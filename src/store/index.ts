@@ -6,6 +6,7 @@
  * await store.migrate();
  * ```
  */
+import { resolve } from 'node:path';
 import { Kysely } from 'kysely';
 import type { StoreConfig } from '../config/schema.js';
 import { accountsRepo } from './accounts.js';
@@ -52,20 +53,13 @@ function bind(db: Kysely<Database>, dialect: StoreDialect, inTransaction: boolea
 
 
 /**
- * Open the store described by the config. Does not migrate: call `store.migrate()` (idempotent).
+ * Open the store described by the config (SQLite: stores on the same file within one process share a
+ * connection). Does not migrate: call `store.migrate()` (idempotent).
  * Throws a `StoreError` with code `STORE_UNAVAILABLE` when the database cannot be reached (the message names
  * host:port or the file, never a password).
  */
 export async function createStore(cfg: StoreConfig): Promise<Store> {
-  if (cfg.driver === 'sqlite') {
-    const db = new Kysely<Database>({ dialect: sqliteDialect(cfg.path) });
-    let closed = false;
-    return bind(db, 'sqlite', false, async () => {
-      if (closed) return;
-      closed = true;
-      await db.destroy();
-    });
-  }
+  if (cfg.driver === 'sqlite') return openSharedSqlite(cfg.path);
   const pool = await openPgPool(cfg.url, cfg.poolSize);
   const db = new Kysely<Database>({ dialect: postgresDialect(pool) });
   let closed = false;
@@ -73,5 +67,31 @@ export async function createStore(cfg: StoreConfig): Promise<Store> {
     if (closed) return;
     closed = true;
     await db.destroy();
+  });
+}
+
+// better-sqlite3 is synchronous: a second connection to the same file in the same process would block the event
+// loop in its busy wait while the first one holds the write lock (a self-deadlock). Stores on one file within a
+// process therefore share one connection (kysely serialises its use); other processes are handled by the lock.
+const sqliteShared = new Map<string, { db: Kysely<Database>; refs: number }>();
+
+function openSharedSqlite(path: string): Store {
+  const memory = path === ':memory:' || path === '';
+  const key = memory ? undefined : resolve(path);
+  let entry = key === undefined ? undefined : sqliteShared.get(key);
+  if (!entry) {
+    entry = { db: new Kysely<Database>({ dialect: sqliteDialect(path) }), refs: 0 };
+    if (key !== undefined) sqliteShared.set(key, entry);
+  }
+  entry.refs += 1;
+  const shared = entry;
+  let closed = false;
+  return bind(shared.db, 'sqlite', false, async () => {
+    if (closed) return;
+    closed = true;
+    shared.refs -= 1;
+    if (shared.refs > 0) return;
+    if (key !== undefined && sqliteShared.get(key) === shared) sqliteShared.delete(key);
+    await shared.db.destroy();
   });
 }
