@@ -61,7 +61,7 @@ export function auditRepo(ctx: RepoContext): Store['audit'] {
     async lockChain() {
       if (!ctx.inTransaction) throw new Error('audit.lockChain() must be called inside store.transaction()');
       // SQLite: BEGIN IMMEDIATE already holds the database write lock for the whole transaction.
-      if (ctx.dialect === 'nope' as string) await sql`select pg_advisory_xact_lock(${PG_AUDIT_LOCK})`.execute(ctx.db);
+      if (ctx.dialect === 'postgres') await sql`select pg_advisory_xact_lock(${PG_AUDIT_LOCK})`.execute(ctx.db);
     },
   };
 }

@@ -88,21 +88,24 @@ export function runAuditSuite(factory: () => Promise<StoreHarness>): void {
       const { createAuditLog } = await import(process.env.AUDIT_MODULE);
       const store = await createStore(JSON.parse(process.env.STORE_CONFIG));
       const log = createAuditLog(store);
-      await Promise.all(Array.from({ length: 25 }, (_, i) => log.record({ actor: 'child-' + process.env.CHILD, event: 'e', payload: { i } })));
+      // Both children start appending at the same instant, so their transactions really overlap.
+      await new Promise((r) => setTimeout(r, Math.max(0, Number(process.env.START_AT) - Date.now())));
+      await Promise.all(Array.from({ length: 60 }, (_, i) => log.record({ actor: 'child-' + process.env.CHILD, event: 'e', payload: { i } })));
       await store.close();`;
     const env = {
       ...process.env,
       STORE_MODULE: fileURLToPath(new URL('../../src/store/index.ts', import.meta.url)),
       AUDIT_MODULE: fileURLToPath(new URL('../../src/audit/log.ts', import.meta.url)),
       STORE_CONFIG: JSON.stringify(h.config),
+      START_AT: String(Date.now() + 4000),
     };
     await Promise.all(['1', '2'].map((child) =>
       run(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', worker], { env: { ...env, CHILD: child }, timeout: 60_000 })));
     const v = await log.verify();
     assert.deepEqual(v.problems, []);
-    assert.equal(v.count, 80);
+    assert.equal(v.count, 150);
     const rows = await h.raw('SELECT actor, COUNT(*) AS n FROM audit GROUP BY actor ORDER BY actor');
-    assert.deepEqual(rows.map((r) => `${String(r.actor)}=${Number(r.n)}`), ['a=30', 'child-1=25', 'child-2=25']);
+    assert.deepEqual(rows.map((r) => `${String(r.actor)}=${Number(r.n)}`), ['a=30', 'child-1=60', 'child-2=60']);
   }));
 
   test('secrets are redacted before they are stored', withH(async (h) => {

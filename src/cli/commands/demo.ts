@@ -56,7 +56,8 @@ export async function demoCommand(args: string[], io: Io): Promise<number> {
 
   let clock = Date.parse(`${new Date().toISOString().slice(0, 10)}T08:00:00Z`);
   const today = () => new Date(clock).toISOString().slice(0, 10);
-  const sim = await startPersonioSimulator({ port: 0, host: '127.0.0.1', employees: generateCompany(n, { seed, today: today() }) });
+  // The simulator shares the demo clock, so `updated_since` sees changes made on the simulated day.
+  const sim = await startPersonioSimulator({ port: 0, host: '127.0.0.1', employees: generateCompany(n, { seed, today: today() }), now: () => new Date(clock) });
   const file = join(dir, 'cadre.yaml');
   writeFileSync(file, demoConfig({ personioUrl: sim.url, storePath: join(dir, 'cadre.db'), sqlPath: join(dir, 'targets.db') }));
   const config = await loadConfigOrThrow(file);
