@@ -11,10 +11,10 @@ export const REDACTED = '[redacted]';
  * Handles arrays, plain objects, Maps, Dates, Buffers and cycles; functions and symbols are dropped.
  */
 export function redact(value: unknown): unknown {
-  return walk(value, new WeakMap());
+  return walk(value, new Set());
 }
 
-function walk(value: unknown, seen: WeakMap<object, unknown>): unknown {
+function walk(value: unknown, ancestors: Set<object>): unknown {
   if (value === null || typeof value !== 'object') {
     if (typeof value === 'function' || typeof value === 'symbol') return undefined;
     if (typeof value === 'bigint') return value.toString();
@@ -23,26 +23,25 @@ function walk(value: unknown, seen: WeakMap<object, unknown>): unknown {
   if (value instanceof Date) return value.toISOString();
   // Binary (e.g. an LDAP unicodePwd buffer under an innocent key) is never useful in an audit entry.
   if (value instanceof Uint8Array || value instanceof ArrayBuffer) return `[binary ${value.byteLength} bytes]`;
-  const known = seen.get(value);
-  if (known !== undefined) return '[circular]';
-  if (Array.isArray(value)) {
-    const out: unknown[] = [];
-    seen.set(value, out);
-    for (const item of value) out.push(walk(item, seen));
-    return out;
-  }
-  const out: Record<string, unknown> = {};
-  seen.set(value, out);
-  const entries: [string, unknown][] = value instanceof Map
-    ? [...value.entries()].map(([k, v]) => [String(k), v])
-    : Object.entries(value);
-  for (const [key, v] of entries) {
-    if (SECRET_KEY.test(key)) {
-      out[key] = REDACTED;
-      continue;
+  // Only a reference back to an ancestor is a cycle; the same object twice (before/after) is copied twice.
+  if (ancestors.has(value)) return '[circular]';
+  ancestors.add(value);
+  try {
+    if (Array.isArray(value)) return value.map((item) => walk(item, ancestors) ?? null);
+    const out: Record<string, unknown> = {};
+    const entries: [string, unknown][] = value instanceof Map
+      ? [...value.entries()].map(([k, v]) => [String(k), v])
+      : Object.entries(value);
+    for (const [key, v] of entries) {
+      if (SECRET_KEY.test(key)) {
+        out[key] = REDACTED;
+        continue;
+      }
+      const w = walk(v, ancestors);
+      if (w !== undefined) out[key] = w;
     }
-    const w = walk(v, seen);
-    if (w !== undefined) out[key] = w;
+    return out;
+  } finally {
+    ancestors.delete(value);
   }
-  return out;
 }

@@ -147,7 +147,7 @@ function freeChecker(engine: Engine, accounts: readonly AccountState[], info: Re
     if (owner !== undefined) return owner === personId;
     for (const [name, c] of engine.targets) {
       const attrs = info[name]?.identifierAttributes?.[kind];
-      if (!attrs) continue;
+      if (!attrs || c.listsEverything) continue;
       for (const attr of attrs) {
         if (!(await c.isFree(attr, value))) return false;
       }

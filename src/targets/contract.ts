@@ -76,6 +76,11 @@ export interface TargetConnector {
   apply(op: Operation, ctx: ApplyContext): Promise<OperationResult>;
   /** Optional: value mapping for identifier kinds, e.g. `{ username: ['sAMAccountName'], upn: ['userPrincipalName'] }`. */
   readonly identifierAttributes?: Readonly<Record<string, readonly string[]>>;
+  /**
+   * Optional: `list()` returns every account the target holds, not only a managed scope, so identifier
+   * checks may rely on the listing instead of calling `isFree` per candidate.
+   */
+  readonly listsEverything?: boolean;
   /** Optional: per identifier kind, the longest value this target accepts (e.g. sAMAccountName 20). */
   readonly identifierLimits?: Readonly<Record<string, number>>;
   close(): Promise<void>;

@@ -2,12 +2,24 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { createStore } from '../../src/store/index.js';
-import { postgresUrl } from '../support/postgres.js';
-import { postgresHarness, runStoreSuite } from './store-suite.js';
+import { freshDatabase, postgresUrl } from '../support/postgres.js';
+import { migrateFromProcesses, postgresHarness, runStoreSuite } from './store-suite.js';
 
 describe('store (postgres)', async () => {
   await postgresUrl();
   runStoreSuite(postgresHarness);
+
+  test('three processes migrating a fresh database at once all succeed', async () => {
+    const db = await freshDatabase('cadre_migrate');
+    try {
+      await migrateFromProcesses({ driver: 'postgres', url: db.url, poolSize: 2 }, 3);
+      const store = await createStore({ driver: 'postgres', url: db.url, poolSize: 2 });
+      assert.equal(await store.persons.count(), 3);
+      await store.close();
+    } finally {
+      await db.drop();
+    }
+  });
 
   test('an unreachable server is STORE_UNAVAILABLE naming host:port, never the password', async () => {
     await assert.rejects(createStore({ driver: 'postgres', url: 'postgres://cadre:S3cr3t-pw@127.0.0.1:1/cadre', poolSize: 2 }), (e: unknown) => {

@@ -368,3 +368,25 @@ export function runStoreSuite(factory: () => Promise<StoreHarness>): void {
     assert.deepEqual(pages, [[1, 2, 3], [4, 5, 6], [7]]);
   }));
 }
+
+/** Migrate one fresh database from several processes at the same instant; all must succeed. */
+export async function migrateFromProcesses(config: StoreConfig, processes: number): Promise<void> {
+  const { execFile } = await import('node:child_process');
+  const { promisify } = await import('node:util');
+  const { fileURLToPath } = await import('node:url');
+  const worker = `
+    const { createStore } = await import(process.env.STORE_MODULE);
+    const store = await createStore(JSON.parse(process.env.STORE_CONFIG));
+    await new Promise((r) => setTimeout(r, Math.max(0, Number(process.env.START_AT) - Date.now())));
+    await store.migrate();
+    await store.persons.upsertMany([{ id: 'p' + process.env.CHILD, firstName: 'A', lastName: 'B', status: 'active', costCenters: [], custom: {} }]);
+    await store.close();`;
+  const env = {
+    ...process.env,
+    STORE_MODULE: fileURLToPath(new URL('../../src/store/index.ts', import.meta.url)),
+    STORE_CONFIG: JSON.stringify(config),
+    START_AT: String(Date.now() + 4000),
+  };
+  await Promise.all(Array.from({ length: processes }, (_, i) => promisify(execFile)(
+    process.execPath, ['--import', 'tsx', '--input-type=module', '-e', worker], { env: { ...env, CHILD: String(i) }, timeout: 60_000 })));
+}

@@ -27,7 +27,13 @@ export async function migrateToLatest(db: Kysely<unknown>, dialect: StoreDialect
     migrationTableName: 'cadre_migration',
     migrationLockTableName: 'cadre_migration_lock',
   });
-  const { error, results } = await migrator.migrateToLatest();
+  let { error, results } = await migrator.migrateToLatest();
+  // kysely takes no cross-process migration lock on SQLite: when two processes migrate a fresh file at once, one may
+  // trip over the other's bookkeeping row. The migrations are idempotent, so a retry converges.
+  for (let attempt = 1; error !== undefined && dialect === 'sqlite' && attempt <= 3; attempt += 1) {
+    await new Promise((r) => setTimeout(r, 100 * attempt));
+    ({ error, results } = await migrator.migrateToLatest());
+  }
   if (error !== undefined) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
     const reason = error instanceof Error ? error.message : String(error);

@@ -37,6 +37,7 @@ export class GroupDirectory {
   private readonly byLabel = new Map<string, GroupRef>();
   private readonly pending = new Map<string, Promise<GroupRef>>();
   private configuredLoaded: Promise<void> | undefined;
+  private readonly labels = new Map<string, string | undefined>();
 
   constructor(
     private readonly ldap: AdLdap,
@@ -62,6 +63,14 @@ export class GroupDirectory {
    * Names the rules used (configured names/DNs, earlier grants) win; otherwise `cn` or DN per `groupNaming`.
    */
   labelFor(dn: string): string | undefined {
+    // list() asks this for every membership of every user: memoise per DN (cleared whenever the cache changes).
+    if (this.labels.has(dn)) return this.labels.get(dn);
+    const label = this.computeLabel(dn);
+    this.labels.set(dn, label);
+    return label;
+  }
+
+  private computeLabel(dn: string): string | undefined {
     for (const ref of this.byLabel.values()) if (sameDn(ref.dn, dn)) return this.isManagedDn(dn) ? ref.label : undefined;
     const configured = this.opts.managedGroups.find((g) => looksLikeDn(g) && sameDn(g, dn));
     if (configured !== undefined) return configured;
@@ -78,6 +87,7 @@ export class GroupDirectory {
         const e = await this.ldap.read(`<GUID=${ref.guid}>`, ['distinguishedName']);
         if (e === undefined) this.byLabel.delete(key);
         else this.byLabel.set(key, { ...ref, dn: e.dn });
+        this.labels.clear();
       }
       for (const g of this.opts.managedGroups) {
         if (this.byLabel.has(g.toLowerCase())) continue;
@@ -100,6 +110,7 @@ export class GroupDirectory {
   /** Forget a cached group (after it vanished). */
   forget(label: string): void {
     this.byLabel.delete(label.toLowerCase());
+    this.labels.clear();
   }
 
   /** Resolve an entitlement to a managed group; throws AD_GROUP_NOT_FOUND / AD_GROUP_AMBIGUOUS / AD_UNMANAGED_GROUP. */
@@ -113,7 +124,10 @@ export class GroupDirectory {
       this.pending.set(key, p);
     }
     const ref = await p;
-    this.byLabel.set(key, ref);
+    if (!this.byLabel.has(key)) {
+      this.byLabel.set(key, ref);
+      this.labels.clear();
+    }
     return ref;
   }
 

@@ -309,6 +309,8 @@ export function createSqlConnector(name: string, opts: SqlTargetOptions, client:
     capabilities,
     correlationAttribute: mapping.correlationAttribute,
     concurrency: client.driver === 'sqlite' ? 1 : opts.concurrency,
+    // list() reads the whole table, so identifier checks can use the listing.
+    listsEverything: true,
     ...(Object.keys(target.identifiers).length > 0 ? { identifierAttributes: target.identifiers } : {}),
 
     async *list() {
