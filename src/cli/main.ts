@@ -61,8 +61,9 @@ export async function main(argv: string[]): Promise<number> {
     const problems = (err as { problems?: { path: string; message: string; line?: number }[] }).problems;
     const message = redactSecrets(err instanceof Error ? err.message : String(err));
     if (problems && problems.length > 0) {
+      // ConfigError's message already lists every problem as `file:line  path: message`.
       io.err(io.c.red(message));
-      for (const p of problems) io.err(`  ${p.line ? `line ${p.line}: ` : ''}${p.path}: ${redactSecrets(p.message)}`);
+      io.err('Run `cadre validate` for the full report.');
     } else {
       const tag = err instanceof CadreError || (err as { code?: unknown }).code ? `${String((err as { code: unknown }).code)}: ` : '';
       io.err(io.c.red(`error: ${tag}${message}`));

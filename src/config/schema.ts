@@ -107,6 +107,8 @@ export const thresholdsGuard = z.object({
   actions: perAction.default({}),
   /** Per target, per action. */
   targets: z.record(z.string(), perAction).default({}),
+  /** Percent limits apply only once at least this many people are affected (one leaver in a tiny company is no mass change). */
+  percentMinCount: z.number().int().min(1).default(5),
 }).strict();
 
 export const lifecycleGuard = z.object({
@@ -152,7 +154,7 @@ export const configGuard = z.object({
   lifecycle: lifecycleGuard.default({ preHireDays: 14, retentionDays: 90, leave: 'keep', timezone: 'Europe/Berlin', missingIsLeaver: true }),
   targets: z.record(z.string().regex(/^[a-z][a-z0-9_-]*$/, 'target names are lower-case identifiers'), targetGuard),
   entitlements: z.array(entitlementRuleGuard).default([]),
-  thresholds: thresholdsGuard.default({ default: { count: 25, percent: 10 }, actions: {}, targets: {} }),
+  thresholds: thresholdsGuard.default({ default: { count: 25, percent: 10 }, actions: {}, targets: {}, percentMinCount: 5 }),
   notifications: notificationsGuard.default({ events: {} }),
   writeBack: writeBackGuard.default({ enabled: false, attributes: {} }),
   schedule: z.object({ every: duration.default('30s'), fullSyncEvery: duration.default('1h') }).strict().default({ every: '30s', fullSyncEvery: '1h' }),

@@ -176,20 +176,20 @@ describe('leavers', () => {
   });
 
   test('30% missing from the source → disables that breach the thresholds; never deletes', () => {
-    const people = Array.from({ length: 10 }, (_, i) => person(String(100 + i), { firstName: `P${i}`, lastName: 'X', office: 'Berlin' }));
+    const people = Array.from({ length: 20 }, (_, i) => person(String(100 + i), { firstName: `P${i}`, lastName: 'X', office: 'Berlin' }));
     const res = people.flatMap((p) => ids(p.id, `u${p.id}`, `m${p.id}@example.com`));
     const first = computePlan(input({ persons: people, reservations: res }));
     const accounts = people.flatMap((p) => [accountAfter(first, p.id, 'ad', `g${p.id}`), accountAfter(first, p.id, 'sql', `r${p.id}`)]);
-    const remaining = people.slice(3);
+    const remaining = people.slice(6);
     const plan = computePlan(input({ persons: remaining, reservations: res, accounts }));
-    assert.deepEqual(brief(plan).sort(), ['ad:disable', 'ad:disable', 'ad:disable', 'sql:disable', 'sql:disable', 'sql:disable']);
+    assert.deepEqual(brief(plan).sort(), [...Array(6).fill('ad:disable'), ...Array(6).fill('sql:disable')]);
     assert.ok(plan.operations.every((o) => o.reason.source === 'missing-from-source'));
-    assert.deepEqual(plan.breaches.map((b) => [b.target, b.action, b.count, b.population]), [['ad', 'disable', 3, 10], ['sql', 'disable', 3, 10]]);
-    assert.match(plan.breaches[0]?.limit ?? '', /thresholds.default: 30.0% of 10 > 10%/);
+    assert.deepEqual(plan.breaches.map((b) => [b.target, b.action, b.count, b.population]), [['ad', 'disable', 6, 20], ['sql', 'disable', 6, 20]]);
+    assert.match(plan.breaches[0]?.limit ?? '', /thresholds.default: 30.0% of 20 > 10%/);
     // An incomplete snapshot never disables anyone; invalid records are not "missing".
     const incomplete = computePlan(input({ persons: remaining, reservations: res, accounts, snapshot: snapshot(remaining, { complete: false }) }));
     assert.deepEqual(brief(incomplete), []);
-    const withProblems = computePlan(input({ reservations: res, accounts, snapshot: snapshot(remaining, { problems: people.slice(0, 3).map((p) => ({ personId: p.id, label: p.id, messages: ['bad'] })) }) }));
+    const withProblems = computePlan(input({ reservations: res, accounts, snapshot: snapshot(remaining, { problems: people.slice(0, 6).map((p) => ({ personId: p.id, label: p.id, messages: ['bad'] })) }) }));
     assert.deepEqual(brief(withProblems), []);
   });
 });

@@ -29,3 +29,13 @@ test('most specific limit wins: target+action > action > default; explicit non-d
   const b = evaluateThresholds(ops, t, 1000);
   assert.deepEqual(b.map((x) => `${x.target}:${x.action}:${x.limit.split(':')[0]}`), ['ad:create:thresholds.actions.create', 'ad:delete:thresholds.default', 'sql:disable:thresholds.targets.sql.disable']);
 });
+
+test('percent limits wait for percentMinCount people; count limits do not', () => {
+  const t = config().thresholds; // percentMinCount 5
+  const few = Array.from({ length: 4 }, (_, i) => op('disable', 'ad', String(i)));
+  assert.deepEqual(evaluateThresholds(few, t, 10), [], '4 of 10 is 40 %, but only 4 people');
+  const five = Array.from({ length: 5 }, (_, i) => op('disable', 'ad', String(i)));
+  assert.equal(evaluateThresholds(five, t, 10).length, 1);
+  const strict = { ...t, default: { count: 2 } };
+  assert.equal(evaluateThresholds(few, strict, 1000).length, 1, 'a count limit applies from the first person');
+});

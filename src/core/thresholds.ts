@@ -36,7 +36,7 @@ export function evaluateThresholds(ops: readonly Operation[], thresholds: Thresh
     const count = persons.size;
     const overCount = limit.count !== undefined && count > limit.count;
     const pct = pop > 0 ? (count / pop) * 100 : count > 0 ? Infinity : 0;
-    const overPercent = limit.percent !== undefined && pct > limit.percent;
+    const overPercent = limit.percent !== undefined && count >= thresholds.percentMinCount && pct > limit.percent;
     if (!overCount && !overPercent) continue;
     const parts: string[] = [];
     if (overCount) parts.push(`count ${count} > ${limit.count}`);

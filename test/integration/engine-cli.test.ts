@@ -73,10 +73,11 @@ describe('engine CLI', () => {
     child.stdout?.on('data', (d: Buffer) => { out += d.toString(); });
     child.stderr?.on('data', (d: Buffer) => { out += d.toString(); });
     try {
-      await waitFor(() => rowOf(dir, '2'), 30_000);
+      await waitFor(() => rowOf(dir, '2'), 30_000).catch((e: Error) => { throw new Error(`${e.message}: first sync did not finish\n${out}`); });
       const changedAt = Date.now();
       sim.company.upsert(employee({ ...(staff[1] as EmployeeSpec), department: 'Finance', position: 'Controller' }));
-      const row = await waitFor(() => { const r = rowOf(dir, '2'); return r?.department === 'Finance' ? r : undefined; }, 20_000);
+      const row = await waitFor(() => { const r = rowOf(dir, '2'); return r?.department === 'Finance' ? r : undefined; }, 20_000)
+        .catch((e: Error) => { throw new Error(`${e.message}: change not applied\n${out}`); });
       assert.equal(row.title, 'Controller');
       const latency = Date.now() - changedAt;
       assert.ok(latency < 15_000, `change reached the target in ${latency} ms`);
@@ -148,10 +149,10 @@ describe('engine CLI', () => {
   test('invalid config exits 2 with the path of every problem', async () => {
     const bad = join(dir, 'bad.yaml');
     const { writeFileSync } = await import('node:fs');
-    writeFileSync(bad, 'source:\n  type: personio\n  clientId: x\ntargets:\n  erp:\n    type: nosuch\n');
+    writeFileSync(bad, 'source:\n  type: personio\n  clientId: x\nlifecycle:\n  preHireDays: -1\ntargets: {}\n');
     const r = await runCli(['plan', '--config', bad]);
     assert.equal(r.code, 2);
     assert.match(r.stderr, /source\.clientSecret/);
-    assert.match(r.stderr, /targets\.erp\.type/);
+    assert.match(r.stderr, /lifecycle\.preHireDays/);
   });
 });

@@ -204,4 +204,148 @@ describe('Entra end to end: Personio simulator → cadre sync → Graph simulato
     assert.equal(byEmployee(8).props.accountEnabled, true, 'enabled at 08:00 Berlin on the hire date');
     await assertConverged(`${day(1)}T06:00:00Z`);
   });
+  test('day 2: mover swaps exactly the department group and licence; marriage renames, old address stays as alias', async () => {
+    const bjoern = byEmployee(4);
+    const elodie = byEmployee(5);
+    personio.company.upsert(employee({ ...spec(4), department: 'Sales' }));
+    personio.company.upsert(employee({ ...spec(5), last: 'Dupont' }));
+    const p = await plan(noon(1));
+    const ops = (pid: string): Operation[] => p.operations.filter((o) => o.target === 'entra' && o.personId === pid);
+    const mover = ops('4');
+    assert.deepEqual(mover.filter((o) => o.action === 'grant').map((o) => o.entitlement).sort(), ['grp:sales', 'licence:f1']);
+    assert.deepEqual(mover.filter((o) => o.action === 'revoke').map((o) => o.entitlement).sort(), ['grp:finance', 'licence:e3']);
+    assert.deepEqual(mover.filter((o) => o.action === 'update').flatMap((o) => o.changes.map((c) => c.attribute)), ['department']);
+    assert.ok(!mover.some((o) => o.action === 'create' || o.action === 'delete' || o.action === 'disable'));
+    const rename = ops('5').filter((o) => o.action === 'update');
+    assert.equal(rename.length, 1);
+    assert.deepEqual(rename[0]?.changes.map((c) => c.attribute).sort(), ['displayName', 'mail', 'mailNickname', 'surname', 'userPrincipalName']);
+    assert.ok(!ops('5').some((o) => o.action === 'grant' || o.action === 'revoke'), 'a name change touches no entitlement');
+    assert.deepEqual(p.operations.filter((o) => o.target === 'entra' && !['4', '5'].includes(o.personId)), [], 'nobody else is touched');
+
+    await sync(noon(1));
+    const b = byEmployee(4);
+    assert.equal(b.id, bjoern.id, 'mover keeps the account');
+    assert.equal(b.props.department, 'Sales');
+    assert.deepEqual(groupsOf(b), ['All Staff', 'Sales']);
+    assert.deepEqual(skusOf(b), [F1]);
+    const e = byEmployee(5);
+    assert.equal(e.id, elodie.id, 'marriage keeps the account');
+    assert.equal(e.props.displayName, 'Élodie Dupont');
+    assert.equal(e.props.surname, 'Dupont');
+    assert.equal(e.props.mail, 'elodie.dupont@example.com');
+    assert.equal(e.props.mailNickname, 'elodie.dupont');
+    assert.equal(e.props.userPrincipalName, 'elodie.dupont@example.com', 'upnFollowsName: true');
+    assert.deepEqual(e.props.proxyAddresses, ['SMTP:elodie.dupont@example.com', 'smtp:elodie.chenier@example.com']);
+    assert.deepEqual(groupsOf(e), ['All Staff', 'Sales']);
+    await assertConverged(noon(1));
+  });
+
+  test('drift: a manual managed membership and licence are removed, a changed jobTitle corrected, unmanaged left alone', async () => {
+    const j2 = byEmployee(2);
+    const j3 = byEmployee(3);
+    graph.state.addMember(groupId('Finance'), j2.id);
+    graph.state.addMember(phoenix, j2.id);
+    graph.state.assignLicense(j2.id, { addLicenses: [{ skuId: E3, disabledPlans: [] }], removeLicenses: [] });
+    graph.state.updateUser(j3.id, { jobTitle: 'Self-declared CEO' });
+    const p = await plan(noon(1));
+    const entra = p.operations.filter((o) => o.target === 'entra');
+    assert.deepEqual(entra.map((o) => `${o.action} ${o.personId} ${o.entitlement ?? o.changes.map((c) => `${c.attribute}=${String(c.to)}`).join(',')}`).sort(), [
+      'revoke 2 grp:finance', 'revoke 2 licence:e3', 'update 3 jobTitle=Account Manager',
+    ]);
+    await sync(noon(1));
+    assert.deepEqual(groupsOf(byEmployee(2)), ['All Staff', 'Project Phoenix', 'Sales'], 'managed drift removed, unmanaged membership kept');
+    assert.deepEqual(skusOf(byEmployee(2)), [F1]);
+    assert.equal(byEmployee(3).props.jobTitle, 'Account Manager');
+    assert.deepEqual(graph.state.group(phoenix).members, [j2.id]);
+    await assertConverged(noon(1));
+  });
+
+  test('day 3: the leaver is disabled after the end of the last day, sessions revoked, licence and groups removed', async () => {
+    personio.company.upsert(employee({ ...spec(10), terminationDate: day(1) }));
+    const leaver = byEmployee(10);
+    leaverId = leaver.id;
+    const lastEvening = await plan(`${day(1)}T21:30:00Z`);
+    assert.ok(!lastEvening.operations.some((o) => o.personId === '10'), 'nothing at 23:30 Berlin on the last day');
+    const p = await plan(noon(2));
+    const mine = p.operations.filter((o) => o.target === 'entra' && o.personId === '10');
+    assert.deepEqual(mine.map((o) => `${o.action} ${o.entitlement ?? ''}`.trim()).sort(), ['disable', 'revoke grp:all-staff', 'revoke grp:finance', 'revoke licence:e3']);
+    const revokesBefore = graph.log.filter((l) => l.path === `/v1.0/users/${leaverId}/revokeSignInSessions`).length;
+    await sync(noon(2));
+    const u = byEmployee(10);
+    assert.equal(u.props.accountEnabled, false);
+    const revokes = graph.log.filter((l) => l.method === 'POST' && l.path === `/v1.0/users/${leaverId}/revokeSignInSessions`);
+    assert.equal(revokes.length - revokesBefore, 1, 'revokeSignInSessions called once');
+    assert.ok(revokes.every((l) => l.status === 204 || l.status === 200));
+    assert.ok(String(u.props.signInSessionsValidFromDateTime) > String(u.props.createdDateTime) || revokes.length === 1, 'sessions invalidated');
+    assert.deepEqual(skusOf(u), [], 'licence removed (leaver.removeEntitlements)');
+    assert.deepEqual(groupsOf(u), []);
+    assert.equal(graph.state.consumed(E3), 4, 'E3 seat freed: 1, 6, 7, 9 keep theirs');
+    await assertConverged(noon(2));
+  });
+
+  test('day 3 + retention: the leaver is soft-deleted into deleted items', async () => {
+    const early = await plan(noon(8));
+    assert.ok(!early.operations.some((o) => o.personId === '10'), 'no delete before the retention has passed');
+    await sync(noon(9));
+    assert.equal(live().filter((u) => u.props.employeeId === '10').length, 0, 'no live account left');
+    const gone = deleted().filter((u) => u.props.employeeId === '10');
+    assert.equal(gone.length, 1, 'in deleted items');
+    assert.equal(gone[0]?.id, leaverId);
+    assert.equal(byEmployee(2).managerId, byEmployee(1).id, 'others untouched');
+    await assertConverged(noon(9));
+  });
+
+  test('rehire within 30 days: the deleted account is restored and re-enabled, no new account', async () => {
+    const res = await fetch(`${graph.url}/_sim/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ advanceDays: 3 }) });
+    assert.equal(res.status, 200);
+    const before = graph.state.users.get(leaverId) as SimUser;
+    const passwordBefore = String(before.props.lastPasswordChangeDateTime);
+    const count = graph.state.users.size;
+    personio.company.upsert(employee({ ...spec(10), hireDate: day(12), terminationDate: day(1), status: 'active' }));
+    const p = await plan(noon(12));
+    const mine = p.operations.filter((o) => o.target === 'entra' && o.personId === '10');
+    assert.equal(mine.filter((o) => o.action === 'create').length, 1);
+    assert.equal(mine.find((o) => o.action === 'create')?.reason.source, 'rehire');
+    await sync(noon(12));
+    assert.equal(graph.state.users.size, count, 'no new user object');
+    const u = byEmployee(10);
+    assert.equal(u.id, leaverId, 'the same object, restored');
+    assert.equal(deleted().filter((x) => x.props.employeeId === '10').length, 0);
+    assert.equal(u.props.accountEnabled, true);
+    assert.equal(u.props.userPrincipalName, 'gerd.geher@example.com');
+    assert.equal(u.props.employeeHireDate, `${day(12)}T00:00:00Z`);
+    assert.deepEqual(groupsOf(u), ['All Staff', 'Finance']);
+    assert.deepEqual(skusOf(u), [E3]);
+    assert.equal(u.managerId, byEmployee(1).id, 'manager link restored');
+    assert.notEqual(String(u.props.lastPasswordChangeDateTime), passwordBefore, 'a new initial password is set on rehire');
+    assert.equal((u.props.passwordProfile as { forceChangePasswordNextSignIn?: boolean }).forceChangePasswordNextSignIn, true);
+    await assertConverged(noon(12));
+  });
+
+  test('throttling: a bulk run under a tight Graph limit still completes every operation', async () => {
+    const joiners: EmployeeSpec[] = Array.from({ length: 6 }, (_, i) => ({ id: 20 + i, first: ['Anna', 'Ben', 'Clara', 'Deniz', 'Emil', 'Frieda'][i] as string, last: 'Bulk', department: i % 2 === 0 ? 'Sales' : 'Engineering', office: 'Berlin', supervisorId: 6 }));
+    for (const j of joiners) personio.company.upsert(employee(j));
+    const throttledBefore = graph.stats.throttled;
+    graph.setThrottle({ limit: 15, windowSeconds: 1 });
+    try {
+      const r = await runCli(['sync', '--json', '--at', noon(13), '--config', config]);
+      assert.equal(r.code, 0, r.stdout + r.stderr);
+      const out = JSON.parse(r.stdout) as { counts: Record<string, number> };
+      assert.equal(out.counts.failed ?? 0, 0);
+      assert.ok((out.counts.done ?? 0) >= joiners.length * 4, `every operation done: ${JSON.stringify(out.counts)}`);
+    } finally {
+      graph.setThrottle(undefined);
+    }
+    assert.ok(graph.stats.throttled > throttledBefore, `the simulator sent 429s (${graph.stats.throttled - throttledBefore})`);
+    assert.ok(graph.log.some((l) => l.status === 429 && (l.retryAfter ?? 0) >= 1), '429s carried Retry-After');
+    for (const j of joiners) {
+      const u = byEmployee(j.id);
+      assert.equal(u.props.accountEnabled, true);
+      assert.equal(u.managerId, byEmployee(6).id);
+      const sales = j.department === 'Sales';
+      assert.deepEqual(groupsOf(u), sales ? ['All Staff', 'Sales'] : ['All Staff', 'Engineering']);
+      assert.deepEqual(skusOf(u), sales ? [F1] : [E3]);
+    }
+    await assertConverged(noon(13));
+  });
 });

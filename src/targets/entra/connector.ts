@@ -206,6 +206,8 @@ export function createEntraConnector(name: string, opts: EntraTargetOptions, dep
       const latest = [...deleted].sort((a, b) => b.deletedDateTime.localeCompare(a.deletedDateTime))[0] as { id: string };
       expect(await call('POST', `/directory/deletedItems/${latest.id}/restore`, {}), [200], `${what} (restore from deleted items)`);
       deletedIndex = undefined;
+      // The engine hands out the secret as the new initial password: set it, or the rehire keeps the old one.
+      if (ctx.secret) expect(await call('PATCH', `/users/${latest.id}`, { passwordProfile: { forceChangePasswordNextSignIn: true, password: ctx.secret } }), [204], `${what} (new initial password)`);
       const restored = expect(await call('GET', `/users/${latest.id}?$select=${USER_SELECT}&$expand=${MANAGER_EXPAND}`), [200], what).body as GraphUser;
       const changed = await converge(restored, attrs, enabled, ctx, what);
       return { ok: true, anchor: latest.id, note: `restored from deleted items (rehire)${changed.length > 0 ? `, updated ${changed.join(', ')}` : ''}` };
