@@ -172,6 +172,8 @@ targets:
   #     bindDN: CN=svc-cadre,OU=Service Accounts,DC=example,DC=com
   #     bindPassword: env:AD_BIND_PASSWORD
   #     baseDN: OU=Staff,DC=example,DC=com
+  #     usersOU: OU=Staff,DC=example,DC=com       # default container when placement gives none
+  #     managedGroupsOUs: [OU=Cadre Groups,DC=example,DC=com]   # only these groups are ever revoked
   #     upnSuffix: example.com
   #     # caFile: /etc/ssl/certs/example-ca.pem   # trust the domain's CA for LDAPS
   #   identifiers:

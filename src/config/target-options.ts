@@ -4,6 +4,8 @@
  * Add a type here when its connector exports a guard.
  */
 import type { z } from 'zod';
+import { adTargetGuard } from '../targets/ad/guard.js';
+import { entraTargetGuard } from '../targets/entra/guard.js';
 import { sqlTargetGuard } from '../targets/sql/guard.js';
 import type { CadreConfig } from './schema.js';
 import { issuesToProblems, type RawProblem } from './issues.js';
@@ -12,6 +14,8 @@ import { isSecretRef } from './secrets.js';
 /** Option guards by target type. Types without an entry are validated by their factory only. */
 export const TARGET_OPTION_GUARDS: Readonly<Record<string, z.ZodType>> = {
   sql: sqlTargetGuard,
+  ad: adTargetGuard,
+  entra: entraTargetGuard,
 };
 
 /** Problems in target options, with full config paths. Issues on `env:`/`file:` references are left to secret resolution. */
