@@ -433,6 +433,21 @@ describe('AD target against Samba (LDAPS)', () => {
     await down.close();
   });
 
+  test('warns once when the correlation attribute is not indexed (employeeNumber); employeeID (indexed by samba.sh) is quiet', async () => {
+    const lines: string[] = [];
+    const log = { ...quietLog, warn: (_o: object, msg?: string): void => { lines.push(msg ?? ''); } };
+    const un = await createAdTarget('ad', options({ correlationAttribute: 'employeeNumber' }), { log }, TARGET);
+    for await (const _ of un.list()) { /* drain */ }
+    for await (const _ of un.list()) { /* drain */ }
+    await un.close();
+    assert.equal(lines.filter((l) => /employeeNumber is not indexed/.test(l)).length, 1);
+    lines.length = 0;
+    const ix = await createAdTarget('ad', options(), { log }, TARGET);
+    for await (const _ of ix.list()) { /* drain */ }
+    await ix.close();
+    assert.deepEqual(lines, []);
+  });
+
   test('StartTLS on 389 works too', async () => {
     const st = await connector({ url: 'ldap://127.0.0.1:389', startTls: true });
     try {

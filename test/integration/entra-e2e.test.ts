@@ -71,6 +71,11 @@ describe('Entra end to end: Personio simulator → cadre sync → Graph simulato
   };
   const plan = async (at: string): Promise<Plan> => JSON.parse(await cli(['plan', '--json', '--at', at])) as Plan;
   const sync = async (at: string): Promise<void> => { await cli(['sync', '--quiet', '--at', at]); };
+  /** Move the Graph simulator's clock (deleted-items retention, timestamps) through its control endpoint. */
+  const advanceGraphDays = async (days: number): Promise<void> => {
+    const res = await fetch(`${graph.url}/_sim/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ advanceDays: days }) });
+    assert.equal(res.status, 200);
+  };
   /** A second plan at the same instant has nothing left to do in Entra, and no errors. */
   const assertConverged = async (at: string): Promise<void> => {
     const p = await plan(at);
@@ -116,12 +121,21 @@ describe('Entra end to end: Personio simulator → cadre sync → Graph simulato
     assert.equal(first.reason.kind, 'correlation');
     const creates = p.operations.filter((o) => o.target === 'entra' && o.action === 'create').map((o) => o.personId).sort((a, b) => Number(a) - Number(b));
     assert.deepEqual(creates, ['1', '2', '3', '4', '5', '6', '7', '8', '10']);
+    // A manager created in the same run: the report's create leaves it out, a later update sets it.
+    const createOf = (pid: string): Operation => p.operations.find((o) => o.target === 'entra' && o.action === 'create' && o.personId === pid) as Operation;
+    assert.ok(!createOf('2').changes.some((c) => c.attribute === 'manager'));
+    const setManager = p.operations.find((o) => o.personId === '2' && o.action === 'update' && o.changes.some((c) => c.attribute === 'manager'));
+    assert.ok(setManager, 'manager update for person 2');
+    assert.equal(setManager.changes.find((c) => c.attribute === 'manager')?.to, 'ref:1');
+    assert.ok(setManager.dependsOn.includes(createOf('1').id) && setManager.dependsOn.includes(createOf('2').id), 'waits for both creates');
+    assert.ok(p.operations.indexOf(setManager) > p.operations.indexOf(createOf('1')));
     assert.deepEqual(p.errors, []);
   });
 
-  test('day 1 sync: joiners with hard names get unique ASCII identifiers, Unicode names, licence, groups, manager', async () => {
+  test('day 1 sync: joiners with hard names get unique ASCII identifiers, Unicode names, licence, groups, manager', async (t) => {
     await sync(AT);
     const users = live();
+    t.diagnostic(users.map((u) => `${String(u.props.employeeId)}: ${String(u.props.displayName)} <${String(u.props.userPrincipalName)}> ${String(u.props.mailNickname)}`).join('; '));
     assert.equal(users.length, 10, 'nine created plus one adopted');
     const upns = users.map((u) => String(u.props.userPrincipalName));
     const nicks = users.map((u) => String(u.props.mailNickname));
@@ -270,13 +284,15 @@ describe('Entra end to end: Personio simulator → cadre sync → Graph simulato
     const mine = p.operations.filter((o) => o.target === 'entra' && o.personId === '10');
     assert.deepEqual(mine.map((o) => `${o.action} ${o.entitlement ?? ''}`.trim()).sort(), ['disable', 'revoke grp:all-staff', 'revoke grp:finance', 'revoke licence:e3']);
     const revokesBefore = graph.log.filter((l) => l.path === `/v1.0/users/${leaverId}/revokeSignInSessions`).length;
+    const sessionsBefore = String(leaver.props.signInSessionsValidFromDateTime);
+    await advanceGraphDays(1);
     await sync(noon(2));
     const u = byEmployee(10);
     assert.equal(u.props.accountEnabled, false);
     const revokes = graph.log.filter((l) => l.method === 'POST' && l.path === `/v1.0/users/${leaverId}/revokeSignInSessions`);
     assert.equal(revokes.length - revokesBefore, 1, 'revokeSignInSessions called once');
     assert.ok(revokes.every((l) => l.status === 204 || l.status === 200));
-    assert.ok(String(u.props.signInSessionsValidFromDateTime) > String(u.props.createdDateTime) || revokes.length === 1, 'sessions invalidated');
+    assert.ok(String(u.props.signInSessionsValidFromDateTime) > sessionsBefore, 'tokens issued before now are invalid');
     assert.deepEqual(skusOf(u), [], 'licence removed (leaver.removeEntitlements)');
     assert.deepEqual(groupsOf(u), []);
     assert.equal(graph.state.consumed(E3), 4, 'E3 seat freed: 1, 6, 7, 9 keep theirs');
@@ -286,18 +302,20 @@ describe('Entra end to end: Personio simulator → cadre sync → Graph simulato
   test('day 3 + retention: the leaver is soft-deleted into deleted items', async () => {
     const early = await plan(noon(8));
     assert.ok(!early.operations.some((o) => o.personId === '10'), 'no delete before the retention has passed');
+    await advanceGraphDays(7);
     await sync(noon(9));
     assert.equal(live().filter((u) => u.props.employeeId === '10').length, 0, 'no live account left');
     const gone = deleted().filter((u) => u.props.employeeId === '10');
     assert.equal(gone.length, 1, 'in deleted items');
     assert.equal(gone[0]?.id, leaverId);
+    assert.equal(gone[0]?.deleted?.upn, 'gerd.geher@example.com');
+    assert.equal(gone[0]?.props.userPrincipalName, `${leaverId.replace(/-/g, '')}gerd.geher@example.com`, 'UPN freed like Entra does');
     assert.equal(byEmployee(2).managerId, byEmployee(1).id, 'others untouched');
     await assertConverged(noon(9));
   });
 
   test('rehire within 30 days: the deleted account is restored and re-enabled, no new account', async () => {
-    const res = await fetch(`${graph.url}/_sim/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ advanceDays: 3 }) });
-    assert.equal(res.status, 200);
+    await advanceGraphDays(3);
     const before = graph.state.users.get(leaverId) as SimUser;
     const passwordBefore = String(before.props.lastPasswordChangeDateTime);
     const count = graph.state.users.size;
@@ -322,7 +340,7 @@ describe('Entra end to end: Personio simulator → cadre sync → Graph simulato
     await assertConverged(noon(12));
   });
 
-  test('throttling: a bulk run under a tight Graph limit still completes every operation', async () => {
+  test('throttling: a bulk run under a tight Graph limit still completes every operation', async (t) => {
     const joiners: EmployeeSpec[] = Array.from({ length: 6 }, (_, i) => ({ id: 20 + i, first: ['Anna', 'Ben', 'Clara', 'Deniz', 'Emil', 'Frieda'][i] as string, last: 'Bulk', department: i % 2 === 0 ? 'Sales' : 'Engineering', office: 'Berlin', supervisorId: 6 }));
     for (const j of joiners) personio.company.upsert(employee(j));
     const throttledBefore = graph.stats.throttled;
@@ -336,7 +354,9 @@ describe('Entra end to end: Personio simulator → cadre sync → Graph simulato
     } finally {
       graph.setThrottle(undefined);
     }
-    assert.ok(graph.stats.throttled > throttledBefore, `the simulator sent 429s (${graph.stats.throttled - throttledBefore})`);
+    const throttled = graph.stats.throttled - throttledBefore;
+    t.diagnostic(`429s sent by the Graph simulator during the bulk run: ${throttled}`);
+    assert.ok(throttled > 0, 'the simulator sent 429s');
     assert.ok(graph.log.some((l) => l.status === 429 && (l.retryAfter ?? 0) >= 1), '429s carried Retry-After');
     for (const j of joiners) {
       const u = byEmployee(j.id);
@@ -347,5 +367,27 @@ describe('Entra end to end: Personio simulator → cadre sync → Graph simulato
       assert.deepEqual(skusOf(u), sales ? [F1] : [E3]);
     }
     await assertConverged(noon(13));
+  });
+  test('rehire after the 30-day window: the purged account is gone, a fresh one is created with the same identifiers', async () => {
+    const old = byEmployee(3);
+    const upn = String(old.props.userPrincipalName);
+    personio.company.upsert(employee({ ...spec(3), terminationDate: day(14) }));
+    await sync(noon(15));
+    assert.equal(byEmployee(3).props.accountEnabled, false);
+    await sync(noon(23));
+    assert.equal(deleted().filter((u) => u.props.employeeId === '3').length, 1);
+    await advanceGraphDays(31);
+    assert.equal(deleted().filter((u) => u.props.employeeId === '3').length, 0, 'purged after 30 days');
+    assert.equal(graph.state.users.has(old.id), false);
+    personio.company.upsert(employee({ ...spec(3), hireDate: day(60), terminationDate: day(14), status: 'active' }));
+    await sync(noon(60));
+    const u = byEmployee(3);
+    assert.notEqual(u.id, old.id, 'a new object');
+    assert.equal(u.props.userPrincipalName, upn, 'the reserved UPN is reused for the same person');
+    assert.equal(u.props.accountEnabled, true);
+    assert.deepEqual(groupsOf(u), ['All Staff', 'Sales']);
+    assert.deepEqual(skusOf(u), [F1]);
+    assert.equal(u.managerId, byEmployee(1).id);
+    await assertConverged(noon(60));
   });
 });

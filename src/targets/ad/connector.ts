@@ -5,7 +5,7 @@ import type { AccountState } from '../../core/model.js';
 import type { TargetConfig } from '../../config/schema.js';
 import type { ApplyContext, Correlation, OperationResult, TargetConnector, TargetDeps } from '../contract.js';
 import type { Operation } from '../../core/model.js';
-import { AdLdap } from './client.js';
+import { AdLdap, values } from './client.js';
 import { applyCreate } from './create.js';
 import { toAdError } from './errors.js';
 import { eqFilter } from './escape.js';
@@ -32,6 +32,23 @@ export function createAdConnector(name: string, opts: AdTargetOptions, ldap: AdL
   const rt: AdRuntime = { name, opts, ldap, groups, read, log: deps.log, domainRoot: domainRootOf(opts.baseDN) };
   const attrs = readAttributes(read);
 
+  // Warn once when the correlation attribute is not indexed: every create's correlation lookup and every find()
+  // then scans the directory (AD's default for employeeID). Index it: searchFlags bit 0 on its attributeSchema.
+  let indexChecked: Promise<void> | undefined;
+  const checkIndex = (): Promise<void> => (indexChecked ??= (async () => {
+    try {
+      const root = await ldap.read('', ['schemaNamingContext']);
+      const schema = root === undefined ? undefined : values(root, 'schemaNamingContext')[0];
+      if (schema === undefined) return;
+      const [attr] = await ldap.search(schema, { scope: 'one', filter: eqFilter('lDAPDisplayName', opts.correlationAttribute), attributes: ['searchFlags'] });
+      if (attr !== undefined && (Number(values(attr, 'searchFlags')[0] ?? '0') & 1) === 0) {
+        deps.log.warn({ target: name, attribute: opts.correlationAttribute }, `AD attribute ${opts.correlationAttribute} is not indexed: creates and lookups scan the directory; set bit 0 of its searchFlags in the schema`);
+      }
+    } catch {
+      // informational only (the service account may not read the schema)
+    }
+  })());
+
   async function toStates(entries: import('ldapts').Entry[], managers: ManagerNames): Promise<AccountState[]> {
     for (const e of entries) managers.note(e);
     const out: AccountState[] = [];
@@ -53,6 +70,7 @@ export function createAdConnector(name: string, opts: AdTargetOptions, ldap: AdL
 
     async *list(): AsyncIterable<readonly AccountState[]> {
       try {
+        await checkIndex();
         await groups.loadConfigured(true);
         const managers = new ManagerNames(read);
         const pages = ldap.searchPaged(opts.baseDN, { filter: userFilter(opts.correlationAttribute), attributes: attrs, buffers: ['objectGUID'] }, opts.pageSize);
@@ -88,7 +106,10 @@ export function createAdConnector(name: string, opts: AdTargetOptions, ldap: AdL
     },
 
     async apply(op: Operation, ctx: ApplyContext): Promise<OperationResult> {
-      if (op.action === 'create') return applyCreate(rt, op, ctx);
+      if (op.action === 'create') {
+        await checkIndex();
+        return applyCreate(rt, op, ctx);
+      }
       return applyOther(rt, op, ctx);
     },
 
