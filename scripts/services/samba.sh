@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Throwaway Samba 4 Active Directory domain controller for tests, benchmarks and the demo.
 # Domain EXAMPLE.TEST (DC=example,DC=test), Administrator password Adm1n!Passw0rd, LDAP 389 / LDAPS 636 on 127.0.0.1.
+# employeeID is indexed at provisioning (as recommended for production domains that Cadre correlates on).
 # usage: scripts/services/samba.sh install|start|stop|status|reset|url
 #   install  apt-get installs the Samba AD DC packages when samba-tool is missing
 #   start    installs if needed, provisions the domain once, starts samba and waits until 636 answers (idempotent)
@@ -29,7 +30,8 @@ PACKAGES=(samba samba-ad-dc samba-ad-provision samba-dsdb-modules samba-vfs-modu
 die() { echo "samba.sh: $*" >&2; exit 1; }
 
 do_install() {
-  command -v samba-tool >/dev/null 2>&1 && command -v samba >/dev/null 2>&1 && [ -d /usr/share/samba/setup ] && return 0
+  command -v samba-tool >/dev/null 2>&1 && command -v samba >/dev/null 2>&1 && command -v ldbmodify >/dev/null 2>&1 \
+    && [ -d /usr/share/samba/setup ] && return 0
   export DEBIAN_FRONTEND=noninteractive
   local log=/tmp/cadre-samba-apt.log
   apt-get update >"$log" 2>&1 || die "apt-get update failed (see $log)"

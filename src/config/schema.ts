@@ -85,6 +85,8 @@ export const targetGuard = z.object({
   placement: placementGuard.optional(),
   /** Entitlements Cadre manages here: only these are ever revoked. Prefix match with `*` allowed. */
   managedEntitlements: z.array(z.string()).default([]),
+  /** Attributes set on create only and never updated afterwards (e.g. `sAMAccountName`). */
+  createOnly: z.array(z.string()).default([]),
   /** Set an initial random password on create. */
   password: z.boolean().default(false),
   /** Leaver handling for this target. */

@@ -131,7 +131,9 @@ export function diffAccount(detail: DesiredDetail, account: AccountState, tcfg: 
     const reasons: Reason[] = [];
     const refUpdates: OpDraft[] = [];
     let rename: Change | undefined;
+    const createOnly = new Set(info.createOnly ?? []);
     for (const attr of Object.keys(d.attributes).sort()) {
+      if (createOnly.has(attr)) continue;
       const want = d.attributes[attr] as AttrValue;
       // Connectors report the correlation value separately; it need not be repeated in attributes.
       const have = account.attributes[attr] ?? (attr === info.correlationAttribute ? account.correlation : undefined);

@@ -14,6 +14,8 @@ export interface TargetInfo {
   readonly identifierAttributes?: Readonly<Record<string, readonly string[]>>;
   /** Naming attribute changed by `rename` instead of `update` when `supportsRename` (default `cn`). */
   readonly namingAttribute?: string;
+  /** Attributes set when the account is created and never updated afterwards (e.g. a UPN that must not follow name changes). */
+  readonly createOnly?: readonly string[];
 }
 
 /** Planner input. */

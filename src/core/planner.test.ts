@@ -1,5 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import type { TargetInfo } from './plan-input.js';
 import type { AccountState, AttrValue, Operation, Person, Plan, Reservation } from './model.js';
 import type { PlanInput } from './plan-input.js';
 import { computePlan } from './planner.js';
@@ -133,6 +134,21 @@ describe('steady state and movers', () => {
     assert.deepEqual(ch['proxyAddresses']?.[1], ['SMTP:erika.schmidt@example.com', 'erika.muster@example.com']);
     assert.equal('sAMAccountName' in ch, false, 'username is kept');
     assert.deepEqual(plan.operations[2]?.changes, [{ attribute: 'cn', from: 'Erika Muster', to: 'Erika Schmidt' }]);
+  });
+
+  test('createOnly attributes are set on create but never updated', () => {
+    const { base, accounts } = synced(active, erikaIds);
+    const married = { ...active, lastName: 'Schmidt' };
+    const res: Reservation[] = [
+      { kind: 'username', value: 'emuster', personId: '1', status: 'primary' },
+      { kind: 'mail', value: 'erika.schmidt@example.com', personId: '1', status: 'primary' },
+      { kind: 'mail', value: 'erika.muster@example.com', personId: '1', status: 'alias' },
+    ];
+    const targets = { ...base.targets, ad: { ...(base.targets['ad'] as TargetInfo), createOnly: ['mail'] } };
+    const plan = computePlan({ ...base, targets, snapshot: snapshot([married]), reservations: res, accounts });
+    const upd = plan.operations.find((o) => o.target === 'ad' && o.action === 'update') as Operation;
+    assert.ok(upd.changes.some((c) => c.attribute === 'displayName'));
+    assert.ok(!upd.changes.some((c) => c.attribute === 'mail'), 'mail is create-only on ad');
   });
 });
 

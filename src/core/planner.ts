@@ -45,9 +45,11 @@ export function computeBasis(input: Pick<PlanInput, 'snapshot' | 'accounts' | 'r
   const res = [...input.reservations].sort((a, b) => comparePersonIds(a.personId, b.personId) || (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0) || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0) || (a.status < b.status ? -1 : a.status > b.status ? 1 : 0));
   const h = canonicalHasher();
   h.add({ config: input.config });
-  h.raw(JSON.stringify(persons.map(canonicalize)));
-  h.raw(JSON.stringify(accounts.map(canonicalize)));
-  h.raw(JSON.stringify(res.map(canonicalize)));
+  // Item by item: no single multi-megabyte string for 100,000 persons.
+  for (const list of [persons, accounts, res] as const) {
+    for (const item of list) h.raw(JSON.stringify(canonicalize(item)));
+    h.raw('--');
+  }
   return h.digest();
 }
 

@@ -150,7 +150,8 @@ export async function applyPrepared(engine: Engine, prepared: PreparedPlan, opts
         ...(secret ? { secret } : {}),
         resolveAnchor: async (personId) => byPerson.get(key(op.target, personId))?.anchor,
       });
-      if (result.ok && secret) {
+      // An adopted account keeps its password: never mail one that was not set.
+      if (result.ok && secret && !result.adopted) {
         const login = String(op.changes.find((c) => /samaccountname|userprincipalname|username|login/i.test(c.attribute))?.to ?? '');
         const list = secrets.get(op.personId) ?? [];
         list.push({ target: op.target, login, password: secret });

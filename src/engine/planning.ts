@@ -100,7 +100,8 @@ export function targetInfo(engine: Engine): Record<string, TargetInfo> {
   for (const [name, c] of engine.targets) {
     const configured = engine.config.targets[name]?.identifiers ?? {};
     const identifierAttributes = { ...(c.identifierAttributes ?? {}), ...configured };
-    out[name] = { capabilities: c.capabilities, correlationAttribute: c.correlationAttribute, identifierAttributes };
+    const createOnly = [...new Set([...(c.createOnlyAttributes ?? []), ...(engine.config.targets[name]?.createOnly ?? [])])];
+    out[name] = { capabilities: c.capabilities, correlationAttribute: c.correlationAttribute, identifierAttributes, ...(createOnly.length > 0 ? { createOnly } : {}) };
   }
   return out;
 }

@@ -34,7 +34,14 @@ export interface TargetError {
 
 /** Result of applying one operation. Expected failures are results, not exceptions. */
 export type OperationResult =
-  | { readonly ok: true; readonly anchor?: string; readonly state?: AccountState; readonly note?: string }
+  | {
+    readonly ok: true;
+    readonly anchor?: string;
+    readonly state?: AccountState;
+    readonly note?: string;
+    /** A create found an existing account and adopted it: its password was not set. */
+    readonly adopted?: boolean;
+  }
   | { readonly ok: false; readonly error: TargetError };
 
 /** Everything `apply` may need beyond the operation itself. */
@@ -76,6 +83,8 @@ export interface TargetConnector {
   apply(op: Operation, ctx: ApplyContext): Promise<OperationResult>;
   /** Optional: value mapping for identifier kinds, e.g. `{ username: ['sAMAccountName'], upn: ['userPrincipalName'] }`. */
   readonly identifierAttributes?: Readonly<Record<string, readonly string[]>>;
+  /** Optional: attributes this target sets on create only (the planner never updates them). */
+  readonly createOnlyAttributes?: readonly string[];
   /**
    * Optional: `list()` returns every account the target holds, not only a managed scope, so identifier
    * checks may rely on the listing instead of calling `isFree` per candidate.

@@ -198,7 +198,7 @@ export function createEntraConnector(name: string, opts: EntraTargetOptions, dep
     if (live.length > 1) return fail('ENTRA_AMBIGUOUS', `${what}: ${live.length} accounts carry employeeId ${employeeId}; resolve by hand`);
     if (live[0]) {
       const changed = await converge(live[0], attrs, enabled, ctx, what);
-      return { ok: true, anchor: live[0].id, note: changed.length > 0 ? `adopted existing account, updated ${changed.join(', ')}` : 'account already exists' };
+      return { ok: true, anchor: live[0].id, adopted: true, note: changed.length > 0 ? `adopted existing account, updated ${changed.join(', ')}` : 'account already exists' };
     }
     // Rehire within 30 days: restore the soft-deleted account instead of creating a second one.
     const deleted = (await deletedByEmployeeId()).get(employeeId) ?? [];
@@ -349,6 +349,8 @@ export function createEntraConnector(name: string, opts: EntraTargetOptions, dep
     correlationAttribute: 'employeeId',
     // Enough concurrent operations to fill `concurrency` batches of `batchSize`.
     concurrency: opts.concurrency * opts.batchSize,
+    // Without upnFollowsName the UPN is fixed at create, so the planner must not keep asking to change it.
+    ...(opts.upnFollowsName ? {} : { createOnlyAttributes: ['userPrincipalName'] }),
     identifierAttributes: { upn: ['userPrincipalName', 'mail', 'proxyAddresses'], mail: ['mail', 'proxyAddresses'], username: ['mailNickname'] },
     identifierLimits: { username: 64, upn: 113, mail: 256 },
     get stats() {
