@@ -174,6 +174,7 @@ async function adopt(rt: AdRuntime, op: Operation, ctx: ApplyContext, attrs: Rec
   return {
     ok: true,
     anchor: guid,
+    adopted: true,
     ...(state !== undefined ? { state } : {}),
     note: `account already existed (${found.dn}); adopted${mods.length > 0 ? `, updated ${mods.map((m) => m.attribute).join(', ')}` : ''}`,
   };
