@@ -4,7 +4,7 @@
  * Keys are person attribute paths (`department`, `custom.phone`, `lifecycle`, `costCenters`), values:
  * - a scalar: equality, case-insensitive for strings; against a list attribute, any element matches;
  * - `null`: the attribute is empty;
- * - a list: any of;
+ * - a list: matches if it equals one of the values;
  * - an object `{ in, notIn, matches, exists, not }`: every given test must hold (`matches` is a
  *   case-insensitive regular expression);
  * - special keys: `any: [cond…]` (OR), `all: [cond…]` (AND), `expr: "<expression>"` (truthy).

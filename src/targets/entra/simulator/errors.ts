@@ -53,7 +53,7 @@ export function errorResponse(status: number, code: string, message: string, cli
   return { status, headers: { 'content-type': 'application/json', ...headers }, body: errorBody(code, message, clientRequestId, details) };
 }
 
-// Messages as Graph sends them (see /work/shared/reference/api-facts.md §2).
+// Messages as Graph sends them (Microsoft Graph docs: errors, user-post-users, group-post-members).
 export const MSG = {
   invalidValues: 'One or more properties contains invalid values.',
   conflict: (prop: string) => `Another object with the same value for property ${prop} already exists.`,
