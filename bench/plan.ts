@@ -43,7 +43,7 @@ try {
   const baseline = seconds(t0);
   console.log(`  baseline  read+parse snapshot: ${baseline.toFixed(2)} s (${snap.persons.length} persons, ${snap.problems.length} problems)`);
 
-  const engine = await openEngine(config, { log: createLogger('error') });
+  const engine = await openEngine(config, { log: createLogger(process.env.CADRE_LOG_LEVEL ?? 'error') });
   try {
     t0 = process.hrtime.bigint();
     const initial = await preparePlan(engine);

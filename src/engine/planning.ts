@@ -160,13 +160,23 @@ function freeChecker(engine: Engine, accounts: readonly AccountState[], info: Re
 /** Compute a plan as of `at` (default: now). Throws SourceUnusableError (exit 4) on a bad source read. */
 export async function preparePlan(engine: Engine, opts: PrepareOptions = {}): Promise<PreparedPlan> {
   const at = opts.at ?? engine.now().toISOString();
+  let t = performance.now();
+  const phase = (name: string): void => {
+    const now = performance.now();
+    engine.log.debug({ phase: name, ms: Math.round(now - t) }, 'plan phase');
+    t = now;
+  };
   const { snapshot, changed } = await readSnapshot(engine, opts.source ?? { kind: 'full' }, opts.progress);
+  phase('source');
   const accounts = await readAccounts(engine, opts.storedAccounts ?? false, opts.progress);
+  phase('targets');
   const info = targetInfo(engine);
   const existing: Reservation[] = await engine.store.reservations.all();
+  phase('reservations');
   const scope = opts.onlyPersons ? new Set(opts.onlyPersons) : undefined;
   const toAllocate = scope ? snapshot.persons.filter((p) => scope.has(p.id)) : snapshot.persons;
   const { reservations, errors } = await allocateIdentifiers(toAllocate, engine.config, existing, freeChecker(engine, accounts, info), identifierLimits(engine, info), at);
+  phase('identifiers');
   const input: PlanInput = {
     at,
     createdAt: engine.now().toISOString(),
@@ -178,6 +188,7 @@ export async function preparePlan(engine: Engine, opts: PrepareOptions = {}): Pr
     ...(opts.onlyPersons ? { onlyPersons: opts.onlyPersons } : {}),
   };
   const computed = computePlan(input);
+  phase('planner');
   const plan: Plan = errors.length > 0 ? { ...computed, errors: [...errors, ...computed.errors] } : computed;
   return { plan, input, snapshot, ...(changed ? { changedPersons: changed } : {}) };
 }
