@@ -184,7 +184,7 @@ targets:
     leaver: { removeEntitlements: false }
 
 entitlements:
-  - name: erp-self-service
+  - name: internal-staff
     when: { employmentType: internal }
     grant: { erp: [role:self-service], phone: [group:all-staff] }
   - name: erp-finance
