@@ -146,6 +146,21 @@ describe('engine CLI', () => {
     }
   });
 
+  test('write-back puts the generated address into a Personio custom attribute, once', async () => {
+    const wbDir = mkdtempSync(join(tmpdir(), 'cadre-wb-'));
+    try {
+      const wbConfig = writeEngineConfig({ dir: wbDir, personioUrl: sim.url, extra: 'writeBack: { enabled: true, attributes: { dynamic_1003: "{{ id.mail }}" } }' });
+      const r = await runCli(['sync', '--config', wbConfig]);
+      assert.equal(r.code, 0, r.stdout + r.stderr);
+      const greta = sim.company.get('1') as { attributes: Record<string, { value: unknown }> };
+      assert.equal(greta.attributes['dynamic_1003']?.value, 'greta.gross@example.com');
+      const again = JSON.parse((await runCli(['plan', '--json', '--config', wbConfig])).stdout) as { operations: { action: string }[] };
+      assert.ok(!again.operations.some((o) => o.action === 'writeBack'), 'nothing left to write back');
+    } finally {
+      rmSync(wbDir, { recursive: true, force: true });
+    }
+  });
+
   test('invalid config exits 2 with the path of every problem', async () => {
     const bad = join(dir, 'bad.yaml');
     const { writeFileSync } = await import('node:fs');

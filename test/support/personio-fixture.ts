@@ -53,6 +53,7 @@ export function employee(s: EmployeeSpec): { type: 'Employee'; attributes: Recor
       cost_centers: attr('Cost center', [], 'list', 'cost_centers'),
       last_modified_at: attr('Last modified', s.modifiedAt ?? '2024-01-01T00:00:00+00:00', 'date', 'last_modified_at'),
       dynamic_1001: attr('Phone', s.phone ?? null, 'standard', null),
+      dynamic_1003: attr('Work e-mail', null, 'standard', null),
     },
   };
 }
