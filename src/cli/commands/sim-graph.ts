@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { startGraphSimulator } from '../../targets/entra/simulator/index.js';
 import type { GraphSimulatorOptions } from '../../targets/entra/simulator/index.js';
+import { serveUntilSignal } from '../serve-until-signal.js';
 
 const USAGE = `usage: cadre sim graph [options]
   --port N              port to listen on (default 8791; 0 = any free port)
@@ -105,16 +106,8 @@ export async function simGraphCommand(args: string[]): Promise<number> {
   process.stdout.write(`SKUs: ${sim.state.skus.map((s) => `${s.skuPartNumber} (${s.prepaidUnits} seats)`).join(', ')}${throttle ? `; throttle ${throttle.limit}/${throttle.windowSeconds}s` : ''}\n`);
   process.stdout.write(`Control: GET ${sim.url}/_sim/state, POST ${sim.url}/_sim/faults|clock|save. Ctrl-C stops.\n`);
 
-  await new Promise<void>((resolve) => {
-    const stop = (): void => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      resolve();
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
-  await sim.close();
+  const running = sim;
+  await serveUntilSignal(() => running.close());
   process.stdout.write(`Graph simulator stopped${str('state') ? `; tenant saved to ${str('state')}` : ''}\n`);
   return 0;
 }

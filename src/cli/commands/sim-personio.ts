@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { generateCompany } from '../../sources/personio/generator.js';
 import { fixtureEmployees, startPersonioSimulator } from '../../sources/personio/simulator/index.js';
+import { serveUntilSignal } from '../serve-until-signal.js';
 
 const USAGE = `usage: cadre sim personio [options]
   --port N              port to listen on (default 8790; 0 = any free port)
@@ -108,17 +109,10 @@ export async function simPersonioCommand(args: string[]): Promise<number> {
     for (const c of running.mutate()) process.stdout.write(`${new Date().toISOString()} ${c.kind.padEnd(6)} ${c.text}\n`);
   }, mutateMs);
 
-  await new Promise<void>((resolve) => {
-    const stop = (): void => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      resolve();
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
+  await serveUntilSignal(async () => {
+    if (timer) clearInterval(timer);
+    await running.close();
   });
-  if (timer) clearInterval(timer);
-  await running.close();
   process.stdout.write('Personio simulator stopped\n');
   return 0;
 }

@@ -1,0 +1,46 @@
+/**
+ * Groups of the simulated tenant: create, direct membership add/remove and memberOf.
+ */
+import { randomUUID } from 'node:crypto';
+import { GraphError, MSG } from './errors.js';
+import type { Tenant } from './tenant.js';
+import { invalid } from './tenant-model.js';
+import type { SimGroup } from './tenant-model.js';
+
+/** POST /groups */
+export function createGroup(t: Tenant, body: unknown): SimGroup {
+  const b = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
+  if (typeof b.displayName !== 'string' || !b.displayName || typeof b.mailNickname !== 'string' || typeof b.mailEnabled !== 'boolean' || typeof b.securityEnabled !== 'boolean') throw invalid();
+  const g: SimGroup = {
+    id: randomUUID(),
+    props: {
+      displayName: b.displayName, mailNickname: b.mailNickname, mailEnabled: b.mailEnabled, securityEnabled: b.securityEnabled,
+      description: typeof b.description === 'string' ? b.description : null,
+      groupTypes: Array.isArray(b.groupTypes) ? (b.groupTypes as string[]) : [], mail: null, createdDateTime: t.now().toISOString(),
+    },
+    members: [],
+  };
+  g.props.id = g.id;
+  t.groups.set(g.id, g);
+  return g;
+}
+
+/** POST /groups/{id}/members/$ref */
+export function addMember(t: Tenant, groupId: string, memberId: string): void {
+  const g = t.group(groupId);
+  if (!t.directoryObjectExists(memberId)) throw new GraphError(404, 'Request_ResourceNotFound', MSG.notFound(memberId));
+  if (g.members.includes(memberId)) throw new GraphError(400, 'Request_BadRequest', MSG.alreadyMember);
+  g.members.push(memberId);
+}
+
+/** DELETE /groups/{id}/members/{memberId}/$ref */
+export function removeMember(t: Tenant, groupId: string, memberId: string): void {
+  const g = t.group(groupId);
+  if (!g.members.includes(memberId)) throw new GraphError(404, 'Request_ResourceNotFound', MSG.notFound(memberId));
+  g.members = g.members.filter((m) => m !== memberId);
+}
+
+/** Groups a user is a direct member of. */
+export function memberOf(t: Tenant, userId: string): SimGroup[] {
+  return [...t.groups.values()].filter((g) => g.members.includes(userId));
+}
