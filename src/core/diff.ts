@@ -58,6 +58,16 @@ export type RefResolver = (target: string, personId: string) => RefResolution;
 /** `sameValue` with a fast path for the common case of two equal strings. */
 const same = (a: AttrValue | undefined, b: AttrValue | undefined): boolean => (a === b && typeof a === 'string') || sameValue(a, b);
 
+/**
+ * Connectors resolve a name taken in the container by appending ` (2)`, ` (3)`… (AD: `CN=Jürgen Müller (2)`):
+ * such a variant of the wanted naming value is the wanted name, not a pending rename (it would never settle).
+ */
+export function isNamingVariant(have: AttrValue | undefined, want: AttrValue | undefined): boolean {
+  if (typeof have !== 'string' || typeof want !== 'string') return false;
+  const m = / \((\d{1,3})\)$/.exec(have);
+  return m !== null && Number(m[1]) >= 2 && have.slice(0, m.index) === want;
+}
+
 const sameContainer = (a: string | undefined, b: string | undefined): boolean =>
   (a ?? '').replace(/\s*,\s*/g, ',').toLowerCase() === (b ?? '').replace(/\s*,\s*/g, ',').toLowerCase();
 
@@ -150,7 +160,10 @@ export function diffAccount(detail: DesiredDetail, account: AccountState, tcfg: 
         continue;
       }
       if (same(have, want)) continue;
-      if (attr === naming) { rename = { attribute: attr, from: have, to: want }; continue; }
+      if (attr === naming) {
+        if (!isNamingVariant(have, want)) rename = { attribute: attr, from: have, to: want };
+        continue;
+      }
       changes.push({ attribute: attr, from: have, to: want });
       reasons.push(d.attributeReasons[attr] as Reason);
     }
@@ -160,9 +173,11 @@ export function diffAccount(detail: DesiredDetail, account: AccountState, tcfg: 
       drafts.push({ ...base, action: 'update', changes, reason });
     }
     drafts.push(...refUpdates);
-    if (rename) drafts.push({ ...base, action: 'rename', changes: [rename], reason: d.attributeReasons[rename.attribute] as Reason });
+    const renameDraft: OpDraft | undefined = rename ? { ...base, action: 'rename', changes: [rename], reason: d.attributeReasons[rename.attribute] as Reason } : undefined;
+    if (renameDraft) drafts.push(renameDraft);
     if (caps.supportsMove && d.container !== undefined && !sameContainer(account.container, d.container)) {
-      drafts.push({ ...base, action: 'move', changes: [{ attribute: 'container', from: account.container, to: d.container }], reason: detail.placement.reason });
+      // Rename and move both change the DN: run them one after the other, never concurrently.
+      drafts.push({ ...base, action: 'move', changes: [{ attribute: 'container', from: account.container, to: d.container }], reason: detail.placement.reason, ...(renameDraft ? { dependsOn: [opId(renameDraft)] } : {}) });
     }
     if (caps.supportsEnable && account.enabled !== d.enabled) {
       drafts.push({ ...base, action: d.enabled ? 'enable' : 'disable', changes: [{ attribute: 'enabled', from: account.enabled, to: d.enabled }], reason: d.lifecycle, ...(!d.enabled && detail.lifecycle.endDate !== undefined ? { data: { endDate: detail.lifecycle.endDate, lifecycle: detail.lifecycle.state } } : {}) });

@@ -99,7 +99,10 @@ export function targetInfo(engine: Engine): Record<string, TargetInfo> {
   const out: Record<string, TargetInfo> = {};
   for (const [name, c] of engine.targets) {
     const configured = engine.config.targets[name]?.identifiers ?? {};
-    const identifierAttributes = { ...(c.identifierAttributes ?? {}), ...configured };
+    // A connector's default mapping only counts for kinds the config defines: a kind nobody allocates
+    // (e.g. no `identifiers.mail`) would otherwise block every create with IDENTIFIER_MISSING.
+    const defaults = Object.entries(c.identifierAttributes ?? {}).filter(([kind]) => engine.config.identifiers[kind] !== undefined);
+    const identifierAttributes = { ...Object.fromEntries(defaults), ...configured };
     const createOnly = [...new Set([...(c.createOnlyAttributes ?? []), ...(engine.config.targets[name]?.createOnly ?? [])])];
     out[name] = { capabilities: c.capabilities, correlationAttribute: c.correlationAttribute, identifierAttributes, ...(createOnly.length > 0 ? { createOnly } : {}) };
   }

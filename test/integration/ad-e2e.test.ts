@@ -15,7 +15,7 @@ import type { Operation, Plan } from '../../src/core/model.js';
 import { startPersonioSimulator } from '../../src/sources/personio/simulator/index.js';
 import { runCli } from '../support/cli.js';
 import {
-  adE2eTree, createTree, many, one, parentOf, pwd, rawAdmin, removeStaleTrees, removeTree, sameDnText, setAttr, setMember,
+  adE2eTree, addRawUser, createTree, many, one, parentOf, rawAdmin, removeStaleTrees, removeTree, sameDnText, setAttr, setKnownPassword, setMember,
   usersWithEmployeeId, usersWithSam, writeAdE2eConfig, AD_E2E_UNMANAGED, type RawUser,
 } from '../support/ad-e2e-config.js';
 import { employee, type EmployeeSpec } from '../support/personio-fixture.js';
@@ -88,11 +88,12 @@ describe('AD end to end: Personio simulator → cadre sync → Samba AD (LDAPS)'
     const c = new Client({ url: 'ldaps://127.0.0.1:636', tlsOptions: { rejectUnauthorized: false } });
     try {
       await c.bind(login, password);
-      await c.unbind();
       return 'ok';
     } catch (e) {
       const m = /data ([0-9a-f]{3})/i.exec((e as Error).message);
       return m ? `data ${m[1] as string}` : (e as Error).message;
+    } finally {
+      await c.unbind().catch(() => undefined);
     }
   };
 
@@ -105,11 +106,9 @@ describe('AD end to end: Personio simulator → cadre sync → Samba AD (LDAPS)'
     shareRoot = join(dir, 'home');
     archiveRoot = join(dir, 'home-archive');
     // An account someone created by hand before Cadre, carrying the person's employeeID, in another OU.
-    await admin.add(`CN=A. Adopt (legacy),${tree.legacy}`, {
-      objectClass: ['top', 'person', 'organizationalPerson', 'user'], sAMAccountName: LEGACY_SAM,
-      userPrincipalName: `${LEGACY_SAM}@example.com`, employeeID: '9', displayName: 'A. Adopt (legacy)',
-      unicodePwd: pwd('Legacy!Passw0rd-1'), userAccountControl: '512',
-    });
+    await addRawUser(admin, `CN=A. Adopt (legacy),${tree.legacy}`, {
+      sAMAccountName: LEGACY_SAM, userPrincipalName: `${LEGACY_SAM}@example.com`, employeeID: '9', displayName: 'A. Adopt (legacy)',
+    }, 'Legacy!Passw0rd-1');
     adoptee = (await acct(9)).guid;
     personio = await startPersonioSimulator({ port: 0, host: '127.0.0.1', employees: people.map(employee) });
     config = writeAdE2eConfig({ dir, personioUrl: personio.url, tree, home: { shareRoot, archiveRoot } });
@@ -134,7 +133,10 @@ describe('AD end to end: Personio simulator → cadre sync → Samba AD (LDAPS)'
     const first = mine[0] as Operation;
     assert.equal(first.data?.adopt, true, 'first operation carries the adopt marker');
     assert.equal(first.reason.kind, 'correlation');
-    assert.ok(mine.some((o) => o.action === 'move' && o.changes[0]?.to === tree.berlin), 'adopted account is moved into its OU');
+    const move = mine.find((o) => o.action === 'move' && o.changes[0]?.to === tree.berlin);
+    const rename = mine.find((o) => o.action === 'rename' && o.changes[0]?.to === 'Adam Adopt');
+    assert.ok(move && rename, 'adopted account is renamed and moved into its OU');
+    assert.ok(move.dependsOn.includes(rename.id), 'both change the DN: the move waits for the rename');
     // A manager created in the same run: the create leaves it out, a later update waits for both creates.
     const createOf = (pid: string): Operation => ad.find((o) => o.action === 'create' && o.personId === pid) as Operation;
     assert.ok(!createOf('2').changes.some((c) => c.attribute === 'manager'));
@@ -321,10 +323,7 @@ describe('AD end to end: Personio simulator → cadre sync → Samba AD (LDAPS)'
     const rita = await acct(11);
     rehireGuid = rita.guid;
     // Give Rita a password someone knows (as if she had logged in and changed it), and an unmanaged group.
-    await admin.modify(rita.dn, [
-      new (await import('ldapts')).Change({ operation: 'replace', modification: new (await import('ldapts')).Attribute({ type: 'unicodePwd', values: [pwd(KNOWN)] }) }),
-      new (await import('ldapts')).Change({ operation: 'replace', modification: new (await import('ldapts')).Attribute({ type: 'pwdLastSet', values: ['-1'] }) }),
-    ]);
+    await setKnownPassword(admin, rita.dn, KNOWN);
     await setMember(admin, `CN=${AD_E2E_UNMANAGED},${tree.other}`, rita.dn, true);
     assert.equal(await ldapsBind('rita.rueckkehr@example.test', KNOWN), 'ok', 'the known password works while employed');
     const lastEvening = await plan(`${day(1)}T21:30:00Z`);

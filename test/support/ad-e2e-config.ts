@@ -203,6 +203,25 @@ export function pwd(p: string): Buffer {
   return Buffer.from(`"${p}"`, 'utf16le');
 }
 
+/** Create an enabled user directly (not through Cadre), with a password that need not be changed. */
+export async function addRawUser(admin: Client, dn: string, attrs: Record<string, string>, password: string): Promise<void> {
+  const list = Object.entries(attrs).map(([type, v]) => new Attribute({ type, values: [v] }));
+  list.push(
+    new Attribute({ type: 'objectClass', values: ['top', 'person', 'organizationalPerson', 'user'] }),
+    new Attribute({ type: 'unicodePwd', values: [pwd(password)] }),
+    new Attribute({ type: 'userAccountControl', values: ['512'] }),
+  );
+  await admin.add(dn, list);
+}
+
+/** Set a password an admin knows, as if the user had changed it (no change required at next logon). */
+export async function setKnownPassword(admin: Client, dn: string, password: string): Promise<void> {
+  await admin.modify(dn, [
+    new Change({ operation: 'replace', modification: new Attribute({ type: 'unicodePwd', values: [pwd(password)] }) }),
+    new Change({ operation: 'replace', modification: new Attribute({ type: 'pwdLastSet', values: ['-1'] }) }),
+  ]);
+}
+
 /** Options for {@link adE2eConfig}. */
 export interface AdE2eConfigOptions {
   dir: string;
