@@ -57,6 +57,23 @@ describe('steady state and movers', () => {
     assert.deepEqual(plan.operations[2]?.changes, [{ attribute: 'cn', from: 'Erika Muster', to: 'Erika Schmidt' }]);
   });
 
+  test('a collision-suffixed cn ("Erika Muster (2)") is the wanted name, not a pending rename', () => {
+    const { base, accounts } = synced(active, erikaIds);
+    const suffixed = accounts.map((a) => (a.target === 'ad' ? { ...a, attributes: { ...a.attributes, cn: 'Erika Muster (2)' } } : a));
+    assert.deepEqual(brief(computePlan({ ...base, accounts: suffixed })), []);
+    const other = accounts.map((a) => (a.target === 'ad' ? { ...a, attributes: { ...a.attributes, cn: 'Erika Mustermann (2)' } } : a));
+    assert.deepEqual(brief(computePlan({ ...base, accounts: other })), ['ad:rename'], 'a suffix on another name is still renamed');
+  });
+
+  test('rename and move of one account run one after the other (both change the DN)', () => {
+    const { base, accounts } = synced(active, erikaIds);
+    const plan = computePlan({ ...base, snapshot: snapshot([{ ...active, lastName: 'Schmidt', office: 'Hamburg' }]), accounts });
+    const rename = plan.operations.find((o) => o.target === 'ad' && o.action === 'rename') as Operation;
+    const move = plan.operations.find((o) => o.target === 'ad' && o.action === 'move') as Operation;
+    assert.ok(rename && move);
+    assert.ok(move.dependsOn.includes(rename.id));
+  });
+
   test('createOnly attributes are set on create but never updated', () => {
     const { base, accounts } = synced(active, erikaIds);
     const married = { ...active, lastName: 'Schmidt' };
