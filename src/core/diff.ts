@@ -8,18 +8,8 @@ import { canonicalJson, sha256Hex } from './hash.js';
 import type { AccountState, Action, AttrValue, Change, Operation, Reason } from './model.js';
 import type { TargetInfo } from './plan-input.js';
 
-/** An operation before its id is computed. */
-export interface OpDraft {
-  readonly target: string;
-  readonly action: Action;
-  readonly personId: string;
-  readonly anchor?: string;
-  readonly changes: readonly Change[];
-  readonly entitlement?: string;
-  readonly reason: Reason;
-  readonly dependsOn?: readonly string[];
-  readonly data?: Readonly<Record<string, AttrValue>>;
-}
+/** An operation before its id is computed (dependencies may still be added). */
+export type OpDraft = Omit<Operation, 'id' | 'dependsOn'> & { readonly dependsOn?: readonly string[] };
 
 /** Stable operation id: sha256 of target|action|person|entitlement|changes (+ anchor, event), 16 hex chars. */
 export function opId(d: OpDraft): string {

@@ -2,10 +2,10 @@
  * `cadre sim graph`: runs the Microsoft Graph / Entra ID simulator in the foreground until SIGINT/SIGTERM.
  */
 import { createHash } from 'node:crypto';
-import { parseArgs } from 'node:util';
 import { startGraphSimulator } from '../../targets/entra/simulator/index.js';
 import type { GraphSimulatorOptions } from '../../targets/entra/simulator/index.js';
 import { serveUntilSignal } from '../serve-until-signal.js';
+import { parseSimArgs, stringArg } from '../sim-args.js';
 
 const USAGE = `usage: cadre sim graph [options]
   --port N              port to listen on (default 8791; 0 = any free port)
@@ -45,27 +45,13 @@ export function parseSkus(s: string): GraphSimulatorOptions['skus'] | undefined 
 
 /** Entry point; returns the process exit code (0 after a signal, 2 on bad arguments, 1 on start failure). */
 export async function simGraphCommand(args: string[]): Promise<number> {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    values = parseArgs({
-      args,
-      options: {
-        port: { type: 'string' }, host: { type: 'string' }, state: { type: 'string' }, throttle: { type: 'string' },
-        skus: { type: 'string' }, domains: { type: 'string' }, groups: { type: 'string' }, tenant: { type: 'string' },
-        'client-id': { type: 'string' }, 'client-secret': { type: 'string' }, help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-      allowPositionals: false,
-    }).values;
-  } catch (e) {
-    process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n${USAGE}\n`);
-    return 2;
-  }
-  if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
-  const str = (k: string): string | undefined => (typeof values[k] === 'string' ? (values[k] as string) : undefined);
+  const values = parseSimArgs(args, {
+    port: { type: 'string' }, host: { type: 'string' }, state: { type: 'string' }, throttle: { type: 'string' },
+    skus: { type: 'string' }, domains: { type: 'string' }, groups: { type: 'string' }, tenant: { type: 'string' },
+    'client-id': { type: 'string' }, 'client-secret': { type: 'string' },
+  }, USAGE);
+  if (typeof values === 'number') return values;
+  const str = (k: string): string | undefined => stringArg(values, k);
   const problems: string[] = [];
   const portRaw = str('port');
   const port = portRaw === undefined ? 8791 : Number(portRaw);

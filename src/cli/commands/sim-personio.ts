@@ -2,10 +2,10 @@
  * `cadre sim personio`: runs the Personio v1 simulator in the foreground until SIGINT/SIGTERM.
  */
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { generateCompany } from '../../sources/personio/generator.js';
 import { fixtureEmployees, startPersonioSimulator } from '../../sources/personio/simulator/index.js';
 import { serveUntilSignal } from '../serve-until-signal.js';
+import { parseSimArgs, stringArg } from '../sim-args.js';
 
 const USAGE = `usage: cadre sim personio [options]
   --port N              port to listen on (default 8790; 0 = any free port)
@@ -35,27 +35,13 @@ function intArg(name: string, v: string | undefined, min: number): number | unde
 
 /** Entry point; returns the process exit code (0 after a signal, 2 on bad arguments, 1 on start failure). */
 export async function simPersonioCommand(args: string[]): Promise<number> {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    values = parseArgs({
-      args,
-      options: {
-        port: { type: 'string' }, host: { type: 'string' }, fixture: { type: 'string' }, generate: { type: 'string' },
-        seed: { type: 'string' }, 'mutate-every': { type: 'string' }, 'client-id': { type: 'string' },
-        'client-secret': { type: 'string' }, 'rate-limit': { type: 'string' }, help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-      allowPositionals: false,
-    }).values;
-  } catch (e) {
-    process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n${USAGE}\n`);
-    return 2;
-  }
-  if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
-  const str = (k: string): string | undefined => (typeof values[k] === 'string' ? (values[k] as string) : undefined);
+  const values = parseSimArgs(args, {
+    port: { type: 'string' }, host: { type: 'string' }, fixture: { type: 'string' }, generate: { type: 'string' },
+    seed: { type: 'string' }, 'mutate-every': { type: 'string' }, 'client-id': { type: 'string' },
+    'client-secret': { type: 'string' }, 'rate-limit': { type: 'string' },
+  }, USAGE);
+  if (typeof values === 'number') return values;
+  const str = (k: string): string | undefined => stringArg(values, k);
   const port = intArg('port', str('port'), 0);
   const generate = intArg('generate', str('generate'), 0);
   const seed = intArg('seed', str('seed'), 0);
