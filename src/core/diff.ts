@@ -5,7 +5,7 @@ import type { TargetConfig } from '../config/schema.js';
 import { sameValue } from '../targets/contract.js';
 import type { DesiredDetail } from './desired.js';
 import { canonicalJson, sha256Hex } from './hash.js';
-import type { AccountState, Action, AttrValue, Change, Operation, Reason } from './model.js';
+import type { AccountState, AttrValue, Change, Operation, Reason } from './model.js';
 import type { TargetInfo } from './plan-input.js';
 
 /** An operation before its id is computed (dependencies may still be added). */
