@@ -4,6 +4,7 @@
  * find existing accounts by their correlation id before creating.
  */
 import type { AccountState, AttrValue, DesiredAccount, Operation, Person } from '../core/model.js';
+import { NOTIFY_TARGET } from '../core/plan-input.js';
 import type { OperationResult } from '../targets/contract.js';
 import type { Engine } from './engine.js';
 import { ThresholdBlockedError } from './errors.js';
@@ -52,16 +53,24 @@ function desiredFromOp(op: Operation): DesiredAccount {
   };
 }
 
-/** Mark runs that were killed mid-apply; their pending work is re-planned from live state. */
-async function closeInterrupted(engine: Engine, runId: string): Promise<void> {
+/**
+ * Mark runs that were killed mid-apply. Their pending account work is re-planned from live state; their
+ * pending notifications are returned to be sent now (the next plan no longer sees those people as joiners).
+ */
+async function closeInterrupted(engine: Engine, runId: string): Promise<Operation[]> {
+  const carried: Operation[] = [];
   for (const id of await engine.store.journal.unfinishedRuns()) {
     if (id === runId) continue;
     const entries = await engine.store.journal.entries(id);
     const pending = entries.filter((e) => e.status === 'pending');
-    for (const e of pending) await engine.store.journal.mark(id, e.opId, 'skipped', { error: `interrupted; superseded by run ${runId}` });
+    for (const e of pending) {
+      await engine.store.journal.mark(id, e.opId, 'skipped', { error: `interrupted; superseded by run ${runId}` });
+      if (e.operation.target === NOTIFY_TARGET) carried.push({ ...e.operation, dependsOn: [], data: { ...(e.operation.data ?? {}), resumed: true } });
+    }
     await engine.store.runs.finish(id, 'failed', { interrupted: pending.length });
     await engine.audit.record({ actor: 'cadre', event: 'run.interrupted', runId: id, payload: { pending: pending.length, resumedBy: runId } });
   }
+  return carried;
 }
 
 /** Apply a prepared plan. Throws ThresholdBlockedError (exit 3) when over a threshold and not approved. */
@@ -83,7 +92,7 @@ export async function applyPrepared(engine: Engine, prepared: PreparedPlan, opts
   }
   if (plan.breaches.length > 0) await engine.audit.record({ actor: opts.actor, event: 'plan.approved', runId, payload: { breaches: plan.breaches } });
 
-  await closeInterrupted(engine, runId);
+  const carried = await closeInterrupted(engine, runId);
   // Reserve identifiers before anything is sent, so a crash can never hand them to someone else.
   await engine.store.reservations.reserve(plan.reservations);
   const persons = new Map<string, Person>(prepared.snapshot.persons.map((p) => [p.id, p]));
@@ -110,7 +119,8 @@ export async function applyPrepared(engine: Engine, prepared: PreparedPlan, opts
     if (a) await engine.store.accounts.upsert({ ...a, personId });
   }
 
-  const ops = plan.operations;
+  const planned = new Set(plan.operations.map((o) => o.id));
+  const ops = [...plan.operations, ...carried.filter((o) => !planned.has(o.id))];
   await engine.store.journal.add(runId, ops);
   const secrets = new Map<string, { target: string; login: string; password: string }[]>();
   const counts: Record<string, number> = { done: 0, failed: 0, skipped: 0 };

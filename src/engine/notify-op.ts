@@ -38,6 +38,9 @@ export async function notifyOperation(
   const lines = op.changes.map((c) => `${c.attribute}: ${c.to === undefined || c.to === null ? '' : String(c.to)}`);
   if (lines.length === 0) lines.push(op.reason.detail);
   const creds = event === 'joiner' ? secrets.get(op.personId) ?? [] : [];
+  if (event === 'joiner' && creds.length === 0 && op.data?.resumed === true && Object.values(engine.config.targets).some((t) => t.password)) {
+    lines.push('An earlier run was interrupted before this message was sent, so the initial password is not known: please ask the helpdesk to set one.');
+  }
   const subject = {
     joiner: `New colleague: accounts for ${label(person, op.personId)} are ready`,
     mover: `Access changed for ${label(person, op.personId)}`,

@@ -24,6 +24,8 @@ export interface SimUser {
   managerId: string | null;
   deleted: { at: string; upn: string } | null;
   seq: number;
+  /** sha256 of the current password: never served by the API, only for `Tenant.checkPassword` (sign-in checks in tests). */
+  passwordHash?: string;
 }
 
 /** A group record. */

@@ -2,7 +2,7 @@
  * Live users of the simulated tenant: create, update (mail changes rotate proxyAddresses like Entra),
  * manager links and sign-in session revocation.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { GraphError, MSG } from './errors.js';
 import type { Tenant } from './tenant.js';
 import { EXT_KEYS, invalid, lc, USER_PROPS } from './tenant-model.js';
@@ -25,7 +25,7 @@ export function createUser(t: Tenant, body: unknown): SimUser {
     userType: 'Member', creationType: null, createdDateTime: now, signInSessionsValidFromDateTime: now,
     lastPasswordChangeDateTime: now, onPremisesSyncEnabled: null,
   }, rest, { onPremisesExtensionAttributes: ext, passwordProfile: passwordProfile ?? null });
-  const u: SimUser = { id: randomUUID(), props, managerId: null, deleted: null, seq: 0 };
+  const u: SimUser = { id: randomUUID(), props, managerId: null, deleted: null, seq: 0, ...passwordHashOf(body) };
   u.props.id = u.id;
   t.users.set(u.id, u);
   t.bump(u);
@@ -50,6 +50,7 @@ export function updateUser(t: Tenant, idOrUpn: string, body: unknown): void {
       u.props[k] = { ...(u.props[k] as JsonObject), ...(v as JsonObject) };
     } else if (k === 'passwordProfile') {
       u.props[k] = v;
+      u.passwordHash = passwordHashOf(body).passwordHash;
       u.props.lastPasswordChangeDateTime = t.now().toISOString();
     } else {
       u.props[k] = v;
@@ -87,4 +88,10 @@ export function revokeSessions(t: Tenant, idOrUpn: string): void {
   const u = t.user(idOrUpn);
   u.props.signInSessionsValidFromDateTime = t.now().toISOString().replace(/\.\d{3}Z$/, 'Z');
   t.bump(u);
+}
+
+/** The hash of the password in a request body, if any (the password itself is never kept). */
+export function passwordHashOf(body: unknown): { passwordHash?: string } {
+  const pw = (body as { passwordProfile?: { password?: unknown } } | null)?.passwordProfile?.password;
+  return typeof pw === 'string' ? { passwordHash: createHash('sha256').update(pw).digest('hex') } : {};
 }

@@ -6,6 +6,7 @@
  * tenant-model.ts (records, property table), tenant-validation.ts, tenant-users.ts,
  * tenant-deleted.ts (deleted items), tenant-licences.ts, tenant-groups.ts.
  */
+import { createHash } from 'node:crypto';
 import { GraphError, MSG } from './errors.js';
 import * as deletedItems from './tenant-deleted.js';
 import * as groups from './tenant-groups.js';
@@ -113,6 +114,12 @@ export class Tenant {
   }
 
   /** POST /users/{id}/revokeSignInSessions */
+  /** Whether `password` is the user's current password (a sign-in check for tests; the API never returns passwords). */
+  checkPassword(idOrUpn: string, password: string): boolean {
+    const u = this.user(idOrUpn);
+    return u.passwordHash !== undefined && u.passwordHash === createHash('sha256').update(password).digest('hex');
+  }
+
   revokeSessions(idOrUpn: string): void {
     users.revokeSessions(this, idOrUpn);
   }
