@@ -68,7 +68,7 @@ describe('engine CLI', () => {
   });
 
   test('the daemon applies a Personio change within seconds', async () => {
-    const child = spawnCli(['run', '--every', '1s', '--full-every', '1h', '--config', config]);
+    const child = spawnCli(['run', '--every', '1s', '--full-every', '1h', '--metrics-port', '0', '--config', config]);
     let out = '';
     child.stdout?.on('data', (d: Buffer) => { out += d.toString(); });
     child.stderr?.on('data', (d: Buffer) => { out += d.toString(); });
@@ -81,6 +81,12 @@ describe('engine CLI', () => {
       assert.equal(row.title, 'Controller');
       const latency = Date.now() - changedAt;
       assert.ok(latency < 15_000, `change reached the target in ${latency} ms`);
+      const url = /metrics: (http:\/\/\S+\/metrics)/.exec(out)?.[1];
+      assert.ok(url, `the daemon announces its metrics endpoint\n${out}`);
+      const text = await (await fetch(url)).text();
+      assert.match(text, /cadre_runs_total\{[^}]*kind="incremental"[^}]*status="ok"/);
+      assert.match(text, /cadre_operations_total\{[^}]*target="erp",action="update",status="done"/);
+      assert.match(text, /cadre_last_sync_timestamp_seconds\{[^}]*kind="full"/);
     } finally {
       child.kill('SIGTERM');
       await new Promise((r) => child.on('close', r));
