@@ -191,6 +191,7 @@ targets:
   #     title: "{{ position }}"
   #     company: "{{ subcompany }}"
   #     employeeID: "{{ personId }}"
+  #     accountExpires: "{{ filetime(endDate, 'Europe/Berlin') }}"   # expires at the end of the last day, even if Cadre is down
   #     manager: "{{ ref(supervisorId) }}"
   #   placement:
   #     by: office

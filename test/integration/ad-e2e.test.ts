@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { Client } from 'ldapts';
 import type { Operation, Plan } from '../../src/core/model.js';
+import { accountExpiresFiletime } from '../../src/core/rules/filetime.js';
 import { startPersonioSimulator } from '../../src/sources/personio/simulator/index.js';
 import { runCli } from '../support/cli.js';
 import {
@@ -326,8 +327,14 @@ describe('AD end to end: Personio simulator → cadre sync → Samba AD (LDAPS)'
     await setKnownPassword(admin, rita.dn, KNOWN);
     await setMember(admin, `CN=${AD_E2E_UNMANAGED},${tree.other}`, rita.dn, true);
     assert.equal(await ldapsBind('rita.rueckkehr@example.test', KNOWN), 'ok', 'the known password works while employed');
+    // As soon as the end date is known, accountExpires follows it (end of the last day, Berlin time).
+    const known = await plan(`${day(1)}T21:30:00Z`);
+    const early = known.operations.filter((o) => o.target === 'ad' && (o.personId === '10' || o.personId === '11'));
+    assert.deepEqual(early.map((o) => `${o.action} ${o.changes.map((c) => c.attribute).join(',')}`), ['update accountExpires', 'update accountExpires']);
+    await sync(`${day(1)}T21:30:00Z`);
+    assert.equal(attr(await acct(10), 'accountExpires'), accountExpiresFiletime(day(1), 'Europe/Berlin'));
     const lastEvening = await plan(`${day(1)}T21:30:00Z`);
-    assert.ok(!lastEvening.operations.some((o) => o.personId === '10' || o.personId === '11'), 'nothing at 23:30 Berlin on the last day');
+    assert.ok(!lastEvening.operations.some((o) => o.personId === '10' || o.personId === '11'), 'nothing else at 23:30 Berlin on the last day');
     const p = await plan(noon(2));
     const mine = p.operations.filter((o) => o.target === 'ad' && o.personId === '10').map((o) => `${o.action} ${o.entitlement ?? ''}`.trim()).sort();
     assert.deepEqual(mine, ['disable', 'move', 'revoke GG-All-Staff', 'revoke GG-Finance', 'revoke GG-Loc-Berlin']);
@@ -354,7 +361,8 @@ describe('AD end to end: Personio simulator → cadre sync → Samba AD (LDAPS)'
     const p = await plan(noon(4));
     const mine = p.operations.filter((o) => o.target === 'ad' && o.personId === '11');
     assert.ok(!mine.some((o) => o.action === 'create'), 'no new account');
-    assert.deepEqual(mine.map((o) => `${o.action} ${o.entitlement ?? ''}`.trim()).sort(), ['enable', 'grant GG-All-Staff', 'grant GG-Loc-Hamburg', 'grant GG-Sales', 'move', 'setPassword']);
+    assert.deepEqual(mine.map((o) => `${o.action} ${o.entitlement ?? ''}`.trim()).sort(), ['enable', 'grant GG-All-Staff', 'grant GG-Loc-Hamburg', 'grant GG-Sales', 'move', 'setPassword', 'update']);
+    assert.deepEqual(mine.find((o) => o.action === 'update')?.changes.map((c) => [c.attribute, c.to]), [['accountExpires', '0']], 'the old expiry is cleared');
     await sync(noon(4));
     const u = await acct(11);
     assert.equal(u.guid, rehireGuid, 'the same objectGUID');
@@ -363,6 +371,7 @@ describe('AD end to end: Personio simulator → cadre sync → Samba AD (LDAPS)'
     assert.deepEqual(u.groups, ['GG-All-Staff', 'GG-Loc-Hamburg', 'GG-Sales', AD_E2E_UNMANAGED].sort());
     assert.equal(attr(u, 'description'), undefined, 'the disable stamp is removed');
     assert.equal(attr(u, 'pwdLastSet'), '0', 'must change the new password');
+    assert.ok(['0', '9223372036854775807'].includes(String(attr(u, 'accountExpires'))), 'a rehired account does not expire');
     assert.equal(await ldapsBind('rita.rueckkehr@example.test', KNOWN), 'data 52e', 'the old password no longer works');
     await assertConverged(noon(4));
   });

@@ -306,6 +306,7 @@ ${full
       proxyAddresses: "{{ split(concat('SMTP:', id.mail, aliases.mail ? concat(',smtp:', join(aliases.mail, ',smtp:')) : ''), ',') }}"`
     : '      mail: "{{ id.upn }}"'}
       employeeID: "{{ personId }}"
+      accountExpires: "{{ filetime(endDate, 'Europe/Berlin') }}"
       department: "{{ department }}"
       title: "{{ position }}"
       company: "Example GmbH"

@@ -10,6 +10,7 @@
  * and calls of whitelisted functions only. There is no `eval`/`Function`: a hand-written tokenizer
  * and recursive-descent parser compile the source into closures, once.
  */
+import { accountExpiresFiletime } from './filetime.js';
 import type { AttrValue } from '../model.js';
 import { toIdentifierAscii, transliterate } from './transliterate.js';
 
@@ -204,6 +205,13 @@ export const FUNCTIONS: Readonly<Record<string, FnDef>> = {
   },
   /** Reference to another person's account in the same target, resolved by the planner/executor. */
   ref: { min: 1, max: 1, fn: (id) => { const v = str(id); return v === null ? null : `ref:${v}`; } },
+  /** AD `accountExpires` for the end of a date in a time zone, e.g. `filetime(endDate, 'Europe/Berlin')`; no date → `0` (never). */
+  filetime: {
+    min: 1, max: 2, fn: (d, zone) => {
+      // Rendering never throws: a bad date or zone renders as null (attribute left unset), like an unknown path.
+      try { return accountExpiresFiletime(str(d), zone === undefined ? 'UTC' : asText(zone)); } catch { return null; }
+    },
+  },
 };
 
 // ---------------------------------------------------------------- parser
