@@ -85,6 +85,11 @@ export const targetGuard = z.object({
   placement: placementGuard.optional(),
   /** Entitlements Cadre manages here: only these are ever revoked. Prefix match with `*` allowed. */
   managedEntitlements: z.array(z.string()).default([]),
+  /**
+   * Secondary correlation for accounts that predate Cadre and lack the correlation id: an account whose
+   * `attribute` equals the rendered `value` (e.g. `mail` = `{{ email }}`) is adopted and gets the id stamped.
+   */
+  secondaryCorrelation: z.object({ attribute: z.string().min(1), value: z.string().min(1) }).strict().optional(),
   /** Attributes set on create only and never updated afterwards (e.g. `sAMAccountName`). */
   createOnly: z.array(z.string()).default([]),
   /** Set an initial random password on create. */

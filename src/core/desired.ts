@@ -17,6 +17,8 @@ export interface TargetAccounts {
   readonly linked: Map<string, AccountState[]>;
   /** Unlinked accounts by correlation value. */
   readonly correlated: Map<string, AccountState[]>;
+  /** Accounts without person link or correlation id, by lower-cased secondary correlation value. */
+  readonly secondary: Map<string, AccountState[]>;
   readonly all: readonly AccountState[];
 }
 
@@ -68,13 +70,18 @@ export function buildPlanContext(input: PlanInput): PlanContext {
     .filter((t) => input.config.targets[t]?.enabled !== false && input.targets[t] !== undefined)
     .sort();
   const accounts = new Map<string, TargetAccounts>();
-  for (const t of targets) accounts.set(t, { linked: new Map(), correlated: new Map(), all: [] });
+  for (const t of targets) accounts.set(t, { linked: new Map(), correlated: new Map(), secondary: new Map(), all: [] });
   for (const a of input.accounts) {
     const idx = accounts.get(a.target);
     if (!idx) continue;
     (idx.all as AccountState[]).push(a);
     if (a.personId !== undefined) push(idx.linked, a.personId, a);
     else if (a.correlation !== undefined && a.correlation !== '') push(idx.correlated, a.correlation, a);
+    else {
+      const attr = input.config.targets[a.target]?.secondaryCorrelation?.attribute;
+      const v = attr === undefined ? undefined : a.attributes[attr];
+      if (typeof v === 'string' && v !== '') push(idx.secondary, v.toLowerCase(), a);
+    }
   }
   const lcCache = new Map<string, LifecycleInfo>();
   const cache = { contexts: new Map<string, Record<string, unknown>>(), managers: new Map<string, Record<string, unknown>>(), mappings: new Map<string, readonly Mapping[]>() };
@@ -116,7 +123,31 @@ export function matchAccount(ctx: PlanContext, target: string, personId: string)
   const corr = idx.correlated.get(personId) ?? [];
   if (corr.length > 1) return { kind: 'ambiguous', accounts: corr };
   if (corr.length === 1) return { kind: 'adopt', account: corr[0] as AccountState };
+  const value = secondaryValue(ctx, target, personId);
+  const found = value === undefined ? [] : idx.secondary.get(value.toLowerCase()) ?? [];
+  if (found.length > 1) return { kind: 'ambiguous', accounts: found };
+  if (found.length === 1) return { kind: 'adopt', account: found[0] as AccountState };
   return { kind: 'none' };
+}
+
+function secondaryValue(ctx: PlanContext, target: string, personId: string): string | undefined {
+  const sc = ctx.config.targets[target]?.secondaryCorrelation;
+  const person = ctx.persons.get(personId);
+  return sc && person ? secondaryCorrelationValue(sc.value, person) : undefined;
+}
+
+/**
+ * A person's secondary correlation value, rendered from the HR record alone (no generated identifiers):
+ * the engine looks legacy accounts up with the same value before planning.
+ */
+export function secondaryCorrelationValue(template: string, person: Person): string | undefined {
+  let v: unknown;
+  try {
+    v = compileTemplate(template).render(personContext(person, {}));
+  } catch {
+    return undefined; // reported by validateRules
+  }
+  return typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined;
 }
 
 /** The manager part of the template context (cached: many people share a manager). */

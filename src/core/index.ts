@@ -5,7 +5,7 @@ export * from './model.js';
 export { lifecycleAt, localDate, addDays, daysBetween, endDateOf, accountStateFor, type LifecycleInfo } from './lifecycle.js';
 export { computePlan, computeBasis } from './planner.js';
 export { WRITEBACK_TARGET, NOTIFY_TARGET, type PlanInput, type TargetInfo } from './plan-input.js';
-export { buildPlanContext, desiredAccounts, desiredDetail, matchAccount, type PlanContext, type DesiredDetail, type AccountMatch } from './desired.js';
+export { buildPlanContext, desiredAccounts, desiredDetail, matchAccount, secondaryCorrelationValue, type PlanContext, type DesiredDetail, type AccountMatch } from './desired.js';
 export { orderOperations, compareOps, ACTION_ORDER } from './ordering.js';
 export { evaluateThresholds, DESTRUCTIVE_ACTIONS } from './thresholds.js';
 export { explainPerson, formatExplanation, type Explanation, type TargetExplanation } from './explain.js';

@@ -1,10 +1,11 @@
 /** Planner: joiners (pre-hire, hire day, identifiers) and correlation of existing accounts. */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import type { TargetConfig } from '../config/schema.js';
 import type { AccountState, Operation } from './model.js';
 import { computePlan } from './planner.js';
 import { accountAfter, brief, erika, erikaIds, ops, synced } from './planner-test-support.js';
-import { ids, input, person } from './test-support.js';
+import { config, ids, input, person } from './test-support.js';
 
 describe('joiners', () => {
   test('pre-hire: accounts created disabled, grants after the create; enabled on the hire day', () => {
@@ -78,6 +79,27 @@ describe('correlation', () => {
     assert.deepEqual(plan.errors.map((e) => [e.target, e.code]), [['ad', 'CORRELATION_AMBIGUOUS']]);
     assert.deepEqual(brief(plan), ['sql:create', 'sql:grant:crm']);
     assert.match(plan.errors[0]?.message ?? '', /a1, a2/);
+  });
+
+  test('secondary correlation: a legacy account without the id is adopted by mail and gets the id stamped', () => {
+    const withMail = { ...active, email: 'Erika.Muster@HR.example' };
+    const { base, accounts } = synced(withMail, erikaIds);
+    const ad = accounts.find((a) => a.target === 'ad') as AccountState;
+    const { personId: _p, correlation: _c, ...legacyRest } = ad;
+    const legacy: AccountState = { ...legacyRest, attributes: { ...ad.attributes, mail: 'erika.muster@hr.example', employeeID: null } };
+    const cfg = config();
+    const targets = { ...cfg.targets, ad: { ...(cfg.targets['ad'] as TargetConfig), secondaryCorrelation: { attribute: 'mail', value: '{{ email }}' } } };
+    const plan = computePlan({ ...base, config: { ...cfg, targets }, accounts: [legacy, accounts[1] as AccountState] });
+    assert.ok(!brief(plan).includes('ad:create'), 'no duplicate account');
+    const adopt = plan.operations.find((o) => o.target === 'ad');
+    assert.equal(adopt?.anchor, ad.anchor);
+    assert.equal(adopt?.data?.['adopt'], true);
+    assert.ok(adopt?.changes.some((c) => c.attribute === 'employeeID' && c.to === '1'), 'the correlation id is stamped');
+    const without = computePlan({ ...base, accounts: [legacy, accounts[1] as AccountState] });
+    assert.ok(brief(without).includes('ad:create'), 'without secondary correlation the legacy account is not matched');
+    const twin: AccountState = { ...legacy, anchor: 'other' };
+    const ambiguous = computePlan({ ...base, config: { ...cfg, targets }, accounts: [legacy, twin, accounts[1] as AccountState] });
+    assert.deepEqual(ambiguous.errors.map((e) => [e.target, e.code]), [['ad', 'CORRELATION_AMBIGUOUS']]);
   });
 
   test('accounts of nobody are counted as unmatched and left alone', () => {

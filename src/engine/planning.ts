@@ -2,7 +2,7 @@
  * Gathers the planner's inputs (source snapshot, live target state, reservations) and computes a plan.
  * Everything here is read-only: nothing is reserved or written until apply.
  */
-import { allocateIdentifiers, computePlan, lifecycleAt, type PlanInput, type TargetInfo } from '../core/index.js';
+import { allocateIdentifiers, computePlan, lifecycleAt, secondaryCorrelationValue, type PlanInput, type TargetInfo } from '../core/index.js';
 import type { AccountState, Person, Plan, Reservation, Snapshot } from '../core/model.js';
 import type { Engine } from './engine.js';
 import { SourceUnusableError } from './errors.js';
@@ -94,6 +94,35 @@ async function readAccounts(engine: Engine, stored: boolean, progress: PrepareOp
   return all;
 }
 
+/**
+ * Legacy accounts outside the listing (no correlation id yet) found by each target's secondary correlation,
+ * for people who have no account there.
+ */
+async function findLegacyAccounts(engine: Engine, persons: readonly Person[], accounts: readonly AccountState[]): Promise<{ found: AccountState[]; owners: Map<string, string> }> {
+  const found: AccountState[] = [];
+  // Whose identifiers a legacy account holds: its values stay free for the person it will be adopted by.
+  const owners = new Map<string, string>();
+  for (const [name, connector] of engine.targets) {
+    const sc = engine.config.targets[name]?.secondaryCorrelation;
+    if (!sc) continue;
+    const known = new Set(accounts.filter((a) => a.target === name).map((a) => a.anchor));
+    const covered = new Set(accounts.filter((a) => a.target === name).flatMap((a) => [a.personId, a.correlation]).filter((x): x is string => !!x));
+    for (const p of persons) {
+      if (covered.has(p.id)) continue;
+      const value = secondaryCorrelationValue(sc.value, p);
+      if (value === undefined) continue;
+      for (const a of await connector.find({ attribute: sc.attribute, value })) {
+        if (known.has(a.anchor) || (a.correlation ?? '') !== '') continue;
+        known.add(a.anchor);
+        const { personId: _ignored, ...rest } = a;
+        found.push({ ...rest, target: name });
+        owners.set(`${name}\u0000${a.anchor}`, p.id);
+      }
+    }
+  }
+  return { found, owners };
+}
+
 /** Target info the planner needs. */
 export function targetInfo(engine: Engine): Record<string, TargetInfo> {
   const out: Record<string, TargetInfo> = {};
@@ -128,7 +157,7 @@ function identifierLimits(engine: Engine, info: Record<string, TargetInfo>): Rec
  * A checker for identifier candidates: first against what the targets' listings hold (who owns which
  * value), then live against every target that uses the identifier kind.
  */
-function freeChecker(engine: Engine, accounts: readonly AccountState[], info: Record<string, TargetInfo>) {
+function freeChecker(engine: Engine, accounts: readonly AccountState[], info: Record<string, TargetInfo>, legacyOwners: ReadonlyMap<string, string>) {
   const owners = new Map<string, string>(); // kind\0value(lower) -> owner person id ('' = unknown)
   for (const a of accounts) {
     const attrsByKind = info[a.target]?.identifierAttributes ?? {};
@@ -139,7 +168,7 @@ function freeChecker(engine: Engine, accounts: readonly AccountState[], info: Re
         for (const v of values) {
           const value = v.replace(/^smtp:/i, '').toLowerCase();
           const key = `${kind}\u0000${value}`;
-          const owner = a.personId ?? a.correlation ?? '';
+          const owner = a.personId ?? a.correlation ?? legacyOwners.get(`${a.target}\u0000${a.anchor}`) ?? '';
           if (!owners.has(key) || owners.get(key) === owner) owners.set(key, owner);
           else owners.set(key, '');
         }
@@ -171,14 +200,17 @@ export async function preparePlan(engine: Engine, opts: PrepareOptions = {}): Pr
   };
   const { snapshot, changed } = await readSnapshot(engine, opts.source ?? { kind: 'full' }, opts.progress);
   phase('source');
-  const accounts = await readAccounts(engine, opts.storedAccounts ?? false, opts.progress);
+  const listed = await readAccounts(engine, opts.storedAccounts ?? false, opts.progress);
+  const scopeIds = opts.onlyPersons ? new Set(opts.onlyPersons) : undefined;
+  const legacy = await findLegacyAccounts(engine, scopeIds ? snapshot.persons.filter((p) => scopeIds.has(p.id)) : snapshot.persons, listed);
+  const accounts = [...listed, ...legacy.found];
   phase('targets');
   const info = targetInfo(engine);
   const existing: Reservation[] = await engine.store.reservations.all();
   phase('reservations');
   const scope = opts.onlyPersons ? new Set(opts.onlyPersons) : undefined;
   const toAllocate = scope ? snapshot.persons.filter((p) => scope.has(p.id)) : snapshot.persons;
-  const { reservations, errors } = await allocateIdentifiers(toAllocate, engine.config, existing, freeChecker(engine, accounts, info), identifierLimits(engine, info), at);
+  const { reservations, errors } = await allocateIdentifiers(toAllocate, engine.config, existing, freeChecker(engine, accounts, info, legacy.owners), identifierLimits(engine, info), at);
   phase('identifiers');
   const input: PlanInput = {
     at,
