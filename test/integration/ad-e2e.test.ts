@@ -392,4 +392,22 @@ describe('AD end to end: Personio simulator → cadre sync → Samba AD (LDAPS)'
     assert.equal((await acct(11)).guid, rehireGuid, 'the rehired person is untouched');
     await assertConverged(noon(9));
   });
+
+  test('secondary correlation: a legacy account without employeeID is found by mail, adopted and stamped', async () => {
+    const legacyDn = `CN=Lena Legacy,${tree.legacy}`;
+    await addRawUser(admin, legacyDn, { sAMAccountName: `ll-${RUN}`, userPrincipalName: `ll-${RUN}@example.com`, mail: `lena.legacy.${RUN}@legacy.example`, displayName: 'Lena Legacy' }, 'Legacy!Passw0rd-2');
+    const legacyGuid = (await usersWithSam(admin, `ll-${RUN}`))[0]?.guid;
+    assert.ok(legacyGuid);
+    personio.company.upsert(employee({ id: 20, first: 'Lena', last: 'Legacy', email: `lena.legacy.${RUN}@legacy.example`, department: 'Sales', office: 'Berlin' }));
+    const p = await plan(noon(9));
+    const mine = p.operations.filter((o) => o.target === 'ad' && o.personId === '20');
+    assert.ok(mine.length > 0 && !mine.some((o) => o.action === 'create'), 'no new account for a person with a legacy one');
+    assert.equal(mine[0]?.data?.adopt, true);
+    assert.ok(mine.some((o) => o.changes.some((c) => c.attribute === 'employeeID' && c.to === '20')), 'employeeID is stamped');
+    await sync(noon(9));
+    const u = await acct(20);
+    assert.equal(u.guid, legacyGuid, 'the legacy object itself');
+    assert.equal(attr(u, 'sAMAccountName'), `ll-${RUN}`, 'its login stays (createOnly)');
+    await assertConverged(noon(9));
+  });
 });

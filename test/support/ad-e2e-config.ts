@@ -293,6 +293,7 @@ function adTargetYaml(o: AdE2eConfigOptions): string {
       concurrency: ${o.concurrency ?? 2}${home}
     password: true
     createOnly: [sAMAccountName]
+    secondaryCorrelation: { attribute: mail, value: "{{ email }}" }
     leaver: { removeEntitlements: true, moveToDisabled: true }
     attributes:
       sAMAccountName: "{{ id.username }}"

@@ -85,7 +85,11 @@ export function createAdConnector(name: string, opts: AdTargetOptions, ldap: AdL
     async find(c: Correlation): Promise<readonly AccountState[]> {
       try {
         await groups.loadConfigured();
-        const entries = await ldap.search(opts.baseDN, { filter: userFilter(opts.correlationAttribute, eqFilter(c.attribute, c.value)), attributes: attrs, buffers: ['objectGUID'] });
+        // By the correlation id: only accounts that carry one. By another attribute (secondary correlation):
+        // any user, so legacy accounts without the id are found too.
+        const byId = c.attribute.toLowerCase() === opts.correlationAttribute.toLowerCase();
+        const filter = byId ? userFilter(opts.correlationAttribute, eqFilter(c.attribute, c.value)) : `(&(objectCategory=person)(objectClass=user)${eqFilter(c.attribute, c.value)})`;
+        const entries = await ldap.search(opts.baseDN, { filter, attributes: attrs, buffers: ['objectGUID'] });
         return await toStates(entries, new ManagerNames(read));
       } catch (e) {
         throw toAdError(e, `find ${c.attribute}=${c.value} in ${name}`);
