@@ -1,19 +1,10 @@
 /**
  * The `cadre demo` config: Personio simulator, SQLite store, three SQL-table targets.
  */
-import { q } from './yaml-text.js';
+import { q, type ConfigTextOptions } from './yaml-text.js';
 
-/** Options for {@link demoConfig}. */
-export interface DemoOptions {
-  /** URL of the running Personio simulator. */
-  readonly personioUrl?: string;
-  /** SQLite store file (default `.cadre/demo/cadre.db`, relative to the config file). */
-  readonly storePath?: string;
-  /** SQLite file holding the three demo target tables (default `.cadre/demo/targets.db`). */
-  readonly sqlPath?: string;
-  /** JSON schema path for editor completion; omitted when not given. */
-  readonly schemaPath?: string;
-}
+/** Options for {@link demoConfig} (defaults: store `.cadre/demo/cadre.db`, tables `.cadre/demo/targets.db`). */
+export type DemoOptions = ConfigTextOptions;
 
 /**
  * The `cadre demo` config: a Personio simulator, a SQLite store, and three SQL-table targets (ERP, CRM,

@@ -2,21 +2,15 @@
  * The commented example cadre.yaml that `cadre init` writes (a new user learns the whole config
  * from it) and the demo config `cadre demo` runs. Both validate with zero problems (example.test.ts).
  */
-import { q } from './yaml-text.js';
+import { q, type ConfigTextOptions } from './yaml-text.js';
 
 export { demoConfig, type DemoOptions } from './demo.js';
 
-/** Options for {@link exampleConfig}. */
-export interface ExampleOptions {
-  /** Personio API base URL (default the public API). */
-  readonly personioUrl?: string;
-  /** SQLite store file, relative to the config file (default `.cadre/cadre.db`). */
-  readonly storePath?: string;
-  /** SQLite file of the example SQL target (default `.cadre/phonebook.db`). */
-  readonly sqlPath?: string;
-  /** Path of the JSON schema for editor completion, relative to the config (default `./schema/cadre.schema.json`). */
-  readonly schemaPath?: string;
-}
+/**
+ * Options for {@link exampleConfig} (defaults: the public Personio API, store `.cadre/cadre.db`, table file
+ * `.cadre/phonebook.db`, schema `./schema/cadre.schema.json`).
+ */
+export type ExampleOptions = ConfigTextOptions;
 
 
 /** A fully commented example cadre.yaml. */

@@ -1,16 +1,15 @@
 /** The daemon: incremental polling on a short interval plus a periodic full sync as the safety net. */
 import { Cron } from 'croner';
 import type { Engine } from './engine.js';
+import { durationMs } from './duration.js';
 import { CadreError } from './errors.js';
 import { fullSync, incrementalSync, type SyncResult } from './sync.js';
 
-/** Parse `30s`, `5m`, `1h`, `7d`, `250ms` into milliseconds. */
+/** Parse a duration (`30s`, `5m`, `1h`, `7d`, `250ms`) into milliseconds; a usage error otherwise. */
 export function parseDuration(text: string): number {
-  const m = /^(\d+)(ms|s|m|h|d)$/.exec(text.trim());
-  if (!m) throw new CadreError('USAGE', `invalid duration "${text}": use e.g. 30s, 5m, 1h`, 2);
-  const n = Number(m[1]);
-  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[m[2] as 'ms' | 's' | 'm' | 'h' | 'd'];
-  return n * unit;
+  const ms = durationMs(text);
+  if (ms === undefined) throw new CadreError('USAGE', `invalid duration "${text}": use e.g. 30s, 5m, 1h`, 2);
+  return ms;
 }
 
 /** Daemon options. */

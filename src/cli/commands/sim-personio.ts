@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { generateCompany } from '../../sources/personio/generator.js';
 import { fixtureEmployees, startPersonioSimulator } from '../../sources/personio/simulator/index.js';
 import { serveUntilSignal } from '../serve-until-signal.js';
+import { durationMs } from '../../engine/duration.js';
 import { parseSimArgs, stringArg } from '../sim-args.js';
 
 const USAGE = `usage: cadre sim personio [options]
@@ -17,15 +18,6 @@ const USAGE = `usage: cadre sim personio [options]
   --client-id ID        accepted client id (with --client-secret; default: accept any)
   --client-secret S     accepted client secret
   --rate-limit N        GET employees limit per minute (bursts of 15/s), like Personio's 300/min`;
-
-/** Parses `30s`, `5m`, `1h`, `500ms` into milliseconds. */
-export function parseDuration(s: string): number | undefined {
-  const m = /^(\d+)(ms|s|m|h)$/.exec(s.trim());
-  if (!m) return undefined;
-  const n = Number(m[1]);
-  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] as 'ms' | 's' | 'm' | 'h'];
-  return n * unit;
-}
 
 function intArg(name: string, v: string | undefined, min: number): number | undefined | Error {
   if (v === undefined) return undefined;
@@ -47,7 +39,7 @@ export async function simPersonioCommand(args: string[]): Promise<number> {
   const seed = intArg('seed', str('seed'), 0);
   const rateLimit = intArg('rate-limit', str('rate-limit'), 1);
   const mutateEvery = str('mutate-every');
-  const mutateMs = mutateEvery === undefined ? undefined : parseDuration(mutateEvery);
+  const mutateMs = mutateEvery === undefined ? undefined : durationMs(mutateEvery);
   const problems: string[] = [];
   for (const v of [port, generate, seed, rateLimit]) if (v instanceof Error) problems.push(v.message);
   if (typeof port === 'number' && port > 65535) problems.push(`--port must be at most 65535, got ${port}`);
