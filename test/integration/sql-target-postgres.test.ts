@@ -3,39 +3,14 @@
  * named schema) plus PostgreSQL-specific behaviour (error mapping, concurrency, boolean column).
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import { describe, test } from 'node:test';
 import pg from 'pg';
 import { makeCtx, makeOp, runConformanceSuite } from '../../src/targets/conformance/index.js';
 import type { ConformanceHarness } from '../../src/targets/conformance/index.js';
 import type { TargetConnector } from '../../src/targets/contract.js';
 import { createSqlTarget } from '../../src/targets/sql/index.js';
+import { freshDatabase } from '../support/postgres.js';
 import { attributesOfRow, memoryLog, sqlSample, sqlTargetConfig } from './sql-target-harness.js';
-
-// Until test/support/postgres.ts lands: the project's service script starts the shared server.
-async function freshDatabase(prefix: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const script = fileURLToPath(new URL('../../scripts/services/postgres.sh', import.meta.url));
-  execFileSync('bash', [script, 'start'], { stdio: 'inherit' });
-  const base = execFileSync('bash', [script, 'url'], { encoding: 'utf8' }).trim();
-  const name = `${prefix}_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
-  const admin = new pg.Client({ connectionString: base });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(base);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const a = new pg.Client({ connectionString: base });
-      await a.connect();
-      await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await a.end();
-    },
-  };
-}
 
 async function connect(url: string, extra: Record<string, unknown> = {}): Promise<TargetConnector> {
   const cfg = sqlTargetConfig({ driver: 'postgres', url, key: 'id', concurrency: 4, ...extra });

@@ -77,6 +77,8 @@ export async function postgresHarness(): Promise<StoreHarness> {
   const store = await open();
   await store.migrate();
   const pool = new pg.Pool({ connectionString: db.url, max: 2 });
+  // An idle client cut off by the final DROP … WITH (FORCE) must not surface as an uncaught error elsewhere.
+  pool.on('error', () => undefined);
   const raw = async (sql: string, params: readonly unknown[] = []): Promise<Record<string, unknown>[]> => {
     let i = 0;
     const text = sql.replace(/\?/g, () => `$${++i}`);

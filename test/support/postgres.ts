@@ -43,6 +43,13 @@ export async function freshDatabase(prefix: string): Promise<{ url: string; name
     url: url.toString(),
     name,
     drop: () => admin(async (c) => {
+      // pg's pool.end() resolves before its sockets have closed: give closing clients a moment, so FORCE only
+      // hits real leftovers (a terminated client that is still open raises an error in whatever runs next).
+      for (let i = 0; i < 50; i += 1) {
+        const r = await c.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1', [name]);
+        if ((r.rows[0] as { n: number }).n === 0) break;
+        await new Promise((res) => setTimeout(res, 100));
+      }
       await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
     }),
   };
