@@ -75,6 +75,27 @@ schedule:
     assert.deepEqual(lines, [...lines].sort((a, b) => a - b));
   });
 
+  test('an unknown time zone is a problem at its line, in the lifecycle and in AD options', () => {
+    const text = `${MINIMAL}  dc:
+    type: ad
+    options:
+      url: ldaps://dc.example.test
+      bindDN: CN=svc,DC=example,DC=test
+      bindPassword: secret
+      baseDN: DC=example,DC=test
+      defaultContainer: OU=People,DC=example,DC=test
+      upnSuffix: example.test
+      timezone: Mars/Olympus
+`;
+    const bad = byPath(validateConfigText(`${MINIMAL}lifecycle:\n  timezone: Europe/Berln\n`).problems);
+    assert.match(bad['lifecycle.timezone']?.message ?? '', /IANA time zone/);
+    assert.equal(bad['lifecycle.timezone']?.line, 10);
+    // Connector options are checked once the schema passes.
+    const p = byPath(validateConfigText(text).problems);
+    assert.match(p['targets.dc.options.timezone']?.message ?? '', /IANA time zone/);
+    assert.equal(p['targets.dc.options.timezone']?.line, 18);
+  });
+
   test('YAML syntax errors come with line and column', () => {
     const r = validateConfigText('source:\n  type: personio\n  clientId: [unclosed\ntargets: {}\n');
     assert.equal(r.config, undefined);

@@ -3,6 +3,7 @@
  * Secrets may be given as `env:NAME` or `file:/path` references; see `secrets.ts`.
  */
 import { z } from 'zod';
+import { isTimeZone } from '../core/lifecycle.js';
 
 const duration = z.string().regex(/^\d+(ms|s|m|h|d)$/, 'expected a duration like 30s, 5m, 1h, 7d');
 
@@ -126,7 +127,7 @@ export const lifecycleGuard = z.object({
   /** `keep`: people on leave stay enabled. `disable`: disabled during leave. */
   leave: z.enum(['keep', 'disable']).default('keep'),
   /** IANA zone for "day 1" and "end of the last day". */
-  timezone: z.string().default('Europe/Berlin'),
+  timezone: z.string().refine(isTimeZone, 'an IANA time zone, e.g. Europe/Berlin').default('Europe/Berlin'),
   /** People missing from the source (deleted in Personio) are treated as leavers. */
   missingIsLeaver: z.boolean().default(true),
 }).strict();

@@ -110,7 +110,9 @@ function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
 /** Result of matching a person to accounts in one target. */
 export type AccountMatch =
   | { readonly kind: 'none' }
-  | { readonly kind: 'linked' | 'adopt'; readonly account: AccountState }
+  | { readonly kind: 'linked'; readonly account: AccountState }
+  /** `via`: the secondary correlation attribute that found it (absent: found by the correlation id). */
+  | { readonly kind: 'adopt'; readonly account: AccountState; readonly via?: string }
   | { readonly kind: 'ambiguous'; readonly accounts: readonly AccountState[] };
 
 /** Find the person's account in a target: store link first, then correlation; several → ambiguous. */
@@ -126,7 +128,8 @@ export function matchAccount(ctx: PlanContext, target: string, personId: string)
   const value = secondaryValue(ctx, target, personId);
   const found = value === undefined ? [] : idx.secondary.get(value.toLowerCase()) ?? [];
   if (found.length > 1) return { kind: 'ambiguous', accounts: found };
-  if (found.length === 1) return { kind: 'adopt', account: found[0] as AccountState };
+  const via = ctx.config.targets[target]?.secondaryCorrelation?.attribute;
+  if (found.length === 1) return { kind: 'adopt', account: found[0] as AccountState, ...(via ? { via } : {}) };
   return { kind: 'none' };
 }
 

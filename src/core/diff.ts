@@ -109,6 +109,8 @@ export function createOps(detail: DesiredDetail, tcfg: TargetConfig, info: Targe
 export interface DiffOptions {
   /** The account was found by correlation: mark the first operation as adoption. */
   readonly adopt: boolean;
+  /** Set when a secondary correlation attribute found the account (it had no correlation id). */
+  readonly adoptVia?: string;
   /** The person is a rehire being re-enabled: set a new password when the target manages passwords. */
   readonly rehire: boolean;
   /** Predicate for entitlements Cadre may revoke. */
@@ -193,7 +195,9 @@ export function diffAccount(detail: DesiredDetail, account: AccountState, tcfg: 
     }
   }
   if (opts.adopt) {
-    const adoptReason: Reason = { kind: 'correlation', source: 'correlation', detail: `existing account ${anchor} adopted: its correlation value equals the person id` };
+    const adoptReason: Reason = { kind: 'correlation', source: 'correlation', detail: opts.adoptVia
+      ? `existing account ${anchor} adopted: it had no correlation id and its ${opts.adoptVia} matches the person's (secondary correlation); the id is stamped`
+      : `existing account ${anchor} adopted: its correlation value equals the person id` };
     if (drafts.length > 0) {
       const [first, ...others] = drafts as [OpDraft, ...OpDraft[]];
       drafts.splice(0, drafts.length, { ...first, reason: adoptReason, data: { ...(first.data ?? {}), adopt: true, because: `${first.reason.source}: ${first.reason.detail}` } }, ...others);

@@ -13,6 +13,8 @@ export interface TargetExplanation {
   /** `linked`, `adopt` (found by correlation), `none`, `ambiguous`, or `error`. */
   readonly account: 'linked' | 'adopt' | 'none' | 'ambiguous' | 'error';
   readonly anchor?: string;
+  /** For `adopt` by secondary correlation: the attribute that found the account. */
+  readonly adoptedVia?: string;
   readonly exists: boolean;
   readonly enabled: boolean;
   readonly lifecycle: Reason;
@@ -63,6 +65,7 @@ export function explainPerson(personId: string, input: PlanInput): Explanation {
         target,
         account: m.kind,
         ...(account ? { anchor: account.anchor } : {}),
+        ...(m.kind === 'adopt' && m.via ? { adoptedVia: m.via } : {}),
         exists: d.desired.exists,
         enabled: d.desired.enabled,
         lifecycle: d.desired.lifecycle,
@@ -126,7 +129,7 @@ export function formatExplanation(e: Explanation): string {
   }
   for (const t of e.targets) {
     lines.push('');
-    const acct = t.account === 'none' ? 'no account yet' : t.account === 'adopt' ? `existing account ${t.anchor} (adopted by correlation)` : t.account === 'linked' ? `account ${t.anchor}` : t.account;
+    const acct = t.account === 'none' ? 'no account yet' : t.account === 'adopt' ? `existing account ${t.anchor} (adopted by ${t.adoptedVia ? `its ${t.adoptedVia}` : 'correlation'})` : t.account === 'linked' ? `account ${t.anchor}` : t.account;
     lines.push(`  [${t.target}] ${acct}`);
     if (t.error) { lines.push(`    error: ${t.error}`); continue; }
     lines.push(`    ${t.exists ? (t.enabled ? 'exists, enabled' : 'exists, disabled') : 'no account'} — ${t.lifecycle.detail}`);

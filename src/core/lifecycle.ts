@@ -23,6 +23,16 @@ export interface LifecycleInfo {
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
+/** True when `zone` is an IANA time zone this runtime knows (e.g. `Europe/Berlin`). */
+export function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return zone.trim() !== '';
+  } catch {
+    return false;
+  }
+}
+
 /** Local calendar date (`YYYY-MM-DD`) of an ISO instant in an IANA time zone. */
 let lastKey = '';
 let lastValue = '';

@@ -59,6 +59,7 @@ interface Record_ {
   readonly detail: DesiredDetail;
   readonly account?: AccountState;
   readonly adopt: boolean;
+  readonly adoptVia?: string;
 }
 
 const LEAVER_SOURCES = new Set(['terminated', 'missing-from-source']);
@@ -96,7 +97,7 @@ export function computePlan(input: PlanInput): Plan {
       }
       const account = m.kind === 'none' ? undefined : m.account;
       if (m.kind === 'adopt') adopted++;
-      records.push({ person, target, detail, ...(account ? { account } : {}), adopt: m.kind === 'adopt' });
+      records.push({ person, target, detail, ...(account ? { account } : {}), adopt: m.kind === 'adopt', ...(m.kind === 'adopt' && m.via ? { adoptVia: m.via } : {}) });
     }
   }
 
@@ -146,6 +147,7 @@ export function computePlan(input: PlanInput): Plan {
     const info = input.targets[r.target] as TargetInfo;
     ops.push(...diffAccount(r.detail, r.account, tcfg, info, resolve, {
       adopt: r.adopt,
+      ...(r.adoptVia ? { adoptVia: r.adoptVia } : {}),
       rehire: r.detail.lifecycle.rehire && !r.account.enabled,
       managed: managedPredicate(cfg, r.target),
     }));

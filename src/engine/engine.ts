@@ -50,7 +50,7 @@ export async function openEngine(config: CadreConfig, opts: EngineOptions = {}):
     if (!opts.storeOnly) {
       for (const [name, target] of Object.entries(config.targets)) {
         if (!target.enabled) continue;
-        const connector = await createTarget(name, target, { log: log.child({ target: name }) });
+        const connector = await createTarget(name, target, { log: log.child({ target: name }), timezone: config.lifecycle.timezone });
         targets.set(name, connector);
         opened.push(connector);
       }

@@ -105,6 +105,8 @@ export type TargetFactory = (name: string, options: Record<string, unknown>, dep
 /** Shared services a connector may use. */
 export interface TargetDeps {
   readonly log: { info(obj: object, msg?: string): void; warn(obj: object, msg?: string): void; error(obj: object, msg?: string): void; debug(obj: object, msg?: string): void };
+  /** The lifecycle's IANA time zone (`lifecycle.timezone`): where "the end of the last day" is. */
+  readonly timezone?: string;
 }
 
 /** Helper for connectors: make a coded error result. */

@@ -75,7 +75,7 @@ function options(extra: Record<string, unknown> = {}): Record<string, unknown> {
 const TARGET = targetGuard.parse({ type: 'ad', attributes: {}, password: true });
 
 async function connector(extra: Record<string, unknown> = {}): Promise<TargetConnector> {
-  return createAdTarget('ad', options(extra), { log: quietLog }, TARGET);
+  return createAdTarget('ad', options(extra), { log: quietLog, timezone: 'Europe/Berlin' }, TARGET);
 }
 
 function person(n: number, first: string, last: string, sam: string, extra: Record<string, AttrValue> = {}): ConformanceSample {
@@ -304,7 +304,7 @@ describe('AD target against Samba (LDAPS)', () => {
     await admin.modifyDN(`CN=GG-Sales-Renamed,${OU('Groups')}`, `CN=GG-Sales,${OU('Groups')}`);
   });
 
-  test('manager ref:<personId> resolves to the DN; find reports ref:<personId>; endDate sets accountExpires', async () => {
+  test('manager ref:<personId> resolves to the DN; find reports ref:<personId>; endDate sets accountExpires (end of that day in the lifecycle zone)', async () => {
     const boss = person(13, 'Bea', 'Boss', sam('bboss'));
     const bossAnchor = anchorOf(await create(c, boss));
     const s = person(14, 'Rob', 'Report', sam('rreport'), { manager: `ref:${boss.personId}` });
@@ -312,7 +312,8 @@ describe('AD target against Samba (LDAPS)', () => {
     const anchor = anchorOf(await c.apply(makeOp('ad', 'create', s.personId, { changes: createChanges(s.attributes), data: { endDate: '2031-12-31' } }), ctx));
     const e = await byGuid(anchor, ['manager', 'accountExpires']);
     assert.ok(sameDn(one(e, 'manager') ?? '', (await byGuid(bossAnchor, ['cn']))!.dn));
-    assert.equal(one(e, 'accountExpires'), String((BigInt(Date.UTC(2032, 0, 1)) + 11_644_473_600_000n) * 10_000n));
+    // Berlin is UTC+1 in winter: the last day ends at 23:00 UTC.
+    assert.equal(one(e, 'accountExpires'), String((BigInt(Date.UTC(2031, 11, 31, 23)) + 11_644_473_600_000n) * 10_000n));
     const [st] = await c.find({ attribute: 'employeeID', value: s.personId });
     assert.equal(st?.attributes['manager'], `ref:${boss.personId}`);
     const dangling = await c.apply(makeOp('ad', 'update', s.personId, { anchor, changes: [{ attribute: 'manager', from: null, to: 'ref:nobody' }] }), makeCtx());

@@ -390,4 +390,32 @@ describe('Entra end to end: Personio simulator → cadre sync → Graph simulato
     assert.equal(u.managerId, byEmployee(1).id);
     await assertConverged(noon(60));
   });
+
+  test('secondary correlation: a legacy user without employeeId is found by mail, adopted and stamped', async () => {
+    config = writeEntraE2eConfig({ dir, personioUrl: personio.url, graphUrl: graph.url, tenantId: graph.tenantId, secondaryCorrelation: true });
+    const legacy = graph.state.createUser({
+      accountEnabled: true, displayName: 'Lena Legacy', userPrincipalName: 'lena.l@example.com', mailNickname: 'lena.l',
+      mail: 'lena.legacy@legacy.example', passwordProfile: { password: 'Legacy!Passw0rd-2', forceChangePasswordNextSignIn: false },
+    }).id;
+    // Someone else's legacy user with another address stays untouched.
+    const other = graph.state.createUser({
+      accountEnabled: true, displayName: 'Olaf Other', userPrincipalName: 'olaf.o@example.com', mailNickname: 'olaf.o',
+      mail: 'olaf.other@legacy.example', passwordProfile: { password: 'Legacy!Passw0rd-3', forceChangePasswordNextSignIn: false },
+    }).id;
+    personio.company.upsert(employee({ id: 40, first: 'Lena', last: 'Legacy', email: 'lena.legacy@legacy.example', department: 'Sales', office: 'Berlin', hireDate: '2020-01-01' }));
+    const p = await plan(noon(61));
+    const mine = p.operations.filter((o) => o.target === 'entra' && o.personId === '40');
+    assert.ok(mine.length > 0 && !mine.some((o) => o.action === 'create'), 'no new user for a person with a legacy one');
+    const adopting = mine.find((o) => o.data?.adopt === true);
+    assert.ok(adopting, 'one operation adopts the legacy user');
+    assert.equal(adopting.anchor, legacy);
+    assert.match(adopting.reason.detail, /no correlation id and its mail matches/);
+    assert.ok(mine.some((o) => o.changes.some((c) => c.attribute === 'employeeId' && c.to === '40')), 'employeeId is stamped');
+    await sync(noon(61));
+    const u = byEmployee(40);
+    assert.equal(u.id, legacy, 'the legacy user itself');
+    assert.deepEqual(groupsOf(u), ['All Staff', 'Sales']);
+    assert.equal(graph.state.users.get(other)?.props.employeeId ?? null, null, 'the unrelated legacy user is untouched');
+    await assertConverged(noon(61));
+  });
 });

@@ -28,6 +28,8 @@ export interface EntraE2eConfigOptions {
   /** Leavers lose every managed entitlement (groups and licences). */
   removeEntitlements?: boolean;
   retentionDays?: number;
+  /** Adopt legacy users without an employeeId whose mail equals the person's Personio e-mail. */
+  secondaryCorrelation?: boolean;
   /** Extra YAML appended at the end. */
   extra?: string;
 }
@@ -71,7 +73,7 @@ targets:
       licences: ${map(E2E_LICENCES)}
       groups: ${map(E2E_GROUPS)}
     password: true
-    leaver: { removeEntitlements: ${o.removeEntitlements ?? true} }
+    leaver: { removeEntitlements: ${o.removeEntitlements ?? true} }${o.secondaryCorrelation ? '\n    secondaryCorrelation: { attribute: mail, value: "{{ email }}" }' : ''}
     attributes:
       userPrincipalName: "{{ id.upn }}"
       mailNickname: "{{ id.username }}"

@@ -92,7 +92,7 @@ export async function applyCreate(rt: AdRuntime, op: Operation, ctx: ApplyContex
       if (v.length > 0) add[name] = v;
     }
     if (rt.opts.accountExpiresFromEndDate && op.data !== undefined && 'endDate' in op.data) {
-      add['accountExpires'] = [accountExpiresFor(str(op.data['endDate'] ?? null))];
+      add['accountExpires'] = [accountExpiresFor(str(op.data['endDate'] ?? null), rt.opts.timezone)];
     }
     const home = rt.opts.homeDirectory;
     if (home !== undefined) {

@@ -3,6 +3,7 @@
  * Passwords arrive already resolved (`env:`/`file:` references are resolved by the config loader).
  */
 import { z } from 'zod';
+import { isTimeZone } from '../../core/lifecycle.js';
 import { AdTargetError } from './errors.js';
 
 const dn = z.string().min(3).regex(/^[A-Za-z][A-Za-z0-9-]*=/, 'expected a distinguished name such as OU=Staff,DC=example,DC=com');
@@ -57,8 +58,10 @@ export const adTargetGuard = z
       .optional(),
     /** Length of generated initial passwords. */
     passwordLength: z.number().int().min(8).max(128).default(16),
-    /** Set `accountExpires` from the person's end date (`op.data.endDate`). */
+    /** Set `accountExpires` from the person's end date (`op.data.endDate`): the account expires at the end of that day. */
     accountExpiresFromEndDate: z.boolean().default(false),
+    /** IANA zone for `accountExpiresFromEndDate` and date-valued `accountExpires` mappings; defaults to `lifecycle.timezone`. */
+    timezone: z.string().refine(isTimeZone, 'an IANA time zone, e.g. Europe/Berlin').optional(),
     /** On disable, write `Disabled by Cadre on YYYY-MM-DD: <reason>` into `description`. */
     stampDescription: z.boolean().default(true),
     /** Paged search page size (AD's MaxPageSize is 1000). */

@@ -18,7 +18,9 @@ export { generatePassword } from './password.js';
  * Nothing connects until the first call.
  */
 export const createAdTarget: TargetFactory = async (name, options, deps, target) => {
-  const opts = parseAdTargetOptions(name, options);
+  const parsed = parseAdTargetOptions(name, options);
+  // The end of the last day is local: an explicit zone wins, else the lifecycle's.
+  const opts = { ...parsed, timezone: parsed.timezone ?? deps.timezone ?? 'UTC' };
   // ldapts' debug log (NODE_DEBUG=ldapts) prints whole add/modify requests, unicodePwd included.
   if (/(^|[,\s])(ldapts|\*)($|[,\s])/i.test(process.env['NODE_DEBUG'] ?? '')) {
     throw new AdTargetError('CONFIG_INVALID', `targets.${name}: NODE_DEBUG=ldapts would write passwords into the log; unset it`);

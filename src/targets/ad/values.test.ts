@@ -34,6 +34,12 @@ describe('FILETIME', () => {
     assert.equal(fromFiletime('9223372036854775807'), undefined);
     assert.throws(() => accountExpiresFor('31.03.2025'));
   });
+  test('the end of the day is local to the given zone, across DST', () => {
+    // Berlin is on summer time (UTC+2) from 2025-03-30, on winter time (UTC+1) in January.
+    assert.equal(fromFiletime(accountExpiresFor('2025-03-31', 'Europe/Berlin'))?.toISOString(), '2025-03-31T22:00:00.000Z');
+    assert.equal(fromFiletime(accountExpiresFor('2025-01-15', 'Europe/Berlin'))?.toISOString(), '2025-01-15T23:00:00.000Z');
+    assert.equal(fromFiletime(accountExpiresFor('2025-03-29', 'Europe/Berlin'))?.toISOString(), '2025-03-29T23:00:00.000Z');
+  });
 });
 
 describe('passwords', () => {

@@ -2,6 +2,8 @@
  * AD value conversions: objectGUID ⇄ string, FILETIME (accountExpires) ⇄ date, userAccountControl flags.
  */
 
+import { accountExpiresFiletime } from '../../core/rules/filetime.js';
+
 /** userAccountControl ACCOUNTDISABLE. */
 export const UAC_ACCOUNTDISABLE = 0x2;
 /** userAccountControl NORMAL_ACCOUNT (512). */
@@ -57,13 +59,11 @@ export function fromFiletime(ft: string | undefined): Date | undefined {
 }
 
 /**
- * accountExpires for an end date `YYYY-MM-DD`: the account expires at the END of that day. AD compares against
- * UTC; the executor's timezone is not known here, so the end of the day in UTC is used (documented).
- * `null`/'' → never ('0', as AD writes when an expiry is cleared).
+ * accountExpires for an end date `YYYY-MM-DD`: the account expires at the END of that day in `timeZone` (the
+ * following local midnight). `null`/'' → never ('0', as AD writes when an expiry is cleared).
  */
-export function accountExpiresFor(endDate: string | null | undefined): string {
+export function accountExpiresFor(endDate: string | null | undefined, timeZone = 'UTC'): string {
   if (endDate === null || endDate === undefined || endDate === '') return '0';
-  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(endDate);
-  if (!m) throw new Error(`endDate "${endDate}" is not YYYY-MM-DD`);
-  return toFiletime(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]) + 1));
+  if (!/^\d{4}-\d{2}-\d{2}/.test(endDate)) throw new Error(`endDate "${endDate}" is not YYYY-MM-DD`);
+  return accountExpiresFiletime(endDate, timeZone);
 }

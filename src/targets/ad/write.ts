@@ -72,13 +72,13 @@ async function applyUpdate(rt: AdRuntime, op: Operation, ctx: ApplyContext, loc:
       continue;
     }
     if (lc === 'accountexpires' && typeof c.to === 'string' && /^\d{4}-\d{2}-\d{2}/.test(c.to)) {
-      mods.push({ operation: 'replace', attribute: c.attribute, values: [accountExpiresFor(c.to)] });
+      mods.push({ operation: 'replace', attribute: c.attribute, values: [accountExpiresFor(c.to, rt.opts.timezone)] });
       continue;
     }
     mods.push({ operation: 'replace', attribute: c.attribute, values: ldapValues(c.to) });
   }
   if (rt.opts.accountExpiresFromEndDate && op.data !== undefined && 'endDate' in op.data && !mods.some((m) => m.attribute.toLowerCase() === 'accountexpires')) {
-    mods.push({ operation: 'replace', attribute: 'accountExpires', values: [accountExpiresFor(nonEmpty(op.data['endDate']))] });
+    mods.push({ operation: 'replace', attribute: 'accountExpires', values: [accountExpiresFor(nonEmpty(op.data['endDate']), rt.opts.timezone)] });
   }
   if (moveTo_ !== undefined) checkContainer(rt, moveTo_);
   try {
