@@ -32,6 +32,11 @@ export interface AuditEvent {
 /** The audit log API. */
 export interface AuditLog {
   record(e: AuditEvent): Promise<AuditRow>;
+  /**
+   * Append within the caller's open transaction (`store.transaction(tx => …)`), so the entry commits or rolls back
+   * with the change it describes. The transaction serialises it with every other append.
+   */
+  recordIn(tx: Store, e: AuditEvent): Promise<AuditRow>;
   verify(): Promise<AuditVerifyResult>;
 }
 
@@ -43,7 +48,7 @@ const queues = new WeakMap<Store, Promise<unknown>>();
 export function createAuditLog(store: Store, opts: { now?: () => Date } = {}): AuditLog {
   const now = opts.now ?? (() => new Date());
 
-  const append = (e: AuditEvent): Promise<AuditRow> => store.transaction(async (tx) => {
+  const append = (e: AuditEvent, on: Store = store): Promise<AuditRow> => on.transaction(async (tx) => {
     if (tx.audit.lockChain) await tx.audit.lockChain();
     const last = await tx.audit.last();
     const head = parseHead(await tx.meta.get(HEAD_KEY));
@@ -80,6 +85,7 @@ export function createAuditLog(store: Store, opts: { now?: () => Date } = {}): A
       queues.set(store, next.catch(() => undefined));
       return next;
     },
+    recordIn: (tx, e) => append(e, tx),
     verify: () => verifyChain(store),
   };
 }

@@ -6,6 +6,7 @@
 import type { AccountState, AttrValue, DesiredAccount, Operation, Person } from '../core/model.js';
 import { NOTIFY_TARGET } from '../core/plan-input.js';
 import type { OperationResult } from '../targets/contract.js';
+import type { Store } from '../store/types.js';
 import type { Engine } from './engine.js';
 import { ThresholdBlockedError } from './errors.js';
 import { applyEffect } from './effects.js';
@@ -64,7 +65,15 @@ async function closeInterrupted(engine: Engine, runId: string): Promise<Operatio
     const entries = await engine.store.journal.entries(id);
     const pending = entries.filter((e) => e.status === 'pending');
     for (const e of pending) {
-      await engine.store.journal.mark(id, e.opId, 'skipped', { error: `interrupted; superseded by run ${runId}` });
+      const op = e.operation;
+      // Whether the target got it is unknown: say so per operation; the new plan re-reads live state.
+      await engine.store.transaction(async (tx) => {
+        await tx.journal.mark(id, e.opId, 'skipped', { error: `interrupted; superseded by run ${runId}` });
+        await engine.audit.recordIn(tx, {
+          actor: 'cadre', event: 'op.interrupted', runId: id, personId: op.personId, target: op.target,
+          payload: { opId: op.id, action: op.action, anchor: op.anchor, entitlement: op.entitlement, outcome: 'unknown', resumedBy: runId },
+        });
+      });
       if (e.operation.target === NOTIFY_TARGET) carried.push({ ...e.operation, dependsOn: [], data: { ...(e.operation.data ?? {}), resumed: true } });
     }
     await engine.store.runs.finish(id, 'failed', { interrupted: pending.length });
@@ -172,10 +181,7 @@ export async function applyPrepared(engine: Engine, prepared: PreparedPlan, opts
     settle: async (outcome) => {
       const { op } = outcome;
       counts[outcome.status] = (counts[outcome.status] ?? 0) + 1;
-      await engine.store.journal.mark(runId, op.id, outcome.status, {
-        ...(outcome.error ? { error: `${outcome.error.code}: ${outcome.error.message}` } : {}),
-        ...(outcome.anchor ? { anchor: outcome.anchor } : {}),
-      });
+      let write: ((tx: Store) => Promise<void>) | undefined;
       if (outcome.status === 'done' && engine.targets.has(op.target)) {
         const before = op.anchor ? state.get(key(op.target, op.anchor)) : byPerson.get(key(op.target, op.personId));
         const after = applyEffect(before, op, outcome.anchor ?? before?.anchor, desiredFromOp(op));
@@ -183,13 +189,20 @@ export async function applyPrepared(engine: Engine, prepared: PreparedPlan, opts
         if (after && after.anchor) {
           state.set(key(after.target, after.anchor), after);
           byPerson.set(key(after.target, op.personId), after);
-          await engine.store.accounts.upsert(after);
+          write = (tx) => tx.accounts.upsert(after);
         } else if (before) {
           byPerson.delete(key(op.target, op.personId));
-          await engine.store.accounts.remove(before.target, before.anchor);
+          write = (tx) => tx.accounts.remove(before.target, before.anchor);
         }
       }
-      await engine.audit.record({
+      // Journal, account state and audit entry commit together: a kill can't leave a done operation unaudited.
+      await engine.store.transaction(async (tx) => {
+        await tx.journal.mark(runId, op.id, outcome.status, {
+          ...(outcome.error ? { error: `${outcome.error.code}: ${outcome.error.message}` } : {}),
+          ...(outcome.anchor ? { anchor: outcome.anchor } : {}),
+        });
+        if (write) await write(tx);
+        await engine.audit.recordIn(tx, {
         actor: opts.actor,
         event: `op.${outcome.status}`,
         runId,
@@ -200,6 +213,7 @@ export async function applyPrepared(engine: Engine, prepared: PreparedPlan, opts
           changes: op.changes, reason: op.reason, attempts: outcome.attempts,
           ...(outcome.error ? { error: outcome.error } : {}), ...(outcome.note ? { note: outcome.note } : {}),
         },
+        });
       });
     },
   });

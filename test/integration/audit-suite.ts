@@ -108,6 +108,27 @@ export function runAuditSuite(factory: () => Promise<StoreHarness>): void {
     assert.deepEqual(rows.map((r) => `${String(r.actor)}=${Number(r.n)}`), ['a=30', 'child-1=60', 'child-2=60']);
   }));
 
+  test('recordIn commits and rolls back with the caller\'s transaction; the chain stays whole', withH(async (h) => {
+    const log = createAuditLog(h.store);
+    await log.record({ actor: 'engine', event: 'run.start' });
+    await assert.rejects(h.store.transaction(async (tx) => {
+      await tx.meta.set('probe', 'x');
+      await log.recordIn(tx, { actor: 'engine', event: 'op.done', payload: { opId: 'a' } });
+      throw new Error('boom');
+    }), /boom/);
+    assert.equal(await h.store.meta.get('probe'), undefined);
+    await Promise.all([
+      h.store.transaction(async (tx) => { await log.recordIn(tx, { actor: 'engine', event: 'op.done', payload: { opId: 'b' } }); }),
+      log.record({ actor: 'engine', event: 'run.finish' }),
+      h.store.transaction(async (tx) => { await log.recordIn(tx, { actor: 'engine', event: 'op.done', payload: { opId: 'c' } }); }),
+    ]);
+    const v = await log.verify();
+    assert.deepEqual(v.problems, []);
+    assert.equal(v.count, 4);
+    const rows = await h.raw("SELECT payload FROM audit WHERE event = 'op.done' ORDER BY seq");
+    assert.deepEqual(rows.map((r) => (JSON.parse(String(r.payload)) as { opId: string }).opId).sort(), ['b', 'c']);
+  }));
+
   test('secrets are redacted before they are stored', withH(async (h) => {
     const log = createAuditLog(h.store);
     await log.record({

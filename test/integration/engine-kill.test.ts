@@ -76,5 +76,23 @@ describe('engine: crash safety of apply', () => {
     assert.equal(mismatched.n, 0, 'one person has the same identifier in every target');
     const verify = await runCli(['audit', 'verify', '--config', config]);
     assert.equal(verify.code, 0, verify.stdout + verify.stderr);
+
+    // Every journaled operation of every run, killed or not, has exactly one outcome in the audit log.
+    const store = new Database(join(dir, 'cadre.db'), { readonly: true });
+    try {
+      const journal = store.prepare('select run_id, op_id, status from journal').all() as { run_id: string; op_id: string; status: string }[];
+      const audited = new Map<string, string[]>();
+      for (const r of store.prepare("select run_id, event, payload from audit where event like 'op.%'").all() as { run_id: string; event: string; payload: string }[]) {
+        const k = `${r.run_id}/${String((JSON.parse(r.payload) as { opId?: string }).opId)}`;
+        audited.set(k, [...(audited.get(k) ?? []), r.event]);
+      }
+      const missing = journal.filter((j) => (audited.get(`${j.run_id}/${j.op_id}`) ?? []).length !== 1);
+      assert.deepEqual(missing.slice(0, 5), [], `${missing.length} journaled operations without exactly one audit outcome`);
+      assert.equal(audited.size, journal.length, 'no audit outcome without a journaled operation');
+      const interrupted = journal.filter((j) => audited.get(`${j.run_id}/${j.op_id}`)?.[0] === 'op.interrupted');
+      assert.ok(interrupted.every((j) => j.status === 'skipped'), 'interrupted operations are closed as skipped');
+    } finally {
+      store.close();
+    }
   });
 });
