@@ -13,8 +13,23 @@ export interface Io {
   progressDone(): void;
 }
 
+let stdoutClosed = false;
+let watching = false;
+
+// `cadre plan | head`: once the reader is gone, drop further output instead of crashing. A running apply must not
+// die half-way because nobody reads its report.
+function watchStdout(): void {
+  if (watching) return;
+  watching = true;
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') stdoutClosed = true;
+    else throw e;
+  });
+}
+
 /** Create the process IO. */
 export function createIo(opts: { color?: boolean } = {}): Io {
+  watchStdout();
   const tty = process.stderr.isTTY === true;
   const color = opts.color ?? (process.stdout.isTTY === true && !process.env.NO_COLOR);
   const c = createColors(color);
@@ -23,7 +38,7 @@ export function createIo(opts: { color?: boolean } = {}): Io {
   return {
     color,
     c,
-    out: (s) => { process.stdout.write(`${s}\n`); },
+    out: (s) => { if (!stdoutClosed) process.stdout.write(`${s}\n`); },
     err: (s) => { process.stderr.write(`${s}\n`); },
     progress(stage, done, total) {
       const pct = total > 0 ? Math.floor((done / total) * 100) : 0;

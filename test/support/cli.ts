@@ -3,7 +3,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
-const bin = fileURLToPath(new URL('../../bin/cadre.mjs', import.meta.url));
+/** Path of bin/cadre.mjs. */
+export const cliBin = fileURLToPath(new URL('../../bin/cadre.mjs', import.meta.url));
+const bin = cliBin;
 
 /** Result of one CLI run. */
 export interface CliResult { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }
