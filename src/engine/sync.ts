@@ -45,7 +45,8 @@ export async function fullSync(engine: Engine, opts: SyncOptions): Promise<SyncR
  */
 export async function incrementalSync(engine: Engine, opts: SyncOptions): Promise<SyncResult | undefined> {
   const since = await engine.store.meta.get(CURSOR);
-  if (!since) return fullSync(engine, opts);
+  // First tick, or the first after a crash: a full sync (it closes the interrupted run against live state).
+  if (!since || (await engine.store.journal.unfinishedRuns()).length > 0) return fullSync(engine, opts);
   const at = opts.at ?? engine.now().toISOString();
   const lastTick = (await engine.store.meta.get('lastTick')) ?? at;
   const readAt = engine.now().toISOString();

@@ -61,12 +61,15 @@ async function run(engine: Engine, io: Io, file: string | undefined, values: { y
     throw new CadreError('PLAN_STALE', `plan ${file} is stale: Personio, the targets, the reservations or the config changed since it was computed. Run \`cadre plan --out ${file}\` again and review it.`, EXIT.usage);
   }
   if (!saved && !values.json) io.out(formatPlan(prepared.plan, { color: io.color }));
-  if (prepared.plan.operations.length === 0) {
+  // A killed earlier run still has to be closed (and its pending notifications sent) even when nothing else changed.
+  const interrupted = (await engine.store.journal.unfinishedRuns()).length;
+  if (prepared.plan.operations.length === 0 && interrupted === 0) {
     if (!values.json) io.out('Nothing to do.');
     else io.out(JSON.stringify({ runId: null, counts: {}, outcomes: [] }));
     return EXIT.ok;
   }
-  if (!saved && !values.yes) {
+  if (prepared.plan.operations.length === 0) io.err(`Closing ${interrupted} interrupted run(s).`);
+  else if (!saved && !values.yes) {
     const ok = await confirm(io, `\nApply these ${prepared.plan.operations.length} operations? Only 'yes' is accepted: `);
     if (!ok) {
       io.err('Apply cancelled (use --yes to apply without asking).');
