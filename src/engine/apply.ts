@@ -203,16 +203,16 @@ export async function applyPrepared(engine: Engine, prepared: PreparedPlan, opts
         });
         if (write) await write(tx);
         await engine.audit.recordIn(tx, {
-        actor: opts.actor,
-        event: `op.${outcome.status}`,
-        runId,
-        personId: op.personId,
-        target: op.target,
-        payload: {
-          opId: op.id, action: op.action, anchor: outcome.anchor ?? op.anchor, entitlement: op.entitlement,
-          changes: op.changes, reason: op.reason, attempts: outcome.attempts,
-          ...(outcome.error ? { error: outcome.error } : {}), ...(outcome.note ? { note: outcome.note } : {}),
-        },
+          actor: opts.actor,
+          event: `op.${outcome.status}`,
+          runId,
+          personId: op.personId,
+          target: op.target,
+          payload: {
+            opId: op.id, action: op.action, anchor: outcome.anchor ?? op.anchor, entitlement: op.entitlement,
+            changes: op.changes, reason: op.reason, attempts: outcome.attempts,
+            ...(outcome.error ? { error: outcome.error } : {}), ...(outcome.note ? { note: outcome.note } : {}),
+          },
         });
       });
     },
