@@ -34,6 +34,8 @@ export interface Daemon {
 export function startDaemon(engine: Engine, opts: DaemonOptions): Daemon {
   const everyMs = parseDuration(opts.every);
   const fullMs = parseDuration(opts.fullEvery);
+  if (everyMs < 1000) throw new CadreError('USAGE', `--every ${opts.every}: polling needs at least 1s between ticks`, 2);
+  if (fullMs < everyMs) throw new CadreError('USAGE', `--full-every ${opts.fullEvery} is shorter than --every ${opts.every}`, 2);
   let lastFull = 0;
   let running: Promise<void> | undefined;
   const actor = opts.actor ?? 'cadre-daemon';

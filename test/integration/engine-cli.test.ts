@@ -176,4 +176,21 @@ describe('engine CLI', () => {
     assert.match(r.stderr, /source\.clientSecret/);
     assert.match(r.stderr, /lifecycle\.preHireDays/);
   });
+
+  test('usage mistakes exit 2 with a clear message instead of a misleading result', async () => {
+    const at = await runCli(['plan', '--at', 'next monday', '--config', config]);
+    assert.equal(at.code, 2);
+    assert.match(at.stderr, /USAGE: --at: "next monday" is not an ISO date/);
+    const who = await runCli(['plan', '--person', '2', '--person', '424242', '--config', config]);
+    assert.equal(who.code, 2, 'an unknown id is not "no changes"');
+    assert.match(who.stderr, /no person with Personio id 424242/);
+    assert.doesNotMatch(who.stdout, /No changes/);
+    const known = await runCli(['plan', '--person', '2', '--config', config]);
+    assert.equal(known.code, 0, known.stderr);
+    for (const [args, message] of [[['--every', '0s'], /at least 1s/], [['--every', '1m', '--full-every', '30s'], /shorter than --every/], [['--every', 'soon'], /invalid duration "soon"/]] as const) {
+      const r = await runCli(['run', ...args, '--config', config], { timeoutMs: 30_000 });
+      assert.equal(r.code, 2, `run ${args.join(' ')}: ${r.stderr}`);
+      assert.match(r.stderr, message);
+    }
+  });
 });

@@ -1,7 +1,7 @@
 /** `cadre plan`: compute what would change, as of now or `--at`, without changing anything. */
 import { writeFileSync } from 'node:fs';
 import { formatPlan } from '../../core/index.js';
-import { EXIT } from '../../engine/errors.js';
+import { CadreError, EXIT } from '../../engine/errors.js';
 import { preparePlan } from '../../engine/planning.js';
 import { commonOptions, configPath, parse } from '../args.js';
 import { withEngine } from '../context.js';
@@ -11,7 +11,7 @@ import type { Io } from '../io.js';
 export function parseAt(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
   const t = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T12:00:00Z` : value);
-  if (Number.isNaN(t)) throw Object.assign(new Error(`--at: "${value}" is not an ISO date or date-time`), { code: 'CONFIG_INVALID' });
+  if (Number.isNaN(t)) throw new CadreError('USAGE', `--at: "${value}" is not an ISO date or date-time (e.g. 2026-04-01 or 2026-04-01T08:00:00Z)`, EXIT.usage);
   return new Date(t).toISOString();
 }
 
@@ -26,6 +26,13 @@ export async function planCommand(args: string[], io: Io): Promise<number> {
       progress: (stage, d, t) => io.progress(stage, d, t),
     });
     io.progressDone();
+    if (people && people.length > 0) {
+      // A typo must not read as "no changes": a person is known from Personio or from Cadre's own records.
+      const known = new Set(prepared.snapshot.persons.map((p) => p.id));
+      const unknown: string[] = [];
+      for (const id of people) if (!known.has(id) && !(await engine.store.persons.get(id))) unknown.push(id);
+      if (unknown.length > 0) throw new CadreError('NOT_FOUND', `no person with Personio id ${unknown.join(', ')} (--person takes Personio ids; \`cadre explain\` also finds people by e-mail or username)`, EXIT.usage);
+    }
     const { plan } = prepared;
     // The scope is saved with the plan so `apply FILE` can recompute the same plan to check staleness.
     if (values.out) writeFileSync(values.out, `${JSON.stringify({ ...plan, scope: people ?? null }, null, 2)}\n`);
