@@ -1,9 +1,12 @@
 /**
  * bench:plan — times a full initial plan and a no-change full resync of N generated persons × 3 SQL
  * targets, each as a ratio against reading and parsing the same snapshot from the simulator (the
- * baseline, measured in the same run), plus peak RSS.
+ * baseline, measured in the same run), plus Cadre's peak RSS. The simulator runs in its own process, as
+ * Personio would, so the RSS is Cadre's alone.
  * usage: npm run bench:plan -- [--n 100000]
  */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,26 +17,33 @@ import { openEngine } from '../src/engine/engine.js';
 import { createLogger } from '../src/engine/log.js';
 import { preparePlan } from '../src/engine/planning.js';
 import { createPersonioClient } from '../src/sources/personio/client.js';
-import { generateCompany } from '../src/sources/personio/generator.js';
-import { startPersonioSimulator } from '../src/sources/personio/simulator/index.js';
 import { engineConfig } from '../test/support/engine-config.js';
 
 const { values } = parseArgs({ options: { n: { type: 'string', default: '100000' } } });
 const n = Number(values.n);
 const targets = ['erp', 'crm', 'phone'];
 const dir = mkdtempSync(join(tmpdir(), 'cadre-bench-plan-'));
-const today = new Date().toISOString().slice(0, 10);
 const seconds = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e9;
 const peak = () => Math.round(process.resourceUsage().maxRSS / 1024);
 
 console.log(`bench:plan — ${n} persons × ${targets.length} SQL targets (SQLite store)`);
 const t = process.hrtime.bigint();
-const employees = generateCompany(n, { seed: 7, today });
-console.log(`  generated company in ${seconds(t).toFixed(1)} s`);
-const sim = await startPersonioSimulator({ port: 0, host: '127.0.0.1', employees });
+const bin = new URL('../bin/cadre.mjs', import.meta.url).pathname;
+const sim = spawn(process.execPath, ['--max-semi-space-size=64', bin, 'sim', 'personio', '--port', '0', '--generate', String(n), '--seed', '7'], { stdio: ['ignore', 'pipe', 'inherit'] });
+const simUrl = await new Promise<string>((resolve, reject) => {
+  let out = '';
+  sim.stdout.on('data', (d: Buffer) => {
+    out += d.toString();
+    const m = /listening at (\S+)/.exec(out);
+    if (m?.[1]) resolve(m[1]);
+  });
+  sim.on('exit', (code) => reject(new Error(`the simulator exited (${code}) before listening:\n${out}`)));
+});
+sim.stdout.resume();
+console.log(`  simulator with ${n} generated employees ready in ${seconds(t).toFixed(1)} s (own process)`);
 try {
   const file = join(dir, 'cadre.yaml');
-  writeFileSync(file, engineConfig({ dir, personioUrl: sim.url, targets, thresholds: 'thresholds: { default: { count: 1000000, percent: 100 } }' }));
+  writeFileSync(file, engineConfig({ dir, personioUrl: simUrl, targets, thresholds: 'thresholds: { default: { count: 1000000, percent: 100 } }' }));
   const config = await loadConfigOrThrow(file);
 
   // Baseline: read and parse the whole snapshot through the Personio client.
@@ -80,11 +90,12 @@ try {
     const resyncS = seconds(t0);
     const left = resync.plan.operations;
     console.log(`  no-change full resync plan:    ${resyncS.toFixed(2)} s  ratio ${(resyncS / baseline).toFixed(2)}×  (${left.length} operations left)`);
-    console.log(`  peak RSS: ${peak()} MiB`);
+    console.log(`  peak RSS of the Cadre process: ${peak()} MiB`);
   } finally {
     await engine.close();
   }
 } finally {
-  await sim.close();
+  sim.kill('SIGTERM');
+  if (sim.exitCode === null) await once(sim, 'exit');
   rmSync(dir, { recursive: true, force: true });
 }
