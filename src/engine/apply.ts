@@ -11,6 +11,7 @@ import type { Engine } from './engine.js';
 import { ThresholdBlockedError } from './errors.js';
 import { applyEffect } from './effects.js';
 import { execute, type OpOutcome } from './executor.js';
+import { groupCommit } from './group-commit.js';
 import { notifyOperation } from './notify-op.js';
 import { generatePassword } from './password.js';
 import type { PreparedPlan } from './planning.js';
@@ -149,6 +150,30 @@ export async function applyPrepared(engine: Engine, prepared: PreparedPlan, opts
     notify: (op) => notifyOperation(engine, op, persons, secrets),
   };
 
+  // Journal, account state and audit entry of an operation commit together; concurrent settles share a transaction.
+  const commit = groupCommit<{ outcome: OpOutcome; write?: (tx: Store) => Promise<void> }>((items) => engine.store.transaction(async (tx) => {
+    for (const { outcome, write } of items) {
+      const { op } = outcome;
+      await tx.journal.mark(runId, op.id, outcome.status, {
+        ...(outcome.error ? { error: `${outcome.error.code}: ${outcome.error.message}` } : {}),
+        ...(outcome.anchor ? { anchor: outcome.anchor } : {}),
+      });
+      if (write) await write(tx);
+      await engine.audit.recordIn(tx, {
+        actor: opts.actor,
+        event: `op.${outcome.status}`,
+        runId,
+        personId: op.personId,
+        target: op.target,
+        payload: {
+          opId: op.id, action: op.action, anchor: outcome.anchor ?? op.anchor, entitlement: op.entitlement,
+          changes: op.changes, reason: op.reason, attempts: outcome.attempts,
+          ...(outcome.error ? { error: outcome.error } : {}), ...(outcome.note ? { note: outcome.note } : {}),
+        },
+      });
+    }
+  }));
+
   const outcomes = await execute(ops, {
     retries: engine.config.executor.retries,
     concurrency: (target) => Math.min(engine.targets.get(target)?.concurrency ?? 1, engine.config.executor.concurrency),
@@ -195,26 +220,8 @@ export async function applyPrepared(engine: Engine, prepared: PreparedPlan, opts
           write = (tx) => tx.accounts.remove(before.target, before.anchor);
         }
       }
-      // Journal, account state and audit entry commit together: a kill can't leave a done operation unaudited.
-      await engine.store.transaction(async (tx) => {
-        await tx.journal.mark(runId, op.id, outcome.status, {
-          ...(outcome.error ? { error: `${outcome.error.code}: ${outcome.error.message}` } : {}),
-          ...(outcome.anchor ? { anchor: outcome.anchor } : {}),
-        });
-        if (write) await write(tx);
-        await engine.audit.recordIn(tx, {
-          actor: opts.actor,
-          event: `op.${outcome.status}`,
-          runId,
-          personId: op.personId,
-          target: op.target,
-          payload: {
-            opId: op.id, action: op.action, anchor: outcome.anchor ?? op.anchor, entitlement: op.entitlement,
-            changes: op.changes, reason: op.reason, attempts: outcome.attempts,
-            ...(outcome.error ? { error: outcome.error } : {}), ...(outcome.note ? { note: outcome.note } : {}),
-          },
-        });
-      });
+      // A kill before the commit leaves the operation pending: the next run audits it as interrupted.
+      await commit({ outcome, ...(write ? { write } : {}) });
     },
   });
   const status = counts.failed && counts.failed > 0 ? 'failed' : 'ok';
