@@ -37,6 +37,8 @@ export interface AuditLog {
    * with the change it describes. The transaction serialises it with every other append.
    */
   recordIn(tx: Store, e: AuditEvent): Promise<AuditRow>;
+  /** {@link recordIn} for several entries, chained in order with one read of the chain's head. */
+  recordManyIn(tx: Store, events: readonly AuditEvent[]): Promise<AuditRow[]>;
   verify(): Promise<AuditVerifyResult>;
 }
 
@@ -48,7 +50,9 @@ const queues = new WeakMap<Store, Promise<unknown>>();
 export function createAuditLog(store: Store, opts: { now?: () => Date } = {}): AuditLog {
   const now = opts.now ?? (() => new Date());
 
-  const append = (e: AuditEvent, on: Store = store): Promise<AuditRow> => on.transaction(async (tx) => {
+  // One chain read per call however many entries: a batch of settled operations costs one lookup, not one each.
+  const appendMany = (events: readonly AuditEvent[], on: Store = store): Promise<AuditRow[]> => on.transaction(async (tx) => {
+    if (events.length === 0) return [];
     if (tx.audit.lockChain) await tx.audit.lockChain();
     const last = await tx.audit.last();
     const head = parseHead(await tx.meta.get(HEAD_KEY));
@@ -60,23 +64,30 @@ export function createAuditLog(store: Store, opts: { now?: () => Date } = {}): A
       seq = head.seq + 1;
       prevHash = head.hash;
     }
-    const payload = canonicalJson(redact(e.payload ?? null));
-    const base = {
-      seq,
-      at: now().toISOString(),
-      actor: e.actor,
-      event: e.event,
-      ...(e.runId === undefined ? {} : { runId: e.runId }),
-      ...(e.personId === undefined ? {} : { personId: e.personId }),
-      ...(e.target === undefined ? {} : { target: e.target }),
-      payload,
-      prevHash,
-    };
-    const row: AuditRow = { ...base, hash: entryHash(base) };
-    await tx.audit.append(row);
-    await tx.meta.set(HEAD_KEY, JSON.stringify({ seq: row.seq, hash: row.hash }));
-    return row;
+    const rows: AuditRow[] = [];
+    for (const e of events) {
+      const base = {
+        seq,
+        at: now().toISOString(),
+        actor: e.actor,
+        event: e.event,
+        ...(e.runId === undefined ? {} : { runId: e.runId }),
+        ...(e.personId === undefined ? {} : { personId: e.personId }),
+        ...(e.target === undefined ? {} : { target: e.target }),
+        payload: canonicalJson(redact(e.payload ?? null)),
+        prevHash,
+      };
+      const row: AuditRow = { ...base, hash: entryHash(base) };
+      await tx.audit.append(row);
+      rows.push(row);
+      seq += 1;
+      prevHash = row.hash;
+    }
+    const end = rows[rows.length - 1] as AuditRow;
+    await tx.meta.set(HEAD_KEY, JSON.stringify({ seq: end.seq, hash: end.hash }));
+    return rows;
   });
+  const append = async (e: AuditEvent, on?: Store): Promise<AuditRow> => (await appendMany([e], on))[0] as AuditRow;
 
   return {
     record(e) {
@@ -86,6 +97,7 @@ export function createAuditLog(store: Store, opts: { now?: () => Date } = {}): A
       return next;
     },
     recordIn: (tx, e) => append(e, tx),
+    recordManyIn: (tx, events) => appendMany(events, tx),
     verify: () => verifyChain(store),
   };
 }

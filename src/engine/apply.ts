@@ -153,13 +153,15 @@ export async function applyPrepared(engine: Engine, prepared: PreparedPlan, opts
   // Journal, account state and audit entry of an operation commit together; concurrent settles share a transaction.
   const commit = groupCommit<{ outcome: OpOutcome; write?: (tx: Store) => Promise<void> }>((items) => engine.store.transaction(async (tx) => {
     for (const { outcome, write } of items) {
-      const { op } = outcome;
-      await tx.journal.mark(runId, op.id, outcome.status, {
+      await tx.journal.mark(runId, outcome.op.id, outcome.status, {
         ...(outcome.error ? { error: `${outcome.error.code}: ${outcome.error.message}` } : {}),
         ...(outcome.anchor ? { anchor: outcome.anchor } : {}),
       });
       if (write) await write(tx);
-      await engine.audit.recordIn(tx, {
+    }
+    await engine.audit.recordManyIn(tx, items.map(({ outcome }) => {
+      const { op } = outcome;
+      return {
         actor: opts.actor,
         event: `op.${outcome.status}`,
         runId,
@@ -170,8 +172,8 @@ export async function applyPrepared(engine: Engine, prepared: PreparedPlan, opts
           changes: op.changes, reason: op.reason, attempts: outcome.attempts,
           ...(outcome.error ? { error: outcome.error } : {}), ...(outcome.note ? { note: outcome.note } : {}),
         },
-      });
-    }
+      };
+    }));
   }));
 
   const outcomes = await execute(ops, {

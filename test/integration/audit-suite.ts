@@ -127,6 +127,19 @@ export function runAuditSuite(factory: () => Promise<StoreHarness>): void {
     assert.equal(v.count, 4);
     const rows = await h.raw("SELECT payload FROM audit WHERE event = 'op.done' ORDER BY seq");
     assert.deepEqual(rows.map((r) => (JSON.parse(String(r.payload)) as { opId: string }).opId).sort(), ['b', 'c']);
+    // A batch is chained in order, interleaves safely with single appends, and moves the head once.
+    const [batch] = await Promise.all([
+      h.store.transaction((tx) => log.recordManyIn(tx, ['d', 'e', 'f'].map((opId) => ({ actor: 'engine', event: 'op.done', payload: { opId, password: 'never-stored' } })))),
+      log.record({ actor: 'engine', event: 'run.finish' }),
+    ]);
+    assert.deepEqual(batch.map((r) => r.seq - batch[0]!.seq), [0, 1, 2]);
+    assert.equal(batch[1]!.prevHash, batch[0]!.hash);
+    assert.equal(await h.store.transaction((tx) => log.recordManyIn(tx, [])).then((r) => r.length), 0);
+    const after = await log.verify();
+    assert.deepEqual(after.problems, []);
+    assert.equal(after.count, 8);
+    const payloads = await h.raw("SELECT payload FROM audit WHERE event = 'op.done' ORDER BY seq");
+    assert.ok(payloads.every((r) => !String(r.payload).includes('never-stored')), 'batched entries are redacted too');
   }));
 
   test('secrets are redacted before they are stored', withH(async (h) => {

@@ -10,6 +10,7 @@ import {
   CompiledQuery, SqliteDialect, SqliteDriver,
   type DatabaseConnection, type Driver, type SqliteDialectConfig,
 } from 'kysely';
+import { cachingStatements } from '../../util/sqlite-statements.js';
 import { StoreError } from '../errors.js';
 
 /** How long a writer waits for another process's lock before SQLITE_BUSY. */
@@ -51,6 +52,6 @@ export function openSqlite(path: string): BetterSqlite3.Database {
 
 /** Kysely dialect for a SQLite file. */
 export function sqliteDialect(path: string): SqliteDialect {
-  const database = openSqlite(path);
+  const database = cachingStatements(openSqlite(path));
   return new ImmediateSqliteDialect({ database });
 }

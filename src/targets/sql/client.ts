@@ -9,6 +9,7 @@ import Database from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import type { RawBuilder } from 'kysely';
 import pg from 'pg';
+import { cachingStatements } from '../../util/sqlite-statements.js';
 import type { TargetDeps } from '../contract.js';
 import type { SqlTargetOptions } from './guard.js';
 
@@ -40,7 +41,7 @@ export function createSqlClient(opts: SqlTargetOptions, deps: TargetDeps, target
           const d = new Database(path, { fileMustExist: !opts.createTables && path !== ':memory:' });
           d.pragma('busy_timeout = 5000');
           if (path !== ':memory:') d.pragma('journal_mode = WAL');
-          return d;
+          return cachingStatements(d);
         },
       }),
     });
