@@ -5,8 +5,6 @@
  * reservations, journal, account state and the hash-chained audit entry of every operation.
  * usage: npm run bench:apply -- [--n 5000]
  */
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +17,7 @@ import { openEngine } from '../src/engine/engine.js';
 import { createLogger } from '../src/engine/log.js';
 import { preparePlan } from '../src/engine/planning.js';
 import { engineConfig } from '../test/support/engine-config.js';
+import { startPersonioProcess } from './personio-process.js';
 
 const { values } = parseArgs({ options: { n: { type: 'string', default: '5000' } } });
 const n = Number(values.n);
@@ -27,18 +26,8 @@ const dir = mkdtempSync(join(tmpdir(), 'cadre-bench-apply-'));
 const seconds = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e9;
 
 console.log(`bench:apply — ${n} persons × ${targets.length} SQL targets (SQLite store and targets)`);
-const bin = new URL('../bin/cadre.mjs', import.meta.url).pathname;
-const sim = spawn(process.execPath, [bin, 'sim', 'personio', '--port', '0', '--generate', String(n), '--seed', '11'], { stdio: ['ignore', 'pipe', 'inherit'] });
-const simUrl = await new Promise<string>((resolve, reject) => {
-  let out = '';
-  sim.stdout.on('data', (d: Buffer) => {
-    out += d.toString();
-    const m = /listening at (\S+)/.exec(out);
-    if (m?.[1]) resolve(m[1]);
-  });
-  sim.on('exit', (code) => reject(new Error(`the simulator exited (${code}) before listening:\n${out}`)));
-});
-sim.stdout.resume();
+const sim = await startPersonioProcess(n, 11);
+const simUrl = sim.url;
 
 /** The bare loop: the plan's writes as plain statements, autocommitted one by one. */
 function bareApply(path: string, ops: readonly Operation[]): void {
@@ -106,7 +95,6 @@ try {
     await engine.close();
   }
 } finally {
-  sim.kill('SIGTERM');
-  if (sim.exitCode === null) await once(sim, 'exit');
+  await sim.stop();
   rmSync(dir, { recursive: true, force: true });
 }

@@ -5,8 +5,6 @@
  * Personio would, so the RSS is Cadre's alone.
  * usage: npm run bench:plan -- [--n 100000]
  */
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +16,7 @@ import { createLogger } from '../src/engine/log.js';
 import { preparePlan } from '../src/engine/planning.js';
 import { createPersonioClient } from '../src/sources/personio/client.js';
 import { engineConfig } from '../test/support/engine-config.js';
+import { startPersonioProcess } from './personio-process.js';
 
 const { values } = parseArgs({ options: { n: { type: 'string', default: '100000' } } });
 const n = Number(values.n);
@@ -28,18 +27,8 @@ const peak = () => Math.round(process.resourceUsage().maxRSS / 1024);
 
 console.log(`bench:plan — ${n} persons × ${targets.length} SQL targets (SQLite store)`);
 const t = process.hrtime.bigint();
-const bin = new URL('../bin/cadre.mjs', import.meta.url).pathname;
-const sim = spawn(process.execPath, ['--max-semi-space-size=64', bin, 'sim', 'personio', '--port', '0', '--generate', String(n), '--seed', '7'], { stdio: ['ignore', 'pipe', 'inherit'] });
-const simUrl = await new Promise<string>((resolve, reject) => {
-  let out = '';
-  sim.stdout.on('data', (d: Buffer) => {
-    out += d.toString();
-    const m = /listening at (\S+)/.exec(out);
-    if (m?.[1]) resolve(m[1]);
-  });
-  sim.on('exit', (code) => reject(new Error(`the simulator exited (${code}) before listening:\n${out}`)));
-});
-sim.stdout.resume();
+const sim = await startPersonioProcess(n, 7);
+const simUrl = sim.url;
 console.log(`  simulator with ${n} generated employees ready in ${seconds(t).toFixed(1)} s (own process)`);
 try {
   const file = join(dir, 'cadre.yaml');
@@ -95,7 +84,6 @@ try {
     await engine.close();
   }
 } finally {
-  sim.kill('SIGTERM');
-  if (sim.exitCode === null) await once(sim, 'exit');
+  await sim.stop();
   rmSync(dir, { recursive: true, force: true });
 }
