@@ -65,17 +65,16 @@ async function closeInterrupted(engine: Engine, runId: string): Promise<Operatio
     if (id === runId) continue;
     const entries = await engine.store.journal.entries(id);
     const pending = entries.filter((e) => e.status === 'pending');
-    for (const e of pending) {
-      const op = e.operation;
-      // Whether the target got it is unknown: say so per operation; the new plan re-reads live state.
-      await engine.store.transaction(async (tx) => {
-        await tx.journal.mark(id, e.opId, 'skipped', { error: `interrupted; superseded by run ${runId}` });
-        await engine.audit.recordIn(tx, {
-          actor: 'cadre', event: 'op.interrupted', runId: id, personId: op.personId, target: op.target,
-          payload: { opId: op.id, action: op.action, anchor: op.anchor, entitlement: op.entitlement, outcome: 'unknown', resumedBy: runId },
-        });
-      });
-      if (e.operation.target === NOTIFY_TARGET) carried.push({ ...e.operation, dependsOn: [], data: { ...(e.operation.data ?? {}), resumed: true } });
+    // Whether the targets got them is unknown: say so per operation; the new plan re-reads live state.
+    await engine.store.transaction(async (tx) => {
+      for (const e of pending) await tx.journal.mark(id, e.opId, 'skipped', { error: `interrupted; superseded by run ${runId}` });
+      await engine.audit.recordManyIn(tx, pending.map(({ operation: op }) => ({
+        actor: 'cadre', event: 'op.interrupted', runId: id, personId: op.personId, target: op.target,
+        payload: { opId: op.id, action: op.action, anchor: op.anchor, entitlement: op.entitlement, outcome: 'unknown', resumedBy: runId },
+      })));
+    });
+    for (const { operation: op } of pending) {
+      if (op.target === NOTIFY_TARGET) carried.push({ ...op, dependsOn: [], data: { ...(op.data ?? {}), resumed: true } });
     }
     await engine.store.runs.finish(id, 'failed', { interrupted: pending.length });
     await engine.audit.record({ actor: 'cadre', event: 'run.interrupted', runId: id, payload: { pending: pending.length, resumedBy: runId } });
