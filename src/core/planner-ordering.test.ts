@@ -69,7 +69,8 @@ describe('ordering, references and ids', () => {
 });
 
 describe('scale', () => {
-  test('20,000 persons × 2 targets plan in well under the budget, linear-ish', () => {
+  // Speed is measured by `npm run bench:plan`, not asserted here: a timed test fails on a loaded machine.
+  test('20,000 persons × 2 targets: every joiner and every existing account is planned', () => {
     const n = 20_000;
     const people: Person[] = [];
     const res: Reservation[] = [];
@@ -80,10 +81,8 @@ describe('scale', () => {
       res.push(...ids(id, `u${id}`, `m${id}@example.com`));
       if (i % 2 === 0) accounts.push(adAccount(id, `g${id}`, { attributes: { displayName: 'old' }, entitlements: ['GG-All'] }));
     }
-    const t0 = performance.now();
     const plan = computePlan(input({ persons: people, reservations: res, accounts }));
-    const ms = performance.now() - t0;
     assert.ok(plan.operations.length > n);
-    assert.ok(ms < 15_000, `took ${ms.toFixed(0)} ms`);
+    assert.deepEqual(plan.errors, []);
   });
 });
