@@ -95,6 +95,12 @@ export const targetGuard = z.object({
   createOnly: z.array(z.string()).default([]),
   /** Set an initial random password on create. */
   password: z.boolean().default(false),
+  /**
+   * Re-enabling a disabled account when the person is active again: `ifDisabledByCadre` (only accounts Cadre
+   * disabled itself, so a security team's lock stays), `always`, or `never` (only day 1 of accounts Cadre created
+   * disabled before the hire date). Accounts kept disabled are shown as held in the plan.
+   */
+  reenable: z.enum(['ifDisabledByCadre', 'always', 'never']).default('ifDisabledByCadre'),
   /** Leaver handling for this target. */
   leaver: z.object({
     removeEntitlements: z.boolean().default(false),

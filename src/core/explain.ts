@@ -3,9 +3,10 @@
  */
 import type { TargetConfig } from '../config/schema.js';
 import { buildPlanContext, desiredDetail, matchAccount } from './desired.js';
-import type { AttrValue, LifecycleState, Operation, PlanError, Reason, Reservation } from './model.js';
+import type { AttrValue, HeldAccount, Hold, LifecycleState, Operation, PlanError, Reason, Reservation } from './model.js';
 import type { PlanInput } from './plan-input.js';
 import { computePlan } from './planner.js';
+import { buildSafeguards } from './safeguards.js';
 
 /** Explanation of one target for one person. */
 export interface TargetExplanation {
@@ -38,6 +39,10 @@ export interface Explanation {
   readonly targets: readonly TargetExplanation[];
   readonly operations: readonly Operation[];
   readonly errors: readonly PlanError[];
+  /** Holds in force for the person at `at`. */
+  readonly holds: readonly Hold[];
+  /** Accounts held by a hold, a manual lock or the retention, with what is withheld. */
+  readonly held: readonly HeldAccount[];
 }
 
 /** Explain one person as of `input.at`. */
@@ -48,8 +53,10 @@ export function explainPerson(personId: string, input: PlanInput): Explanation {
   const plan = computePlan({ ...input, onlyPersons: [personId] });
   const operations = plan.operations.filter((o) => o.personId === personId);
   const errors = plan.errors.filter((e) => e.personId === personId);
+  const holds = buildSafeguards(input).holds.filter((h) => h.personId === personId);
+  const held = plan.held.filter((h) => h.personId === personId);
   if (!person) {
-    return { personId, found: false, at: input.at, identifiers, targets: [], operations, errors };
+    return { personId, found: false, at: input.at, identifiers, targets: [], operations, errors, holds, held };
   }
   const lc = ctx.lifecycle(person);
   const targets: TargetExplanation[] = [];
@@ -103,6 +110,8 @@ export function explainPerson(personId: string, input: PlanInput): Explanation {
     targets,
     operations,
     errors,
+    holds,
+    held,
   };
 }
 
@@ -142,6 +151,18 @@ export function formatExplanation(e: Explanation): string {
     if (t.entitlements.length > 0) lines.push('    entitlements:');
     for (const g of t.entitlements) lines.push(`      ${g.name}${g.held ? '' : ' (to grant)'}  ← rule "${g.rule}": ${g.because}`);
     for (const x of t.extraEntitlements) lines.push(`      ${x}  (held, granted by no rule)`);
+  }
+  if (e.holds.length > 0) {
+    lines.push('', '  holds:');
+    for (const h of e.holds) {
+      lines.push(`    ${h.target ?? 'every target'}: ${h.reason} (by ${h.actor} on ${h.createdAt}${h.until !== undefined ? `, until ${h.until}` : ''}${h.disable === true ? ', kept disabled' : ''})`);
+    }
+  }
+  if (e.held.length > 0) {
+    lines.push('', '  held:');
+    for (const h of e.held) {
+      lines.push(`    HELD ${h.target === '*' ? 'every target' : h.target} (${h.kind})${h.withheld.length > 0 ? ` withheld: ${h.withheld.join(', ')}` : ''} — ${h.reason}`);
+    }
   }
   if (e.errors.length > 0) {
     lines.push('', '  errors:');

@@ -129,6 +129,54 @@ export interface AccountState {
   readonly unmanaged?: readonly string[];
 }
 
+/**
+ * Who disabled an account, as the store remembers it (a planner input: the targets cannot tell).
+ * Only `by: 'cadre'` lets Cadre re-enable (by default) or delete the account.
+ */
+export interface DisableRecord {
+  readonly target: string;
+  readonly anchor: string;
+  /** Instant Cadre disabled the account (the plan instant), or first saw it disabled. */
+  readonly at: string;
+  /** `cadre`: Cadre disabled it or created it disabled; `observed`: found disabled, Cadre did not do it. */
+  readonly by: 'cadre' | 'observed';
+  /** Cadre's operation: `create` (created disabled before the hire date) or `disable`. */
+  readonly via?: 'create' | 'disable';
+}
+
+/**
+ * A human decision that stops Cadre's operations for a person (every target) or one account, except disables.
+ * Added by `cadre hold add` (and the console's "temporary disable", which sets `disable`).
+ */
+export interface Hold {
+  readonly personId: string;
+  /** Target name; absent: every target of the person (and the Personio write-back). */
+  readonly target?: string;
+  readonly reason: string;
+  /** Who added it (audit actor). */
+  readonly actor: string;
+  /** Instant it was added. */
+  readonly createdAt: string;
+  /** Last day it applies (`YYYY-MM-DD`, inclusive, in the lifecycle time zone) or the instant it ends. */
+  readonly until?: string;
+  /** Also keep the account disabled while the hold lasts (temporary disable). */
+  readonly disable?: boolean;
+}
+
+/** Why an account gets fewer operations than its desired state asks for (shown by `plan` and `explain`). */
+export interface HeldAccount {
+  readonly personId: string;
+  readonly target: string;
+  readonly anchor?: string;
+  /** `hold`: a hold; `lock`: disabled outside Cadre; `retention`: disabled, deletion waits for the retention. */
+  readonly kind: 'hold' | 'lock' | 'retention';
+  readonly reason: string;
+  /** Actions Cadre would otherwise have planned. */
+  readonly withheld: readonly Action[];
+  /** Hold end, or the day the deletion becomes due. */
+  readonly until?: string;
+}
+
 /** Plan/operation actions, in the order the planner emits them per person. */
 export const ACTIONS = [
   'create', 'update', 'move', 'rename', 'enable', 'disable', 'delete',
@@ -191,6 +239,8 @@ export interface Plan {
   readonly errors: readonly PlanError[];
   readonly problems: readonly PersonProblem[];
   readonly breaches: readonly ThresholdBreach[];
+  /** Accounts held by a hold or a manual lock, with the operations withheld. */
+  readonly held: readonly HeldAccount[];
   /** Identifier reservations the plan proposes (stored on apply). */
   readonly reservations: readonly Reservation[];
   readonly summary: Readonly<Record<string, number>>;

@@ -59,6 +59,13 @@ export function formatPlan(plan: Plan, opts: FormatOptions): string {
       for (const o of ops.filter((x) => x.target === t)) lines.push(...formatOp(o, paint, c.dim));
     }
   }
+  if (plan.held.length > 0) {
+    lines.push('', c.yellow(c.bold(`Held (${plan.held.length}): Cadre leaves these as they are`)));
+    for (const h of plan.held) {
+      const what = h.withheld.length > 0 ? ` (withheld: ${h.withheld.join(', ')})` : '';
+      lines.push(c.yellow(`  ‖ person ${h.personId} in ${h.target === '*' ? 'every target' : h.target}: HELD, ${h.kind}${what}: ${h.reason}`));
+    }
+  }
   if (plan.errors.length > 0) {
     lines.push('', c.red(c.bold(`Errors (${plan.errors.length}): nothing is planned for these`)));
     for (const e of plan.errors) lines.push(c.red(`  ! person ${e.personId}${e.target ? ` in ${e.target}` : ''}: ${e.code}: ${e.message}`));
@@ -122,6 +129,7 @@ export function summaryLine(plan: Plan, bold: (s: string) => string = (s) => s):
   }
   const tail: string[] = [];
   if ((plan.summary['adopted'] ?? 0) > 0) tail.push(`${plan.summary['adopted']} adopted`);
+  if (plan.held.length > 0) tail.push(`${plan.held.length} held`);
   if (plan.errors.length > 0) tail.push(`${plan.errors.length} error(s)`);
   if (plan.problems.length > 0) tail.push(`${plan.problems.length} source problem(s)`);
   if ((plan.summary['unmatched'] ?? 0) > 0) tail.push(`${plan.summary['unmatched']} unmatched account(s) ignored`);

@@ -3,7 +3,7 @@
  */
 import type { CadreConfig } from '../config/schema.js';
 import type { TargetCapabilities } from '../targets/contract.js';
-import type { AccountState, Reservation, Snapshot } from './model.js';
+import type { AccountState, DisableRecord, Hold, Reservation, Snapshot } from './model.js';
 
 /** What the planner needs to know about a live target (from its connector). */
 export interface TargetInfo {
@@ -28,6 +28,13 @@ export interface PlanInput {
   readonly snapshot: Snapshot;
   /** Known account state of every target. */
   readonly accounts: readonly AccountState[];
+  /**
+   * Who disabled which account (from the store). A disabled account without a `cadre` record is a manual lock:
+   * not re-enabled (per the target's `reenable` policy) and never deleted. Absent: no records.
+   */
+  readonly disabled?: readonly DisableRecord[];
+  /** Holds (from the store), expired ones included: the planner ignores those past `at`. Absent: none. */
+  readonly holds?: readonly Hold[];
   /** All identifier reservations (after `allocateIdentifiers`). */
   readonly reservations: readonly Reservation[];
   /** Live targets by name; enabled targets without an entry are skipped. */

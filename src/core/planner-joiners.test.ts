@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import type { TargetConfig } from '../config/schema.js';
 import type { AccountState, Operation } from './model.js';
 import { computePlan } from './planner.js';
-import { accountAfter, brief, erika, erikaIds, ops, synced } from './planner-test-support.js';
+import { accountAfter, AT, brief, disabledBy, erika, erikaIds, ops, synced } from './planner-test-support.js';
 import { config, ids, input, person } from './test-support.js';
 
 describe('joiners', () => {
@@ -31,7 +31,8 @@ describe('joiners', () => {
     const accounts = [accountAfter(plan, '1', 'ad', 'g1'), accountAfter(plan, '1', 'sql', 'r1')];
     const before = computePlan(input({ persons: [erika], reservations: erikaIds, accounts, at: '2024-06-09T21:59:00Z' }));
     assert.deepEqual(brief(before), []);
-    const day1 = computePlan(input({ persons: [erika], reservations: erikaIds, accounts, at: '2024-06-09T22:00:00Z' }));
+    // Cadre created them disabled (the store remembers it), so day 1 enables them.
+    const day1 = computePlan({ ...input({ persons: [erika], reservations: erikaIds, accounts, at: '2024-06-09T22:00:00Z' }), disabled: disabledBy(accounts, AT, 'cadre', 'create') });
     assert.deepEqual(brief(day1), ['ad:enable', 'sql:enable']);
     assert.equal(day1.operations[0]?.anchor, 'g1');
   });

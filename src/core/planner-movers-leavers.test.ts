@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import type { AccountState, Operation, Reservation } from './model.js';
 import type { TargetInfo } from './plan-input.js';
 import { computePlan } from './planner.js';
-import { accountAfter, AT, brief, erika, erikaIds, synced } from './planner-test-support.js';
+import { accountAfter, AT, brief, disabledBy, erika, erikaIds, synced } from './planner-test-support.js';
 import { config, ids, input, person, snapshot } from './test-support.js';
 
 describe('steady state and movers', () => {
@@ -107,7 +107,9 @@ describe('leavers', () => {
 
   test('deleted after retention (accounts only)', () => {
     const { base, accounts } = synced(leaver, erikaIds);
-    const plan = computePlan({ ...base, accounts: accounts.map((a) => ({ ...a, enabled: false })), at: '2024-07-31T10:00:00Z' });
+    // Cadre disabled them at 00:00 after the last day: deleted retentionDays (30) after that disable.
+    const disabled = disabledBy(accounts, '2024-06-30T22:00:00Z');
+    const plan = computePlan({ ...base, accounts: accounts.map((a) => ({ ...a, enabled: false })), disabled, at: '2024-07-31T10:00:00Z' });
     assert.deepEqual(brief(plan), ['ad:delete', 'sql:delete']);
     assert.deepEqual(plan.reservations, erikaIds, 'reservations are kept');
   });
@@ -124,7 +126,8 @@ describe('leavers', () => {
     const rehired = { ...erika, status: 'active' as const, hireDate: '2024-05-15', terminationDate: '2023-12-31' };
     const { base, accounts } = synced(rehired, erikaIds);
     const old = accounts.map((a) => (a.target === 'ad' ? { ...a, enabled: false, container: 'OU=Disabled,DC=ex,DC=com' } : { ...a, enabled: false }));
-    const plan = computePlan({ ...base, accounts: old });
+    // Cadre disabled them when she left: they come back on the rehire day.
+    const plan = computePlan({ ...base, accounts: old, disabled: disabledBy(old, '2023-12-31T23:00:00Z') });
     assert.deepEqual(brief(plan), ['ad:move', 'ad:enable', 'sql:enable', 'ad:setPassword']);
     assert.equal(plan.summary['create'], undefined);
   });

@@ -2,7 +2,7 @@
  * Fixtures shared by the planner's unit tests (planner-*.test.ts); not used at run time.
  */
 import assert from 'node:assert/strict';
-import type { AccountState, AttrValue, Operation, Person, Plan, Reservation } from './model.js';
+import type { AccountState, AttrValue, DisableRecord, Operation, Person, Plan, Reservation } from './model.js';
 import type { PlanInput } from './plan-input.js';
 import { computePlan } from './planner.js';
 import { ids, input, person } from './test-support.js';
@@ -39,4 +39,9 @@ export function synced(p: Person, res: Reservation[], at = AT, extra: Partial<Pl
   const plan = computePlan(base);
   const accounts = [accountAfter(plan, p.id, 'ad', `guid-${p.id}`), accountAfter(plan, p.id, 'sql', `row-${p.id}`)];
   return { base, accounts };
+}
+
+/** The store's record that Cadre (or someone else: `observed`) disabled these accounts at `at`. */
+export function disabledBy(accounts: readonly AccountState[], at: string, by: DisableRecord['by'] = 'cadre', via: DisableRecord['via'] = 'disable'): DisableRecord[] {
+  return accounts.map((a) => ({ target: a.target, anchor: a.anchor, at, by, ...(by === 'cadre' && via !== undefined ? { via } : {}) }));
 }

@@ -5,12 +5,13 @@ import type { CadreConfig, TargetConfig } from '../config/schema.js';
 import { buildPlanContext, contextFor, desiredDetail, matchAccount, personsInScope, type DesiredDetail, type PlanContext } from './desired.js';
 import { createOps, diffAccount, makeOp, type RefResolver } from './diff.js';
 import { canonicalHasher } from './hash.js';
-import type { AccountState, AttrValue, Change, Operation, Person, Plan, PlanError, Reservation } from './model.js';
+import type { AccountState, AttrValue, Change, HeldAccount, Operation, Person, Plan, PlanError, Reservation } from './model.js';
 import { orderOperations } from './ordering.js';
 import { NOTIFY_TARGET, WRITEBACK_TARGET, type PlanInput, type TargetInfo } from './plan-input.js';
 import { managedPredicate } from './rules/entitlements.js';
 import { compileTemplate } from './rules/expressions.js';
 import { comparePersonIds } from './rules/identifiers.js';
+import { applyHolds, buildSafeguards, guardAccount, holdDisableReason } from './safeguards.js';
 import { evaluateThresholds } from './thresholds.js';
 import { sameValue } from '../targets/contract.js';
 
@@ -39,7 +40,7 @@ function canonicalize(v: unknown): unknown {
 }
 
 /** Fingerprint of the plan inputs (persons, accounts, reservations, config): apply refuses a stale plan. */
-export function computeBasis(input: Pick<PlanInput, 'snapshot' | 'accounts' | 'reservations' | 'config'>): string {
+export function computeBasis(input: Pick<PlanInput, 'snapshot' | 'accounts' | 'reservations' | 'config' | 'disabled' | 'holds'>): string {
   const persons = [...input.snapshot.persons].sort((a, b) => comparePersonIds(a.id, b.id));
   const accounts = [...input.accounts].sort((a, b) => (a.target < b.target ? -1 : a.target > b.target ? 1 : a.anchor < b.anchor ? -1 : a.anchor > b.anchor ? 1 : 0));
   const res = [...input.reservations].sort((a, b) => comparePersonIds(a.personId, b.personId) || (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0) || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0) || (a.status < b.status ? -1 : a.status > b.status ? 1 : 0));
@@ -50,6 +51,9 @@ export function computeBasis(input: Pick<PlanInput, 'snapshot' | 'accounts' | 'r
     for (const item of list) h.raw(JSON.stringify(canonicalize(item)));
     h.raw('--');
   }
+  // Store facts change what is planned (locks, retention, holds): a plan computed before they changed is stale.
+  const facts = [...(input.disabled ?? []).map((d) => ['d', d]), ...(input.holds ?? []).map((x) => ['h', x])].map((x) => JSON.stringify(canonicalize(x))).sort();
+  for (const f of facts) h.raw(f);
   return h.digest();
 }
 
@@ -62,7 +66,7 @@ interface Record_ {
   readonly adoptVia?: string;
 }
 
-const LEAVER_SOURCES = new Set(['terminated', 'missing-from-source']);
+const LEAVER_SOURCES = new Set(['terminated', 'gone', 'missing-from-source']);
 
 /** Person ids whose records failed validation: never treated as missing from the source. */
 function problemIds(input: PlanInput): Set<string> {
@@ -72,6 +76,8 @@ function problemIds(input: PlanInput): Set<string> {
 /** Compute the plan. Deterministic for equal inputs (except `createdAt`). */
 export function computePlan(input: PlanInput): Plan {
   const ctx = buildPlanContext(input);
+  const safe = buildSafeguards(input);
+  const held: HeldAccount[] = [];
   const cfg = input.config;
   const errors: PlanError[] = [];
   const ops: Operation[] = [];
@@ -94,6 +100,10 @@ export function computePlan(input: PlanInput): Plan {
       } catch (e) {
         errors.push({ personId: person.id, target, code: 'RULE_INVALID', message: (e as Error).message });
         continue;
+      }
+      const hold = safe.hold(person.id, target);
+      if (hold?.disable === true && detail.desired.enabled) {
+        detail = { ...detail, desired: { ...detail.desired, enabled: false, lifecycle: holdDisableReason(hold) } };
       }
       const account = m.kind === 'none' ? undefined : m.account;
       if (m.kind === 'adopt') adopted++;
@@ -145,17 +155,28 @@ export function computePlan(input: PlanInput): Plan {
     if (state === 'future') continue; // hire date moved far out: leave the account as it is
     const tcfg = cfg.targets[r.target] as TargetConfig;
     const info = input.targets[r.target] as TargetInfo;
-    ops.push(...diffAccount(r.detail, r.account, tcfg, info, resolve, {
+    const diffed = diffAccount(r.detail, r.account, tcfg, info, resolve, {
       adopt: r.adopt,
       ...(r.adoptVia ? { adoptVia: r.adoptVia } : {}),
       rehire: r.detail.lifecycle.rehire && !r.account.enabled,
       managed: managedPredicate(cfg, r.target),
-    }));
+    });
+    const guarded = guardAccount(diffed, {
+      personId: r.person.id, target: r.target, account: r.account, lifecycle: r.detail.lifecycle, tcfg,
+      retentionDays: cfg.lifecycle.retentionDays, timeZone: cfg.lifecycle.timezone, supportsEnable: info.capabilities.supportsEnable,
+    }, safe);
+    ops.push(...guarded.ops);
+    if (guarded.held) held.push(guarded.held);
   }
 
   // Accounts of persons missing from the source.
   const missingOps = planMissing(ctx, scopeIds, problemIds(input));
   ops.push(...missingOps);
+
+  // Holds: nothing but disables for held persons and accounts.
+  const afterHolds = applyHolds(ops, safe, (pid) => !input.onlyPersons || scopeIds.has(pid));
+  ops.splice(0, ops.length, ...afterHolds.ops);
+  held.push(...afterHolds.held);
 
   // Write-back and notifications, after the account operations they report.
   const byPerson = new Map<string, Operation[]>();
@@ -165,7 +186,7 @@ export function computePlan(input: PlanInput): Plan {
   }
   for (const person of inScope) {
     const mine = byPerson.get(person.id) ?? [];
-    const wb = writeBackOp(ctx, person, mine);
+    const wb = safe.hold(person.id, '*') === undefined ? writeBackOp(ctx, person, mine) : undefined;
     if (wb) ops.push(wb);
     ops.push(...notifyOps(cfg, person.id, mine));
   }
@@ -183,6 +204,7 @@ export function computePlan(input: PlanInput): Plan {
   summary['unmatched'] = countUnmatched(ctx);
   summary['adopted'] = adopted;
   summary['population'] = population;
+  summary['held'] = held.length;
   const reservations: Reservation[] = input.onlyPersons ? input.reservations.filter((r) => scopeIds.has(r.personId)) : [...input.reservations];
   return {
     version: 1,
@@ -193,6 +215,7 @@ export function computePlan(input: PlanInput): Plan {
     errors: errors.sort((a, b) => comparePersonIds(a.personId, b.personId) || (a.target ?? '').localeCompare(b.target ?? '')),
     problems: input.snapshot.problems,
     breaches,
+    held: held.sort((a, b) => comparePersonIds(a.personId, b.personId) || a.target.localeCompare(b.target)),
     reservations,
     summary,
   };

@@ -3,10 +3,10 @@
  * A killed apply is safe to rerun: the next plan is computed from live target state and connectors
  * find existing accounts by their correlation id before creating.
  */
-import type { AccountState, AttrValue, DesiredAccount, Operation, Person } from '../core/model.js';
+import type { AccountState, AttrValue, DesiredAccount, DisableRecord, Operation, Person } from '../core/model.js';
 import { NOTIFY_TARGET } from '../core/plan-input.js';
 import type { OperationResult } from '../targets/contract.js';
-import type { Store } from '../store/types.js';
+import type { DisableChange, Store } from '../store/types.js';
 import type { Engine } from './engine.js';
 import { ThresholdBlockedError } from './errors.js';
 import { applyEffect } from './effects.js';
@@ -82,6 +82,33 @@ async function closeInterrupted(engine: Engine, runId: string): Promise<Operatio
   return carried;
 }
 
+/**
+ * Who disabled an account after Cadre's operation on it: Cadre, at the plan instant (a disable, or a create of a
+ * disabled pre-hire account); an enable clears the record. `undefined`: nothing to record.
+ */
+function disableFact(op: Operation, after: AccountState, at: string): DisableChange | undefined {
+  const where = { target: after.target, anchor: after.anchor };
+  if (op.action === 'enable') return { ...where, clear: true };
+  if ((op.action === 'disable' || op.action === 'create') && !after.enabled) return { ...where, at, by: 'cadre', via: op.action };
+  return undefined;
+}
+
+/**
+ * Reconcile the disable records with what the targets hold: an account found disabled that Cadre did not disable is
+ * recorded as `observed` (a manual lock, from now on); one found enabled again has no disable in force any more.
+ */
+function observedDisables(accounts: readonly AccountState[], known: readonly DisableRecord[], at: string): DisableChange[] {
+  const records = new Map(known.map((r) => [key(r.target, r.anchor), r]));
+  const out: DisableChange[] = [];
+  for (const a of accounts) {
+    if (!a.personId) continue;
+    const r = records.get(key(a.target, a.anchor));
+    if (!a.enabled && !r) out.push({ target: a.target, anchor: a.anchor, at, by: 'observed' });
+    else if (a.enabled && r) out.push({ target: a.target, anchor: a.anchor, clear: true });
+  }
+  return out;
+}
+
 /** Apply a prepared plan. Throws ThresholdBlockedError (exit 3) when over a threshold and not approved. */
 export async function applyPrepared(engine: Engine, prepared: PreparedPlan, opts: ApplyOptions): Promise<ApplyReport> {
   const { plan, input } = prepared;
@@ -127,6 +154,7 @@ export async function applyPrepared(engine: Engine, prepared: PreparedPlan, opts
     const a = state.get(k);
     if (a) await engine.store.accounts.upsert({ ...a, personId });
   }
+  await engine.store.accounts.setDisabled(observedDisables([...state.values()], input.disabled ?? [], plan.at));
 
   const planned = new Set(plan.operations.map((o) => o.id));
   const ops = [...plan.operations, ...carried.filter((o) => !planned.has(o.id))];
@@ -215,7 +243,11 @@ export async function applyPrepared(engine: Engine, prepared: PreparedPlan, opts
         if (after && after.anchor) {
           state.set(key(after.target, after.anchor), after);
           byPerson.set(key(after.target, op.personId), after);
-          write = (tx) => tx.accounts.upsert(after);
+          const disabled = disableFact(op, after, plan.at);
+          write = async (tx) => {
+            await tx.accounts.upsert(after);
+            if (disabled) await tx.accounts.setDisabled([disabled]);
+          };
         } else if (before) {
           byPerson.delete(key(op.target, op.personId));
           write = (tx) => tx.accounts.remove(before.target, before.anchor);

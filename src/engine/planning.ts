@@ -212,6 +212,9 @@ export async function preparePlan(engine: Engine, opts: PrepareOptions = {}): Pr
   const toAllocate = scope ? snapshot.persons.filter((p) => scope.has(p.id)) : snapshot.persons;
   const { reservations, errors } = await allocateIdentifiers(toAllocate, engine.config, existing, freeChecker(engine, accounts, info, legacy.owners), identifierLimits(engine, info), at);
   phase('identifiers');
+  // Store facts the targets cannot tell: who disabled an account, and the holds people put on.
+  const disabled = await engine.store.accounts.disabled();
+  const holds = await engine.store.holds.all();
   const input: PlanInput = {
     at,
     createdAt: engine.now().toISOString(),
@@ -219,6 +222,8 @@ export async function preparePlan(engine: Engine, opts: PrepareOptions = {}): Pr
     snapshot,
     accounts,
     reservations,
+    disabled,
+    holds,
     targets: info,
     ...(opts.onlyPersons ? { onlyPersons: opts.onlyPersons } : {}),
   };

@@ -11,6 +11,7 @@ import { Kysely } from 'kysely';
 import type { StoreConfig } from '../config/schema.js';
 import { accountsRepo } from './accounts.js';
 import { auditRepo } from './audit.js';
+import { holdsRepo } from './holds.js';
 import { repoContext } from './context.js';
 import { journalRepo } from './journal.js';
 import { metaRepo } from './meta.js';
@@ -43,6 +44,7 @@ function bind(db: Kysely<Database>, dialect: StoreDialect, inTransaction: boolea
     runs: runsRepo(ctx),
     audit: auditRepo(ctx),
     meta: metaRepo(ctx),
+    holds: holdsRepo(ctx),
     // Nested calls join the open transaction (all-or-nothing with the outer one).
     transaction: (fn) => inTransaction
       ? fn(store)

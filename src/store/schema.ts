@@ -20,6 +20,22 @@ export interface AccountsTable {
   /** JSON of {@link import('../core/model.js').AccountState}. */
   state: string;
   updated_at: string;
+  /** Who disabled the account (migration 0003): instant, `cadre`/`observed`, Cadre's `create`/`disable`. */
+  disabled_at: string | null;
+  disabled_by: string | null;
+  disabled_via: string | null;
+}
+
+/** `holds`: one per (person, target); target `*` holds every target of the person. */
+export interface HoldsTable {
+  person_id: string;
+  target: string;
+  reason: string;
+  until_at: string | null;
+  /** 0/1: also keep the account disabled (temporary disable). */
+  disable: number;
+  actor: string;
+  created_at: string;
 }
 
 /** `reservations`: identifiers, unique per (kind, value_key = lower(value)). */
@@ -89,4 +105,5 @@ export interface Database {
   runs: RunsTable;
   audit: AuditTable;
   meta: MetaTable;
+  holds: HoldsTable;
 }

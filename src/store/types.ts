@@ -1,7 +1,7 @@
 /**
  * Store contract used by the engine. One implementation (kysely) serves SQLite and PostgreSQL.
  */
-import type { AccountState, Operation, Person, Reservation } from '../core/model.js';
+import type { AccountState, DisableRecord, Hold, Operation, Person, Reservation } from '../core/model.js';
 
 /** Journal status of one operation within a run. */
 export type JournalStatus = 'pending' | 'done' | 'failed' | 'skipped';
@@ -58,6 +58,9 @@ export class ReservationConflictError extends Error {
   }
 }
 
+/** A disable to record, or (`clear`) the end of one: the account is enabled again. */
+export type DisableChange = DisableRecord | { readonly target: string; readonly anchor: string; readonly clear: true };
+
 /** Persistent state of Cadre. */
 export interface Store {
   readonly dialect: 'sqlite' | 'postgres';
@@ -82,6 +85,20 @@ export interface Store {
     /** Replace every known account of a target with a fresh listing (reconciliation). */
     replaceTarget(target: string, states: readonly AccountState[]): Promise<void>;
     remove(target: string, anchor: string): Promise<void>;
+    /** Every remembered disable (who disabled which account, and when). Kept by `upsert` and `replaceTarget`. */
+    disabled(target?: string): Promise<DisableRecord[]>;
+    /** Record disables (a stored account's row only), or clear them (`null`: the account is enabled again). */
+    setDisabled(items: readonly DisableChange[]): Promise<void>;
+  };
+
+  /** Holds: at most one per person and target (`target` absent: the whole person). */
+  holds: {
+    all(): Promise<Hold[]>;
+    byPerson(personId: string): Promise<Hold[]>;
+    /** Insert or replace the hold of (person, target); returns the one it replaced. */
+    put(hold: Hold): Promise<Hold | undefined>;
+    /** Remove the hold of (person, target); returns it, or `undefined` when there was none. */
+    remove(personId: string, target?: string): Promise<Hold | undefined>;
   };
 
   /** Identifier reservations: unique per (kind, lower(value)). */

@@ -6,6 +6,7 @@ import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'k
 import { StoreError } from '../errors.js';
 import { initial } from './0001-initial.js';
 import { auditAppendOnly } from './0002-audit-append-only.js';
+import { locksHolds } from './0003-locks-holds.js';
 
 /** SQL dialect of a store. */
 export type StoreDialect = 'sqlite' | 'postgres';
@@ -15,6 +16,7 @@ export function migrations(dialect: StoreDialect): Record<string, Migration> {
   return {
     '0001-initial': initial(dialect),
     '0002-audit-append-only': auditAppendOnly(dialect),
+    '0003-locks-holds': locksHolds(dialect),
   };
 }
 
