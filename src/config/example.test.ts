@@ -65,6 +65,7 @@ describe('exampleConfig', () => {
     assert.deepEqual(r.problems, []);
     assert.deepEqual(Object.keys(r.config?.targets ?? {}).sort(), ['ad', 'entra', 'phonebook']);
     assert.equal(r.config?.targets.ad?.options.bindPassword, 'env:AD_BIND_PASSWORD');
+    assert.equal(r.config?.targets.ad?.reenable, 'ifDisabledByCadre');
     assert.equal(r.config?.targets.entra?.type, 'entra');
     assert.ok(r.config?.entitlements[0]?.grant.ad);
   });

@@ -200,6 +200,7 @@ targets:
   #   managedEntitlements: ["CN=GG-*"]
   #   password: true                  # random initial password, mailed to the manager only
   #   leaver: { removeEntitlements: true, moveToDisabled: true }
+  #   reenable: ifDisabledByCadre     # an account locked by hand stays disabled; or "always", or "never"
 
   # Entra ID (Microsoft Graph; app registration with User.ReadWrite.All, GroupMember.ReadWrite.All,
   # LicenseAssignment.ReadWrite.All as application permissions).

@@ -4,6 +4,8 @@ import assert from 'node:assert/strict';
 import type { AccountState, Hold, Operation } from './model.js';
 import { computePlan } from './planner.js';
 import { AT, brief, disabledBy, erika, erikaIds, synced } from './planner-test-support.js';
+import { explainPerson, formatExplanation } from './explain.js';
+import { formatPlan } from './plan-format.js';
 import { holdActive } from './safeguards.js';
 import { config, snapshot } from './test-support.js';
 
@@ -180,5 +182,19 @@ describe('holds', () => {
     const plan = computePlan({ ...base, snapshot: snapshot([boss, report]), holds: [hold({ personId: '9' })] });
     assert.ok(plan.operations.every((o) => o.personId === '2'));
     assert.ok(!plan.operations.some((o) => o.action === 'update' && o.changes[0]?.attribute === 'manager'), 'the manager reference waits for the held create');
+  });
+
+  test('plan text and explain show the hold and what it withholds', () => {
+    const { base, accounts } = synced(active, erikaIds);
+    const held = { ...base, snapshot: snapshot([{ ...active, department: 'IT' }]), accounts, holds: [hold({ target: 'ad', until: '2024-06-30' })] };
+    const text = formatPlan(computePlan(held), { color: false });
+    assert.match(text, /Held \(1\): Cadre leaves these as they are\n {2}‖ person 1 in ad: HELD, hold \(withheld: update, grant, revoke\): hold by alice: legal review \(until 2024-06-30\)/);
+    assert.match(text, /1 held\./);
+    const e = explainPerson('1', held);
+    assert.deepEqual(e.holds.map((h) => h.target), ['ad']);
+    assert.deepEqual(e.held.map((h) => h.withheld), [['update', 'grant', 'revoke']]);
+    const out = formatExplanation(e);
+    assert.match(out, /holds:\n {4}ad: legal review \(by alice on 2024-06-01T10:00:00Z, until 2024-06-30\)/);
+    assert.match(out, /HELD ad \(hold\) withheld: update, grant, revoke — hold by alice/);
   });
 });

@@ -14,7 +14,9 @@ import type { StoreConfig } from '../../src/config/schema.js';
 import type { AccountState, Operation, Person } from '../../src/core/model.js';
 import { createStore } from '../../src/store/index.js';
 import { ReservationConflictError, type Store } from '../../src/store/types.js';
+import { migrations } from '../../src/store/migrations/index.js';
 import { freshDatabase } from '../support/postgres.js';
+import { runLocksSuite } from './store-suite-locks.js';
 
 /** A store plus a way to touch the database behind Cadre's back. */
 export interface StoreHarness {
@@ -162,7 +164,7 @@ export function runStoreSuite(factory: () => Promise<StoreHarness>): void {
     const other = await h.open();
     await other.migrate();
     const rows = await h.raw('SELECT name FROM cadre_migration ORDER BY name');
-    assert.deepEqual(rows.map((r) => r.name), ['0001-initial', '0002-audit-append-only']);
+    assert.deepEqual(rows.map((r) => r.name), Object.keys(migrations(h.store.dialect)).sort());
     assert.equal(await other.persons.count(), 0);
   }));
 
@@ -369,6 +371,8 @@ export function runStoreSuite(factory: () => Promise<StoreHarness>): void {
     for await (const page of h.store.audit.iterate(3)) pages.push(page.map((r) => r.seq));
     assert.deepEqual(pages, [[1, 2, 3], [4, 5, 6], [7]]);
   }));
+
+  runLocksSuite(withH);
 }
 
 /** Migrate one fresh database from several processes at the same instant; all must succeed. */
