@@ -6,7 +6,7 @@ import { computePlan } from './planner.js';
 import { AT, brief, disabledBy, erika, erikaIds, synced } from './planner-test-support.js';
 import { explainPerson, formatExplanation } from './explain.js';
 import { formatPlan } from './plan-format.js';
-import { holdActive } from './safeguards.js';
+import { holdActive, holdTransitions } from './safeguards.js';
 import { config, snapshot } from './test-support.js';
 
 const active = { ...erika, status: 'active' as const, hireDate: '2020-01-01' };
@@ -160,6 +160,10 @@ describe('holds', () => {
     assert.equal(brief(computePlan({ ...base, at: '2024-06-01T22:00:00Z', snapshot: moved, accounts, holds: [hold({ until: '2024-06-01' })] })).length, 4);
     assert.equal(brief(computePlan({ ...base, at, snapshot: moved, accounts, holds: [hold({ until: '2024-06-01T21:00:00Z' })] })).length, 4);
     assert.equal(holdActive(hold({ until: '2024-06-01T21:00:00Z' }), '2024-06-01T20:59:59Z', 'Europe/Berlin'), true);
+    // The daemon's incremental tick plans the people whose hold ended (or began) since the last tick.
+    const holds = [hold({ until: '2024-06-01' }), hold({ personId: '2' })];
+    assert.deepEqual(holdTransitions(holds, '2024-06-01T21:00:00Z', '2024-06-01T22:30:00Z', 'Europe/Berlin'), ['1']);
+    assert.deepEqual(holdTransitions(holds, '2024-06-01T10:00:00Z', '2024-06-01T11:00:00Z', 'Europe/Berlin'), []);
   });
 
   test('a temporary-disable hold disables the account, and the end of the hold re-enables it', () => {

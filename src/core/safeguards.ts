@@ -31,6 +31,11 @@ export function holdActive(hold: Hold, at: string, timeZone: string): boolean {
   return Date.parse(at) < Date.parse(hold.until);
 }
 
+/** Persons whose hold starts or ends to apply between two instants (the daemon's incremental tick plans them). */
+export function holdTransitions(holds: readonly Hold[], from: string, to: string, timeZone: string): string[] {
+  return [...new Set(holds.filter((h) => holdActive(h, from, timeZone) !== holdActive(h, to, timeZone)).map((h) => h.personId))];
+}
+
 /** Index the plan input's disable records and the holds in force at its instant. */
 export function buildSafeguards(input: PlanInput): Safeguards {
   const tz = input.config.lifecycle.timezone;

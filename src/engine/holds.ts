@@ -5,8 +5,27 @@
  */
 import { holdActive } from '../core/safeguards.js';
 import type { Hold } from '../core/model.js';
+import type { Store } from '../store/types.js';
 import type { Engine } from './engine.js';
 import { CadreError, EXIT } from './errors.js';
+
+/** Meta key: persons whose holds changed since the daemon's last tick (it plans them even if HR did not change). */
+export const HOLDS_TOUCHED = 'holds.touched';
+
+async function touch(tx: Store, personId: string): Promise<void> {
+  const list = new Set<string>(JSON.parse((await tx.meta.get(HOLDS_TOUCHED)) ?? '[]') as string[]);
+  list.add(personId);
+  await tx.meta.set(HOLDS_TOUCHED, JSON.stringify([...list]));
+}
+
+/** Take (and clear) the persons whose holds changed since the last call. */
+export async function takeTouchedHolds(store: Store): Promise<string[]> {
+  return store.transaction(async (tx) => {
+    const list = JSON.parse((await tx.meta.get(HOLDS_TOUCHED)) ?? '[]') as string[];
+    if (list.length > 0) await tx.meta.set(HOLDS_TOUCHED, '[]');
+    return list;
+  });
+}
 
 /** What a caller asks for; `createdAt` is the engine's clock. */
 export interface HoldRequest {
@@ -51,6 +70,7 @@ export async function addHold(engine: Engine, req: HoldRequest): Promise<Hold> {
   if (!holdActive(hold, createdAt, engine.config.lifecycle.timezone)) throw invalid(`--until ${until ?? ''} has already passed`);
   await engine.store.transaction(async (tx) => {
     const replaced = await tx.holds.put(hold);
+    await touch(tx, hold.personId);
     await engine.audit.recordIn(tx, {
       actor: req.actor, event: 'hold.added', personId: hold.personId, ...(hold.target !== undefined ? { target: hold.target } : {}),
       payload: { reason, until: hold.until ?? null, disable: hold.disable === true, ...(replaced ? { replaced: { reason: replaced.reason, actor: replaced.actor, until: replaced.until ?? null } } : {}) },
@@ -64,6 +84,7 @@ export async function removeHold(engine: Engine, req: { readonly personId: strin
   return engine.store.transaction(async (tx) => {
     const removed = await tx.holds.remove(req.personId, req.target);
     if (!removed) throw new CadreError('HOLD_NOT_FOUND', `no hold on person ${req.personId}${req.target !== undefined ? ` in ${req.target}` : ' (every target)'}: see \`cadre hold list\``, EXIT.usage);
+    await touch(tx, req.personId);
     await engine.audit.recordIn(tx, {
       actor: req.actor, event: 'hold.removed', personId: req.personId, ...(req.target !== undefined ? { target: req.target } : {}),
       payload: { reason: req.reason ?? null, hold: { reason: removed.reason, actor: removed.actor, createdAt: removed.createdAt, until: removed.until ?? null } },

@@ -1,6 +1,8 @@
 /** One-shot sync (plan + apply) and the incremental tick used by the daemon. */
 import type { Engine } from './engine.js';
 import { applyPrepared, type ApplyReport } from './apply.js';
+import { holdTransitions } from '../core/safeguards.js';
+import { takeTouchedHolds } from './holds.js';
 import { lifecycleTransitions, preparePlan, type PreparedPlan } from './planning.js';
 
 const CURSOR = 'personio.updated_since';
@@ -54,6 +56,9 @@ export async function incrementalSync(engine: Engine, opts: SyncOptions): Promis
   const stored = await engine.store.persons.all();
   const ids = new Set(changed.persons.map((p) => p.id));
   for (const id of lifecycleTransitions(stored, lastTick, at, engine)) ids.add(id);
+  // Holds added, removed, begun or expired since the last tick: their people catch up now, not at the next full sync.
+  for (const id of holdTransitions(await engine.store.holds.all(), lastTick, at, engine.config.lifecycle.timezone)) ids.add(id);
+  for (const id of await takeTouchedHolds(engine.store)) ids.add(id);
   // A new manager needs their reports' manager attribute, a changed name their aliases: include direct reports.
   for (const p of stored) if (p.supervisorId && ids.has(p.supervisorId)) ids.add(p.id);
   await engine.store.meta.set('lastTick', at);

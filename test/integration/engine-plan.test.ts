@@ -112,8 +112,14 @@ describe('engine: plan and sync against the Personio simulator and a SQL table',
     assert.ok(!lastDay.operations.some((o) => o.personId === '17' && o.action === 'disable'), 'still enabled at 23:30 Berlin time on the last day');
     const afterEnd = JSON.parse((await runCli(['plan', '--json', '--at', `${day(3)}T22:30:00Z`, '--config', config])).stdout) as Plan;
     assert.ok(afterEnd.operations.some((o) => o.personId === '17' && o.action === 'disable'), 'disabled after the end of the last day');
-    const gone = JSON.parse((await runCli(['plan', '--json', '--at', `${day(40)}T10:00:00Z`, '--config', config])).stdout) as Plan;
-    assert.ok(gone.operations.some((o) => o.personId === '17' && o.action === 'delete'), 'deleted after retention');
+    // Still enabled past end date + retention: disabled first, never deleted in one step (issue 7, §3).
+    const late = JSON.parse((await runCli(['plan', '--json', '--at', `${day(40)}T10:00:00Z`, '--config', config])).stdout) as Plan;
+    assert.deepEqual(late.operations.filter((o) => o.personId === '17').map((o) => o.action), ['disable']);
+    assert.equal((await runCli(['sync', '--at', `${day(3)}T22:30:00Z`, '--config', config])).code, 0);
+    const early = JSON.parse((await runCli(['plan', '--json', '--at', `${day(33)}T10:00:00Z`, '--config', config])).stdout) as Plan;
+    assert.ok(!early.operations.some((o) => o.personId === '17'), 'no delete before retentionDays from the disable');
+    const gone = JSON.parse((await runCli(['plan', '--json', '--at', `${day(34)}T10:00:00Z`, '--config', config])).stdout) as Plan;
+    assert.ok(gone.operations.some((o) => o.personId === '17' && o.action === 'delete'), 'deleted retentionDays after Cadre disabled it');
   });
 
   test('mover, marriage and office move give exactly the needed operations', async () => {
