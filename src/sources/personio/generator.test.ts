@@ -72,12 +72,11 @@ describe('generateCompany', () => {
     assert.ok(persons.some((p) => p.costCenters.length === 2));
   });
 
-  test('scales to 100 000 people within a few seconds', () => {
-    const t0 = Date.now();
+  // Its speed is bench:plan's job (the snapshot baseline), not a wall-clock assertion.
+  test('generates 100 000 people with unique ids', () => {
     const raws = generateCompany(100_000, { seed: 7, today: TODAY });
-    const ms = Date.now() - t0;
     assert.equal(raws.length, 100_000);
-    assert.ok(ms < 15_000, `took ${ms} ms`);
+    assert.equal(new Set(raws.map((r) => String(r.attributes.id?.value))).size, 100_000);
   });
 
   test('dates use Personio format with the Berlin offset', () => {
