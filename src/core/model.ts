@@ -243,7 +243,21 @@ export interface Plan {
   readonly held: readonly HeldAccount[];
   /** Identifier reservations the plan proposes (stored on apply). */
   readonly reservations: readonly Reservation[];
+  /** Reserved identifiers the plan gives up (released on apply, reported and audited). */
+  readonly reallocations?: readonly IdentifierReallocation[];
   readonly summary: Readonly<Record<string, number>>;
+}
+
+/**
+ * A reserved identifier given up by allocation: `taken` when someone else (an account made by hand, say) holds it
+ * now, `joint` when it moved with an identifier it is built with. `to` is the replacement, absent when none is free.
+ */
+export interface IdentifierReallocation {
+  readonly personId: string;
+  readonly kind: string;
+  readonly from: string;
+  readonly to?: string;
+  readonly reason: 'taken' | 'joint';
 }
 
 /** An identifier (username, mail, UPN…) held by one person. */

@@ -2,7 +2,7 @@
  * Gathers the planner's inputs (source snapshot, live target state, reservations) and computes a plan.
  * Everything here is read-only: nothing is reserved or written until apply.
  */
-import { allocateIdentifiers, computePlan, lifecycleAt, secondaryCorrelationValue, type PlanInput, type TargetInfo } from '../core/index.js';
+import { allocateIdentifiers, computePlan, lifecycleAt, secondaryCorrelationValue, type IsFree, type PlanInput, type TargetInfo } from '../core/index.js';
 import type { AccountState, Person, Plan, Reservation, Snapshot } from '../core/model.js';
 import type { Engine } from './engine.js';
 import { SourceUnusableError } from './errors.js';
@@ -154,30 +154,31 @@ function identifierLimits(engine: Engine, info: Record<string, TargetInfo>): Rec
 }
 
 /**
- * A checker for identifier candidates: first against what the targets' listings hold (who owns which
- * value), then live against every target that uses the identifier kind.
+ * A checker for identifier candidates: first against what the targets' listings hold under any identifier attribute
+ * (one namespace across kinds: who owns which value), then live against every target that uses the identifier kind.
+ * A value one of the person's own accounts holds stays theirs, even where a foreign account holds it too: renaming a
+ * working account is a human decision.
  */
-function freeChecker(engine: Engine, accounts: readonly AccountState[], info: Record<string, TargetInfo>, legacyOwners: ReadonlyMap<string, string>) {
-  const owners = new Map<string, string>(); // kind\0value(lower) -> owner person id ('' = unknown)
+function freeChecker(engine: Engine, accounts: readonly AccountState[], info: Record<string, TargetInfo>, legacyOwners: ReadonlyMap<string, string>): IsFree {
+  const owners = new Map<string, Set<string>>(); // value (lower) -> owner person ids ('' = an account nobody owns)
   for (const a of accounts) {
-    const attrsByKind = info[a.target]?.identifierAttributes ?? {};
-    for (const [kind, attrs] of Object.entries(attrsByKind)) {
+    const owner = a.personId ?? a.correlation ?? legacyOwners.get(`${a.target}\u0000${a.anchor}`) ?? '';
+    for (const attrs of Object.values(info[a.target]?.identifierAttributes ?? {})) {
       for (const attr of attrs) {
         const raw = a.attributes[attr];
         const values = Array.isArray(raw) ? raw : raw === null || raw === undefined ? [] : [String(raw)];
         for (const v of values) {
           const value = v.replace(/^smtp:/i, '').toLowerCase();
-          const key = `${kind}\u0000${value}`;
-          const owner = a.personId ?? a.correlation ?? legacyOwners.get(`${a.target}\u0000${a.anchor}`) ?? '';
-          if (!owners.has(key) || owners.get(key) === owner) owners.set(key, owner);
-          else owners.set(key, '');
+          const set = owners.get(value) ?? new Set<string>();
+          set.add(owner);
+          owners.set(value, set);
         }
       }
     }
   }
   return async (kind: string, value: string, personId: string): Promise<boolean> => {
-    const owner = owners.get(`${kind}\u0000${value.toLowerCase()}`);
-    if (owner !== undefined) return owner === personId;
+    const held = owners.get(value.toLowerCase());
+    if (held !== undefined) return held.has(personId);
     for (const [name, c] of engine.targets) {
       const attrs = info[name]?.identifierAttributes?.[kind];
       if (!attrs || c.listsEverything) continue;
@@ -187,6 +188,24 @@ function freeChecker(engine: Engine, accounts: readonly AccountState[], info: Re
     }
     return true;
   };
+}
+
+/**
+ * Whether a person's reserved value of a kind still waits for an account: some target using the kind has no account
+ * of theirs. Such values are checked live again, so one taken by hand since is re-allocated instead of failing the
+ * create on every run.
+ */
+function awaitingAccount(accounts: readonly AccountState[], info: Record<string, TargetInfo>, legacyOwners: ReadonlyMap<string, string>): (personId: string, kind: string) => boolean {
+  const has = new Set<string>();
+  for (const a of accounts) {
+    const owner = a.personId ?? a.correlation ?? legacyOwners.get(`${a.target}\u0000${a.anchor}`);
+    if (owner) has.add(`${a.target}\u0000${owner}`);
+  }
+  const users = new Map<string, string[]>();
+  for (const [name, t] of Object.entries(info)) {
+    for (const kind of Object.keys(t.identifierAttributes ?? {})) users.set(kind, [...(users.get(kind) ?? []), name]);
+  }
+  return (personId, kind) => (users.get(kind) ?? []).some((t) => !has.has(`${t}\u0000${personId}`));
 }
 
 /** Compute a plan as of `at` (default: now). Throws SourceUnusableError (exit 4) on a bad source read. */
@@ -210,7 +229,9 @@ export async function preparePlan(engine: Engine, opts: PrepareOptions = {}): Pr
   phase('reservations');
   const scope = opts.onlyPersons ? new Set(opts.onlyPersons) : undefined;
   const toAllocate = scope ? snapshot.persons.filter((p) => scope.has(p.id)) : snapshot.persons;
-  const { reservations, errors } = await allocateIdentifiers(toAllocate, engine.config, existing, freeChecker(engine, accounts, info, legacy.owners), identifierLimits(engine, info), at);
+  const { reservations, errors, reallocations } = await allocateIdentifiers(toAllocate, engine.config, existing, freeChecker(engine, accounts, info, legacy.owners), identifierLimits(engine, info), {
+    at, verifyReserved: awaitingAccount(accounts, info, legacy.owners),
+  });
   phase('identifiers');
   // Store facts the targets cannot tell: who disabled an account, and the holds people put on.
   const disabled = await engine.store.accounts.disabled();
@@ -229,7 +250,11 @@ export async function preparePlan(engine: Engine, opts: PrepareOptions = {}): Pr
   };
   const computed = computePlan(input);
   phase('planner');
-  const plan: Plan = errors.length > 0 ? { ...computed, errors: [...errors, ...computed.errors] } : computed;
+  const plan: Plan = {
+    ...computed,
+    ...(errors.length > 0 ? { errors: [...errors, ...computed.errors] } : {}),
+    ...(reallocations.length > 0 ? { reallocations } : {}),
+  };
   return { plan, input, snapshot, ...(changed ? { changedPersons: changed } : {}) };
 }
 

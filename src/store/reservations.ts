@@ -1,4 +1,7 @@
-/** Identifier reservations, unique per (kind, lower(value)). */
+/**
+ * Identifier reservations. A value (NFC, lower case) belongs to one person across every kind (`identifier_values`);
+ * each (kind, value) row references that owner, so the database refuses a second person whatever the kind.
+ */
 import type { Reservation } from '../core/model.js';
 import type { RepoContext } from './context.js';
 import { isUniqueViolation } from './errors.js';
@@ -34,14 +37,16 @@ export function reservationsRepo(ctx: RepoContext): Store['reservations'] {
           for (const item of items) {
             const key = reservationKey(item.value);
             const at = nowIso();
-            // Insert-or-nothing first: a concurrent inserter of the same key makes this wait, then see its row.
+            // Insert-or-nothing first: a concurrent inserter of the same value makes this wait, then see its row.
+            await db.insertInto('identifier_values').values({ value_key: key, person_id: item.personId, updated_at: at })
+              .onConflict((oc) => oc.column('value_key').doNothing())
+              .execute();
+            const owner = await db.selectFrom('identifier_values').select('person_id').where('value_key', '=', key).executeTakeFirstOrThrow();
+            if (owner.person_id !== item.personId) throw new ReservationConflictError(item.kind, item.value, owner.person_id);
             await db.insertInto('reservations')
               .values({ kind: item.kind, value: item.value, value_key: key, person_id: item.personId, status: item.status, updated_at: at })
               .onConflict((oc) => oc.columns(['kind', 'value_key']).doNothing())
               .execute();
-            const held = await db.selectFrom('reservations').select(['person_id', 'value'])
-              .where('kind', '=', item.kind).where('value_key', '=', key).executeTakeFirstOrThrow();
-            if (held.person_id !== item.personId) throw new ReservationConflictError(item.kind, item.value, held.person_id);
             await db.updateTable('reservations').set({ status: item.status, value: item.value, updated_at: at })
               .where('kind', '=', item.kind).where('value_key', '=', key).execute();
           }
@@ -52,8 +57,8 @@ export function reservationsRepo(ctx: RepoContext): Store['reservations'] {
         // (rolled back) transaction was ours; inside a caller's transaction PostgreSQL allows no further reads.
         if (!ctx.inTransaction) {
           for (const it of items) {
-            const held = await ctx.db.selectFrom('reservations').select('person_id')
-              .where('kind', '=', it.kind).where('value_key', '=', reservationKey(it.value)).executeTakeFirst();
+            const held = await ctx.db.selectFrom('identifier_values').select('person_id')
+              .where('value_key', '=', reservationKey(it.value)).executeTakeFirst();
             if (held && held.person_id !== it.personId) throw new ReservationConflictError(it.kind, it.value, held.person_id);
           }
         }
@@ -62,7 +67,26 @@ export function reservationsRepo(ctx: RepoContext): Store['reservations'] {
       }
     },
     async release(personId) {
-      await ctx.db.deleteFrom('reservations').where('person_id', '=', personId).execute();
+      await ctx.atomic(async (db) => {
+        await db.deleteFrom('reservations').where('person_id', '=', personId).execute();
+        await db.deleteFrom('identifier_values').where('person_id', '=', personId).execute();
+      });
+    },
+    async releaseValues(items) {
+      await ctx.atomic(async (db) => {
+        for (const it of items) {
+          const key = reservationKey(it.value);
+          await db.deleteFrom('reservations').where('kind', '=', it.kind).where('value_key', '=', key).where('person_id', '=', it.personId).execute();
+          // The value itself stays the person's while another kind of theirs still holds it (upn == mail).
+          const left = await db.selectFrom('reservations').select('kind').where('value_key', '=', key).executeTakeFirst();
+          if (left === undefined) await db.deleteFrom('identifier_values').where('value_key', '=', key).where('person_id', '=', it.personId).execute();
+        }
+      });
+    },
+    async displaced() {
+      const rows = await ctx.db.selectFrom('reservations_displaced').select(['kind', 'value', 'person_id', 'status', 'held_by'])
+        .orderBy('value_key').orderBy('kind').execute();
+      return rows.map((r) => ({ ...fromRow(r), heldBy: r.held_by }));
     },
   };
 }

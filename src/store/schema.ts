@@ -38,7 +38,10 @@ export interface HoldsTable {
   created_at: string;
 }
 
-/** `reservations`: identifiers, unique per (kind, value_key = lower(value)). */
+/**
+ * `reservations`: identifiers, unique per (kind, value_key = lower(value)); (value_key, person_id) references
+ * `identifier_values`, so a value belongs to one person across all kinds.
+ */
 export interface ReservationsTable {
   kind: string;
   value: string;
@@ -46,6 +49,24 @@ export interface ReservationsTable {
   person_id: string;
   status: string;
   updated_at: string;
+}
+
+/** `identifier_values`: each identifier value once (any kind), with the one person who owns it. */
+export interface IdentifierValuesTable {
+  value_key: string;
+  person_id: string;
+  updated_at: string;
+}
+
+/** `reservations_displaced`: rows migration 0005 took from a person because another one held the value first. */
+export interface ReservationsDisplacedTable {
+  kind: string;
+  value: string;
+  value_key: string;
+  person_id: string;
+  status: string;
+  held_by: string;
+  displaced_at: string;
 }
 
 /** `journal`: one row per operation of a run. */
@@ -101,6 +122,8 @@ export interface Database {
   persons: PersonsTable;
   accounts: AccountsTable;
   reservations: ReservationsTable;
+  identifier_values: IdentifierValuesTable;
+  reservations_displaced: ReservationsDisplacedTable;
   journal: JournalTable;
   runs: RunsTable;
   audit: AuditTable;

@@ -101,7 +101,7 @@ export interface Store {
     remove(personId: string, target?: string): Promise<Hold | undefined>;
   };
 
-  /** Identifier reservations: unique per (kind, lower(value)). */
+  /** Identifier reservations: a value (lower case) belongs to one person across every kind. */
   reservations: {
     all(): Promise<Reservation[]>;
     byPerson(personId: string): Promise<Reservation[]>;
@@ -109,6 +109,10 @@ export interface Store {
     reserve(items: readonly Reservation[]): Promise<void>;
     /** Release every reservation of a person (after deletion + retention). */
     release(personId: string): Promise<void>;
+    /** Release single values of a person (a reservation someone else took in a target before it was used). */
+    releaseValues(items: readonly Pick<Reservation, 'kind' | 'value' | 'personId'>[]): Promise<void>;
+    /** Reservations migration 0005 took from a person because another one held the same value under another kind. */
+    displaced(): Promise<(Reservation & { readonly heldBy: string })[]>;
   };
 
   /** Operation journal. */

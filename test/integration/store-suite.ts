@@ -9,12 +9,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import type { StoreConfig } from '../../src/config/schema.js';
 import type { AccountState, Operation, Person } from '../../src/core/model.js';
 import { createStore } from '../../src/store/index.js';
+import { migrations, type StoreDialect } from '../../src/store/migrations/index.js';
 import { ReservationConflictError, type Store } from '../../src/store/types.js';
-import { migrations } from '../../src/store/migrations/index.js';
 import { freshDatabase } from '../support/postgres.js';
 import { runLocksSuite } from './store-suite-locks.js';
 
@@ -32,8 +33,24 @@ export interface StoreHarness {
   cleanup(): Promise<void>;
 }
 
+/** Harness options: `migrateBefore` stops migrating before that migration (to test it on older data). */
+export interface HarnessOptions {
+  readonly migrateBefore?: string;
+}
+
+/** Migrate a database up to (not including) `before`, as an older Cadre left it. */
+async function migrateUntil(db: Kysely<unknown>, dialect: StoreDialect, before: string): Promise<void> {
+  const names = Object.keys(migrations(dialect)).sort();
+  const last = names[names.indexOf(before) - 1];
+  assert.ok(last, `a migration before ${before}`);
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations(dialect) }, migrationTableName: 'cadre_migration', migrationLockTableName: 'cadre_migration_lock' });
+  const { error } = await migrator.migrateTo(last);
+  if (error !== undefined) throw error;
+  await db.destroy();
+}
+
 /** Harness over a temp SQLite file. */
-export async function sqliteHarness(): Promise<StoreHarness> {
+export async function sqliteHarness(opts: HarnessOptions = {}): Promise<StoreHarness> {
   const dir = mkdtempSync(join(tmpdir(), 'cadre-store-'));
   // A nested path: the dialect must create the parent directory.
   const path = join(dir, 'nested', 'cadre.db');
@@ -44,7 +61,9 @@ export async function sqliteHarness(): Promise<StoreHarness> {
     return s;
   };
   const store = await open();
-  await store.migrate();
+  if (opts.migrateBefore !== undefined) {
+    await migrateUntil(new Kysely<unknown>({ dialect: new SqliteDialect({ database: new BetterSqlite3(path, { timeout: 10_000 }) }) }), 'sqlite', opts.migrateBefore);
+  } else await store.migrate();
   const raw = new BetterSqlite3(path, { timeout: 10_000 });
   return {
     store,
@@ -68,7 +87,7 @@ export async function sqliteHarness(): Promise<StoreHarness> {
 }
 
 /** Harness over a fresh database on the real PostgreSQL. */
-export async function postgresHarness(): Promise<StoreHarness> {
+export async function postgresHarness(opts: HarnessOptions = {}): Promise<StoreHarness> {
   const db = await freshDatabase('cadre_store');
   const stores: Store[] = [];
   const open = async (): Promise<Store> => {
@@ -77,7 +96,9 @@ export async function postgresHarness(): Promise<StoreHarness> {
     return s;
   };
   const store = await open();
-  await store.migrate();
+  if (opts.migrateBefore !== undefined) {
+    await migrateUntil(new Kysely<unknown>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: db.url, max: 1 }) }) }), 'postgres', opts.migrateBefore);
+  } else await store.migrate();
   const pool = new pg.Pool({ connectionString: db.url, max: 2 });
   // An idle client cut off by the final DROP … WITH (FORCE) must not surface as an uncaught error elsewhere.
   pool.on('error', () => undefined);
@@ -155,8 +176,32 @@ function op(id: string, personId: string, action: Operation['action'] = 'create'
 const settle = async (ps: readonly Promise<unknown>[]) => Promise.allSettled(ps);
 
 /** The shared assertions. */
-export function runStoreSuite(factory: () => Promise<StoreHarness>): void {
+export function runStoreSuite(factory: (opts?: HarnessOptions) => Promise<StoreHarness>): void {
   const withH = (fn: (h: StoreHarness) => Promise<void>) => () => withHarness(factory, fn);
+
+  test('migration 0005 moves existing reservations into one namespace: one owner per value, the others displaced', () => withHarness(() => factory({ migrateBefore: '0005-identifier-namespace' }), async (h) => {
+    const row = (kind: string, value: string, personId: string, status: string, at: string): Promise<unknown> =>
+      h.raw('INSERT INTO reservations (kind, value, value_key, person_id, status, updated_at) VALUES (?, ?, ?, ?, ?, ?)', [kind, value, value.toLowerCase(), personId, status, at]);
+    await row('username', 'jmueller', '1', 'primary', '2024-01-01T00:00:00.000Z');
+    await row('upn', 'jm@example.com', '1', 'primary', '2024-01-01T00:00:00.000Z');
+    await row('mail', 'JMueller', '2', 'primary', '2024-02-01T00:00:00.000Z'); // same value, later: displaced
+    await row('username', 'anna', '3', 'alias', '2023-01-01T00:00:00.000Z'); // an old alias loses to a primary
+    await row('mail', 'anna', '4', 'primary', '2024-05-01T00:00:00.000Z');
+    await row('upn', 'eva@example.com', '5', 'primary', '2024-01-01T00:00:00.000Z'); // one person, two kinds: kept
+    await row('mail', 'eva@example.com', '5', 'primary', '2024-01-01T00:00:00.000Z');
+    await h.store.migrate();
+    assert.deepEqual((await h.store.reservations.all()).map((r) => `${r.personId} ${r.kind}:${r.value}`), [
+      '4 mail:anna', '5 mail:eva@example.com', '5 upn:eva@example.com', '1 upn:jm@example.com', '1 username:jmueller',
+    ]);
+    assert.deepEqual(await h.store.reservations.displaced(), [
+      { kind: 'username', value: 'anna', personId: '3', status: 'alias', heldBy: '4' },
+      { kind: 'mail', value: 'JMueller', personId: '2', status: 'primary', heldBy: '1' },
+    ]);
+    await assert.rejects(h.store.reservations.reserve([{ kind: 'mail', value: 'jmueller', personId: '2', status: 'primary' }]), ReservationConflictError);
+    await h.store.reservations.reserve([{ kind: 'mail', value: 'jm@example.com', personId: '1', status: 'primary' }]);
+    await h.store.migrate();
+    assert.equal((await h.store.reservations.all()).length, 6);
+  }));
 
   test('migrations are idempotent (twice, and from a second store)', withH(async (h) => {
     await h.store.migrate();
@@ -165,6 +210,7 @@ export function runStoreSuite(factory: () => Promise<StoreHarness>): void {
     await other.migrate();
     const rows = await h.raw('SELECT name FROM cadre_migration ORDER BY name');
     assert.deepEqual(rows.map((r) => r.name), Object.keys(migrations(h.store.dialect)).sort());
+    assert.ok(rows.some((r) => r.name === '0005-identifier-namespace'));
     assert.equal(await other.persons.count(), 0);
   }));
 
@@ -223,7 +269,7 @@ export function runStoreSuite(factory: () => Promise<StoreHarness>): void {
     assert.equal(await store.accounts.get('ad', 'a5'), undefined);
   }));
 
-  test('reservations are unique per kind, case-insensitively; conflicts are coded errors', withH(async ({ store }) => {
+  test('reservations: one namespace across kinds, case-insensitively; conflicts are coded errors', withH(async ({ store }) => {
     await store.reservations.reserve([{ kind: 'username', value: 'jmueller', personId: '1', status: 'primary' }]);
     const err = await store.reservations.reserve([{ kind: 'username', value: 'JMueller', personId: '2', status: 'primary' }])
       .then(() => undefined, (e: unknown) => e);
@@ -232,24 +278,66 @@ export function runStoreSuite(factory: () => Promise<StoreHarness>): void {
     assert.equal(err.heldBy, '1');
     // Same person: confirmed (status updated), not a conflict.
     await store.reservations.reserve([{ kind: 'username', value: 'JMUELLER', personId: '1', status: 'alias' }]);
-    // Another kind is another namespace.
-    await store.reservations.reserve([{ kind: 'mail', value: 'jmueller', personId: '2', status: 'primary' }]);
+    // Another kind is the same namespace: another person cannot hold the value as mail either.
+    const cross = await store.reservations.reserve([{ kind: 'mail', value: 'jmueller', personId: '2', status: 'primary' }]).then(() => undefined, (e: unknown) => e);
+    assert.ok(cross instanceof ReservationConflictError, `cross-kind conflict, got ${String(cross)}`);
+    assert.equal(cross.heldBy, '1');
+    // One person may hold one value under several kinds (upn == mail).
+    await store.reservations.reserve([
+      { kind: 'upn', value: 'erika@example.com', personId: '2', status: 'primary' },
+      { kind: 'mail', value: 'Erika@example.com', personId: '2', status: 'primary' },
+    ]);
     assert.deepEqual(await store.reservations.all(), [
-      { kind: 'mail', value: 'jmueller', personId: '2', status: 'primary' },
+      { kind: 'mail', value: 'Erika@example.com', personId: '2', status: 'primary' },
+      { kind: 'upn', value: 'erika@example.com', personId: '2', status: 'primary' },
       { kind: 'username', value: 'JMUELLER', personId: '1', status: 'alias' },
     ]);
     // All or nothing: the free value of a conflicting batch is not kept.
     await assert.rejects(store.reservations.reserve([
       { kind: 'username', value: 'free', personId: '2', status: 'primary' },
-      { kind: 'username', value: 'jMueller', personId: '2', status: 'primary' },
+      { kind: 'upn', value: 'jMueller', personId: '2', status: 'primary' },
     ]), ReservationConflictError);
-    assert.deepEqual((await store.reservations.byPerson('2')).map((r) => r.value), ['jmueller']);
+    assert.deepEqual((await store.reservations.byPerson('2')).map((r) => r.kind), ['mail', 'upn']);
     // Unicode case folding: Ä and ä are the same identifier.
     await store.reservations.reserve([{ kind: 'username', value: 'Älbert', personId: '3', status: 'primary' }]);
-    await assert.rejects(store.reservations.reserve([{ kind: 'username', value: 'älbert', personId: '4', status: 'primary' }]), ReservationConflictError);
+    await assert.rejects(store.reservations.reserve([{ kind: 'mail', value: 'älbert', personId: '4', status: 'primary' }]), ReservationConflictError);
     await store.reservations.release('1');
     await store.reservations.reserve([{ kind: 'username', value: 'jmueller', personId: '2', status: 'primary' }]);
-    assert.deepEqual((await store.reservations.byPerson('2')).map((r) => `${r.kind}:${r.value}`), ['mail:jmueller', 'username:jmueller']);
+    assert.deepEqual((await store.reservations.byPerson('2')).map((r) => `${r.kind}:${r.value}`), ['mail:Erika@example.com', 'upn:erika@example.com', 'username:jmueller']);
+  }));
+
+  test('reservations: releasing single values frees them for others; a value another kind still holds stays', withH(async ({ store }) => {
+    await store.reservations.reserve([
+      { kind: 'username', value: 'tlee', personId: '1', status: 'primary' },
+      { kind: 'upn', value: 'tlee@example.com', personId: '1', status: 'primary' },
+      { kind: 'mail', value: 'tlee@example.com', personId: '1', status: 'primary' },
+    ]);
+    await store.reservations.releaseValues([{ kind: 'username', value: 'TLEE', personId: '1' }, { kind: 'upn', value: 'tlee@example.com', personId: '1' }]);
+    await store.reservations.releaseValues([{ kind: 'mail', value: 'tlee@example.com', personId: '2' }]); // not theirs: nothing happens
+    assert.deepEqual(await store.reservations.byPerson('1'), [{ kind: 'mail', value: 'tlee@example.com', personId: '1', status: 'primary' }]);
+    await store.reservations.reserve([{ kind: 'username', value: 'tlee', personId: '2', status: 'primary' }]);
+    await assert.rejects(store.reservations.reserve([{ kind: 'upn', value: 'tlee@example.com', personId: '2', status: 'primary' }]), ReservationConflictError,
+      'still person 1\'s through their mail');
+  }));
+
+  test('reservations: the database itself refuses a second owner of a value under another kind', withH(async (h) => {
+    await h.store.reservations.reserve([{ kind: 'username', value: 'anna', personId: '1', status: 'primary' }]);
+    const at = new Date().toISOString();
+    await assert.rejects(h.raw('INSERT INTO reservations (kind, value, value_key, person_id, status, updated_at) VALUES (?, ?, ?, ?, ?, ?)', ['mail', 'anna', 'anna', '2', 'primary', at]));
+    await assert.rejects(h.raw('INSERT INTO identifier_values (value_key, person_id, updated_at) VALUES (?, ?, ?)', ['anna', '2', at]));
+    assert.deepEqual((await h.store.reservations.all()).map((r) => r.personId), ['1']);
+  }));
+
+  test('concurrent reserve of one value under two kinds: exactly one person wins', withH(async (h) => {
+    const other = await h.open();
+    for (let i = 0; i < 6; i += 1) {
+      const results = await settle([
+        h.store.reservations.reserve([{ kind: 'upn', value: `x${i}@example.com`, personId: 'A', status: 'primary' }]),
+        other.reservations.reserve([{ kind: 'mail', value: `X${i}@example.com`, personId: 'B', status: 'primary' }]),
+      ]);
+      assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1, `round ${i}: exactly one wins`);
+    }
+    assert.equal((await h.store.reservations.all()).length, 6);
   }));
 
   test('concurrent reserve of one value: exactly one person wins (same store and two stores)', withH(async (h) => {

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { config, person } from '../test-support.js';
 import type { Person, Reservation } from '../model.js';
-import { allocateIdentifiers, candidates, identifierOrder, IdentifierConfigError, matchesPerson } from './identifiers.js';
+import { allocateIdentifiers } from './allocation.js';
+import { candidates, identifierOrder, IdentifierConfigError, matchesPerson } from './identifiers.js';
 
 const cfg = config({
   identifiers: {
@@ -186,7 +187,7 @@ describe('allocateIdentifiers', () => {
     const future = person('1', { firstName: 'Fu', lastName: 'Ture', hireDate: '2025-01-01' });
     const gone = person('2', { firstName: 'Go', lastName: 'Ne', hireDate: '2020-01-01', terminationDate: '2023-01-01' });
     const now = person('3', { firstName: 'No', lastName: 'W' });
-    const { reservations } = await allocateIdentifiers([future, gone, now], cfg, [], free, {}, '2024-06-01T10:00:00Z');
+    const { reservations } = await allocateIdentifiers([future, gone, now], cfg, [], free, {}, { at: '2024-06-01T10:00:00Z' });
     assert.deepEqual([...new Set(reservations.map((r) => r.personId))], ['3']);
   });
 

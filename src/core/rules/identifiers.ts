@@ -5,11 +5,10 @@
  * first) `{f}` `{l}` (first letters) `{first:N}` `{last:N}` `{preferred:N}` (first N letters), `{n}`
  * (2..maxNumber, one candidate per number) and `{<kind>}` for another identifier kind (resolved first).
  * Name parts are transliterated (German rules first) and reduced to `[a-z0-9._-]`; the local part
- * (before `@`) is truncated so the whole value fits the effective limit.
+ * (before `@`) is truncated so the whole value fits the effective limit. Allocation is in `allocation.ts`.
  */
 import type { CadreConfig, IdentifierConfig } from '../../config/schema.js';
-import { lifecycleAt } from '../lifecycle.js';
-import type { Person, PlanError, Reservation } from '../model.js';
+import type { Person } from '../model.js';
 import { toIdentifierAscii } from './transliterate.js';
 
 /** A configuration error in identifier patterns (unknown placeholder, cycle). */
@@ -214,85 +213,3 @@ export function comparePersonIds(a: string, b: string): number {
   if (na !== nb) return na ? -1 : 1;
   return a < b ? -1 : a > b ? 1 : 0;
 }
-
-/**
- * Allocate identifiers for persons. Deterministic (persons sorted by id, kinds in dependency order).
- * Existing primaries are kept; with `onNameChange: regenerate` a primary that no longer matches the
- * current name is replaced and kept as `alias`. A value held by another person (any kind,
- * case-insensitive) or not free in a live target (`isFree`) is never given out. Returns all
- * reservations (existing, updated and new) and per-person errors. With `at`, persons who are
- * `future` or `gone` at that instant get no new identifiers (existing ones stay).
- */
-export async function allocateIdentifiers(
-  persons: readonly Person[],
-  config: CadreConfig,
-  existing: readonly Reservation[],
-  isFree: (kind: string, value: string, personId: string) => Promise<boolean>,
-  limits: Readonly<Record<string, number>>,
-  at?: string,
-): Promise<{ reservations: Reservation[]; errors: PlanError[] }> {
-  const order = identifierOrder(config.identifiers);
-  const errors: PlanError[] = [];
-  // value (lower-case) → holder person id; all kinds share one namespace across persons.
-  const held = new Map<string, string>();
-  const byPerson = new Map<string, Reservation[]>();
-  const dedupe = new Set<string>();
-  for (const r of existing) {
-    const key = `${r.personId}\u0000${r.kind}\u0000${r.value.toLowerCase()}`;
-    if (dedupe.has(key)) continue;
-    dedupe.add(key);
-    const v = r.value.toLowerCase();
-    if (!held.has(v)) held.set(v, r.personId);
-    const list = byPerson.get(r.personId) ?? [];
-    list.push({ ...r });
-    byPerson.set(r.personId, list);
-  }
-  const sorted = [...persons].sort((a, b) => comparePersonIds(a.id, b.id));
-  for (const person of sorted) {
-    const state = at !== undefined ? lifecycleAt(person, at, config.lifecycle).state : 'active';
-    const dormant = state === 'future' || state === 'gone';
-    const mine = byPerson.get(person.id) ?? [];
-    const resolved: Record<string, string> = {};
-    for (const kind of order) {
-      const cfg = config.identifiers[kind] as IdentifierConfig;
-      const limit = limits[kind] ?? cfg.maxLength;
-      const primaries = mine.filter((r) => r.kind === kind && r.status === 'primary');
-      const current = primaries[0];
-      if (current) {
-        if (dormant || cfg.onNameChange === 'keep' || matchesPerson(current.value, person, kind, config, resolved, limit)) {
-          resolved[kind] = current.value;
-          continue;
-        }
-      } else if (dormant) continue;
-      let chosen: string | undefined;
-      for (const cand of candidates(person, kind, config, resolved, limit)) {
-        const holder = held.get(cand);
-        if (holder !== undefined && holder !== person.id) continue;
-        if (holder === person.id || (await isFree(kind, cand, person.id))) { chosen = cand; break; }
-      }
-      if (chosen === undefined) {
-        errors.push({ personId: person.id, code: 'IDENTIFIER_EXHAUSTED', message: `no free ${kind} for ${person.firstName} ${person.lastName}: all candidates of identifiers.${kind}.patterns are taken or too long (limit ${effectiveLimit(cfg, limit)})` });
-        if (current) resolved[kind] = current.value;
-        continue;
-      }
-      held.set(chosen, person.id);
-      resolved[kind] = chosen;
-      // Demote the old primary (kept forever as alias); re-promote a former alias with the same value.
-      const next: Reservation[] = [];
-      for (const r of mine) {
-        if (r.kind !== kind) { next.push(r); continue; }
-        if (r.value.toLowerCase() === chosen) continue;
-        next.push(r.status === 'primary' ? { ...r, status: 'alias' } : r);
-      }
-      next.push({ kind, value: chosen, personId: person.id, status: 'primary' });
-      mine.splice(0, mine.length, ...next);
-      byPerson.set(person.id, mine);
-    }
-  }
-  const all: Reservation[] = [];
-  for (const list of byPerson.values()) all.push(...list);
-  all.sort((a, b) => comparePersonIds(a.personId, b.personId) || (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0)
-    || (a.status === b.status ? 0 : a.status === 'primary' ? -1 : 1) || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
-  return { reservations: all, errors };
-}
-

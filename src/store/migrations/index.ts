@@ -7,6 +7,7 @@ import { StoreError } from '../errors.js';
 import { initial } from './0001-initial.js';
 import { auditAppendOnly } from './0002-audit-append-only.js';
 import { locksHolds } from './0003-locks-holds.js';
+import { identifierNamespace } from './0005-identifier-namespace.js';
 
 /** SQL dialect of a store. */
 export type StoreDialect = 'sqlite' | 'postgres';
@@ -17,6 +18,7 @@ export function migrations(dialect: StoreDialect): Record<string, Migration> {
     '0001-initial': initial(dialect),
     '0002-audit-append-only': auditAppendOnly(dialect),
     '0003-locks-holds': locksHolds(dialect),
+    '0005-identifier-namespace': identifierNamespace(dialect),
   };
 }
 
