@@ -47,3 +47,15 @@ test('formatPlan: terraform-like lines, colour optional, summary', () => {
   assert.match(text, /- revoke GG-IT/);
   assert.equal(summaryLine({ ...moved, operations: [], summary: {}, breaches: [] }), 'No changes. Accounts match the rules.');
 });
+
+test('formatPlan lists re-allocated identifiers with the reason, and the summary counts them', () => {
+  const plan = { ...computePlan(input({ persons: [p], reservations: res })), reallocations: [
+    { personId: '1', kind: 'username', from: 'zgross', to: 'zogross', reason: 'taken' as const },
+    { personId: '1', kind: 'upn', from: 'zgross@corp.example.com', reason: 'joint' as const },
+  ] };
+  const text = formatPlan(plan, { color: false });
+  assert.match(text, /Identifiers re-allocated \(2\)/);
+  assert.match(text, /~ person 1 username: zgross → zogross {2}\(taken in a target since it was reserved\)/);
+  assert.match(text, /~ person 1 upn: zgross@corp\.example\.com → \(none free\)/);
+  assert.match(summaryLine(plan), /2 identifier\(s\) re-allocated/);
+});

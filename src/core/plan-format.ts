@@ -70,6 +70,14 @@ export function formatPlan(plan: Plan, opts: FormatOptions): string {
     lines.push('', c.red(c.bold(`Errors (${plan.errors.length}): nothing is planned for these`)));
     for (const e of plan.errors) lines.push(c.red(`  ! person ${e.personId}${e.target ? ` in ${e.target}` : ''}: ${e.code}: ${e.message}`));
   }
+  const moves = plan.reallocations ?? [];
+  if (moves.length > 0) {
+    lines.push('', c.yellow(c.bold(`Identifiers re-allocated (${moves.length}): reserved values someone else holds now, released on apply`)));
+    for (const m of moves) {
+      const why = m.reason === 'taken' ? 'taken in a target since it was reserved' : 'moves with an identifier built with it';
+      lines.push(c.yellow(`  ~ person ${m.personId} ${m.kind}: ${m.from} → ${m.to ?? '(none free)'}  (${why})`));
+    }
+  }
   if (plan.problems.length > 0) {
     lines.push('', c.yellow(c.bold(`Source problems (${plan.problems.length}): these records were skipped`)));
     for (const p of plan.problems) lines.push(c.yellow(`  ? ${p.label}: ${p.messages.join('; ')}`));
@@ -131,6 +139,7 @@ export function summaryLine(plan: Plan, bold: (s: string) => string = (s) => s):
   if ((plan.summary['adopted'] ?? 0) > 0) tail.push(`${plan.summary['adopted']} adopted`);
   if (plan.held.length > 0) tail.push(`${plan.held.length} held`);
   if (plan.errors.length > 0) tail.push(`${plan.errors.length} error(s)`);
+  if ((plan.reallocations?.length ?? 0) > 0) tail.push(`${plan.reallocations?.length} identifier(s) re-allocated`);
   if (plan.problems.length > 0) tail.push(`${plan.problems.length} source problem(s)`);
   if ((plan.summary['unmatched'] ?? 0) > 0) tail.push(`${plan.summary['unmatched']} unmatched account(s) ignored`);
   if (plan.breaches.length > 0) tail.push('BLOCKED by thresholds');

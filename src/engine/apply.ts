@@ -3,7 +3,7 @@
  * A killed apply is safe to rerun: the next plan is computed from live target state and connectors
  * find existing accounts by their correlation id before creating.
  */
-import type { AccountState, AttrValue, DesiredAccount, DisableRecord, Operation, Person } from '../core/model.js';
+import type { AccountState, AttrValue, DesiredAccount, DisableRecord, IdentifierReallocation, Operation, Person } from '../core/model.js';
 import { NOTIFY_TARGET } from '../core/plan-input.js';
 import type { OperationResult } from '../targets/contract.js';
 import type { DisableChange, Store } from '../store/types.js';
@@ -13,6 +13,7 @@ import { applyEffect } from './effects.js';
 import { execute, type OpOutcome } from './executor.js';
 import { groupCommit } from './group-commit.js';
 import { notifyOperation } from './notify-op.js';
+import { explainCollision } from './identifier-collisions.js';
 import { generatePassword } from './password.js';
 import type { PreparedPlan } from './planning.js';
 
@@ -109,6 +110,18 @@ function observedDisables(accounts: readonly AccountState[], known: readonly Dis
   return out;
 }
 
+/** Release reserved values the plan gave up (taken by someone else before use) and audit each move. */
+async function releaseReallocated(engine: Engine, moves: readonly IdentifierReallocation[], actor: string, runId: string): Promise<void> {
+  if (moves.length === 0) return;
+  await engine.store.transaction(async (tx) => {
+    await tx.reservations.releaseValues(moves.map((m) => ({ kind: m.kind, value: m.from, personId: m.personId })));
+    await engine.audit.recordManyIn(tx, moves.map((m) => ({
+      actor, event: 'identifier.reallocated', runId, personId: m.personId,
+      payload: { kind: m.kind, from: m.from, to: m.to ?? null, reason: m.reason },
+    })));
+  });
+}
+
 /** Apply a prepared plan. Throws ThresholdBlockedError (exit 3) when over a threshold and not approved. */
 export async function applyPrepared(engine: Engine, prepared: PreparedPlan, opts: ApplyOptions): Promise<ApplyReport> {
   const { plan, input } = prepared;
@@ -129,6 +142,7 @@ export async function applyPrepared(engine: Engine, prepared: PreparedPlan, opts
   if (plan.breaches.length > 0) await engine.audit.record({ actor: opts.actor, event: 'plan.approved', runId, payload: { breaches: plan.breaches } });
 
   const carried = await closeInterrupted(engine, runId);
+  await releaseReallocated(engine, plan.reallocations ?? [], opts.actor, runId);
   // Reserve identifiers before anything is sent, so a crash can never hand them to someone else.
   await engine.store.reservations.reserve(plan.reservations);
   const persons = new Map<string, Person>(prepared.snapshot.persons.map((p) => [p.id, p]));
@@ -217,12 +231,12 @@ export async function applyPrepared(engine: Engine, prepared: PreparedPlan, opts
       const wantsSecret = (op.action === 'create' || op.action === 'setPassword') && targetCfg?.password === true && connector.capabilities.supportsPassword;
       const secret = wantsSecret ? generatePassword() : undefined;
       const resolvedOp = current && !op.anchor ? { ...op, anchor: current.anchor } : op;
-      const result = await connector.apply(resolvedOp, {
+      const result = explainCollision(op, await connector.apply(resolvedOp, {
         desired: desiredFromOp(op),
         ...(current ? { current } : {}),
         ...(secret ? { secret } : {}),
         resolveAnchor: async (personId) => byPerson.get(key(op.target, personId))?.anchor,
-      });
+      }));
       // An adopted account keeps its password: never mail one that was not set.
       if (result.ok && secret && !result.adopted) {
         const login = String(op.changes.find((c) => /samaccountname|userprincipalname|username|login/i.test(c.attribute))?.to ?? '');

@@ -6,6 +6,7 @@ import { allocateIdentifiers, computePlan, lifecycleAt, secondaryCorrelationValu
 import type { AccountState, Person, Plan, Reservation, Snapshot } from '../core/model.js';
 import type { Engine } from './engine.js';
 import { SourceUnusableError } from './errors.js';
+import { IDENTIFIER_TAKEN_CODES } from './identifier-collisions.js';
 
 /** Where the person data comes from. */
 export type SourceMode =
@@ -153,35 +154,41 @@ function identifierLimits(engine: Engine, info: Record<string, TargetInfo>): Rec
   return limits;
 }
 
+/** Owner of a listed account: linked person, correlation id, or the person a legacy account will be adopted by. */
+function ownerOf(a: AccountState, legacyOwners: ReadonlyMap<string, string>): string | undefined {
+  return a.personId ?? a.correlation ?? legacyOwners.get(`${a.target}\u0000${a.anchor}`);
+}
+
 /**
- * A checker for identifier candidates: first against what the targets' listings hold under any identifier attribute
- * (one namespace across kinds: who owns which value), then live against every target that uses the identifier kind.
- * A value one of the person's own accounts holds stays theirs, even where a foreign account holds it too: renaming a
- * working account is a human decision.
+ * A checker for identifier candidates. The targets' listings say who holds which value under any identifier
+ * attribute (one namespace across kinds): a value another account holds is not free. A target where the value is not
+ * listed is asked live, for every target that uses the identifier kind.
  */
 function freeChecker(engine: Engine, accounts: readonly AccountState[], info: Record<string, TargetInfo>, legacyOwners: ReadonlyMap<string, string>): IsFree {
-  const owners = new Map<string, Set<string>>(); // value (lower) -> owner person ids ('' = an account nobody owns)
+  const owners = new Map<string, Map<string, Set<string>>>(); // value (lower) -> target -> owners ('' = nobody's)
   for (const a of accounts) {
-    const owner = a.personId ?? a.correlation ?? legacyOwners.get(`${a.target}\u0000${a.anchor}`) ?? '';
+    const owner = ownerOf(a, legacyOwners) ?? '';
     for (const attrs of Object.values(info[a.target]?.identifierAttributes ?? {})) {
       for (const attr of attrs) {
         const raw = a.attributes[attr];
         const values = Array.isArray(raw) ? raw : raw === null || raw === undefined ? [] : [String(raw)];
         for (const v of values) {
           const value = v.replace(/^smtp:/i, '').toLowerCase();
-          const set = owners.get(value) ?? new Set<string>();
+          const byTarget = owners.get(value) ?? new Map<string, Set<string>>();
+          const set = byTarget.get(a.target) ?? new Set<string>();
           set.add(owner);
-          owners.set(value, set);
+          byTarget.set(a.target, set);
+          owners.set(value, byTarget);
         }
       }
     }
   }
   return async (kind: string, value: string, personId: string): Promise<boolean> => {
-    const held = owners.get(value.toLowerCase());
-    if (held !== undefined) return held.has(personId);
+    const listed = owners.get(value.toLowerCase());
+    for (const set of listed?.values() ?? []) for (const o of set) if (o !== personId) return false;
     for (const [name, c] of engine.targets) {
       const attrs = info[name]?.identifierAttributes?.[kind];
-      if (!attrs || c.listsEverything) continue;
+      if (!attrs || c.listsEverything || listed?.has(name)) continue;
       for (const attr of attrs) {
         if (!(await c.isFree(attr, value))) return false;
       }
@@ -191,21 +198,30 @@ function freeChecker(engine: Engine, accounts: readonly AccountState[], info: Re
 }
 
 /**
- * Whether a person's reserved value of a kind still waits for an account: some target using the kind has no account
- * of theirs. Such values are checked live again, so one taken by hand since is re-allocated instead of failing the
- * create on every run.
+ * Whether a person's reserved value of a kind is to be checked live again, because an account still has to be
+ * created with it: the person has no account yet in any target using the kind (nothing holds the value so far), or
+ * a create of theirs failed on a taken identifier (the other targets may already hold it). A value taken by hand
+ * since then is re-allocated instead of failing the create on every run; values in use are never moved.
  */
-function awaitingAccount(accounts: readonly AccountState[], info: Record<string, TargetInfo>, legacyOwners: ReadonlyMap<string, string>): (personId: string, kind: string) => boolean {
+async function awaitingAccount(engine: Engine, accounts: readonly AccountState[], info: Record<string, TargetInfo>, legacyOwners: ReadonlyMap<string, string>): Promise<(personId: string, kind: string) => boolean> {
   const has = new Set<string>();
   for (const a of accounts) {
-    const owner = a.personId ?? a.correlation ?? legacyOwners.get(`${a.target}\u0000${a.anchor}`);
+    const owner = ownerOf(a, legacyOwners);
     if (owner) has.add(`${a.target}\u0000${owner}`);
+  }
+  const collided = new Set<string>();
+  for (const f of await engine.store.journal.failedCreates(IDENTIFIER_TAKEN_CODES)) {
+    if (!has.has(`${f.target}\u0000${f.personId}`)) collided.add(f.personId);
   }
   const users = new Map<string, string[]>();
   for (const [name, t] of Object.entries(info)) {
     for (const kind of Object.keys(t.identifierAttributes ?? {})) users.set(kind, [...(users.get(kind) ?? []), name]);
   }
-  return (personId, kind) => (users.get(kind) ?? []).some((t) => !has.has(`${t}\u0000${personId}`));
+  return (personId, kind) => {
+    const using = users.get(kind) ?? [];
+    const missing = using.filter((t) => !has.has(`${t}\u0000${personId}`));
+    return missing.length > 0 && (missing.length === using.length || collided.has(personId));
+  };
 }
 
 /** Compute a plan as of `at` (default: now). Throws SourceUnusableError (exit 4) on a bad source read. */
@@ -230,7 +246,7 @@ export async function preparePlan(engine: Engine, opts: PrepareOptions = {}): Pr
   const scope = opts.onlyPersons ? new Set(opts.onlyPersons) : undefined;
   const toAllocate = scope ? snapshot.persons.filter((p) => scope.has(p.id)) : snapshot.persons;
   const { reservations, errors, reallocations } = await allocateIdentifiers(toAllocate, engine.config, existing, freeChecker(engine, accounts, info, legacy.owners), identifierLimits(engine, info), {
-    at, verifyReserved: awaitingAccount(accounts, info, legacy.owners),
+    at, verifyReserved: await awaitingAccount(engine, accounts, info, legacy.owners),
   });
   phase('identifiers');
   // Store facts the targets cannot tell: who disabled an account, and the holds people put on.

@@ -81,6 +81,15 @@ export function journalRepo(ctx: RepoContext): Store['journal'] {
       });
     },
 
+    async failedCreates(codes) {
+      if (codes.length === 0) return [];
+      const rows = await ctx.db.selectFrom('journal').select(['person_id', 'target']).distinct()
+        .where('status', '=', 'failed').where('action', '=', 'create')
+        .where((eb) => eb.or(codes.map((c) => eb('error', 'like', `${c}:%`))))
+        .execute();
+      return rows.map((r) => ({ personId: r.person_id, target: r.target }));
+    },
+
     async unfinishedRuns() {
       const pending = await ctx.db.selectFrom('journal').select('run_id').distinct().where('status', '=', 'pending').execute();
       const running = await ctx.db.selectFrom('runs').select('id').where('status', '=', 'running').execute();

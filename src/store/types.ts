@@ -123,6 +123,8 @@ export interface Store {
     entries(runId: string): Promise<JournalEntry[]>;
     /** Runs with pending operations (an interrupted apply). */
     unfinishedRuns(): Promise<string[]>;
+    /** Person and target of every create that failed with one of these error codes (in any run). */
+    failedCreates(codes: readonly string[]): Promise<{ personId: string; target: string }[]>;
   };
 
   runs: {

@@ -232,8 +232,11 @@ export interface AdE2eConfigOptions {
   retentionDays?: number;
   /** Also configure an Entra target (Graph simulator) with the same identifier kinds. */
   entra?: { graphUrl: string; tenantId: string };
-  /** Identifier kinds: `full` = username, upn, mail (default); `usernameUpn` = only username and upn. */
-  identifiers?: 'full' | 'usernameUpn';
+  /**
+   * Identifier kinds: `full` = username, upn, mail (default); `usernameUpn` = only username and upn; `derived` =
+   * username and a UPN built from it (`{username}@example.com`).
+   */
+  identifiers?: 'full' | 'usernameUpn' | 'derived';
   /** AD connector concurrency. */
   concurrency?: number;
   executorRetries?: number;
@@ -242,7 +245,16 @@ export interface AdE2eConfigOptions {
 
 const q = (s: string): string => JSON.stringify(s);
 
-function identifiersYaml(kind: 'full' | 'usernameUpn'): string {
+function identifiersYaml(kind: 'full' | 'usernameUpn' | 'derived'): string {
+  if (kind === 'derived') {
+    return `identifiers:
+  username:
+    patterns: ["{f}{last}", "{first:2}{last}", "{f}{last}{n}"]
+    maxLength: 20
+  upn:
+    patterns: ["{username}@example.com"]
+    maxLength: 64`;
+  }
   if (kind === 'usernameUpn') {
     return `identifiers:
   username:

@@ -20,7 +20,7 @@ export async function syncCommand(args: string[], io: Io): Promise<number> {
     });
     io.progressDone();
     if (values.json) {
-      io.out(JSON.stringify({ summary: prepared.plan.summary, errors: prepared.plan.errors, problems: prepared.plan.problems, runId: report?.runId, counts: report?.counts }, null, 2));
+      io.out(JSON.stringify({ summary: prepared.plan.summary, errors: prepared.plan.errors, problems: prepared.plan.problems, reallocations: prepared.plan.reallocations ?? [], runId: report?.runId, counts: report?.counts }, null, 2));
     } else {
       if (!values.quiet) io.out(formatPlan(prepared.plan, { color: io.color }));
       if (report) io.out(reportText(report, io));
