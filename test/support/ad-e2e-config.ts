@@ -77,15 +77,26 @@ async function treeDelete(admin: Client, dn: string): Promise<void> {
   }
 }
 
+/** Trees younger than this may belong to a suite running right now (test runs share one DC). */
+const STALE_AFTER_MS = 30 * 60_000;
+
+/** AD GeneralizedTime (`20260615100000.0Z`) as epoch milliseconds. */
+function generalizedTime(v: string): number {
+  const m = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})/.exec(v);
+  return m ? Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6])) : 0;
+}
+
 /**
  * Remove the trees of earlier runs (crashed tests leave accounts whose domain-wide sAMAccountNames and UPNs
- * would shift this run's identifiers). Integration suites run one file at a time, so no live tree is hit.
+ * would shift this run's identifiers). Only trees older than {@link STALE_AFTER_MS} go: a younger one may be a live
+ * suite of a parallel test run on the same DC.
  */
 export async function removeStaleTrees(admin: Client): Promise<void> {
-  const r = await admin.search(DOMAIN_DN, { scope: 'one', filter: '(objectClass=organizationalUnit)', attributes: ['ou'] });
+  const r = await admin.search(DOMAIN_DN, { scope: 'one', filter: '(objectClass=organizationalUnit)', attributes: ['ou', 'whenCreated'] });
   for (const e of r.searchEntries) {
     const ou = String(Array.isArray(e['ou']) ? e['ou'][0] : e['ou'] ?? '');
-    if (ou.startsWith(`${E2E_OU_PREFIX} `)) await treeDelete(admin, e.dn);
+    const created = generalizedTime(String(Array.isArray(e['whenCreated']) ? e['whenCreated'][0] : e['whenCreated'] ?? ''));
+    if (ou.startsWith(`${E2E_OU_PREFIX} `) && Date.now() - created > STALE_AFTER_MS) await treeDelete(admin, e.dn);
   }
 }
 
