@@ -128,11 +128,16 @@ export async function allocateIdentifiers(
     const resolved: Record<string, string> = {};
     const checked = new Map<string, boolean>();
     let budget = opts.searchBudget ?? DEFAULT_BUDGET;
-    // Reserved values not in use yet are checked again, also where another kind of this person holds the same value.
+    // The person's values as reserved, to tell a name change (old value becomes an alias) from a move; those not in
+    // use yet are checked again, also where another kind of this person holds the same value.
+    const original: Record<string, string> = {};
     const suspect = new Set<string>();
+    const verified = new Set<string>();
     for (const kind of order) {
-      const cur = primary(kind);
-      if (cur !== undefined && opts.verifyReserved?.(person.id, kind) === true) suspect.add(cur.toLowerCase());
+      const cur = primary(kind)?.toLowerCase();
+      if (cur === undefined) continue;
+      original[kind] = cur;
+      if (opts.verifyReserved?.(person.id, kind) === true) { suspect.add(cur); verified.add(kind); }
     }
     const taken = new Set<string>();
     // `check` is false for a kept value in use: it is the person's, as it always was.
@@ -151,21 +156,15 @@ export async function allocateIdentifiers(
       }
       return ok;
     };
-    // The person's values as reserved, to tell a name change (old value becomes an alias) from a move.
-    const original: Record<string, string> = {};
-    for (const kind of order) {
-      const cur = primary(kind);
-      if (cur !== undefined) original[kind] = cur.toLowerCase();
-    }
 
     for (const group of groups) {
       const slots: Slot[] = group.map((kind) => {
         const cfg = config.identifiers[kind] as IdentifierConfig;
-        const current = primary(kind)?.toLowerCase();
+        const current = original[kind];
         return {
           kind, cfg, limit: limits[kind] ?? cfg.maxLength, current,
           deps: [...(deps.get(kind) ?? [])].map((d) => group.indexOf(d)).filter((i) => i >= 0),
-          verify: current !== undefined && opts.verifyReserved?.(person.id, kind) === true,
+          verify: verified.has(kind),
         };
       });
       const values: (string | undefined)[] = slots.map(() => undefined);
