@@ -11,8 +11,10 @@ const account = (anchor: string, enabled: boolean, target = 'ad'): AccountState 
   target, anchor, personId: `p${anchor}`, correlation: `p${anchor}`, enabled, attributes: { cn: anchor }, entitlements: [],
 });
 
-/** The locks/holds assertions. */
-export function runLocksSuite(withH: (fn: (h: StoreHarness) => Promise<void>) => () => Promise<void>): void {
+type WithHarness = (fn: (h: StoreHarness) => Promise<void>) => () => Promise<void>;
+
+/** The locks/holds assertions; `withOlder(name, fn)` runs `fn` on a store migrated only up to before `name`. */
+export function runLocksSuite(withH: WithHarness, withOlder: (before: string, fn: (h: StoreHarness) => Promise<void>) => () => Promise<void>): void {
   test('accounts: disable records survive upsert and replaceTarget, go with the account, clear on request', withH(async ({ store }) => {
     await store.accounts.replaceTarget('ad', [account('1', false), account('2', false), account('3', true)]);
     await store.accounts.upsert(account('9', false, 'sql'));
@@ -47,11 +49,8 @@ export function runLocksSuite(withH: (fn: (h: StoreHarness) => Promise<void>) =>
     assert.equal((await store.accounts.get('ad', '1'))?.enabled, true);
   }));
 
-  test('migration 0003 counts accounts already disabled as disabled by Cadre at their last sync', withH(async (h) => {
-    // Roll the schema back to before 0003 by hand, as an existing installation would be.
-    await h.raw("DELETE FROM cadre_migration WHERE name = '0003-locks-holds'");
-    await h.raw('DROP TABLE holds');
-    for (const c of ['disabled_at', 'disabled_by', 'disabled_via']) await h.raw(`ALTER TABLE accounts DROP COLUMN ${c}`);
+  test('migration 0003 counts accounts already disabled as disabled by Cadre at their last sync', withOlder('0003-locks-holds', async (h) => {
+    // A store as an existing installation left it before 0003 (later migrations then run after it, in order).
     await h.raw("INSERT INTO accounts (target, anchor, person_id, correlation, state, updated_at) VALUES ('ad', 'off', 'p1', 'p1', ?, '2024-03-01T00:00:00.000Z')", [JSON.stringify(account('off', false))]);
     await h.raw("INSERT INTO accounts (target, anchor, person_id, correlation, state, updated_at) VALUES ('ad', 'on', 'p2', 'p2', ?, '2024-03-01T00:00:00.000Z')", [JSON.stringify(account('on', true))]);
     await h.store.migrate();

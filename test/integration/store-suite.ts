@@ -460,7 +460,7 @@ export function runStoreSuite(factory: (opts?: HarnessOptions) => Promise<StoreH
     assert.deepEqual(pages, [[1, 2, 3], [4, 5, 6], [7]]);
   }));
 
-  runLocksSuite(withH);
+  runLocksSuite(withH, (before, fn) => () => withHarness(() => factory({ migrateBefore: before }), fn));
 }
 
 /** Migrate one fresh database from several processes at the same instant; all must succeed. */
