@@ -4,10 +4,10 @@
  * Add a type here when its connector exports a guard.
  */
 import type { z } from 'zod';
-import { adTargetGuard } from '../targets/ad/guard.js';
+import { adTargetGuard, adTargetProblems } from '../targets/ad/guard.js';
 import { entraTargetGuard } from '../targets/entra/guard.js';
 import { sqlTargetGuard } from '../targets/sql/guard.js';
-import type { CadreConfig } from './schema.js';
+import type { CadreConfig, TargetConfig } from './schema.js';
 import { issuesToProblems, type RawProblem } from './issues.js';
 import { isSecretRef } from './secrets.js';
 
@@ -18,10 +18,16 @@ export const TARGET_OPTION_GUARDS: Readonly<Record<string, z.ZodType>> = {
   entra: entraTargetGuard,
 };
 
+/** Checks of a whole target block by type (options against attributes, identifier kinds); paths relative to the target. */
+export const TARGET_CHECKS: Readonly<Record<string, (target: TargetConfig, config: CadreConfig) => readonly { path: readonly (string | number)[]; message: string }[]>> = {
+  ad: (t, c) => adTargetProblems(t.options, t.attributes, Object.keys(c.identifiers)),
+};
+
 /** Problems in target options, with full config paths. Issues on `env:`/`file:` references are left to secret resolution. */
 export function checkTargetOptions(config: CadreConfig, guards: Readonly<Record<string, z.ZodType>> = TARGET_OPTION_GUARDS): RawProblem[] {
   const out: RawProblem[] = [];
   for (const [name, t] of Object.entries(config.targets)) {
+    for (const p of TARGET_CHECKS[t.type]?.(t, config) ?? []) out.push({ path: ['targets', name, ...p.path], message: p.message });
     const guard = guards[t.type];
     if (!guard) continue;
     const r = guard.safeParse(t.options);

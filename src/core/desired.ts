@@ -2,6 +2,7 @@
  * Desired state: what each person should have in each enabled target at time T.
  */
 import type { CadreConfig, TargetConfig } from '../config/schema.js';
+import { wantedAddresses } from './address-list.js';
 import { accountStateFor, lifecycleAt, type LifecycleInfo } from './lifecycle.js';
 import type { AccountState, AttrValue, DesiredAccount, Person, Reason, Reservation } from './model.js';
 import type { PlanInput, TargetInfo } from './plan-input.js';
@@ -235,16 +236,29 @@ export function desiredDetail(ctx: PlanContext, person: Person, target: string, 
     sources[m.attr] = m.template.source;
   }
   const myIds = ctx.ids.get(person.id) ?? {};
+  const list = info.addressList;
+  if (list) {
+    // Built from the reservations, not a template: the old address stays after a name change (alias).
+    const [primaryKind] = list.identifiers;
+    attributes[list.attribute] = wantedAddresses(list, myIds, ctx.aliases.get(person.id) ?? {});
+    reasons[list.attribute] = { kind: 'identifier', source: list.identifiers.join(', '), detail: `SMTP: the reserved ${primaryKind ?? 'mail'}, smtp: every other and former reserved address; values Cadre does not own stay` };
+    sources[list.attribute] = `address list of ${list.identifiers.join(', ')}`;
+  }
+  const readOnly = new Set((info.readOnlyAttributes ?? []).map((a) => a.toLowerCase()));
   const missing: string[] = [];
   for (const [kind, attrs] of Object.entries(identifierAttributes(tcfg, info))) {
     const v = myIds[kind];
     if (v === undefined) { missing.push(kind); continue; }
     for (const attr of attrs) {
-      if (attr in attributes) continue;
+      // Read-only attributes are only checked for collisions (isFree), never written.
+      if (attr in attributes || readOnly.has(attr.toLowerCase())) continue;
       attributes[attr] = v;
       reasons[attr] = { kind: 'identifier', source: kind, detail: `reserved ${kind} "${v}"` };
       sources[attr] = `{{ id.${kind} }}`;
     }
+  }
+  for (const attr of Object.keys(attributes)) {
+    if (readOnly.has(attr.toLowerCase())) { delete attributes[attr]; delete reasons[attr]; delete sources[attr]; }
   }
   const corr = info.correlationAttribute;
   if (corr !== '' && !(corr in attributes)) {

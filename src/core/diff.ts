@@ -2,6 +2,7 @@
  * Diff of desired vs known account state → operations for one person in one target.
  */
 import type { TargetConfig } from '../config/schema.js';
+import { addressListChange } from './address-list.js';
 import { sameValue } from '../targets/contract.js';
 import type { DesiredDetail } from './desired.js';
 import { canonicalJson, sha256Hex } from './hash.js';
@@ -139,6 +140,12 @@ export function diffAccount(detail: DesiredDetail, account: AccountState, tcfg: 
       const want = d.attributes[attr] as AttrValue;
       // Connectors report the correlation value separately; it need not be repeated in attributes.
       const have = account.attributes[attr] ?? (attr === info.correlationAttribute ? account.correlation : undefined);
+      if (attr === info.addressList?.attribute) {
+        // Per value, and only the values Cadre owns (see address-list.ts).
+        const c = addressListChange(attr, have, want);
+        if (c) { changes.push(c); reasons.push(d.attributeReasons[attr] as Reason); }
+        continue;
+      }
       const ref = refOf(want);
       if (ref !== undefined) {
         const r = resolve(d.target, ref);

@@ -4,6 +4,7 @@
 export * from './model.js';
 export { lifecycleAt, localDate, addDays, daysBetween, endDateOf, accountStateFor, type LifecycleInfo } from './lifecycle.js';
 export { computePlan, computeBasis } from './planner.js';
+export { addressListChange, diffAddressList, wantedAddresses, addressValueKey, type AddressListSpec, type AddressListDiff } from './address-list.js';
 export { WRITEBACK_TARGET, NOTIFY_TARGET, type PlanInput, type TargetInfo } from './plan-input.js';
 export { buildPlanContext, desiredAccounts, desiredDetail, matchAccount, secondaryCorrelationValue, type PlanContext, type DesiredDetail, type AccountMatch } from './desired.js';
 export { orderOperations, compareOps, ACTION_ORDER } from './ordering.js';

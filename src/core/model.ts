@@ -185,11 +185,17 @@ export const ACTIONS = [
 /** One of {@link ACTIONS}. */
 export type Action = (typeof ACTIONS)[number];
 
-/** One attribute change. */
+/**
+ * One attribute change. A multi-valued attribute Cadre owns only in part (AD `proxyAddresses`) also carries
+ * the single values to `add` and `remove`: connectors send exactly those and leave every other value alone;
+ * `from`/`to` are then the whole list before and after, for plans and the stored state.
+ */
 export interface Change {
   readonly attribute: string;
   readonly from: AttrValue | undefined;
   readonly to: AttrValue | undefined;
+  readonly add?: readonly string[];
+  readonly remove?: readonly string[];
 }
 
 /** One step of a plan. */

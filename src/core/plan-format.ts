@@ -107,7 +107,13 @@ function formatOp(o: Operation, paint: (a: Action, s: string) => string, dim: (s
     }
     case 'update': case 'rename': case 'writeBack':
       out.push(paint(o.action, `    ${sym} ${o.action}${adopt}`) + why);
-      for (const ch of o.changes) out.push(paint(o.action, `        ${ch.attribute}: ${show(ch.from)} → ${show(ch.to)}`));
+      for (const ch of o.changes) {
+        if (ch.add !== undefined || ch.remove !== undefined) {
+          // Per-value change: only these values; every other value of the attribute stays.
+          const values = [...(ch.remove ?? []).map((v) => `- ${JSON.stringify(v)}`), ...(ch.add ?? []).map((v) => `+ ${JSON.stringify(v)}`)];
+          out.push(paint(o.action, `        ${ch.attribute}: ${values.join(', ')}`));
+        } else out.push(paint(o.action, `        ${ch.attribute}: ${show(ch.from)} → ${show(ch.to)}`));
+      }
       break;
     case 'move': {
       const ch = o.changes[0];

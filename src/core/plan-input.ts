@@ -3,6 +3,7 @@
  */
 import type { CadreConfig } from '../config/schema.js';
 import type { TargetCapabilities } from '../targets/contract.js';
+import type { AddressListSpec } from './address-list.js';
 import type { AccountState, DisableRecord, Hold, Reservation, Snapshot } from './model.js';
 
 /** What the planner needs to know about a live target (from its connector). */
@@ -16,6 +17,13 @@ export interface TargetInfo {
   readonly namingAttribute?: string;
   /** Attributes set when the account is created and never updated afterwards (e.g. a UPN that must not follow name changes). */
   readonly createOnly?: readonly string[];
+  /**
+   * A multi-valued attribute built from the person's reserved addresses (AD `proxyAddresses`: `SMTP:` primary,
+   * `smtp:` others), diffed per value so that values Cadre does not own are never touched (see address-list.ts).
+   */
+  readonly addressList?: AddressListSpec;
+  /** Attributes the target reports but never lets Cadre write (Graph `proxyAddresses`): never filled, never diffed. */
+  readonly readOnlyAttributes?: readonly string[];
 }
 
 /** Planner input. */

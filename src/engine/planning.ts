@@ -134,7 +134,17 @@ export function targetInfo(engine: Engine): Record<string, TargetInfo> {
     const defaults = Object.entries(c.identifierAttributes ?? {}).filter(([kind]) => engine.config.identifiers[kind] !== undefined);
     const identifierAttributes = { ...Object.fromEntries(defaults), ...configured };
     const createOnly = [...new Set([...(c.createOnlyAttributes ?? []), ...(engine.config.targets[name]?.createOnly ?? [])])];
-    out[name] = { capabilities: c.capabilities, correlationAttribute: c.correlationAttribute, identifierAttributes, ...(createOnly.length > 0 ? { createOnly } : {}) };
+    // An address list only carries kinds the config defines; with none it is off (e.g. no `identifiers.mail`).
+    const listKinds = (c.addressList?.identifiers ?? []).filter((kind) => engine.config.identifiers[kind] !== undefined);
+    const addressList = c.addressList && listKinds.length > 0 ? { attribute: c.addressList.attribute, identifiers: listKinds } : undefined;
+    // A list that carries nothing is left alone rather than filled with a bare identifier.
+    const readOnlyAttributes = [...(c.readOnlyAttributes ?? []), ...(c.addressList && !addressList ? [c.addressList.attribute] : [])];
+    out[name] = {
+      capabilities: c.capabilities, correlationAttribute: c.correlationAttribute, identifierAttributes,
+      ...(createOnly.length > 0 ? { createOnly } : {}),
+      ...(addressList ? { addressList } : {}),
+      ...(readOnlyAttributes.length > 0 ? { readOnlyAttributes } : {}),
+    };
   }
   return out;
 }

@@ -3,6 +3,7 @@
  * A factory validates its config with a zod `*Guard` and returns a {@link TargetConnector}.
  */
 import type { TargetConfig } from '../config/schema.js';
+import type { AddressListSpec } from '../core/address-list.js';
 import type { AccountState, AttrValue, DesiredAccount, Operation } from '../core/model.js';
 
 /** What a target can do; the planner and executor consult these flags. */
@@ -90,6 +91,13 @@ export interface TargetConnector {
    * checks may rely on the listing instead of calling `isFree` per candidate.
    */
   readonly listsEverything?: boolean;
+  /**
+   * Optional: a multi-valued attribute of addresses built from the person's reservations and changed per value,
+   * only for the values Cadre owns (AD `proxyAddresses`); `apply` must honour a change's `add`/`remove`.
+   */
+  readonly addressList?: AddressListSpec;
+  /** Optional: attributes reported by `list()` that Cadre must never write (Graph `proxyAddresses`). */
+  readonly readOnlyAttributes?: readonly string[];
   /** Optional: per identifier kind, the longest value this target accepts (e.g. sAMAccountName 20). */
   readonly identifierLimits?: Readonly<Record<string, number>>;
   close(): Promise<void>;

@@ -26,10 +26,16 @@ export const DEFAULT_ATTRIBUTES = [
 /** Build the connector from validated options and an (unconnected) LDAP pool. */
 export function createAdConnector(name: string, opts: AdTargetOptions, ldap: AdLdap, deps: TargetDeps, target: TargetConfig): TargetConnector {
   const mapped = Object.keys(target.attributes);
-  const attributes = [...new Set([...(mapped.length > 0 ? mapped : DEFAULT_ATTRIBUTES), 'cn', 'sAMAccountName', 'userPrincipalName', opts.correlationAttribute])];
+  const addressList = opts.proxyAddresses === false ? undefined : { attribute: 'proxyAddresses', identifiers: opts.proxyAddresses.identifiers };
+  // Without the address list and without a template, Cadre never writes proxyAddresses (it is still checked by isFree).
+  const proxyMapped = mapped.some((a) => a.toLowerCase() === 'proxyaddresses');
+  const readOnlyAttributes = addressList === undefined && !proxyMapped ? ['proxyAddresses'] : [];
+  // The address list is read back so that it converges (and so that foreign values are seen and kept).
+  const listed = addressList ? [addressList.attribute] : [];
+  const attributes = [...new Set([...(mapped.length > 0 ? mapped : DEFAULT_ATTRIBUTES), ...listed, 'cn', 'sAMAccountName', 'userPrincipalName', opts.correlationAttribute])];
   const groups = new GroupDirectory(ldap, opts, target.managedEntitlements);
   const read: ReadContext = { target: name, correlationAttribute: opts.correlationAttribute, attributes, groups, ldap, rangeSize: opts.rangeSize };
-  const rt: AdRuntime = { name, opts, ldap, groups, read, log: deps.log, domainRoot: domainRootOf(opts.baseDN) };
+  const rt: AdRuntime = { name, opts, ldap, groups, read, log: deps.log, domainRoot: domainRootOf(opts.baseDN), ...(addressList ? { addressList: addressList.attribute } : {}) };
   const attrs = readAttributes(read);
 
   // Warn once when the correlation attribute is not indexed: every create's correlation lookup and every find()
@@ -67,6 +73,8 @@ export function createAdConnector(name: string, opts: AdTargetOptions, ldap: AdL
     concurrency: opts.concurrency,
     identifierAttributes: opts.identifierAttributes,
     identifierLimits: { username: 20 },
+    ...(addressList ? { addressList } : {}),
+    ...(readOnlyAttributes.length > 0 ? { readOnlyAttributes } : {}),
 
     async *list(): AsyncIterable<readonly AccountState[]> {
       try {

@@ -6,6 +6,7 @@
 import type { Entry } from 'ldapts';
 import type { AttrValue, Operation } from '../../core/model.js';
 import type { ApplyContext, OperationResult } from '../contract.js';
+import { addressListMods } from './address-values.js';
 import type { ModSpec } from './client.js';
 import { bufferValue, values } from './client.js';
 import { AdTargetError, toAdError } from './errors.js';
@@ -161,6 +162,11 @@ async function adopt(rt: AdRuntime, op: Operation, ctx: ApplyContext, attrs: Rec
       } else want = [m];
     }
     const have = current === undefined ? [] : values(current, name);
+    if (name === rt.addressList) {
+      // The adopted account keeps every address Cadre does not own (X500:, SIP:, other smtp:).
+      mods.push(...addressListMods(name, have, want));
+      continue;
+    }
     const norm = (xs: string[]): string => JSON.stringify((name.toLowerCase() === 'manager' ? xs.map(normalizeDn) : xs).slice().sort());
     if (norm(want) !== norm(have)) mods.push({ operation: 'replace', attribute: name, values: want });
   }

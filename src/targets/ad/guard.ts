@@ -43,6 +43,16 @@ export const adTargetGuard = z
     identifierAttributes: z.record(z.string(), z.array(z.string().min(1)).min(1)).default({
       username: ['sAMAccountName'], upn: ['userPrincipalName'], mail: ['mail', 'proxyAddresses'],
     }),
+    /**
+     * proxyAddresses from the person's reserved addresses: `SMTP:` + the first kind's primary value, `smtp:` + every
+     * other value of these kinds, former ones included (the old address after a marriage). Cadre adds and removes
+     * only those addresses, value by value; `X500:`, `SIP:`, `x400:` and other `smtp:` values are never touched.
+     * `false`: Cadre leaves proxyAddresses alone (unless an attribute template maps it, which replaces every value).
+     */
+    proxyAddresses: z.union([
+      z.literal(false),
+      z.object({ identifiers: z.array(z.string().min(1)).min(1).default(['mail']) }).strict(),
+    ]).default({ identifiers: ['mail'] }),
     homeDirectory: z
       .object({
         /** UNC template; `{{ id.username }}`/`{{ sAMAccountName }}` are replaced, e.g. `\\\\fs1\\home\\{{ id.username }}`. */
@@ -85,6 +95,37 @@ export const adTargetGuard = z
       ctx.addIssue({ code: 'custom', path: ['insecure'], message: 'either caFile or insecure, not both' });
     }
   });
+
+/** A problem in an AD target block beyond its options (path relative to the target). */
+export interface AdTargetProblem {
+  readonly path: readonly (string | number)[];
+  readonly message: string;
+}
+
+/**
+ * Checks across an AD target's options and the rest of its block: a template for proxyAddresses would replace
+ * every value (Exchange's X500:/SIP: addresses included) while Cadre also manages it value by value.
+ */
+export function adTargetProblems(options: Record<string, unknown>, attributes: Readonly<Record<string, string>>, identifierKinds: readonly string[]): AdTargetProblem[] {
+  const out: AdTargetProblem[] = [];
+  const raw = options['proxyAddresses'];
+  const mapped = Object.keys(attributes).find((a) => a.toLowerCase() === 'proxyaddresses');
+  if (raw !== false && mapped !== undefined) {
+    out.push({
+      path: ['attributes', mapped],
+      message: 'proxyAddresses is built by Cadre (options.proxyAddresses: SMTP: primary, smtp: former addresses, foreign values kept); a template would replace every value, X500: and SIP: included. Remove this mapping, or set options.proxyAddresses: false to keep it',
+    });
+  }
+  const kinds = typeof raw === 'object' && raw !== null ? (raw as { identifiers?: unknown }).identifiers : undefined;
+  if (Array.isArray(kinds)) {
+    kinds.forEach((k, i) => {
+      if (typeof k === 'string' && !identifierKinds.includes(k)) {
+        out.push({ path: ['options', 'proxyAddresses', 'identifiers', i], message: `no identifier kind "${k}" is configured (known: ${identifierKinds.join(', ') || 'none'})` });
+      }
+    });
+  }
+  return out;
+}
 
 /** Validated AD target options. */
 export type AdTargetOptions = z.infer<typeof adTargetGuard>;

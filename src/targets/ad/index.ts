@@ -5,9 +5,9 @@ import type { TargetFactory } from '../contract.js';
 import { AdLdap } from './client.js';
 import { createAdConnector } from './connector.js';
 import { AdTargetError } from './errors.js';
-import { parseAdTargetOptions } from './guard.js';
+import { adTargetProblems, parseAdTargetOptions } from './guard.js';
 
-export { adTargetGuard, parseAdTargetOptions } from './guard.js';
+export { adTargetGuard, adTargetProblems, parseAdTargetOptions } from './guard.js';
 export type { AdTargetOptions } from './guard.js';
 export { AdTargetError, AD_ERROR_CODES } from './errors.js';
 export { escapeDnValue, escapeFilterValue } from './escape.js';
@@ -25,6 +25,8 @@ export const createAdTarget: TargetFactory = async (name, options, deps, target)
   if (/(^|[,\s])(ldapts|\*)($|[,\s])/i.test(process.env['NODE_DEBUG'] ?? '')) {
     throw new AdTargetError('CONFIG_INVALID', `targets.${name}: NODE_DEBUG=ldapts would write passwords into the log; unset it`);
   }
+  const problems = adTargetProblems(options, target.attributes, []).filter((p) => p.path[0] === 'attributes');
+  if (problems.length > 0) throw new AdTargetError('CONFIG_INVALID', problems.map((p) => `targets.${name}.${p.path.join('.')}: ${p.message}`).join('; '));
   const ldap = new AdLdap(opts, deps.log, name);
   return createAdConnector(name, opts, ldap, deps, target);
 };

@@ -24,6 +24,8 @@ export interface AdRuntime {
   readonly log: TargetDeps['log'];
   /** The domain naming context (DC=… part of baseDN): identifier uniqueness is domain-wide. */
   readonly domainRoot: string;
+  /** The address-list attribute (`proxyAddresses`) when Cadre manages it value by value. */
+  readonly addressList?: string;
 }
 
 /** The DC=… suffix of a DN (the domain naming context). */

@@ -4,7 +4,9 @@
  */
 import type { Operation } from '../../core/model.js';
 import type { ApplyContext, OperationResult } from '../contract.js';
+import { addressValueMods } from './address-values.js';
 import type { ModSpec } from './client.js';
+import { values } from './client.js';
 import { cnCandidate, MAX_CN_SUFFIX } from './create.js';
 import { AdTargetError, ldapCode, toAdError } from './errors.js';
 import { escapeDnValue, parentDn, rdnValue, sameDn } from './escape.js';
@@ -73,6 +75,11 @@ async function applyUpdate(rt: AdRuntime, op: Operation, ctx: ApplyContext, loc:
     }
     if (lc === 'accountexpires' && typeof c.to === 'string' && /^\d{4}-\d{2}-\d{2}/.test(c.to)) {
       mods.push({ operation: 'replace', attribute: c.attribute, values: [accountExpiresFor(c.to, rt.opts.timezone)] });
+      continue;
+    }
+    if (c.add !== undefined || c.remove !== undefined) {
+      // Owned values only: single-value delete/add against what the entry holds now, never a replace.
+      mods.push(...addressValueMods(c.attribute, values(loc.entry, c.attribute), c.remove ?? [], c.add ?? []));
       continue;
     }
     mods.push({ operation: 'replace', attribute: c.attribute, values: ldapValues(c.to) });
@@ -195,7 +202,8 @@ export async function applyOther(rt: AdRuntime, op: Operation, ctx: ApplyContext
       case 'update': case 'rename': case 'move': case 'enable': case 'disable': case 'setPassword': break;
       default: return { ok: false, error: { code: 'NOT_SUPPORTED', message: `${what()}: the AD target does not handle ${op.action}`, transient: false } };
     }
-    const loc = await mustLocate(rt, op, ctx);
+    // Per-value changes are checked against the entry's current values: read them with the entry.
+    const loc = await mustLocate(rt, op, ctx, op.changes.filter((c) => c.add !== undefined || c.remove !== undefined).map((c) => c.attribute));
     username = first(loc.entry, 'sAMAccountName') ?? username;
     switch (op.action) {
       case 'update': return await applyUpdate(rt, op, ctx, loc);

@@ -69,6 +69,8 @@ export function createEntraConnector(name: string, opts: EntraTargetOptions, dep
     ...(opts.upnFollowsName ? {} : { createOnlyAttributes: ['userPrincipalName'] }),
     identifierAttributes: { upn: ['userPrincipalName', 'mail', 'proxyAddresses'], mail: ['mail', 'proxyAddresses'], username: ['mailNickname'] },
     identifierLimits: { username: 64, upn: 113, mail: 256 },
+    // Graph's proxyAddresses is read-only on users (Exchange Online keeps it): checked for collisions, never written.
+    readOnlyAttributes: ['proxyAddresses'],
     get stats() {
       return { requests: http.stats.requests, throttled: http.stats.throttled, retries: http.stats.retries, batches: batcher?.stats.batches ?? 0 };
     },
