@@ -68,6 +68,22 @@ describe('exampleConfig', () => {
     assert.equal(r.config?.targets.ad?.reenable, 'ifDisabledByCadre');
     assert.equal(r.config?.targets.entra?.type, 'entra');
     assert.ok(r.config?.entitlements[0]?.grant.ad);
+    // proxyAddresses is first class (SMTP: + id.mail, smtp: + former addresses), not a hand-written template.
+    assert.deepEqual(r.config?.targets.ad?.options.proxyAddresses, { identifiers: ['mail'] });
+    assert.ok(!Object.keys(r.config?.targets.ad?.attributes ?? {}).some((a) => a.toLowerCase() === 'proxyaddresses'));
+  });
+
+  test('a proxyAddresses template next to the AD option is reported with its line; an unknown kind too', () => {
+    const text = withCommentedTargets(exampleConfig())
+      .replace('      mail: "{{ id.mail }}"                  #', `      proxyAddresses: "{{ concat('SMTP:', id.mail) }}"\n      mail: "{{ id.mail }}"                  #`);
+    const r = validateConfigText(text);
+    assert.deepEqual(r.problems.map((p) => p.path), ['targets.ad.attributes.proxyAddresses']);
+    assert.match(r.problems[0]?.message ?? '', /replace every value, X500: and SIP: included/);
+    assert.equal(r.problems[0]?.line, text.split('\n').findIndex((l) => l.includes("proxyAddresses: \"{{ concat('SMTP:'")) + 1);
+    const off = validateConfigText(text.replace('proxyAddresses: { identifiers: [mail] }', 'proxyAddresses: false'));
+    assert.deepEqual(off.problems, [], 'with the option off the template is the admin\'s choice');
+    const unknown = validateConfigText(withCommentedTargets(exampleConfig()).replace('proxyAddresses: { identifiers: [mail] }', 'proxyAddresses: { identifiers: [mail, email] }'));
+    assert.deepEqual(unknown.problems.map((p) => p.path), ['targets.ad.options.proxyAddresses.identifiers[1]']);
   });
 
   test('loads from disk with the Personio variables set; relative paths resolve beside the file', async () => {

@@ -170,6 +170,10 @@ targets:
   #     managedGroupsOUs: [OU=Cadre Groups,DC=example,DC=com]   # only these groups are ever revoked
   #     upnSuffix: example.com
   #     # caFile: /etc/ssl/certs/example-ca.pem   # trust the domain's CA for LDAPS
+  #     # proxyAddresses: "SMTP:" + id.mail, "smtp:" + every former mail (after a marriage the old address keeps
+  #     # working). Cadre adds and removes only these addresses, value by value; X500:, SIP:, x400: and other
+  #     # smtp: values (Exchange's, or added by hand) are never touched. false: Cadre leaves proxyAddresses alone.
+  #     proxyAddresses: { identifiers: [mail] }   # add upn to also keep the UPN and former UPNs as smtp: aliases
   #   identifiers:
   #     username: [sAMAccountName]
   #     upn: [userPrincipalName]
@@ -177,7 +181,7 @@ targets:
   #   attributes:
   #     sAMAccountName: "{{ id.username }}"
   #     userPrincipalName: "{{ id.upn }}"
-  #     mail: "{{ id.mail }}"
+  #     mail: "{{ id.mail }}"                  # follows a marriage; proxyAddresses (above) keeps the old one
   #     givenName: "{{ preferredName ?? firstName }}"
   #     sn: "{{ lastName }}"
   #     displayName: "{{ preferredName ?? firstName }} {{ lastName }}"

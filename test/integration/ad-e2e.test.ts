@@ -10,7 +10,7 @@ import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { Client } from 'ldapts';
+import { Attribute, Change, Client } from 'ldapts';
 import type { Operation, Plan } from '../../src/core/model.js';
 import { accountExpiresFiletime } from '../../src/core/rules/filetime.js';
 import { startPersonioSimulator } from '../../src/sources/personio/simulator/index.js';
@@ -31,6 +31,11 @@ const RUN = randomBytes(3).toString('hex');
 const tree = adE2eTree('ad', RUN);
 const LEGACY_SAM = `legacy-${RUN}`;
 const KNOWN = 'Kn0wn!Passw0rd-42';
+/** The legacy account's own primary address (not Cadre's): kept, demoted to smtp:. */
+const LEGACY_MAIL = `a.adopt-${RUN}@legacy.example`;
+/** Values Cadre does not own, added by Exchange or by hand. */
+const ADOPTED_FOREIGN = [`X500:/o=ExchangeLabs/ou=Exchange Administrative Group (FYDIBOHF23SPDLT)/cn=Recipients/cn=adopt${RUN}`, `SIP:adam-${RUN}@example.com`, `smtp:adam.hand-${RUN}@example.com`];
+const ELODIE_FOREIGN = [`X500:/o=ExchangeLabs/ou=Exchange Administrative Group (FYDIBOHF23SPDLT)/cn=Recipients/cn=elodie${RUN}`, `SIP:elodie.chenier-${RUN}@example.com`, `smtp:e.chenier-${RUN}@example.com`, `x400:c=DE;a= ;p=Example;o=Exchange;s=Chenier${RUN};g=Elodie;`];
 
 const people: EmployeeSpec[] = [
   { id: 1, first: 'Jürgen', last: 'Müller', department: 'Finance', office: 'Berlin', position: 'Head of Finance', phone: '+49 30 1234-100' },
@@ -111,6 +116,8 @@ describe('AD end to end: Personio simulator → cadre sync → Samba AD (LDAPS)'
       sAMAccountName: LEGACY_SAM, userPrincipalName: `${LEGACY_SAM}@example.com`, employeeID: '9', displayName: 'A. Adopt (legacy)',
     }, 'Legacy!Passw0rd-1');
     adoptee = (await acct(9)).guid;
+    // Addresses Exchange and an admin gave the legacy account: Cadre must keep every one of them.
+    await admin.modify(`CN=A. Adopt (legacy),${tree.legacy}`, new Change({ operation: 'add', modification: new Attribute({ type: 'proxyAddresses', values: [`SMTP:${LEGACY_MAIL}`, ...ADOPTED_FOREIGN] }) }));
     personio = await startPersonioSimulator({ port: 0, host: '127.0.0.1', employees: people.map(employee) });
     config = writeAdE2eConfig({ dir, personioUrl: personio.url, tree, home: { shareRoot, archiveRoot } });
   });
@@ -233,6 +240,9 @@ describe('AD end to end: Personio simulator → cadre sync → Samba AD (LDAPS)'
     assert.equal(attr(adopted, 'sAMAccountName'), LEGACY_SAM, 'sAMAccountName is createOnly: the existing login stays');
     assert.equal(attr(adopted, 'userPrincipalName'), 'adam.adopt@example.com');
     assert.equal(attr(adopted, 'displayName'), 'Adam Adopt');
+    assert.equal(attr(adopted, 'mail'), 'adam.adopt@example.com');
+    assert.deepEqual(many(adopted.entry, 'proxyAddresses').sort(), ['SMTP:adam.adopt@example.com', `smtp:${LEGACY_MAIL}`, ...ADOPTED_FOREIGN].sort(),
+      'adopted: Cadre\'s primary added, the legacy primary kept as smtp:, X500:/SIP:/smtp: values untouched');
     assert.equal(attr(adopted, 'cn'), 'Adam Adopt', 'renamed to the mapped cn');
     assert.ok(inOu(adopted, tree.berlin), 'moved from the legacy OU');
     assert.deepEqual(adopted.groups, ['GG-All-Staff', 'GG-Engineering', 'GG-Loc-Berlin']);
@@ -277,6 +287,9 @@ describe('AD end to end: Personio simulator → cadre sync → Samba AD (LDAPS)'
     const elodie = await acct(5);
     personio.company.upsert(employee({ ...spec(4), department: 'Sales' }));
     personio.company.upsert(employee({ ...spec(7), office: 'Hamburg' }));
+    // Exchange and an admin added addresses of their own: they plan nothing and survive the marriage.
+    await admin.modify(elodie.dn, new Change({ operation: 'add', modification: new Attribute({ type: 'proxyAddresses', values: ELODIE_FOREIGN }) }));
+    assert.ok(!(await plan(noon(1))).operations.some((o) => o.personId === '5'), 'foreign values alone plan nothing');
     personio.company.upsert(employee({ ...spec(5), last: 'Dupont' }));
     const p = await plan(noon(1));
     const ops = (pid: string): string[] => p.operations.filter((o) => o.target === 'ad' && o.personId === pid).map(show).sort();
@@ -288,6 +301,8 @@ describe('AD end to end: Personio simulator → cadre sync → Samba AD (LDAPS)'
     assert.deepEqual(mine5.map((o) => o.action).sort(), ['rename', 'update']);
     const upd = mine5.find((o) => o.action === 'update') as Operation;
     assert.deepEqual(upd.changes.map((c) => c.attribute).sort(), ['displayName', 'mail', 'proxyAddresses', 'sn', 'userPrincipalName']);
+    const proxy = upd.changes.find((c) => c.attribute === 'proxyAddresses');
+    assert.deepEqual([proxy?.remove, proxy?.add], [['SMTP:elodie.chenier@example.com'], ['SMTP:elodie.dupont@example.com', 'smtp:elodie.chenier@example.com']], 'per value, owned values only');
     assert.deepEqual(p.operations.filter((o) => o.target === 'ad' && !['4', '5', '7'].includes(o.personId)).map(show), [], 'nobody else is touched');
 
     await sync(noon(1));
@@ -311,7 +326,8 @@ describe('AD end to end: Personio simulator → cadre sync → Samba AD (LDAPS)'
     assert.ok(inOu(e, tree.berlin));
     assert.equal(attr(e, 'mail'), 'elodie.dupont@example.com');
     assert.equal(attr(e, 'userPrincipalName'), 'elodie.dupont@example.com', 'UPN follows the name (onNameChange: regenerate)');
-    assert.deepEqual(many(e.entry, 'proxyAddresses').sort(), ['SMTP:elodie.dupont@example.com', 'smtp:elodie.chenier@example.com']);
+    assert.deepEqual(many(e.entry, 'proxyAddresses').sort(), ['SMTP:elodie.dupont@example.com', 'smtp:elodie.chenier@example.com', ...ELODIE_FOREIGN].sort(),
+      'old address kept as smtp:, the new one SMTP:, foreign X500:/SIP:/x400:/smtp: values untouched');
     assert.equal(attr(e, 'sAMAccountName'), 'elodie.chenier', 'the login stays');
     assert.deepEqual(e.groups, ['GG-All-Staff', 'GG-Loc-Berlin', 'GG-Sales']);
     await assertConverged(noon(1));

@@ -325,10 +325,7 @@ function adTargetYaml(o: AdE2eConfigOptions): string {
       displayName: "{{ preferredName ?? firstName }} {{ lastName }}"
       givenName: "{{ preferredName ?? firstName }}"
       sn: "{{ lastName }}"
-${full
-    ? `      mail: "{{ id.mail }}"
-      proxyAddresses: "{{ split(concat('SMTP:', id.mail, aliases.mail ? concat(',smtp:', join(aliases.mail, ',smtp:')) : ''), ',') }}"`
-    : '      mail: "{{ id.upn }}"'}
+${full ? '      mail: "{{ id.mail }}"' : '      mail: "{{ id.upn }}"'}
       employeeID: "{{ personId }}"
       accountExpires: "{{ filetime(endDate, 'Europe/Berlin') }}"
       department: "{{ department }}"
