@@ -244,21 +244,23 @@ export function desiredDetail(ctx: PlanContext, person: Person, target: string, 
     reasons[list.attribute] = { kind: 'identifier', source: list.identifiers.join(', '), detail: `SMTP: the reserved ${primaryKind ?? 'mail'}, smtp: every other and former reserved address; values Cadre does not own stay` };
     sources[list.attribute] = `address list of ${list.identifiers.join(', ')}`;
   }
-  const readOnly = new Set((info.readOnlyAttributes ?? []).map((a) => a.toLowerCase()));
+  const readOnly = info.readOnlyAttributes && info.readOnlyAttributes.length > 0 ? new Set(info.readOnlyAttributes.map((a) => a.toLowerCase())) : undefined;
   const missing: string[] = [];
   for (const [kind, attrs] of Object.entries(identifierAttributes(tcfg, info))) {
     const v = myIds[kind];
     if (v === undefined) { missing.push(kind); continue; }
     for (const attr of attrs) {
       // Read-only attributes are only checked for collisions (isFree), never written.
-      if (attr in attributes || readOnly.has(attr.toLowerCase())) continue;
+      if (attr in attributes || readOnly?.has(attr.toLowerCase())) continue;
       attributes[attr] = v;
       reasons[attr] = { kind: 'identifier', source: kind, detail: `reserved ${kind} "${v}"` };
       sources[attr] = `{{ id.${kind} }}`;
     }
   }
-  for (const attr of Object.keys(attributes)) {
-    if (readOnly.has(attr.toLowerCase())) { delete attributes[attr]; delete reasons[attr]; delete sources[attr]; }
+  if (readOnly) {
+    for (const attr of Object.keys(attributes)) {
+      if (readOnly.has(attr.toLowerCase())) { delete attributes[attr]; delete reasons[attr]; delete sources[attr]; }
+    }
   }
   const corr = info.correlationAttribute;
   if (corr !== '' && !(corr in attributes)) {
