@@ -8,6 +8,7 @@ import { computePlan } from './planner.js';
 import { accountAfter, brief, erika } from './planner-test-support.js';
 import { config, input, snapshot, TARGETS } from './test-support.js';
 import { formatPlan } from './plan-format.js';
+import { explainPerson, formatExplanation } from './explain.js';
 
 const spec = { attribute: 'proxyAddresses', identifiers: ['mail'] };
 const FOREIGN = ['X500:/o=ExchangeLabs/ou=Exchange Administrative Group/cn=Recipients/cn=erika', 'SIP:erika.muster@example.com', 'smtp:erika@legacy.example', 'x400:c=DE;a= ;p=Example;o=Exchange;s=Muster;g=Erika;'];
@@ -97,6 +98,11 @@ describe('planner with an address list (AD proxyAddresses option)', () => {
     const after: AccountState = { ...withForeign, attributes: Object.fromEntries([...Object.entries(withForeign.attributes), ...upd.changes.map((c) => [c.attribute, c.to ?? null])]) };
     const again = computePlan({ ...base, snapshot: snapshot([{ ...active, lastName: 'Schmidt' }]), reservations: married, accounts: [after] });
     assert.deepEqual(again.operations.filter((o) => o.target === 'ad' && o.action === 'update'), []);
+  });
+
+  test('explain names where the list comes from', () => {
+    const text = formatExplanation(explainPerson('1', { ...base, reservations: married }));
+    assert.match(text, /proxyAddresses = \["SMTP:erika\.schmidt@example\.com","smtp:erika\.muster@example\.com"\]  ← SMTP: id\.mail, smtp: aliases\.mail; other values kept/);
   });
 
   test('read-only attributes (Graph proxyAddresses) are neither filled from identifiers nor planned', () => {

@@ -242,7 +242,8 @@ export function desiredDetail(ctx: PlanContext, person: Person, target: string, 
     const [primaryKind] = list.identifiers;
     attributes[list.attribute] = wantedAddresses(list, myIds, ctx.aliases.get(person.id) ?? {});
     reasons[list.attribute] = { kind: 'identifier', source: list.identifiers.join(', '), detail: `SMTP: the reserved ${primaryKind ?? 'mail'}, smtp: every other and former reserved address; values Cadre does not own stay` };
-    sources[list.attribute] = `address list of ${list.identifiers.join(', ')}`;
+    const [, ...others] = list.identifiers;
+    sources[list.attribute] = `SMTP: id.${primaryKind ?? 'mail'}, smtp: ${[...others.map((k) => `id.${k}`), ...list.identifiers.map((k) => `aliases.${k}`)].join(', ')}; other values kept`;
   }
   const readOnly = info.readOnlyAttributes && info.readOnlyAttributes.length > 0 ? new Set(info.readOnlyAttributes.map((a) => a.toLowerCase())) : undefined;
   const missing: string[] = [];
