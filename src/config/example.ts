@@ -91,7 +91,9 @@ identifiers:
 # ── Lifecycle: when accounts appear, are disabled and are deleted ──────────────────────────────────────────
 lifecycle:
   preHireDays: 14            # create the (disabled) accounts 14 days before the hire date; enable on day 1
-  retentionDays: 90          # delete accounts 90 days after the end date (termination / last working day / contract end)
+  disableAt: earliest        # access closes at the end of the earliest end date (last working day / termination / contract end);
+                             # or name one: lastWorkingDay, terminationDate, contractEnd (unset → earliest of the others)
+  retentionDays: 90          # delete accounts 90 days after the LATEST end date
   leave: keep                # people on leave keep their access; "disable" disables them for the leave
   timezone: Europe/Berlin    # "day 1" and "the end of the last day" are computed in this zone
   missingIsLeaver: true      # someone deleted in Personio is handled like a leaver (never deleted at once)

@@ -128,7 +128,12 @@ export const thresholdsGuard = z.object({
 export const lifecycleGuard = z.object({
   /** Days before the hire date the (disabled) account is created. */
   preHireDays: z.number().int().min(0).default(14),
-  /** Days after the end date until accounts are deleted. */
+  /**
+   * Which end date closes access (accounts disabled after the end of that day): `earliest` of the set dates
+   * (default), or one named field; a named field that is unset falls back to the earliest of the others.
+   */
+  disableAt: z.enum(['earliest', 'lastWorkingDay', 'terminationDate', 'contractEnd']).default('earliest'),
+  /** Days after the LATEST set end date until accounts are deleted. */
   retentionDays: z.number().int().min(0).default(90),
   /** `keep`: people on leave stay enabled. `disable`: disabled during leave. */
   leave: z.enum(['keep', 'disable']).default('keep'),
@@ -165,7 +170,7 @@ export const configGuard = z.object({
   source: personioSourceGuard,
   store: storeGuard.default({ driver: 'sqlite', path: '.cadre/cadre.db' }),
   identifiers: z.record(z.string(), identifierGuard).default({}),
-  lifecycle: lifecycleGuard.default({ preHireDays: 14, retentionDays: 90, leave: 'keep', timezone: 'Europe/Berlin', missingIsLeaver: true }),
+  lifecycle: lifecycleGuard.default({ preHireDays: 14, disableAt: 'earliest', retentionDays: 90, leave: 'keep', timezone: 'Europe/Berlin', missingIsLeaver: true }),
   targets: z.record(z.string().regex(/^[a-z][a-z0-9_-]*$/, 'target names are lower-case identifiers'), targetGuard),
   entitlements: z.array(entitlementRuleGuard).default([]),
   thresholds: thresholdsGuard.default({ default: { count: 25, percent: 10 }, actions: {}, targets: {}, percentMinCount: 5 }),

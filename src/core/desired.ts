@@ -97,7 +97,7 @@ export function buildPlanContext(input: PlanInput): PlanContext {
     accounts,
     lifecycle(person) {
       let l = lcCache.get(person.id);
-      if (!l) { l = lifecycleAt(person, input.at, input.config.lifecycle); lcCache.set(person.id, l); }
+      if (!l) { l = lifecycleAt(person, input.at, input.config.lifecycle, input.history?.[person.id]); lcCache.set(person.id, l); }
       return l;
     },
   };

@@ -3,7 +3,9 @@
  */
 import type { TargetConfig } from '../config/schema.js';
 import { buildPlanContext, desiredDetail, matchAccount } from './desired.js';
-import type { AttrValue, HeldAccount, Hold, LifecycleState, Operation, PlanError, Reason, Reservation } from './model.js';
+import { localDate } from './lifecycle.js';
+import type { AttrValue, HeldAccount, Hold, LifecycleState, Operation, Person, PlanError, Reason, Reservation } from './model.js';
+import { periodsOf } from './periods.js';
 import type { PlanInput } from './plan-input.js';
 import { computePlan } from './planner.js';
 import { buildSafeguards } from './safeguards.js';
@@ -34,7 +36,19 @@ export interface Explanation {
   readonly found: boolean;
   readonly name?: string;
   readonly at: string;
-  readonly lifecycle?: { readonly state: LifecycleState; readonly reason: Reason; readonly endDate?: string; readonly enableOn?: string; readonly deleteOn?: string };
+  readonly lifecycle?: {
+    readonly state: LifecycleState;
+    readonly reason: Reason;
+    readonly endDate?: string;
+    /** The field that decided the end date, e.g. `last_working_day 2026-03-10 (disableAt: earliest)`. */
+    readonly endBy?: string;
+    readonly enableOn?: string;
+    readonly rehireOn?: string;
+    readonly deleteOn?: string;
+    readonly retentionFrom?: string;
+    /** Employment periods, the earlier one first: start (hire date) and the end that closes access. */
+    readonly periods: readonly { readonly start?: string; readonly end?: string; readonly endBy?: string }[];
+  };
   readonly identifiers: readonly Reservation[];
   readonly targets: readonly TargetExplanation[];
   readonly operations: readonly Operation[];
@@ -103,8 +117,12 @@ export function explainPerson(personId: string, input: PlanInput): Explanation {
     lifecycle: {
       state: lc.state, reason: lc.reason,
       ...(lc.endDate !== undefined ? { endDate: lc.endDate } : {}),
+      ...(lc.endBy !== undefined ? { endBy: lc.endBy } : {}),
       ...(lc.enableOn !== undefined ? { enableOn: lc.enableOn } : {}),
+      ...(lc.rehireOn !== undefined ? { rehireOn: lc.rehireOn } : {}),
       ...(lc.deleteOn !== undefined ? { deleteOn: lc.deleteOn } : {}),
+      ...(lc.retentionFrom !== undefined ? { retentionFrom: lc.retentionFrom } : {}),
+      periods: periodList(person, input),
     },
     identifiers,
     targets,
@@ -113,6 +131,15 @@ export function explainPerson(personId: string, input: PlanInput): Explanation {
     holds,
     held,
   };
+}
+
+function periodList(person: Person, input: PlanInput): { start?: string; end?: string; endBy?: string }[] {
+  const cfg = input.config.lifecycle;
+  const { current, previous } = periodsOf(person, input.history?.[person.id] ?? [], cfg.disableAt, (at) => localDate(at, cfg.timezone));
+  return [...(previous ? [previous] : []), current].map((p) => ({
+    ...(p.start !== undefined ? { start: p.start } : {}),
+    ...(p.end ? { end: p.end.date, endBy: p.end.text } : {}),
+  }));
 }
 
 const show = (v: AttrValue | undefined): string => (v === undefined ? '(unset)' : JSON.stringify(v));
@@ -128,8 +155,13 @@ export function formatExplanation(e: Explanation): string {
     if (l) {
       lines.push(`  lifecycle: ${l.state} — ${l.reason.detail}`);
       if (l.enableOn) lines.push(`  enabled on: ${l.enableOn}`);
-      if (l.endDate) lines.push(`  end date: ${l.endDate}`);
-      if (l.deleteOn) lines.push(`  accounts deleted on: ${l.deleteOn}`);
+      if (l.endDate) lines.push(`  access ends after: ${l.endBy ?? l.endDate}`);
+      if (l.rehireOn) lines.push(`  rehired from: ${l.rehireOn}`);
+      if (l.deleteOn) lines.push(`  accounts deleted on: ${l.deleteOn}${l.retentionFrom ? ` (retention counted from ${l.retentionFrom}, the latest end date)` : ''}`);
+      if (l.periods.length > 1 || l.periods.some((p) => p.end !== undefined)) {
+        lines.push('  employment periods:');
+        for (const p of l.periods) lines.push(`    ${p.start ?? '(start unknown)'} → ${p.endBy ?? 'open-ended'}`);
+      }
     }
   }
   if (e.identifiers.length > 0) {

@@ -33,17 +33,17 @@ describe('lifecycleAt', () => {
     assert.equal(lifecycleAt(p, '2024-06-30T22:00:00Z', cfg).state, 'active'); // 00:00 on 1 July in Berlin
   });
   test('leaver: still active at 23:59 local on the last day, terminated at 00:00, gone after retention', () => {
-    const p = person('1', { terminationDate: '2024-06-30', lastWorkingDay: '2024-06-15', contractEndDate: '2024-12-31' });
+    const p = person('1', { terminationDate: '2024-06-30' });
     const last = lifecycleAt(p, '2024-06-30T21:59:00Z', cfg);
     assert.equal(last.state, 'active');
-    assert.equal(last.endDate, '2024-06-30', 'termination date is the first set end date');
+    assert.equal(last.endDate, '2024-06-30');
     const after = lifecycleAt(p, '2024-06-30T22:00:00Z', cfg);
     assert.equal(after.state, 'terminated');
     assert.equal(after.deleteOn, '2024-07-31');
     assert.equal(lifecycleAt(p, '2024-07-30T21:59:00Z', cfg).state, 'terminated');
     assert.equal(lifecycleAt(p, '2024-07-30T22:00:00Z', cfg).state, 'gone');
   });
-  test('end date order: termination, last working day, contract end', () => {
+  test('a single end date closes access whichever field holds it', () => {
     assert.equal(lifecycleAt(person('1', { lastWorkingDay: '2024-05-20', contractEndDate: '2024-12-31' }), '2024-06-01T10:00:00Z', cfg).state, 'terminated');
     assert.equal(lifecycleAt(person('1', { contractEndDate: '2024-05-01' }), '2024-06-01T10:00:00Z', cfg).endDate, '2024-05-01');
   });

@@ -4,6 +4,7 @@
  */
 import type { LifecycleConfig } from '../config/schema.js';
 import type { LifecycleState, Person, Reason } from './model.js';
+import { decideEnd, endDatesOf, periodsOf, type DecidedDate, type DisableAt, type KnownPeriod } from './periods.js';
 
 /** Result of {@link lifecycleAt}. */
 export interface LifecycleInfo {
@@ -11,13 +12,19 @@ export interface LifecycleInfo {
   readonly reason: Reason;
   /** Local calendar date of `at` in the configured zone. */
   readonly today: string;
-  /** Effective end date (first set of termination date, last working day, contract end). */
+  /** Access closes at the end of this day: the end date `lifecycle.disableAt` chose for the period in force. */
   readonly endDate?: string;
+  /** Which field decided `endDate`, e.g. `last_working_day 2026-03-10 (disableAt: earliest)`. */
+  readonly endBy?: string;
   /** Day the account gets enabled (the hire date), when still ahead. */
   readonly enableOn?: string;
+  /** Start of a rehire while the person still works out the old period. */
+  readonly rehireOn?: string;
   /** First day on which the person is `gone` (accounts deleted). */
   readonly deleteOn?: string;
-  /** True when the person has a hire date after a former end date (accounts are reused). */
+  /** The latest set end date, from which retention is counted (when past the end date). */
+  readonly retentionFrom?: string;
+  /** True when the person has an earlier employment period (accounts are reused). */
   readonly rehire: boolean;
 }
 
@@ -67,44 +74,63 @@ export function daysBetween(a: string, b: string): number {
   return Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / 86_400_000);
 }
 
-/** The end date: first set of termination date, last working day and contract end date. */
-export function endDateOf(person: Person): string | undefined {
-  return person.terminationDate ?? person.lastWorkingDay ?? person.contractEndDate;
+/** The end date that closes access under `disableAt` (default `earliest`), ignoring employment periods. */
+export function endDateOf(person: Person, disableAt: DisableAt = 'earliest'): string | undefined {
+  return decideEnd(endDatesOf(person), disableAt)?.date;
 }
 
 const lc = (source: string, detail: string): Reason => ({ kind: 'lifecycle', source, detail });
 
 /**
- * Lifecycle state at instant `at`:
+ * Lifecycle state at instant `at`, from the person's employment periods ({@link periodsOf}; `history` is what the
+ * store remembers of earlier records):
  * - hire date more than `preHireDays` ahead → `future`; ahead but within the window → `prehire`;
- * - end date passed (after the end of that day, local time) → `terminated`, and after
- *   `retentionDays` more days → `gone`;
+ * - a rehire ahead: while the old period lasts → as in that period (enabled); in the gap → `terminated`, kept
+ *   (never deleted) for the rehire, and `prehire` inside the window;
+ * - the period's end date (`lifecycle.disableAt`) passed (after the end of that day, local time) → `terminated`,
+ *   and `retentionDays` after the LATEST set end date → `gone`;
  * - HR status `leave` → `leave`; `inactive` without an end date → `terminated` (no deletion date);
  * - `onboarding` without a hire date → `prehire`; otherwise `active`.
- * A hire date after the end date is a rehire: the old end date no longer counts.
  */
-export function lifecycleAt(person: Person, at: string, cfg: LifecycleConfig): LifecycleInfo {
+export function lifecycleAt(person: Person, at: string, cfg: LifecycleConfig, history: readonly KnownPeriod[] = []): LifecycleInfo {
   const today = localDate(at, cfg.timezone);
-  const rawEnd = endDateOf(person);
+  const { current, previous } = periodsOf(person, history, cfg.disableAt, (seen) => localDate(seen, cfg.timezone));
   const hire = person.hireDate;
-  const rehire = rawEnd !== undefined && hire !== undefined && hire > rawEnd;
-  const endDate = rehire ? undefined : rawEnd;
-  const base = { today, rehire, ...(endDate !== undefined ? { endDate } : {}) };
+  const rehire = previous !== undefined;
+  let inForce = current;
+  let rehireOn: string | undefined;
 
   if (hire !== undefined && hire > today) {
     const days = daysBetween(today, hire);
-    const what = rehire ? 'rehire' : 'hire';
-    if (days > cfg.preHireDays) {
-      return { ...base, state: 'future', enableOn: hire, reason: lc('future', `${what} date ${hire} is ${days} days ahead (pre-hire window ${cfg.preHireDays} days)`) };
+    const prevEnd = previous?.end;
+    if (previous && prevEnd && today <= prevEnd.date) {
+      // Still working out the old contract: that period's dates apply, the rehire comes later.
+      inForce = previous;
+      rehireOn = hire;
+    } else if (prevEnd) {
+      const base = { today, rehire, endDate: prevEnd.date, endBy: prevEnd.text, enableOn: hire };
+      if (days > cfg.preHireDays) {
+        return { ...base, state: 'terminated', reason: lc('rehire-gap', `left after ${prevEnd.text}; rehired from ${hire} (${days} days ahead): disabled until then, kept for the rehire instead of deleted`) };
+      }
+      return { ...base, state: 'prehire', reason: lc('prehire', `rehire date ${hire} is ${days} day(s) ahead (left after ${prevEnd.text}): account prepared, disabled until then`) };
+    } else {
+      const base = withEnd({ today, rehire }, current.end);
+      if (days > cfg.preHireDays) {
+        return { ...base, state: 'future', enableOn: hire, reason: lc('future', `hire date ${hire} is ${days} days ahead (pre-hire window ${cfg.preHireDays} days)`) };
+      }
+      return { ...base, state: 'prehire', enableOn: hire, reason: lc('prehire', `hire date ${hire} is ${days} day(s) ahead: account prepared, disabled until then`) };
     }
-    return { ...base, state: 'prehire', enableOn: hire, reason: lc('prehire', `${what} date ${hire} is ${days} day(s) ahead: account prepared, disabled until then`) };
   }
-  if (endDate !== undefined && today > endDate) {
-    const deleteOn = addDays(endDate, cfg.retentionDays + 1);
+  const end = inForce.end;
+  const base = { ...withEnd({ today, rehire }, end), ...(rehireOn !== undefined ? { rehireOn } : {}) };
+  if (end !== undefined && today > end.date) {
+    const from = inForce.retentionFrom ?? end;
+    const deleteOn = addDays(from.date, cfg.retentionDays + 1);
+    const retention = from.date === end.date ? `${cfg.retentionDays} days retention` : `${cfg.retentionDays} days retention after ${from.text}, the latest end date`;
     if (today >= deleteOn) {
-      return { ...base, state: 'gone', deleteOn, reason: lc('gone', `end date ${endDate} plus ${cfg.retentionDays} days retention has passed`) };
+      return { ...base, state: 'gone', deleteOn, retentionFrom: from.date, reason: lc('gone', `end date has passed: ${end.text}; ${retention} is over`) };
     }
-    return { ...base, state: 'terminated', deleteOn, reason: lc('terminated', `end date ${endDate} has passed; deletion due on ${deleteOn}`) };
+    return { ...base, state: 'terminated', deleteOn, retentionFrom: from.date, reason: lc('terminated', `end date has passed: ${end.text}; deletion due on ${deleteOn} (${retention})`) };
   }
   if (person.status === 'inactive') {
     return { ...base, state: 'terminated', reason: lc('terminated', 'HR status is inactive (no end date given, so no deletion date)') };
@@ -115,12 +141,19 @@ export function lifecycleAt(person: Person, at: string, cfg: LifecycleConfig): L
   if (person.status === 'onboarding' && hire === undefined) {
     return { ...base, state: 'prehire', reason: lc('prehire', 'HR status is onboarding and no hire date is set') };
   }
-  const tail = endDate !== undefined ? `; last day ${endDate}` : '';
+  const tail = end !== undefined ? `; access ends after ${end.text}` : '';
+  if (rehireOn !== undefined) {
+    return { ...base, state: 'active', reason: lc('active', `working out the current contract${tail}; rehired from ${rehireOn}`) };
+  }
   return {
     ...base,
     state: 'active',
     reason: lc(rehire ? 'rehire' : 'active', hire !== undefined ? `${rehire ? 'rehired' : 'hired'} on ${hire}${tail}` : `HR status ${person.status}${tail}`),
   };
+}
+
+function withEnd<T extends object>(base: T, end: DecidedDate | undefined): T & { endDate?: string; endBy?: string } {
+  return end ? { ...base, endDate: end.date, endBy: end.text } : base;
 }
 
 /** Whether a person in this state should have an account, and whether it is enabled. */

@@ -5,6 +5,7 @@ import type { CadreConfig } from '../config/schema.js';
 import type { TargetCapabilities } from '../targets/contract.js';
 import type { AddressListSpec } from './address-list.js';
 import type { AccountState, DisableRecord, Hold, Reservation, Snapshot } from './model.js';
+import type { EmploymentHistory } from './periods.js';
 
 /** What the planner needs to know about a live target (from its connector). */
 export interface TargetInfo {
@@ -47,6 +48,11 @@ export interface PlanInput {
   readonly reservations: readonly Reservation[];
   /** Live targets by name; enabled targets without an entry are skipped. */
   readonly targets: Readonly<Record<string, TargetInfo>>;
+  /**
+   * What the store remembers of persons' earlier records (one entry per hire date seen), so that an earlier
+   * employment period still counts after HR cleared its end dates when entering a rehire.
+   */
+  readonly history?: EmploymentHistory;
   /** Scope the plan to these persons (incremental sync, `--person`). */
   readonly onlyPersons?: readonly string[];
 }

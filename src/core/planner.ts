@@ -40,7 +40,7 @@ function canonicalize(v: unknown): unknown {
 }
 
 /** Fingerprint of the plan inputs (persons, accounts, reservations, config): apply refuses a stale plan. */
-export function computeBasis(input: Pick<PlanInput, 'snapshot' | 'accounts' | 'reservations' | 'config' | 'disabled' | 'holds'>): string {
+export function computeBasis(input: Pick<PlanInput, 'snapshot' | 'accounts' | 'reservations' | 'config' | 'disabled' | 'holds' | 'history'>): string {
   const persons = [...input.snapshot.persons].sort((a, b) => comparePersonIds(a.id, b.id));
   const accounts = [...input.accounts].sort((a, b) => (a.target < b.target ? -1 : a.target > b.target ? 1 : a.anchor < b.anchor ? -1 : a.anchor > b.anchor ? 1 : 0));
   const res = [...input.reservations].sort((a, b) => comparePersonIds(a.personId, b.personId) || (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0) || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0) || (a.status < b.status ? -1 : a.status > b.status ? 1 : 0));
@@ -54,6 +54,12 @@ export function computeBasis(input: Pick<PlanInput, 'snapshot' | 'accounts' | 'r
   // Store facts change what is planned (locks, retention, holds): a plan computed before they changed is stale.
   const facts = [...(input.disabled ?? []).map((d) => ['d', d]), ...(input.holds ?? []).map((x) => ['h', x])].map((x) => JSON.stringify(canonicalize(x))).sort();
   for (const f of facts) h.raw(f);
+  // Remembered earlier records change what a plan does (rehires): a plan computed without them is stale.
+  const history = input.history ?? {};
+  for (const id of Object.keys(history).sort(comparePersonIds)) {
+    const known = history[id] ?? [];
+    if (known.length > 0) h.raw(JSON.stringify(canonicalize({ id, known })));
+  }
   return h.digest();
 }
 
@@ -66,7 +72,7 @@ interface Record_ {
   readonly adoptVia?: string;
 }
 
-const LEAVER_SOURCES = new Set(['terminated', 'gone', 'missing-from-source']);
+const LEAVER_SOURCES = new Set(['terminated', 'gone', 'rehire-gap', 'missing-from-source']);
 
 /** Person ids whose records failed validation: never treated as missing from the source. */
 function problemIds(input: PlanInput): Set<string> {
@@ -158,7 +164,8 @@ export function computePlan(input: PlanInput): Plan {
     const diffed = diffAccount(r.detail, r.account, tcfg, info, resolve, {
       adopt: r.adopt,
       ...(r.adoptVia ? { adoptVia: r.adoptVia } : {}),
-      rehire: r.detail.lifecycle.rehire && !r.account.enabled,
+      // Back from an earlier period (not still working out the old one): the returning person gets a new password.
+      rehire: r.detail.lifecycle.rehire && r.detail.lifecycle.rehireOn === undefined && !r.account.enabled,
       managed: managedPredicate(cfg, r.target),
     });
     const guarded = guardAccount(diffed, {
@@ -188,7 +195,7 @@ export function computePlan(input: PlanInput): Plan {
     const mine = byPerson.get(person.id) ?? [];
     const wb = safe.hold(person.id, '*') === undefined ? writeBackOp(ctx, person, mine) : undefined;
     if (wb) ops.push(wb);
-    ops.push(...notifyOps(cfg, person.id, mine));
+    ops.push(...notifyOps(cfg, person.id, mine, ctx.lifecycle(person).endDate));
   }
   for (const [pid, mine] of byPerson) {
     if (!scopeIds.has(pid)) ops.push(...notifyOps(cfg, pid, mine));
@@ -271,8 +278,12 @@ function writeBackOp(ctx: PlanContext, person: Person, mine: readonly Operation[
   return makeOp({ target: WRITEBACK_TARGET, action: 'writeBack', personId: person.id, changes, reason: { kind: 'mapping', source: 'writeBack', detail: `write ${changes.map((c) => c.attribute).join(', ')} back to Personio` }, dependsOn: deps });
 }
 
-/** Joiner / leaver / mover notifications, each after the operations it reports. */
-function notifyOps(cfg: CadreConfig, personId: string, mine: readonly Operation[]): Operation[] {
+/**
+ * Joiner / leaver / mover notifications, each after the operations it reports. A rehire whose accounts come back
+ * gets the joiner mail (with the new initial password for the manager). `endDate` is the date that closed access
+ * (`lifecycle.disableAt`), so the mail names the same day as the plan and the directory.
+ */
+function notifyOps(cfg: CadreConfig, personId: string, mine: readonly Operation[], endDate?: string): Operation[] {
   const events = cfg.notifications.events;
   const out: Operation[] = [];
   const add = (event: 'joiner' | 'leaver' | 'mover', deps: Operation[], detail: string): void => {
@@ -282,7 +293,7 @@ function notifyOps(cfg: CadreConfig, personId: string, mine: readonly Operation[
       target: NOTIFY_TARGET, action: 'notify', personId, changes: [],
       reason: { kind: 'lifecycle', source: event, detail },
       dependsOn: deps.map((o) => o.id),
-      data: { event, to: [...to], targets: [...new Set(deps.map((o) => o.target))].sort() },
+      data: { event, to: [...to], targets: [...new Set(deps.map((o) => o.target))].sort(), ...(event === 'leaver' && endDate !== undefined ? { endDate } : {}) },
     }));
   };
   const creates = mine.filter((o) => o.action === 'create');
@@ -290,6 +301,11 @@ function notifyOps(cfg: CadreConfig, personId: string, mine: readonly Operation[
   const leaves = mine.filter((o) => o.action === 'disable' && LEAVER_SOURCES.has(o.reason.source));
   add('leaver', leaves, 'accounts disabled');
   if (creates.length === 0) {
+    const back = mine.filter((o) => (o.action === 'enable' || o.action === 'setPassword') && o.reason.source === 'rehire');
+    if (back.length > 0) {
+      add('joiner', back, 'rehired: the former accounts are enabled again');
+      return out;
+    }
     const moves = mine.filter((o) => o.action === 'move' || o.action === 'grant' || o.action === 'revoke');
     if (leaves.length === 0) add('mover', moves, 'placement or entitlements changed');
   }

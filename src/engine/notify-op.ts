@@ -56,7 +56,8 @@ export async function notifyOperation(
     event,
     subject,
     lines: [...lines, ...creds.slice(1).map((c) => `${c.target}: login ${c.login} (initial password sent separately by the helpdesk)`)],
-    ...(person ? { person: { id: person.id, name: label(person, person.id), department: person.department ?? '', position: person.position ?? '', hireDate: person.hireDate ?? '' } } : {}),
+    // The end date is the one the planner closed access at (lifecycle.disableAt), not whichever field HR set first.
+    ...(person ? { person: { id: person.id, name: label(person, person.id), department: person.department ?? '', position: person.position ?? '', hireDate: person.hireDate ?? '', ...(typeof op.data?.endDate === 'string' ? { endDate: op.data.endDate } : {}) } } : {}),
   };
   let result = managers.length > 0 && first
     ? await engine.notifier.send({ ...base, to: managers, secret: { label: `Initial password for ${first.login || first.target} (must be changed at first sign-in)`, value: first.password } })
