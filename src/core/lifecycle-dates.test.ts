@@ -69,7 +69,7 @@ describe('lifecycle.disableAt', () => {
       const named = { earliest: undefined, lastWorkingDay: lwd, terminationDate: term, contractEnd: ce }[mode];
       const decided = decideEnd(dates, mode);
       if (set.length === 0) return decided === undefined;
-      if (decided?.date !== (named ?? set[0])) return false;
+      if (decided === undefined || decided.date !== (named ?? set[0])) return false;
       const p: Person = person('1', { hireDate: '2020-01-01', ...dates });
       const l = lifecycleAt(p, `${addDays(set.at(-1) as string, 1)}T12:00:00Z`, lifecycle({ disableAt: mode }));
       return l.state === 'terminated' && l.endDate === decided.date && l.deleteOn === addDays(set.at(-1) as string, 31);
