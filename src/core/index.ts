@@ -3,7 +3,7 @@
  */
 export * from './model.js';
 export { lifecycleAt, localDate, addDays, daysBetween, endDateOf, accountStateFor, type LifecycleInfo } from './lifecycle.js';
-export { decideEnd, latestEnd, endDatesOf, endFieldName, periodsOf, type DecidedDate, type DisableAt, type EmploymentHistory, type EmploymentPeriod, type EndDates, type EndField, type KnownPeriod, type Periods } from './periods.js';
+export { decideEnd, latestEnd, endDatesOf, endFieldName, periodsOf, periodsToRemember, type DecidedDate, type DisableAt, type EmploymentHistory, type EmploymentPeriod, type EndDates, type EndField, type KnownPeriod, type Periods } from './periods.js';
 export { computePlan, computeBasis } from './planner.js';
 export { addressListChange, diffAddressList, wantedAddresses, addressValueKey, type AddressListSpec, type AddressListDiff } from './address-list.js';
 export { WRITEBACK_TARGET, NOTIFY_TARGET, type PlanInput, type TargetInfo } from './plan-input.js';

@@ -171,3 +171,25 @@ export function periodsOf(person: Person, history: readonly KnownPeriod[], disab
   }
   return best ? { current, previous: best } : { current };
 }
+
+/**
+ * What the store should remember after seeing `persons` as of `at`: each record's hire date with its end dates,
+ * written only when new or changed, or when the period is first seen started (which makes it count as an
+ * earlier period once a rehire replaces it). `seenDate` turns an instant into a local calendar date.
+ */
+export function periodsToRemember(
+  persons: readonly Person[], history: EmploymentHistory, at: string, seenDate: (at: string) => string,
+): { personId: string; period: KnownPeriod }[] {
+  const today = seenDate(at);
+  const out: { personId: string; period: KnownPeriod }[] = [];
+  for (const p of persons) {
+    const hire = p.hireDate;
+    if (hire === undefined) continue;
+    const dates = endDatesOf(p);
+    const known = history[p.id]?.find((k) => k.hireDate === hire);
+    const changed = !known || FIELDS.some((f) => (known[f] ?? '') !== (dates[f] ?? ''));
+    const nowStarted = known !== undefined && seenDate(known.seenAt) < hire && hire <= today;
+    if (changed || nowStarted) out.push({ personId: p.id, period: { hireDate: hire, ...dates, seenAt: at } });
+  }
+  return out;
+}

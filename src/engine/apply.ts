@@ -4,6 +4,8 @@
  * find existing accounts by their correlation id before creating.
  */
 import type { AccountState, AttrValue, DesiredAccount, DisableRecord, IdentifierReallocation, Operation, Person } from '../core/model.js';
+import { localDate } from '../core/lifecycle.js';
+import { periodsToRemember } from '../core/periods.js';
 import { NOTIFY_TARGET } from '../core/plan-input.js';
 import type { OperationResult } from '../targets/contract.js';
 import type { DisableChange, Store } from '../store/types.js';
@@ -146,8 +148,13 @@ export async function applyPrepared(engine: Engine, prepared: PreparedPlan, opts
   // Reserve identifiers before anything is sent, so a crash can never hand them to someone else.
   await engine.store.reservations.reserve(plan.reservations);
   const persons = new Map<string, Person>(prepared.snapshot.persons.map((p) => [p.id, p]));
-  if ((opts.storePersons ?? 'replace') === 'replace') await engine.store.persons.replaceAll(prepared.snapshot.persons);
-  else if (opts.storePersons === 'merge' && prepared.changedPersons) await engine.store.persons.upsertMany(prepared.changedPersons);
+  const storePersons = opts.storePersons ?? 'replace';
+  if (storePersons === 'replace') await engine.store.persons.replaceAll(prepared.snapshot.persons);
+  else if (storePersons === 'merge' && prepared.changedPersons) await engine.store.persons.upsertMany(prepared.changedPersons);
+  // Remember each record per hire date: when HR enters a rehire and clears the old end dates, the old period stays known.
+  const seen = storePersons === 'replace' ? prepared.snapshot.persons : storePersons === 'merge' ? prepared.changedPersons ?? [] : [];
+  const tz = engine.config.lifecycle.timezone;
+  await engine.store.periods.record(periodsToRemember(seen, input.history ?? {}, plan.at, (at) => localDate(at, tz)));
 
   // Remember listings and links (adoption by correlation links an account to its person).
   const state = new Map<string, AccountState>();

@@ -2,7 +2,7 @@
  * Gathers the planner's inputs (source snapshot, live target state, reservations) and computes a plan.
  * Everything here is read-only: nothing is reserved or written until apply.
  */
-import { allocateIdentifiers, computePlan, lifecycleAt, secondaryCorrelationValue, type IsFree, type PlanInput, type TargetInfo } from '../core/index.js';
+import { allocateIdentifiers, computePlan, lifecycleAt, secondaryCorrelationValue, type EmploymentHistory, type IsFree, type PlanInput, type TargetInfo } from '../core/index.js';
 import type { AccountState, Person, Plan, Reservation, Snapshot } from '../core/model.js';
 import type { Engine } from './engine.js';
 import { SourceUnusableError } from './errors.js';
@@ -252,6 +252,8 @@ export async function preparePlan(engine: Engine, opts: PrepareOptions = {}): Pr
   phase('targets');
   const info = targetInfo(engine);
   const existing: Reservation[] = await engine.store.reservations.all();
+  // Earlier records (hire date → end dates): a rehire's former period still counts after HR cleared its dates.
+  const history = await engine.store.periods.all();
   phase('reservations');
   const scope = opts.onlyPersons ? new Set(opts.onlyPersons) : undefined;
   const toAllocate = scope ? snapshot.persons.filter((p) => scope.has(p.id)) : snapshot.persons;
@@ -272,6 +274,7 @@ export async function preparePlan(engine: Engine, opts: PrepareOptions = {}): Pr
     disabled,
     holds,
     targets: info,
+    history,
     ...(opts.onlyPersons ? { onlyPersons: opts.onlyPersons } : {}),
   };
   const computed = computePlan(input);
@@ -285,7 +288,7 @@ export async function preparePlan(engine: Engine, opts: PrepareOptions = {}): Pr
 }
 
 /** Persons whose lifecycle state differs between two instants (day-1 enables, end-of-day disables). */
-export function lifecycleTransitions(persons: readonly Person[], from: string, to: string, engine: Engine): string[] {
+export function lifecycleTransitions(persons: readonly Person[], from: string, to: string, engine: Engine, history: EmploymentHistory = {}): string[] {
   const cfg = engine.config.lifecycle;
-  return persons.filter((p) => lifecycleAt(p, from, cfg).state !== lifecycleAt(p, to, cfg).state).map((p) => p.id);
+  return persons.filter((p) => lifecycleAt(p, from, cfg, history[p.id]).state !== lifecycleAt(p, to, cfg, history[p.id]).state).map((p) => p.id);
 }

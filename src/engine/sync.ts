@@ -55,7 +55,7 @@ export async function incrementalSync(engine: Engine, opts: SyncOptions): Promis
   const changed = await engine.source.fetchChanged(since);
   const stored = await engine.store.persons.all();
   const ids = new Set(changed.persons.map((p) => p.id));
-  for (const id of lifecycleTransitions(stored, lastTick, at, engine)) ids.add(id);
+  for (const id of lifecycleTransitions(stored, lastTick, at, engine, await engine.store.periods.all())) ids.add(id);
   // Holds added, removed, begun or expired since the last tick: their people catch up now, not at the next full sync.
   for (const id of holdTransitions(await engine.store.holds.all(), lastTick, at, engine.config.lifecycle.timezone)) ids.add(id);
   for (const id of await takeTouchedHolds(engine.store)) ids.add(id);

@@ -16,6 +16,7 @@ import { repoContext } from './context.js';
 import { journalRepo } from './journal.js';
 import { metaRepo } from './meta.js';
 import { migrateToLatest, type StoreDialect } from './migrations/index.js';
+import { periodsRepo } from './periods.js';
 import { personsRepo } from './persons.js';
 import { openPgPool, postgresDialect } from './postgres/dialect.js';
 import { reservationsRepo } from './reservations.js';
@@ -38,6 +39,7 @@ function bind(db: Kysely<Database>, dialect: StoreDialect, inTransaction: boolea
     },
     close,
     persons: personsRepo(ctx),
+    periods: periodsRepo(ctx),
     accounts: accountsRepo(ctx),
     reservations: reservationsRepo(ctx),
     journal: journalRepo(ctx),

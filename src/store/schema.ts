@@ -117,6 +117,16 @@ export interface MetaTable {
   value: string;
 }
 
+/** `employment_periods`: each person's record as last seen per hire date (earlier employment periods). */
+export interface EmploymentPeriodsTable {
+  person_id: string;
+  hire_date: string;
+  termination_date: string | null;
+  last_working_day: string | null;
+  contract_end_date: string | null;
+  seen_at: string;
+}
+
 /** The whole database. */
 export interface Database {
   persons: PersonsTable;
@@ -129,4 +139,5 @@ export interface Database {
   audit: AuditTable;
   meta: MetaTable;
   holds: HoldsTable;
+  employment_periods: EmploymentPeriodsTable;
 }

@@ -2,6 +2,7 @@
  * Store contract used by the engine. One implementation (kysely) serves SQLite and PostgreSQL.
  */
 import type { AccountState, DisableRecord, Hold, Operation, Person, Reservation } from '../core/model.js';
+import type { KnownPeriod } from '../core/periods.js';
 
 /** Journal status of one operation within a run. */
 export type JournalStatus = 'pending' | 'done' | 'failed' | 'skipped';
@@ -74,6 +75,17 @@ export interface Store {
     all(): Promise<Person[]>;
     get(id: string): Promise<Person | undefined>;
     count(): Promise<number>;
+  };
+
+  /**
+   * Each person's record as last seen per hire date: the earlier employment periods a rehire leaves behind, kept
+   * when HR clears the old end dates.
+   */
+  periods: {
+    /** Everything remembered, by person id. */
+    all(): Promise<Record<string, KnownPeriod[]>>;
+    /** Remember records (insert or replace by person and hire date). */
+    record(items: readonly { readonly personId: string; readonly period: KnownPeriod }[]): Promise<void>;
   };
 
   /** Last known account state per target, linked to persons. */

@@ -211,6 +211,7 @@ export function runStoreSuite(factory: (opts?: HarnessOptions) => Promise<StoreH
     const rows = await h.raw('SELECT name FROM cadre_migration ORDER BY name');
     assert.deepEqual(rows.map((r) => r.name), Object.keys(migrations(h.store.dialect)).sort());
     assert.ok(rows.some((r) => r.name === '0005-identifier-namespace'));
+    assert.ok(rows.some((r) => r.name === '0008-employment-periods'));
     assert.equal(await other.persons.count(), 0);
   }));
 
@@ -405,6 +406,37 @@ export function runStoreSuite(factory: (opts?: HarnessOptions) => Promise<StoreH
     assert.deepEqual((await store.runs.recent(2)).map((x) => x.id), ['b', 'c']);
     assert.equal(await store.runs.get('zzz'), undefined);
     await assert.rejects(store.runs.start({ id: 'a', kind: 'plan' }));
+  }));
+
+  test('employment periods: one row per person and hire date, replaced in place, others kept', withH(async ({ store }) => {
+    assert.deepEqual(await store.periods.all(), {});
+    await store.periods.record([
+      { personId: '7', period: { hireDate: '2020-01-01', terminationDate: '2026-06-30', lastWorkingDay: '2026-06-10', seenAt: '2026-06-01T08:00:00.000Z' } },
+      { personId: '8', period: { hireDate: '2024-04-01', seenAt: '2026-06-01T08:00:00.000Z' } },
+    ]);
+    // HR enters the rehire and clears the old dates: a new row; the old one is what the store remembers.
+    await store.periods.record([
+      { personId: '7', period: { hireDate: '2026-09-01', seenAt: '2026-06-12T08:00:00.000Z' } },
+      { personId: '8', period: { hireDate: '2024-04-01', contractEndDate: '2026-03-31', seenAt: '2026-06-12T08:00:00.000Z' } },
+    ]);
+    assert.deepEqual(await store.periods.all(), {
+      '7': [
+        { hireDate: '2020-01-01', terminationDate: '2026-06-30', lastWorkingDay: '2026-06-10', seenAt: '2026-06-01T08:00:00.000Z' },
+        { hireDate: '2026-09-01', seenAt: '2026-06-12T08:00:00.000Z' },
+      ],
+      '8': [{ hireDate: '2024-04-01', contractEndDate: '2026-03-31', seenAt: '2026-06-12T08:00:00.000Z' }],
+    });
+  }));
+
+  test('migration 0008 remembers the stored snapshot of an upgraded installation', withH(async (h) => {
+    await h.store.persons.replaceAll([person('1', { hireDate: '2020-01-01', terminationDate: '2026-06-30' }), person('2', { hireDate: undefined })]);
+    await h.raw('DROP TABLE employment_periods');
+    await h.raw("DELETE FROM cadre_migration WHERE name = '0008-employment-periods'");
+    await h.store.migrate();
+    const all = await h.store.periods.all();
+    assert.deepEqual(Object.keys(all), ['1'], 'persons without a hire date have no period');
+    assert.equal(all['1']?.[0]?.hireDate, '2020-01-01');
+    assert.equal(all['1']?.[0]?.terminationDate, '2026-06-30');
   }));
 
   test('meta get/set', withH(async ({ store }) => {
