@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { accountStateFor, addDays, lifecycleAt } from './lifecycle.js';
 import type { AccountState, Operation, Person } from './model.js';
-import type { KnownPeriod } from './periods.js';
+import { periodsToRemember, type KnownPeriod } from './periods.js';
 import type { PlanInput } from './plan-input.js';
 import { computePlan } from './planner.js';
 import { brief, erika, erikaIds, synced } from './planner-test-support.js';
@@ -165,5 +165,40 @@ describe('a rehire gets the old accounts back', () => {
     const { base, accounts } = synced(leaving, erikaIds, noon('2026-06-01'), { config: notifying });
     const plan = planFor(p, [], '2026-06-30T22:00:00Z', accounts, base);
     assert.deepEqual(brief(plan).filter((x) => /able|setPassword|notify/.test(x)), []);
+  });
+});
+
+describe('end dates of the renewal and of the earlier period', () => {
+  test('a renewal entered before the old end: the new end date is the one that counts (accountExpires never hits the old end)', () => {
+    const p: Person = { ...erika, status: 'active', hireDate: '2026-04-01', terminationDate: '2027-03-31' };
+    const history: KnownPeriod[] = [{ hireDate: '2024-04-01', contractEndDate: '2026-03-31', seenAt: '2026-03-01T08:00:00Z' }];
+    const l = lifecycleAt(p, noon('2026-03-25'), cfg, history);
+    assert.equal(l.state, 'active');
+    assert.equal(l.endDate, '2027-03-31');
+    assert.match(l.reason.detail, /renewed from 2026-04-01 without a gap/);
+    assert.equal(lifecycleAt({ ...p, terminationDate: undefined }, noon('2026-03-25'), cfg, history).endDate, undefined, 'open-ended renewal: no expiry');
+  });
+
+  test('HR clears only the last working day while entering the rehire: the remembered one still closes access', () => {
+    const p: Person = { ...leaving, hireDate: '2026-09-01', contractEndDate: '2026-12-31' };
+    const history: KnownPeriod[] = [{ hireDate: '2020-01-01', lastWorkingDay: '2026-06-10', terminationDate: '2026-06-30', seenAt: '2026-06-01T08:00:00Z' }];
+    const l = lifecycleAt(p, noon('2026-06-15'), cfg, history);
+    assert.equal(l.state, 'terminated');
+    assert.equal(l.endBy, 'last_working_day 2026-06-10 (disableAt: earliest)');
+    assert.equal(lifecycleAt(p, noon('2026-10-01'), cfg, history).endDate, '2026-12-31', 'the new fixed term');
+  });
+});
+
+describe('periodsToRemember', () => {
+  const day = (at: string) => at.slice(0, 10);
+  test('writes new and changed records, and a period the first time it is seen started; nothing else', () => {
+    const joiner: Person = { ...erika, id: '2', status: 'onboarding', hireDate: '2026-07-01' };
+    const first = periodsToRemember([leaving, joiner], {}, '2026-06-01T08:00:00Z', day);
+    assert.deepEqual(first.map((x) => [x.personId, x.period.hireDate, x.period.terminationDate]), [['1', '2020-01-01', '2026-06-30'], ['2', '2026-07-01', undefined]]);
+    const history = { '1': [first[0]?.period as KnownPeriod], '2': [first[1]?.period as KnownPeriod] };
+    assert.deepEqual(periodsToRemember([leaving, joiner], history, '2026-06-02T08:00:00Z', day), [], 'unchanged: nothing written');
+    assert.deepEqual(periodsToRemember([joiner], history, '2026-07-01T08:00:00Z', day).map((x) => x.period.seenAt), ['2026-07-01T08:00:00Z'], 'seen started');
+    const rehired = periodsToRemember([rehiredCleared('2026-09-01')], history, '2026-06-03T08:00:00Z', day);
+    assert.deepEqual(rehired.map((x) => x.period), [{ hireDate: '2026-09-01', seenAt: '2026-06-03T08:00:00Z' }], 'the old row stays as it was');
   });
 });

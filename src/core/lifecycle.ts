@@ -99,11 +99,16 @@ export function lifecycleAt(person: Person, at: string, cfg: LifecycleConfig, hi
   const rehire = previous !== undefined;
   let inForce = current;
   let rehireOn: string | undefined;
+  let renewedOn: string | undefined;
 
   if (hire !== undefined && hire > today) {
     const days = daysBetween(today, hire);
     const prevEnd = previous?.end;
-    if (previous && prevEnd && today <= prevEnd.date) {
+    if (previous && prevEnd && today <= prevEnd.date && hire === addDays(prevEnd.date, 1)) {
+      // A renewal without a gap: one continuous employment, so the new period's end is the one that counts (an
+      // accountExpires at the old end would lock the person out at midnight before Cadre runs).
+      renewedOn = hire;
+    } else if (previous && prevEnd && today <= prevEnd.date) {
       // Still working out the old contract: that period's dates apply, the rehire comes later.
       inForce = previous;
       rehireOn = hire;
@@ -142,6 +147,9 @@ export function lifecycleAt(person: Person, at: string, cfg: LifecycleConfig, hi
     return { ...base, state: 'prehire', reason: lc('prehire', 'HR status is onboarding and no hire date is set') };
   }
   const tail = end !== undefined ? `; access ends after ${end.text}` : '';
+  if (renewedOn !== undefined) {
+    return { ...base, state: 'active', reason: lc('active', `contract renewed from ${renewedOn} without a gap${tail}`) };
+  }
   if (rehireOn !== undefined) {
     return { ...base, state: 'active', reason: lc('active', `working out the current contract${tail}; rehired from ${rehireOn}`) };
   }

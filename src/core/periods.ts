@@ -148,7 +148,8 @@ const isEmpty = (d: EndDates): boolean => setDates(d).length === 0;
  *   after it are the current period's, so a fixed-term rehire's new end date is never hidden by the old one.
  * - A remembered record with an earlier hire date is an earlier period when it ended before the current hire date
  *   and had started when it was last seen (a hire date corrected before day one is not a period).
- * - End dates kept in the record win over the remembered ones (the record is newer).
+ * - End dates kept in the record win over the remembered ones (the record is newer); a field cleared in the same
+ *   edit keeps its remembered value.
  *
  * `seenDate` turns a remembered instant into a local calendar date.
  */
@@ -165,8 +166,9 @@ export function periodsOf(person: Person, history: readonly KnownPeriod[], disab
     if (p.end && (!best?.end || p.end.date > best.end.date)) best = p;
   }
   if (!isEmpty(before)) {
-    // The record's own old dates; the remembered hire date is kept as the start when it is the same period.
-    const p = period(best?.start, before, disableAt);
+    // The record's old dates win; a field HR cleared while entering the rehire keeps its remembered value (a
+    // cleared last working day must not stretch access to the termination date).
+    const p = period(best?.start, { ...(best?.dates ?? {}), ...before }, disableAt);
     return { current, previous: p };
   }
   return best ? { current, previous: best } : { current };
