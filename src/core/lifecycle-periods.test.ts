@@ -202,3 +202,23 @@ describe('periodsToRemember', () => {
     assert.deepEqual(rehired.map((x) => x.period), [{ hireDate: '2026-09-01', seenAt: '2026-06-03T08:00:00Z' }], 'the old row stays as it was');
   });
 });
+
+test('inside the pre-hire window of a rehire, the new period end date is the one that counts', () => {
+  const p = rehiredKept('2026-09-01', { contractEndDate: '2027-02-28' });
+  const l = lifecycleAt(p, noon('2026-08-25'), cfg);
+  assert.equal(l.state, 'prehire');
+  assert.equal(l.endDate, '2027-02-28');
+  assert.equal(lifecycleAt(rehiredKept('2026-09-01'), noon('2026-08-25'), cfg).endDate, undefined, 'open-ended: no expiry');
+});
+
+test('a remembered record counts with its own end dates only, not the older ones HR kept in it', () => {
+  // Rehired on 2026-06-01 (the old termination date 2026-03-31 kept), fixed term to 2026-09-30, renewed from 2026-10-01.
+  const renewed: Person = { ...erika, status: 'active', hireDate: '2026-10-01' };
+  const history: KnownPeriod[] = [
+    { hireDate: '2020-01-01', lastWorkingDay: '2026-03-10', terminationDate: '2026-03-31', seenAt: '2026-03-02T10:00:00Z' },
+    { hireDate: '2026-06-01', terminationDate: '2026-03-31', contractEndDate: '2026-09-30', seenAt: '2026-06-01T03:00:00Z' },
+  ];
+  const l = lifecycleAt(renewed, noon('2026-09-20'), cfg, history);
+  assert.equal(l.state, 'active', l.reason.detail);
+  assert.match(l.reason.detail, /renewed from 2026-10-01 without a gap/);
+});

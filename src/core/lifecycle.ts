@@ -113,10 +113,12 @@ export function lifecycleAt(person: Person, at: string, cfg: LifecycleConfig, hi
       inForce = previous;
       rehireOn = hire;
     } else if (prevEnd) {
-      const base = { today, rehire, endDate: prevEnd.date, endBy: prevEnd.text, enableOn: hire };
       if (days > cfg.preHireDays) {
+        const base = { today, rehire, endDate: prevEnd.date, endBy: prevEnd.text, enableOn: hire };
         return { ...base, state: 'terminated', reason: lc('rehire-gap', `left after ${prevEnd.text}; rehired from ${hire} (${days} days ahead): disabled until then, kept for the rehire instead of deleted`) };
       }
+      // Prepared for the new period: its end date (a new fixed term) is the one that counts from now on.
+      const base = withEnd({ today, rehire, enableOn: hire }, current.end);
       return { ...base, state: 'prehire', reason: lc('prehire', `rehire date ${hire} is ${days} day(s) ahead (left after ${prevEnd.text}): account prepared, disabled until then`) };
     } else {
       const base = withEnd({ today, rehire }, current.end);

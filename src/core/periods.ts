@@ -162,7 +162,8 @@ export function periodsOf(person: Person, history: readonly KnownPeriod[], disab
   let best: EmploymentPeriod | undefined;
   for (const k of history) {
     if (k.hireDate >= hire || k.hireDate > seenDate(k.seenAt)) continue;
-    const p = period(k.hireDate, split(endDatesOf(k), hire).before, disableAt);
+    // Its own dates only: a record may still carry the end dates of the period before it (HR kept them).
+    const p = period(k.hireDate, split(split(endDatesOf(k), k.hireDate).from, hire).before, disableAt);
     if (p.end && (!best?.end || p.end.date > best.end.date)) best = p;
   }
   if (!isEmpty(before)) {

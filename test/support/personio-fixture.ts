@@ -19,6 +19,8 @@ export interface EmployeeSpec {
   employmentType?: string;
   hireDate?: string;
   terminationDate?: string | null;
+  lastWorkingDay?: string | null;
+  contractEndDate?: string | null;
   phone?: string;
   modifiedAt?: string;
 }
@@ -48,8 +50,8 @@ export function employee(s: EmployeeSpec): { type: 'Employee'; attributes: Recor
       office: attr('Office', s.office ? org('Office', idOf(s.office), s.office) : null, 'standard', 'office'),
       hire_date: attr('Hire date', date(s.hireDate ?? '2020-01-01'), 'date', 'hire_date'),
       termination_date: attr('Termination date', date(s.terminationDate), 'date', 'termination_date'),
-      contract_end_date: attr('Contract ends', null, 'date', 'contract_end_date'),
-      last_working_day: attr('Last working day', null, 'date', 'last_working_day'),
+      contract_end_date: attr('Contract ends', date(s.contractEndDate), 'date', 'contract_end_date'),
+      last_working_day: attr('Last working day', date(s.lastWorkingDay), 'date', 'last_working_day'),
       cost_centers: attr('Cost center', [], 'list', 'cost_centers'),
       last_modified_at: attr('Last modified', s.modifiedAt ?? '2024-01-01T00:00:00+00:00', 'date', 'last_modified_at'),
       dynamic_1001: attr('Phone', s.phone ?? null, 'standard', null),
