@@ -363,7 +363,7 @@ describe('AD end to end: Personio simulator → cadre sync → Samba AD (LDAPS)'
       assert.equal(attr(u, 'userAccountControl'), '514', `person ${pid} disabled`);
       assert.ok(inOu(u, tree.disabled), `person ${pid} moved to the Disabled OU`);
       const stamp = String(attr(u, 'description'));
-      assert.match(stamp, /^Disabled by Cadre on \d{4}-\d{2}-\d{2}: end date 2026-06-16 has passed/, stamp);
+      assert.match(stamp, /^Disabled by Cadre on \d{4}-\d{2}-\d{2}: end date has passed: termination_date 2026-06-16 \(disableAt: earliest\)/, stamp);
       assert.ok([before, after].includes(stamp.slice(21, 31)), 'stamped with the date of the run');
     }
     assert.deepEqual((await acct(10)).groups, [], 'managed groups removed');
