@@ -18,6 +18,8 @@ export interface LifecycleInfo {
   readonly endBy?: string;
   /** Day the account gets enabled (the hire date), when still ahead. */
   readonly enableOn?: string;
+  /** Start (hire date) of the employment period in force, when known. */
+  readonly periodStart?: string;
   /** Start of a rehire while the person still works out the old period. */
   readonly rehireOn?: string;
   /** First day on which the person is `gone` (accounts deleted). */
@@ -129,7 +131,11 @@ export function lifecycleAt(person: Person, at: string, cfg: LifecycleConfig, hi
     }
   }
   const end = inForce.end;
-  const base = { ...withEnd({ today, rehire }, end), ...(rehireOn !== undefined ? { rehireOn } : {}) };
+  const base = {
+    ...withEnd({ today, rehire }, end),
+    ...(inForce.start !== undefined ? { periodStart: inForce.start } : {}),
+    ...(rehireOn !== undefined ? { rehireOn } : {}),
+  };
   if (end !== undefined && today > end.date) {
     const from = inForce.retentionFrom ?? end;
     const deleteOn = addDays(from.date, cfg.retentionDays + 1);

@@ -5,7 +5,8 @@ import type { CadreConfig, TargetConfig } from '../config/schema.js';
 import { buildPlanContext, contextFor, desiredDetail, matchAccount, personsInScope, type DesiredDetail, type PlanContext } from './desired.js';
 import { createOps, diffAccount, makeOp, type RefResolver } from './diff.js';
 import { canonicalHasher } from './hash.js';
-import type { AccountState, AttrValue, Change, HeldAccount, Operation, Person, Plan, PlanError, Reservation } from './model.js';
+import { localDate } from './lifecycle.js';
+import type { AccountState, AttrValue, Change, DisableRecord, HeldAccount, Operation, Person, Plan, PlanError, Reservation } from './model.js';
 import { orderOperations } from './ordering.js';
 import { NOTIFY_TARGET, WRITEBACK_TARGET, type PlanInput, type TargetInfo } from './plan-input.js';
 import { managedPredicate } from './rules/entitlements.js';
@@ -155,23 +156,27 @@ export function computePlan(input: PlanInput): Plan {
   }
 
   // Pass 3: existing accounts.
+  /** Persons whose former accounts come back for a new employment period (joiner mail, new password). */
+  const returning = new Set<string>();
   for (const r of records) {
     if (!r.account) continue;
     const state = r.detail.lifecycle.state;
     if (state === 'future') continue; // hire date moved far out: leave the account as it is
     const tcfg = cfg.targets[r.target] as TargetConfig;
     const info = input.targets[r.target] as TargetInfo;
+    const back = returningAccount(r.detail, r.account, safe.disabledBy(r.target, r.account.anchor), cfg.lifecycle.timezone);
     const diffed = diffAccount(r.detail, r.account, tcfg, info, resolve, {
       adopt: r.adopt,
       ...(r.adoptVia ? { adoptVia: r.adoptVia } : {}),
-      // Back from an earlier period (not still working out the old one): the returning person gets a new password.
-      rehire: r.detail.lifecycle.rehire && r.detail.lifecycle.rehireOn === undefined && !r.account.enabled,
+      rehire: back,
       managed: managedPredicate(cfg, r.target),
     });
     const guarded = guardAccount(diffed, {
       personId: r.person.id, target: r.target, account: r.account, lifecycle: r.detail.lifecycle, tcfg,
       retentionDays: cfg.lifecycle.retentionDays, timeZone: cfg.lifecycle.timezone, supportsEnable: info.capabilities.supportsEnable,
     }, safe);
+    // A lock withholds the enable: then nobody is coming back.
+    if (back && guarded.ops.some((o) => o.action === 'enable')) returning.add(r.person.id);
     ops.push(...guarded.ops);
     if (guarded.held) held.push(guarded.held);
   }
@@ -195,10 +200,10 @@ export function computePlan(input: PlanInput): Plan {
     const mine = byPerson.get(person.id) ?? [];
     const wb = safe.hold(person.id, '*') === undefined ? writeBackOp(ctx, person, mine) : undefined;
     if (wb) ops.push(wb);
-    ops.push(...notifyOps(cfg, person.id, mine, ctx.lifecycle(person).endDate));
+    ops.push(...notifyOps(cfg, person.id, mine, returning.has(person.id), ctx.lifecycle(person).endDate));
   }
   for (const [pid, mine] of byPerson) {
-    if (!scopeIds.has(pid)) ops.push(...notifyOps(cfg, pid, mine));
+    if (!scopeIds.has(pid)) ops.push(...notifyOps(cfg, pid, mine, false));
   }
 
   const ordered = orderOperations(dedupeIds(ops));
@@ -226,6 +231,21 @@ export function computePlan(input: PlanInput): Plan {
     reservations,
     summary,
   };
+}
+
+/**
+ * Whether a disabled account comes back for a new employment period: the person has an earlier period and the
+ * current one is in force (not still working out the old one). Such an account gets a new initial password and its
+ * owner the joiner mail; an account re-enabled within the same period (e.g. after a corrected end date) does not.
+ */
+function returningAccount(detail: DesiredDetail, account: AccountState, record: DisableRecord | undefined, timeZone: string): boolean {
+  const lc = detail.lifecycle;
+  if (!lc.rehire || lc.rehireOn !== undefined || lc.state === 'prehire' || account.enabled) return false;
+  // Disabled by Cadre since the current period began (a mistyped end date HR corrected): the same employment goes
+  // on, and so does the password. Created disabled before day one: a new account, its password was mailed then.
+  const start = detail.lifecycle.periodStart;
+  if (record?.by === 'cadre' && (record.via === 'create' || (start !== undefined && localDate(record.at, timeZone) >= start))) return false;
+  return true;
 }
 
 /** Disable (never delete) accounts linked to persons no longer in the source. */
@@ -283,7 +303,7 @@ function writeBackOp(ctx: PlanContext, person: Person, mine: readonly Operation[
  * gets the joiner mail (with the new initial password for the manager). `endDate` is the date that closed access
  * (`lifecycle.disableAt`), so the mail names the same day as the plan and the directory.
  */
-function notifyOps(cfg: CadreConfig, personId: string, mine: readonly Operation[], endDate?: string): Operation[] {
+function notifyOps(cfg: CadreConfig, personId: string, mine: readonly Operation[], returning: boolean, endDate?: string): Operation[] {
   const events = cfg.notifications.events;
   const out: Operation[] = [];
   const add = (event: 'joiner' | 'leaver' | 'mover', deps: Operation[], detail: string): void => {
@@ -301,7 +321,7 @@ function notifyOps(cfg: CadreConfig, personId: string, mine: readonly Operation[
   const leaves = mine.filter((o) => o.action === 'disable' && LEAVER_SOURCES.has(o.reason.source));
   add('leaver', leaves, 'accounts disabled');
   if (creates.length === 0) {
-    const back = mine.filter((o) => (o.action === 'enable' || o.action === 'setPassword') && o.reason.source === 'rehire');
+    const back = returning ? mine.filter((o) => o.action === 'enable' || o.action === 'setPassword') : [];
     if (back.length > 0) {
       add('joiner', back, 'rehired: the former accounts are enabled again');
       return out;
