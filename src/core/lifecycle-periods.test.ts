@@ -32,8 +32,12 @@ const noon = (date: string): string => `${date}T10:00:00Z`;
 function enabledAccounts(): { base: PlanInput; accounts: AccountState[] } {
   return synced(leaving, erikaIds, noon('2026-06-01'));
 }
+/** Plan as of `at`; disabled accounts count as disabled by Cadre after the old end date (the store's record). */
 const planFor = (p: Person, history: readonly KnownPeriod[], at: string, accounts: readonly AccountState[], base: PlanInput) =>
-  computePlan({ ...base, snapshot: snapshot([p]), accounts, at, history: { [p.id]: history } });
+  computePlan({
+    ...base, snapshot: snapshot([p]), accounts, at, history: { [p.id]: history },
+    disabled: accounts.filter((a) => !a.enabled).map((a) => ({ target: a.target, anchor: a.anchor, at: '2026-06-30T22:00:00Z', by: 'cadre' as const, via: 'disable' as const })),
+  });
 
 describe('a rehire entered in advance', () => {
   for (const [how, p, history] of variants('2026-09-01')) {
@@ -221,4 +225,25 @@ test('a remembered record counts with its own end dates only, not the older ones
   const l = lifecycleAt(renewed, noon('2026-09-20'), cfg, history);
   assert.equal(l.state, 'active', l.reason.detail);
   assert.match(l.reason.detail, /renewed from 2026-10-01 without a gap/);
+});
+
+test('an account Cadre disabled within the current period (an end date HR corrected) comes back without a new password or joiner mail', () => {
+  const notifying = config({ notifications: { events: { joiner: ['manager'] } } });
+  const renewed: Person = { ...erika, status: 'active', hireDate: '2026-10-01', terminationDate: '2027-10-02' };
+  const history: KnownPeriod[] = [{ hireDate: '2026-06-01', contractEndDate: '2026-09-30', seenAt: '2026-06-01T03:00:00Z' }];
+  const { base, accounts } = synced(renewed, erikaIds, noon('2026-10-05'), { config: notifying });
+  const old = accounts.map((a) => ({ ...a, enabled: false }));
+  const corrected = computePlan({
+    ...base, snapshot: snapshot([renewed]), accounts: old, at: noon('2026-10-13'), history: { '1': history },
+    disabled: old.map((a) => ({ target: a.target, anchor: a.anchor, at: noon('2026-10-12'), by: 'cadre' as const, via: 'disable' as const })),
+  });
+  const b = brief(corrected);
+  assert.ok(b.includes('ad:enable') && b.includes('sql:enable'), b.join(' '));
+  assert.ok(!b.includes('ad:setPassword') && !b.includes('notify:notify'), b.join(' '));
+  // Disabled in the gap before the current period began: a return, with a new password and the joiner mail.
+  const back = computePlan({
+    ...base, snapshot: snapshot([renewed]), accounts: old, at: noon('2026-10-13'), history: { '1': history },
+    disabled: old.map((a) => ({ target: a.target, anchor: a.anchor, at: noon('2026-09-01'), by: 'cadre' as const, via: 'disable' as const })),
+  });
+  assert.ok(brief(back).includes('ad:setPassword') && brief(back).includes('notify:notify'), brief(back).join(' '));
 });

@@ -22,7 +22,7 @@ import { accountExpiresFiletime } from '../../src/core/rules/filetime.js';
 import { startPersonioSimulator } from '../../src/sources/personio/simulator/index.js';
 import { runCli } from '../support/cli.js';
 import {
-  adE2eTree, createTree, DOMAIN_DN, E2E_OU_PREFIX, one, parentOf, rawAdmin, removeTree, sameDnText, setKnownPassword,
+  adE2eTree, createTree, DOMAIN_DN, E2E_OU_PREFIX, one, parentOf, rawAdmin, removeTree, sameDnText, setAttr, setKnownPassword,
   usersWithEmployeeId, writeAdE2eConfig, type RawUser,
 } from '../support/ad-e2e-config.js';
 import { employee, type EmployeeSpec } from '../support/personio-fixture.js';
@@ -225,5 +225,52 @@ describe('lifecycle walk on Samba AD: last working day, rehire in advance, renew
     assert.equal(attr(u, 'userAccountControl'), ENABLED);
     assert.deepEqual(u.groups, GROUPS);
     assert.equal(await bind(KNOWN), 'ok', 'her password was not reset');
+  });
+
+  test('4. a security lock applied by hand: Cadre does not re-enable it, the plan shows it held, lifting it by hand sticks', async () => {
+    const u = await acct();
+    await setAttr(admin, u.dn, 'userAccountControl', [DISABLED]);
+    const p = await plan(noon('2027-10-06'));
+    assert.deepEqual(mine(p).map(show), [], 'no enable planned for a manual lock');
+    const held = (p.held ?? []).filter((h) => h.personId === '1' && h.target === 'ad');
+    assert.equal(held.length, 1, `held: ${JSON.stringify(p.held)}`);
+    assert.equal(held[0]?.kind, 'lock');
+    assert.match(held[0]?.reason ?? '', /disabled outside Cadre/);
+    await sync(noon('2027-10-06'));
+    let v = await acct();
+    assert.equal(attr(v, 'userAccountControl'), DISABLED, 'the lock stays');
+    assert.deepEqual(v.groups, GROUPS, 'nothing else is touched');
+    assert.equal(await bind(KNOWN), 'data 533');
+    // The security team lifts the lock: Cadre leaves that alone too.
+    await setAttr(admin, u.dn, 'userAccountControl', [ENABLED]);
+    await sync(noon('2027-10-07'));
+    v = await acct();
+    assert.equal(attr(v, 'userAccountControl'), ENABLED);
+    assert.equal(await bind(KNOWN), 'ok', 'no password reset');
+  });
+
+  test('5. a mistyped past end date that HR corrects a day later: disabled first (audited), never deleted at once, back the next day', async () => {
+    // Meant 2028-10-02; long enough ago that the retention would already be over.
+    edit({ terminationDate: '2027-10-02' });
+    const p = await plan(noon('2027-10-12'));
+    assert.deepEqual(mine(p).map(show).filter((x) => ['delete', 'disable'].includes(x)), ['disable'], 'an enabled account is disabled, not deleted');
+    await sync(noon('2027-10-12'));
+    let u = await acct();
+    assert.equal(attr(u, 'userAccountControl'), DISABLED);
+    const audit = JSON.parse(await cli(['audit', 'export', '--format', 'json', '--person', '1'])) as { event: string; payload: string | { action?: string } }[];
+    const actions = audit.filter((e) => e.event === 'op.done').map((e) => (typeof e.payload === 'string' ? (JSON.parse(e.payload) as { action?: string }) : e.payload).action);
+    assert.ok(actions.includes('disable'), 'the disable is audited');
+    assert.ok(!mine(await plan(noon('2027-10-12'))).some((o) => o.action === 'delete'), 'the deletion waits for the retention');
+
+    // HR corrects the date the next day.
+    edit({ terminationDate: '2028-10-02' });
+    await sync(noon('2027-10-13'));
+    u = await acct();
+    assert.equal(attr(u, 'userAccountControl'), ENABLED, 'enabled again: Cadre disabled it');
+    assert.ok(inOu(u, tree.berlin));
+    assert.deepEqual(u.groups, GROUPS);
+    assert.equal(attr(u, 'accountExpires'), expiresEndOf('2028-10-02'));
+    assert.equal(await bind(KNOWN), 'ok', 'same employment period: her password is not reset');
+    assert.deepEqual(mine(await plan(noon('2027-10-13'))).map(show), [], 'converged');
   });
 });
