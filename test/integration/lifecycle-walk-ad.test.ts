@@ -23,14 +23,16 @@ import { startPersonioSimulator } from '../../src/sources/personio/simulator/ind
 import { runCli } from '../support/cli.js';
 import {
   adE2eTree, createTree, DOMAIN_DN, E2E_OU_PREFIX, one, parentOf, rawAdmin, removeTree, sameDnText, setAttr, setKnownPassword,
-  usersWithEmployeeId, writeAdE2eConfig, type RawUser,
+  usersWithEmployeeId, writeAdE2eConfig, type AdE2eTree, type RawUser,
 } from '../support/ad-e2e-config.js';
 import { employee, type EmployeeSpec } from '../support/personio-fixture.js';
 import { sambaCtl } from '../support/samba.js';
 import { startSmtpServer, type TestSmtpServer } from '../support/smtp.js';
 
 const RUN = randomBytes(3).toString('hex');
-const tree = adE2eTree('walk', RUN);
+/** Own OU prefix: other suites remove every stale `Cadre E2E …` tree when they start, possibly during this walk. */
+const WALK_PREFIX = 'Cadre Lifecycle Walk';
+const tree = Object.fromEntries(Object.entries(adE2eTree('walk', RUN)).map(([k, v]) => [k, v.replace(`OU=${E2E_OU_PREFIX} walk `, `OU=${WALK_PREFIX} `)])) as unknown as AdE2eTree;
 const ZONE = 'Europe/Berlin';
 /** Midday in Berlin (winter or summer time). */
 const noon = (date: string): string => `${date}T10:00:00Z`;
@@ -55,7 +57,7 @@ const walker: EmployeeSpec = { id: 1, first: 'Wanda', last: 'Walker', department
 async function removeOwnStaleTrees(admin: Client): Promise<void> {
   const r = await admin.search(DOMAIN_DN, { scope: 'one', filter: '(objectClass=organizationalUnit)', attributes: ['ou'] });
   for (const e of r.searchEntries) {
-    if (!String(one(e, 'ou') ?? '').startsWith(`${E2E_OU_PREFIX} walk `)) continue;
+    if (!String(one(e, 'ou') ?? '').startsWith(`${WALK_PREFIX} `)) continue;
     await admin.del(e.dn, [new Control('1.2.840.113556.1.4.805', { critical: true })]).catch(() => undefined);
   }
 }
