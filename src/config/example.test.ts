@@ -3,6 +3,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { AccountState } from '../core/model.js';
+import { computePlan } from '../core/planner.js';
+import { ids, person, snapshot } from '../core/test-support.js';
 import { demoConfig, exampleConfig } from './example.js';
 import { loadConfig, validateConfigText } from './load.js';
 import type { TargetConfig } from './schema.js';
@@ -97,6 +100,41 @@ describe('exampleConfig', () => {
     assert.equal(r.config?.targets.phonebook?.options.path, join(dir, '.cadre/phonebook.db'));
     const missing = await loadConfig(file, { env: {} });
     assert.deepEqual(missing.problems.map((p) => p.path), ['source.clientId', 'source.clientSecret']);
+  });
+});
+
+describe('the example\'s safety settings work as written', () => {
+  const cfg = validateConfigText(withCommentedTargets(exampleConfig())).config;
+  const caps = { supportsPassword: false, supportsMove: true, supportsRename: false, supportsEnable: true, supportsEntitlements: true, supportsLicences: false, softDelete: false };
+  const row = (anchor: string, over: Partial<AccountState>): AccountState => ({ target: 'phonebook', anchor, enabled: true, attributes: {}, entitlements: [], ...over });
+  const plan = (persons: ReturnType<typeof person>[], accounts: AccountState[]) => {
+    assert.ok(cfg);
+    const only = { ...cfg, targets: { phonebook: cfg.targets.phonebook as TargetConfig } };
+    return computePlan({
+      at: '2025-03-03T10:00:00Z', createdAt: '2025-03-03T10:00:00Z', config: only, snapshot: snapshot(persons), accounts,
+      reservations: persons.flatMap((p) => ids(p.id, `u${p.id}`, `u${p.id}@example.com`)),
+      targets: { phonebook: { capabilities: caps, correlationAttribute: 'employee_id' } },
+    });
+  };
+
+  test('a break-glass row is excluded, an IT admin grant needs approval, eleven adoptions are reviewed', () => {
+    const admin = person('1', { firstName: 'Ida', lastName: 'Admin', department: 'IT', position: 'System Administrator', employmentType: 'internal' });
+    const bg = row('bg', { correlation: '2', entitlements: ['role:break-glass', 'role:it-admin'] });
+    const p1 = plan([admin, person('2', { employmentType: 'internal' })], [bg]);
+    assert.deepEqual(p1.excluded.map((e) => [e.anchor, e.personId]), [['bg', '2']]);
+    assert.ok(!p1.operations.some((o) => o.anchor === 'bg'), 'the break-glass row is never touched');
+    assert.deepEqual(p1.breaches.map((b) => [b.action, b.privileged]), [['grant', ['role:it-admin']]]);
+    const legacy = Array.from({ length: 11 }, (_, i) => person(String(10 + i), { firstName: `L${i}`, lastName: 'Legacy', employmentType: 'internal' }));
+    const p2 = plan(legacy, legacy.map((p) => row(`r${p.id}`, { correlation: p.id })));
+    assert.equal(p2.summary['adopt'], 11);
+    assert.match(p2.breaches.find((b) => b.action === 'adopt')?.limit ?? '', /thresholds\.adopt: count 11 > 10/);
+  });
+
+  test('the AD example\'s correlation template and exclusions validate', () => {
+    const ad = cfg?.targets.ad;
+    assert.equal(ad?.correlation?.value, 'P-{{ personId }}');
+    assert.deepEqual(ad?.exclude.map((e) => Object.keys(e).filter((k) => k !== 'reason')[0]), ['upn', 'dn', 'memberOf']);
+    assert.equal('employeeID' in (ad?.attributes ?? {}), false, 'the correlation attribute is Cadre\'s, not mapped by hand');
   });
 });
 

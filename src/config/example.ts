@@ -155,6 +155,13 @@ targets:
           container: EXTERNAL
     # Only entitlements matching these are ever revoked; anything else found in the table is left alone.
     managedEntitlements: ["role:*", "group:*"]
+    # Every grant of these needs \`--approve\`, however few: the plan is blocked (exit 3) until someone approves it.
+    privilegedEntitlements: ["role:it-admin"]
+    # Accounts Cadre never touches, even when they carry someone's id (globs, case-insensitive): by \`dn\`, \`upn\`
+    # or \`memberOf\` (a group or entitlement the account holds). Listed in the plan and in \`cadre explain\`.
+    exclude:
+      - memberOf: "role:break-glass"
+        reason: emergency access, managed by hand
     password: false
     leaver:
       removeEntitlements: true         # revoke managed entitlements when the account is disabled
@@ -190,7 +197,6 @@ targets:
   #     department: "{{ department }}"
   #     title: "{{ position }}"
   #     company: "{{ subcompany }}"
-  #     employeeID: "{{ personId }}"
   #     accountExpires: "{{ filetime(endDate, 'Europe/Berlin') }}"   # expires at the end of the last day, even if Cadre is down
   #     manager: "{{ ref(supervisorId) }}"
   #   placement:
@@ -204,6 +210,16 @@ targets:
   #         container: OU=External,OU=Staff,DC=example,DC=com
   #     disabled: OU=Disabled,OU=Staff,DC=example,DC=com
   #   managedEntitlements: ["CN=GG-*"]
+  #   # employeeID holds the correlation value. Stamp "P-<Personio id>", so legacy payroll numbers already in
+  #   # employeeID are never taken for Personio ids (only the person id and fixed text are allowed here).
+  #   correlation: { value: "P-{{ personId }}" }
+  #   # Legacy accounts without an id are adopted by their mail address (reviewed: see thresholds.adopt).
+  #   secondaryCorrelation: { attribute: mail, value: "{{ email }}" }
+  #   exclude:                          # never touched, even with an employeeID: break-glass and service accounts
+  #     - upn: "breakglass*@example.com"
+  #     - dn: "*,OU=Service Accounts,DC=example,DC=com"
+  #     - memberOf: "CN=Tier0 Admins,OU=Groups,DC=example,DC=com"
+  #   privilegedEntitlements: ["CN=GG-Domain-Admins,*"]   # every grant needs --approve
   #   password: true                  # random initial password, mailed to the manager only
   #   leaver: { removeEntitlements: true, moveToDisabled: true }
   #   reenable: ifDisabledByCadre     # an account locked by hand stays disabled; or "always", or "never"
@@ -269,7 +285,8 @@ entitlements:
 
 # ── Thresholds: a plan with more destructive changes than this is blocked as a whole until approved ────────
 thresholds:
-  default: { count: 25, percent: 10 }  # disable, delete, revoke, move, rename without their own limit
+  default: { count: 25, percent: 10 }  # enable, disable, delete, revoke, move, rename without their own limit
+  adopt: { count: 10, percent: 10 }    # taking over existing accounts: a first sync is reviewed, then --approve
   actions:
     delete: { count: 5 }
   targets:

@@ -3,6 +3,7 @@
  * Secrets may be given as `env:NAME` or `file:/path` references; see `secrets.ts`.
  */
 import { z } from 'zod';
+import { correlationTemplateProblem } from '../core/correlation.js';
 import { isTimeZone } from '../core/lifecycle.js';
 
 const duration = z.string().regex(/^\d+(ms|s|m|h|d)$/, 'expected a duration like 30s, 5m, 1h, 7d');
@@ -74,6 +75,24 @@ export const placementGuard = z.object({
   disabled: z.string().optional(),
 }).strict();
 
+/**
+ * One exclusion: accounts Cadre never touches. Exactly one of `dn`, `upn`, `memberOf`: a glob (`*`, `?`),
+ * compared case-insensitively (DNs also ignore blanks around `,` and `=`).
+ */
+export const exclusionGuard = z.object({
+  /** The account's distinguished name, e.g. `*,OU=Service Accounts,DC=example,DC=com`. */
+  dn: z.string().min(1).optional(),
+  /** The account's userPrincipalName, e.g. `breakglass*@example.com`. */
+  upn: z.string().min(1).optional(),
+  /**
+   * A group or entitlement the account holds, e.g. `CN=Tier0 Admins,*`: in AD any group DN (or the managed group's
+   * name); in Entra and SQL an entitlement Cadre manages (Entra listings read only managed group memberships).
+   */
+  memberOf: z.string().min(1).optional(),
+  /** Why: shown in plan and explain. */
+  reason: z.string().optional(),
+}).strict().refine((r) => [r.dn, r.upn, r.memberOf].filter((x) => x !== undefined).length === 1, { message: 'an exclusion names exactly one of dn, upn or memberOf' });
+
 export const targetGuard = z.object({
   type: z.string().min(1),
   enabled: z.boolean().default(true),
@@ -91,6 +110,21 @@ export const targetGuard = z.object({
    * `attribute` equals the rendered `value` (e.g. `mail` = `{{ email }}`) is adopted and gets the id stamped.
    */
   secondaryCorrelation: z.object({ attribute: z.string().min(1), value: z.string().min(1) }).strict().optional(),
+  /**
+   * The value stamped into the correlation attribute, e.g. `P-{{ personId }}` (default: the plain person id), so
+   * legacy values in that attribute (payroll numbers) are never taken for Personio ids. Only the person id and
+   * fixed text: the value must never change for a person.
+   */
+  correlation: z.object({
+    value: z.string().min(1).superRefine((v, c) => {
+      const problem = correlationTemplateProblem(v);
+      if (problem !== undefined) c.addIssue({ code: 'custom', message: problem });
+    }),
+  }).strict().optional(),
+  /** Accounts Cadre never touches, even when they carry a correlation id (break-glass, service accounts). */
+  exclude: z.array(exclusionGuard).default([]),
+  /** Entitlements whose every grant needs `--approve` (globs, case-insensitive), e.g. `GG-Domain-Admins`, `Tier0-*`. */
+  privilegedEntitlements: z.array(z.string().min(1)).default([]),
   /** Attributes set on create only and never updated afterwards (e.g. `sAMAccountName`). */
   createOnly: z.array(z.string()).default([]),
   /** Set an initial random password on create. */
@@ -116,11 +150,16 @@ export const thresholdGuard = z.object({
 const perAction = z.record(z.string(), thresholdGuard);
 
 export const thresholdsGuard = z.object({
-  /** Applies to every destructive action without its own entry (disable, delete, revoke, move, rename). */
+  /** Applies to every gated action without its own entry (enable, disable, delete, revoke, move, rename). */
   default: thresholdGuard.default({ count: 25, percent: 10 }),
   actions: perAction.default({}),
   /** Per target, per action. */
   targets: z.record(z.string(), perAction).default({}),
+  /**
+   * Adoptions of existing accounts (found by correlation) without their own entry under `actions`/`targets`: a
+   * first sync against a populated directory is reviewed before legacy accounts are taken over.
+   */
+  adopt: thresholdGuard.default({ count: 10, percent: 10 }),
   /** Percent limits apply only once at least this many people are affected (one leaver in a tiny company is no mass change). */
   percentMinCount: z.number().int().min(1).default(5),
 }).strict();
@@ -173,7 +212,7 @@ export const configGuard = z.object({
   lifecycle: lifecycleGuard.default({ preHireDays: 14, disableAt: 'earliest', retentionDays: 90, leave: 'keep', timezone: 'Europe/Berlin', missingIsLeaver: true }),
   targets: z.record(z.string().regex(/^[a-z][a-z0-9_-]*$/, 'target names are lower-case identifiers'), targetGuard),
   entitlements: z.array(entitlementRuleGuard).default([]),
-  thresholds: thresholdsGuard.default({ default: { count: 25, percent: 10 }, actions: {}, targets: {}, percentMinCount: 5 }),
+  thresholds: thresholdsGuard.default({ default: { count: 25, percent: 10 }, actions: {}, targets: {}, adopt: { count: 10, percent: 10 }, percentMinCount: 5 }),
   notifications: notificationsGuard.default({ events: {} }),
   writeBack: writeBackGuard.default({ enabled: false, attributes: {} }),
   schedule: z.object({ every: duration.default('30s'), fullSyncEvery: duration.default('1h') }).strict().default({ every: '30s', fullSyncEvery: '1h' }),
@@ -183,6 +222,7 @@ export const configGuard = z.object({
 /** A validated cadre.yaml. */
 export type CadreConfig = z.infer<typeof configGuard>;
 export type TargetConfig = z.infer<typeof targetGuard>;
+export type ExclusionRule = z.infer<typeof exclusionGuard>;
 export type IdentifierConfig = z.infer<typeof identifierGuard>;
 export type EntitlementRule = z.infer<typeof entitlementRuleGuard>;
 export type PlacementConfig = z.infer<typeof placementGuard>;

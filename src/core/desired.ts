@@ -3,8 +3,10 @@
  */
 import type { CadreConfig, TargetConfig } from '../config/schema.js';
 import { wantedAddresses } from './address-list.js';
+import { correlationCodec, type CorrelationCodec } from './correlation.js';
+import { accountName, exclusionTest } from './exclusions.js';
 import { accountStateFor, lifecycleAt, type LifecycleInfo } from './lifecycle.js';
-import type { AccountState, AttrValue, DesiredAccount, Person, Reason, Reservation } from './model.js';
+import type { AccountState, AttrValue, DesiredAccount, Person, PlanExclusion, Reason, Reservation } from './model.js';
 import type { PlanInput, TargetInfo } from './plan-input.js';
 import { personContext } from './rules/context.js';
 import { entitlementsFor } from './rules/entitlements.js';
@@ -20,6 +22,13 @@ export interface TargetAccounts {
   readonly correlated: Map<string, AccountState[]>;
   /** Accounts without person link or correlation id, by lower-cased secondary correlation value. */
   readonly secondary: Map<string, AccountState[]>;
+  /** Persons (in the snapshot, without a linked or correlated account here) by the secondary value they render. */
+  readonly claims: Map<string, string[]>;
+  /** Excluded accounts by the person they are linked to or whose correlation id they carry. */
+  readonly excludedBy: Map<string, PlanExclusion[]>;
+  /** Renders and parses this target's correlation values. */
+  readonly codec: CorrelationCodec;
+  /** Every account except excluded ones. */
   readonly all: readonly AccountState[];
 }
 
@@ -33,6 +42,8 @@ export interface PlanContext {
   /** Enabled targets that have live info, sorted by name. */
   readonly targets: readonly string[];
   readonly accounts: ReadonlyMap<string, TargetAccounts>;
+  /** Accounts excluded by `targets.<name>.exclude`, in target and anchor order. */
+  readonly excluded: readonly PlanExclusion[];
   lifecycle(person: Person): LifecycleInfo;
   /** Per-plan caches (contexts, manager contexts, per-target mappings). */
   readonly cache: {
@@ -71,19 +82,49 @@ export function buildPlanContext(input: PlanInput): PlanContext {
     .filter((t) => input.config.targets[t]?.enabled !== false && input.targets[t] !== undefined)
     .sort();
   const accounts = new Map<string, TargetAccounts>();
-  for (const t of targets) accounts.set(t, { linked: new Map(), correlated: new Map(), secondary: new Map(), all: [] });
+  const tests = new Map<string, ReturnType<typeof exclusionTest>>();
+  for (const t of targets) {
+    const tcfg = input.config.targets[t] as TargetConfig;
+    accounts.set(t, { linked: new Map(), correlated: new Map(), secondary: new Map(), claims: new Map(), excludedBy: new Map(), codec: correlationCodec(tcfg.correlation?.value), all: [] });
+    tests.set(t, exclusionTest(t, tcfg.exclude ?? []));
+  }
+  const excluded: PlanExclusion[] = [];
   for (const a of input.accounts) {
     const idx = accounts.get(a.target);
     if (!idx) continue;
+    const correlated = a.correlation === undefined || a.correlation === '' ? undefined : idx.codec.parse(a.correlation);
+    const rule = tests.get(a.target)?.(a);
+    if (rule !== undefined) {
+      // Never matched, never touched: only listed (and a person whose id it carries gets no new account).
+      const personId = a.personId ?? correlated;
+      const name = accountName(a);
+      const e: PlanExclusion = { target: a.target, anchor: a.anchor, ...(name !== undefined ? { name } : {}), ...(personId !== undefined ? { personId } : {}), rule };
+      excluded.push(e);
+      if (personId !== undefined) push(idx.excludedBy, personId, e);
+      continue;
+    }
     (idx.all as AccountState[]).push(a);
     if (a.personId !== undefined) push(idx.linked, a.personId, a);
-    else if (a.correlation !== undefined && a.correlation !== '') push(idx.correlated, a.correlation, a);
-    else {
+    else if (correlated !== undefined) push(idx.correlated, correlated, a);
+    else if (a.correlation === undefined || a.correlation === '') {
+      // A value that does not have the template's form (a legacy payroll number) is foreign: never matched.
       const attr = input.config.targets[a.target]?.secondaryCorrelation?.attribute;
       const v = attr === undefined ? undefined : a.attributes[attr];
       if (typeof v === 'string' && v !== '') push(idx.secondary, v.toLowerCase(), a);
     }
   }
+  // Who would adopt each legacy account by secondary correlation: two claimants adopt neither.
+  for (const t of targets) {
+    const idx = accounts.get(t) as TargetAccounts;
+    const sc = input.config.targets[t]?.secondaryCorrelation;
+    if (!sc || idx.secondary.size === 0) continue;
+    for (const p of input.snapshot.persons) {
+      if (idx.linked.has(p.id) || idx.correlated.has(p.id)) continue;
+      const v = secondaryCorrelationValue(sc.value, p)?.toLowerCase();
+      if (v !== undefined && idx.secondary.has(v)) push(idx.claims, v, p.id);
+    }
+  }
+  excluded.sort((a, b) => (a.target < b.target ? -1 : a.target > b.target ? 1 : a.anchor < b.anchor ? -1 : a.anchor > b.anchor ? 1 : 0));
   const lcCache = new Map<string, LifecycleInfo>();
   const cache = { contexts: new Map<string, Record<string, unknown>>(), managers: new Map<string, Record<string, unknown>>(), mappings: new Map<string, readonly Mapping[]>() };
   return {
@@ -95,6 +136,7 @@ export function buildPlanContext(input: PlanInput): PlanContext {
     aliases,
     targets,
     accounts,
+    excluded,
     lifecycle(person) {
       let l = lcCache.get(person.id);
       if (!l) { l = lifecycleAt(person, input.at, input.config.lifecycle, input.history?.[person.id]); lcCache.set(person.id, l); }
@@ -114,24 +156,37 @@ export type AccountMatch =
   | { readonly kind: 'linked'; readonly account: AccountState }
   /** `via`: the secondary correlation attribute that found it (absent: found by the correlation id). */
   | { readonly kind: 'adopt'; readonly account: AccountState; readonly via?: string }
-  | { readonly kind: 'ambiguous'; readonly accounts: readonly AccountState[] };
+  /**
+   * Several accounts for the person (`by: 'link' | 'correlation'`: they all belong to the person), or one legacy
+   * account that several persons match by secondary correlation (`by: 'secondary'`, `claimants`: neither adopts it).
+   */
+  | { readonly kind: 'ambiguous'; readonly accounts: readonly AccountState[]; readonly by: 'link' | 'correlation' | 'secondary'; readonly claimants?: readonly string[] };
 
 /** Find the person's account in a target: store link first, then correlation; several → ambiguous. */
 export function matchAccount(ctx: PlanContext, target: string, personId: string): AccountMatch {
   const idx = ctx.accounts.get(target);
   if (!idx) return { kind: 'none' };
   const linked = idx.linked.get(personId) ?? [];
-  if (linked.length > 1) return { kind: 'ambiguous', accounts: linked };
+  if (linked.length > 1) return { kind: 'ambiguous', accounts: linked, by: 'link' };
   if (linked.length === 1) return { kind: 'linked', account: linked[0] as AccountState };
   const corr = idx.correlated.get(personId) ?? [];
-  if (corr.length > 1) return { kind: 'ambiguous', accounts: corr };
+  if (corr.length > 1) return { kind: 'ambiguous', accounts: corr, by: 'correlation' };
   if (corr.length === 1) return { kind: 'adopt', account: corr[0] as AccountState };
-  const value = secondaryValue(ctx, target, personId);
-  const found = value === undefined ? [] : idx.secondary.get(value.toLowerCase()) ?? [];
-  if (found.length > 1) return { kind: 'ambiguous', accounts: found };
+  const value = secondaryValue(ctx, target, personId)?.toLowerCase();
+  const found = value === undefined ? [] : idx.secondary.get(value) ?? [];
+  if (found.length > 1) return { kind: 'ambiguous', accounts: found, by: 'secondary', claimants: [personId] };
+  const claimants = value === undefined ? [] : idx.claims.get(value) ?? [];
+  if (found.length === 1 && claimants.length > 1) return { kind: 'ambiguous', accounts: found, by: 'secondary', claimants };
   const via = ctx.config.targets[target]?.secondaryCorrelation?.attribute;
   if (found.length === 1) return { kind: 'adopt', account: found[0] as AccountState, ...(via ? { via } : {}) };
   return { kind: 'none' };
+}
+
+/** Every account that belongs to a person in a target: linked ones and those carrying the person's correlation id. */
+export function accountsOf(ctx: PlanContext, target: string, personId: string): AccountState[] {
+  const idx = ctx.accounts.get(target);
+  if (!idx) return [];
+  return [...(idx.linked.get(personId) ?? []), ...(idx.correlated.get(personId) ?? [])];
 }
 
 function secondaryValue(ctx: PlanContext, target: string, personId: string): string | undefined {
@@ -264,10 +319,13 @@ export function desiredDetail(ctx: PlanContext, person: Person, target: string, 
     }
   }
   const corr = info.correlationAttribute;
-  if (corr !== '' && !(corr in attributes)) {
-    attributes[corr] = person.id;
-    reasons[corr] = { kind: 'mapping', source: 'correlation', detail: `correlation attribute ${corr} = person id` };
-    sources[corr] = '{{ personId }}';
+  // The correlation attribute is Cadre's: always the rendered correlation value (a mapping of it is overridden,
+  // or a template would stamp values the planner no longer recognises and every run would create a duplicate).
+  const codec = ctx.accounts.get(target)?.codec ?? correlationCodec(tcfg.correlation?.value);
+  if (corr !== '' && (!(corr in attributes) || tcfg.correlation !== undefined)) {
+    attributes[corr] = codec.render(person.id);
+    reasons[corr] = { kind: 'mapping', source: 'correlation', detail: `correlation attribute ${corr} = ${codec.template}` };
+    sources[corr] = codec.template;
   }
   const isLeaver = leaver || lc.state === 'terminated';
   const placement = placementFor(tcfg.placement, tctx, isLeaver && tcfg.leaver.moveToDisabled, `targets.${target}.placement`);

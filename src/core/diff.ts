@@ -108,8 +108,10 @@ export function createOps(detail: DesiredDetail, tcfg: TargetConfig, info: Targe
 
 /** Options for {@link diffAccount}. */
 export interface DiffOptions {
-  /** The account was found by correlation: mark the first operation as adoption. */
+  /** The account was found by correlation: an `adopt` operation links it (and stamps the id) before anything else. */
   readonly adopt: boolean;
+  /** The account is most likely Cadre's own: a create of an interrupted run reached the target (crash recovery). */
+  readonly resumed?: boolean;
   /** Set when a secondary correlation attribute found the account (it had no correlation id). */
   readonly adoptVia?: string;
   /** The person is a rehire being re-enabled: set a new password when the target manages passwords. */
@@ -125,6 +127,8 @@ export function diffAccount(detail: DesiredDetail, account: AccountState, tcfg: 
   const anchor = account.anchor;
   const drafts: OpDraft[] = [];
   const base = { target: d.target, personId: d.personId, anchor };
+  // Stamping the correlation id is the adoption itself, not an update.
+  let stamp: Change | undefined;
   if (!d.exists) {
     // Only `gone` reaches here with exists=false (future persons are filtered by the caller).
     drafts.push({ ...base, action: 'delete', changes: [], reason: d.lifecycle });
@@ -159,6 +163,10 @@ export function diffAccount(detail: DesiredDetail, account: AccountState, tcfg: 
         continue;
       }
       if (same(have, want)) continue;
+      if (opts.adopt && attr.toLowerCase() === info.correlationAttribute.toLowerCase()) {
+        stamp = { attribute: attr, from: have, to: want };
+        continue;
+      }
       if (attr === naming) {
         if (!isNamingVariant(have, want)) rename = { attribute: attr, from: have, to: want };
         continue;
@@ -202,13 +210,16 @@ export function diffAccount(detail: DesiredDetail, account: AccountState, tcfg: 
     }
   }
   if (opts.adopt) {
-    const adoptReason: Reason = { kind: 'correlation', source: 'correlation', detail: opts.adoptVia
-      ? `existing account ${anchor} adopted: it had no correlation id and its ${opts.adoptVia} matches the person's (secondary correlation); the id is stamped`
-      : `existing account ${anchor} adopted: its correlation value equals the person id` };
-    if (drafts.length > 0) {
-      const [first, ...others] = drafts as [OpDraft, ...OpDraft[]];
-      drafts.splice(0, drafts.length, { ...first, reason: adoptReason, data: { ...(first.data ?? {}), adopt: true, because: `${first.reason.source}: ${first.reason.detail}` } }, ...others);
-    }
+    const resumed = opts.resumed === true && !opts.adoptVia;
+    const reason: Reason = resumed
+      ? { kind: 'correlation', source: 'crash-recovery', detail: `account ${anchor} carries the person's id and an interrupted run was creating it: linked as Cadre's own` }
+      : { kind: 'correlation', source: opts.adoptVia ? 'secondary-correlation' : 'correlation', detail: opts.adoptVia
+        ? `existing account ${anchor} adopted: it had no correlation id and its ${opts.adoptVia} matches the person's (secondary correlation); the id is stamped`
+        : `existing account ${anchor} adopted: its correlation value names the person` };
+    const data: Record<string, AttrValue> | undefined = resumed ? { resumed: true } : opts.adoptVia ? { via: opts.adoptVia } : undefined;
+    const adopt = makeOp({ ...base, action: 'adopt', changes: stamp ? [stamp] : [], reason, ...(data ? { data } : {}) });
+    // Everything else waits for the adoption: it is what links the account to the person.
+    return [adopt, ...drafts.map((dr) => makeOp({ ...dr, dependsOn: [...(dr.dependsOn ?? []), adopt.id] }))];
   }
   return drafts.map(makeOp);
 }

@@ -4,7 +4,7 @@
 import type { TargetConfig } from '../config/schema.js';
 import { buildPlanContext, desiredDetail, matchAccount } from './desired.js';
 import { localDate } from './lifecycle.js';
-import type { AttrValue, HeldAccount, Hold, LifecycleState, Operation, Person, PlanError, Reason, Reservation } from './model.js';
+import type { AttrValue, HeldAccount, Hold, LifecycleState, Operation, Person, PlanError, PlanExclusion, Reason, Reservation } from './model.js';
 import { periodsOf } from './periods.js';
 import type { PlanInput } from './plan-input.js';
 import { computePlan } from './planner.js';
@@ -27,6 +27,8 @@ export interface TargetExplanation {
   readonly entitlements: readonly { readonly name: string; readonly rule: string; readonly because: string; readonly held: boolean }[];
   /** Held entitlements no rule grants any more (managed) or never touched (unmanaged). */
   readonly extraEntitlements: readonly string[];
+  /** Accounts here that carry the person's id or link but are excluded: never touched. */
+  readonly excluded: readonly PlanExclusion[];
   readonly error?: string;
 }
 
@@ -77,6 +79,7 @@ export function explainPerson(personId: string, input: PlanInput): Explanation {
   for (const target of ctx.targets) {
     const m = matchAccount(ctx, target, personId);
     const account = m.kind === 'linked' || m.kind === 'adopt' ? m.account : undefined;
+    const excluded = ctx.accounts.get(target)?.excludedBy.get(personId) ?? [];
     try {
       const d = desiredDetail(ctx, person, target);
       const tcfg = ctx.config.targets[target] as TargetConfig;
@@ -101,11 +104,12 @@ export function explainPerson(personId: string, input: PlanInput): Explanation {
         })),
         entitlements: d.desired.entitlements.map((g) => ({ name: g.name, rule: g.reason.source, because: g.reason.detail, held: held.has(g.name.toLowerCase()) })),
         extraEntitlements: [...(account?.entitlements ?? []), ...(account?.unmanaged ?? [])].filter((e) => !granted.has(e.toLowerCase())),
+        excluded,
       });
     } catch (e) {
       targets.push({
         target, account: 'error', exists: false, enabled: false, lifecycle: lc.reason,
-        placement: { kind: 'placement', source: 'error', detail: '' }, attributes: [], entitlements: [], extraEntitlements: [], error: (e as Error).message,
+        placement: { kind: 'placement', source: 'error', detail: '' }, attributes: [], entitlements: [], extraEntitlements: [], excluded, error: (e as Error).message,
       });
     }
   }
@@ -172,6 +176,7 @@ export function formatExplanation(e: Explanation): string {
     lines.push('');
     const acct = t.account === 'none' ? 'no account yet' : t.account === 'adopt' ? `existing account ${t.anchor} (adopted by ${t.adoptedVia ? `its ${t.adoptedVia}` : 'correlation'})` : t.account === 'linked' ? `account ${t.anchor}` : t.account;
     lines.push(`  [${t.target}] ${acct}`);
+    for (const x of t.excluded) lines.push(`    excluded: ${x.name ?? x.anchor} is never touched — ${x.rule}`);
     if (t.error) { lines.push(`    error: ${t.error}`); continue; }
     lines.push(`    ${t.exists ? (t.enabled ? 'exists, enabled' : 'exists, disabled') : 'no account'} — ${t.lifecycle.detail}`);
     lines.push(`    container: ${t.container ?? '(not placed)'} — ${t.placement.detail}`);

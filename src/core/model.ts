@@ -118,8 +118,10 @@ export interface AccountState {
   readonly anchor: string;
   /** Person linked in the store, if known. */
   readonly personId?: string;
-  /** Value of the connector's correlation attribute (e.g. employeeID). */
+  /** Raw value of the connector's correlation attribute (e.g. employeeID); the target's template maps it to a person. */
   readonly correlation?: string;
+  /** Distinguished name or path of the account where the target has one (AD), for exclusion patterns. */
+  readonly dn?: string;
   readonly enabled: boolean;
   readonly container?: string;
   readonly attributes: Readonly<Record<string, AttrValue>>;
@@ -179,7 +181,7 @@ export interface HeldAccount {
 
 /** Plan/operation actions, in the order the planner emits them per person. */
 export const ACTIONS = [
-  'create', 'update', 'move', 'rename', 'enable', 'disable', 'delete',
+  'create', 'adopt', 'update', 'move', 'rename', 'enable', 'disable', 'delete',
   'grant', 'revoke', 'setPassword', 'writeBack', 'notify',
 ] as const;
 /** One of {@link ACTIONS}. */
@@ -231,6 +233,20 @@ export interface ThresholdBreach {
   readonly count: number;
   readonly population: number;
   readonly limit: string;
+  /** Set for grants of privileged entitlements: the entitlements, each needing approval however few. */
+  readonly privileged?: readonly string[];
+}
+
+/** An account Cadre never touches because an exclusion rule matches it. */
+export interface PlanExclusion {
+  readonly target: string;
+  readonly anchor: string;
+  /** Login or name of the account. */
+  readonly name?: string;
+  /** The person it is linked to or whose correlation id it carries, if any. */
+  readonly personId?: string;
+  /** The matching rule (`targets.ad.exclude[0] (upn: breakglass*@…)`). */
+  readonly rule: string;
 }
 
 /** The plan: ordered operations plus the verdict. */
@@ -247,6 +263,8 @@ export interface Plan {
   readonly breaches: readonly ThresholdBreach[];
   /** Accounts held by a hold or a manual lock, with the operations withheld. */
   readonly held: readonly HeldAccount[];
+  /** Accounts excluded from management (never touched, never matched). */
+  readonly excluded: readonly PlanExclusion[];
   /** Identifier reservations the plan proposes (stored on apply). */
   readonly reservations: readonly Reservation[];
   /** Reserved identifiers the plan gives up (released on apply, reported and audited). */

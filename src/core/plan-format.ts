@@ -12,7 +12,7 @@ export interface FormatOptions {
 }
 
 const SYMBOL: Record<Action, string> = {
-  create: '+', update: '~', move: '>', rename: '~', enable: '↑', disable: '↓', delete: '-',
+  create: '+', adopt: '&', update: '~', move: '>', rename: '~', enable: '↑', disable: '↓', delete: '-',
   grant: '+', revoke: '-', setPassword: '*', writeBack: '←', notify: '✉',
 };
 
@@ -23,7 +23,7 @@ const show = (v: AttrValue | undefined): string => {
 };
 
 const PLURAL: Record<Action, string> = {
-  create: 'to create', update: 'to update', move: 'to move', rename: 'to rename', enable: 'to enable', disable: 'to disable',
+  create: 'to create', adopt: 'to adopt', update: 'to update', move: 'to move', rename: 'to rename', enable: 'to enable', disable: 'to disable',
   delete: 'to delete', grant: 'to grant', revoke: 'to revoke', setPassword: 'password(s) to set', writeBack: 'write-back(s)', notify: 'notification(s)',
 };
 
@@ -33,6 +33,7 @@ export function formatPlan(plan: Plan, opts: FormatOptions): string {
   const paint = (a: Action, s: string): string => {
     switch (a) {
       case 'create': case 'grant': case 'enable': return c.green(s);
+      case 'adopt': return c.magenta(s);
       case 'delete': case 'revoke': case 'disable': return c.red(s);
       case 'update': case 'rename': case 'move': case 'setPassword': return c.yellow(s);
       default: return c.cyan(s);
@@ -82,10 +83,16 @@ export function formatPlan(plan: Plan, opts: FormatOptions): string {
     lines.push('', c.yellow(c.bold(`Source problems (${plan.problems.length}): these records were skipped`)));
     for (const p of plan.problems) lines.push(c.yellow(`  ? ${p.label}: ${p.messages.join('; ')}`));
   }
+  const excluded = plan.excluded ?? [];
+  if (excluded.length > 0) {
+    lines.push('', c.dim(c.bold(`Excluded (${excluded.length}): never touched`)));
+    for (const e of excluded) lines.push(c.dim(`  = ${e.target} ${e.name ?? e.anchor}${e.personId !== undefined ? ` (carries person ${e.personId})` : ''}: ${e.rule}`));
+  }
   if (plan.breaches.length > 0) {
     lines.push('', c.red(c.bold('Blocked by thresholds: this plan will not be applied without explicit approval')));
     for (const b of plan.breaches) {
-      lines.push(c.red(`  ✗ ${b.count} person(s) to ${b.action} in ${b.target === '*' ? 'all targets' : b.target} (population ${b.population}): ${b.limit}`));
+      const what = b.privileged ? `privileged grant(s) of ${b.privileged.join(', ')} to ${b.count} person(s)` : `${b.count} person(s) to ${b.action}`;
+      lines.push(c.red(`  ✗ ${what} in ${b.target === '*' ? 'all targets' : b.target} (population ${b.population}): ${b.limit}`));
     }
   }
   lines.push('', summaryLine(plan, c.bold));
@@ -95,7 +102,6 @@ export function formatPlan(plan: Plan, opts: FormatOptions): string {
 function formatOp(o: Operation, paint: (a: Action, s: string) => string, dim: (s: string) => string): string[] {
   const sym = SYMBOL[o.action];
   const why = dim(`  # ${o.reason.kind}: ${o.reason.source}${o.reason.detail ? ` — ${o.reason.detail}` : ''}`);
-  const adopt = o.data?.['adopt'] === true ? ' (adopt existing account)' : '';
   const out: string[] = [];
   switch (o.action) {
     case 'create': {
@@ -105,8 +111,12 @@ function formatOp(o: Operation, paint: (a: Action, s: string) => string, dim: (s
       for (const ch of o.changes) out.push(paint('create', `        ${ch.attribute}: ${show(ch.to)}`));
       break;
     }
+    case 'adopt':
+      out.push(paint('adopt', `    ${sym} adopt existing account ${o.anchor ?? ''}`) + why);
+      for (const ch of o.changes) out.push(paint('adopt', `        ${ch.attribute}: ${show(ch.from)} → ${show(ch.to)}`));
+      break;
     case 'update': case 'rename': case 'writeBack':
-      out.push(paint(o.action, `    ${sym} ${o.action}${adopt}`) + why);
+      out.push(paint(o.action, `    ${sym} ${o.action}`) + why);
       for (const ch of o.changes) {
         if (ch.add !== undefined || ch.remove !== undefined) {
           // Per-value change: only these values; every other value of the attribute stays.
@@ -117,11 +127,11 @@ function formatOp(o: Operation, paint: (a: Action, s: string) => string, dim: (s
       break;
     case 'move': {
       const ch = o.changes[0];
-      out.push(paint('move', `    ${sym} move${adopt} ${show(ch?.from)} → ${show(ch?.to)}`) + why);
+      out.push(paint('move', `    ${sym} move ${show(ch?.from)} → ${show(ch?.to)}`) + why);
       break;
     }
     case 'grant': case 'revoke':
-      out.push(paint(o.action, `    ${sym} ${o.action} ${o.entitlement ?? ''}${adopt}`) + why);
+      out.push(paint(o.action, `    ${sym} ${o.action} ${o.entitlement ?? ''}`) + why);
       break;
     case 'notify': {
       const to = o.data?.['to'];
@@ -129,7 +139,7 @@ function formatOp(o: Operation, paint: (a: Action, s: string) => string, dim: (s
       break;
     }
     default:
-      out.push(paint(o.action, `    ${sym} ${o.action}${adopt}`) + why);
+      out.push(paint(o.action, `    ${sym} ${o.action}`) + why);
   }
   return out;
 }
@@ -142,8 +152,8 @@ export function summaryLine(plan: Plan, bold: (s: string) => string = (s) => s):
     if (n > 0) parts.push(`${n} ${PLURAL[a]}`);
   }
   const tail: string[] = [];
-  if ((plan.summary['adopted'] ?? 0) > 0) tail.push(`${plan.summary['adopted']} adopted`);
   if (plan.held.length > 0) tail.push(`${plan.held.length} held`);
+  if ((plan.summary['excluded'] ?? 0) > 0) tail.push(`${plan.summary['excluded']} excluded account(s) never touched`);
   if (plan.errors.length > 0) tail.push(`${plan.errors.length} error(s)`);
   if ((plan.reallocations?.length ?? 0) > 0) tail.push(`${plan.reallocations?.length} identifier(s) re-allocated`);
   if (plan.problems.length > 0) tail.push(`${plan.problems.length} source problem(s)`);

@@ -53,6 +53,11 @@ export interface PlanInput {
    * employment period still counts after HR cleared its end dates when entering a rehire.
    */
   readonly history?: EmploymentHistory;
+  /**
+   * Creates that an interrupted run left open (target, person): an account found for one of them is most likely
+   * Cadre's own, created before the crash, so its adoption is crash recovery and needs no review.
+   */
+  readonly resumedCreates?: readonly { readonly target: string; readonly personId: string }[];
   /** Scope the plan to these persons (incremental sync, `--person`). */
   readonly onlyPersons?: readonly string[];
 }

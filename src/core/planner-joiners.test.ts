@@ -67,9 +67,12 @@ describe('correlation', () => {
       return a.target === 'ad' ? { ...rest, attributes: { ...rest.attributes, displayName: 'E. Muster' } } : rest;
     });
     const plan = computePlan({ ...base, accounts: unlinked });
-    assert.deepEqual(brief(plan), ['ad:update']);
-    assert.equal(plan.operations[0]?.data?.['adopt'], true);
+    assert.deepEqual(brief(plan), ['ad:adopt', 'sql:adopt', 'ad:update']);
     assert.equal(plan.operations[0]?.reason.kind, 'correlation');
+    assert.deepEqual(plan.operations[0]?.changes, [], 'the id is already there: nothing to stamp');
+    const update = plan.operations.find((o) => o.action === 'update');
+    assert.deepEqual(update?.dependsOn, [plan.operations[0]?.id], 'the update waits for the adoption');
+    assert.equal(plan.summary['adopt'], 2);
     assert.equal(plan.summary['adopted'], 2);
   });
 
@@ -93,9 +96,10 @@ describe('correlation', () => {
     const plan = computePlan({ ...base, config: { ...cfg, targets }, accounts: [legacy, accounts[1] as AccountState] });
     assert.ok(!brief(plan).includes('ad:create'), 'no duplicate account');
     const adopt = plan.operations.find((o) => o.target === 'ad');
+    assert.equal(adopt?.action, 'adopt');
     assert.equal(adopt?.anchor, ad.anchor);
-    assert.equal(adopt?.data?.['adopt'], true);
-    assert.ok(adopt?.changes.some((c) => c.attribute === 'employeeID' && c.to === '1'), 'the correlation id is stamped');
+    assert.deepEqual(adopt?.changes.map((c) => [c.attribute, c.to]), [['employeeID', '1']], 'the adoption stamps the correlation id');
+    assert.ok(!plan.operations.some((o) => o.action === 'update' && o.changes.some((c) => c.attribute === 'employeeID')), 'not repeated in an update');
     const without = computePlan({ ...base, accounts: [legacy, accounts[1] as AccountState] });
     assert.ok(brief(without).includes('ad:create'), 'without secondary correlation the legacy account is not matched');
     const twin: AccountState = { ...legacy, anchor: 'other' };

@@ -2,18 +2,19 @@
  * The planner: desired state vs known state at time T → an ordered, explained plan. Pure.
  */
 import type { CadreConfig, TargetConfig } from '../config/schema.js';
-import { buildPlanContext, contextFor, desiredDetail, matchAccount, personsInScope, type DesiredDetail, type PlanContext } from './desired.js';
+import { ambiguous, disableOthers, LEAVER_STATES } from './ambiguity.js';
+import { accountsOf, buildPlanContext, contextFor, desiredDetail, matchAccount, personsInScope, type DesiredDetail, type PlanContext } from './desired.js';
 import { createOps, diffAccount, makeOp, type RefResolver } from './diff.js';
 import { canonicalHasher } from './hash.js';
 import { localDate } from './lifecycle.js';
-import type { AccountState, AttrValue, Change, DisableRecord, HeldAccount, Operation, Person, Plan, PlanError, Reservation } from './model.js';
+import type { AccountState, AttrValue, Change, DisableRecord, HeldAccount, Operation, Person, Plan, PlanError, Reservation, ThresholdBreach } from './model.js';
 import { orderOperations } from './ordering.js';
 import { NOTIFY_TARGET, WRITEBACK_TARGET, type PlanInput, type TargetInfo } from './plan-input.js';
 import { managedPredicate } from './rules/entitlements.js';
 import { compileTemplate } from './rules/expressions.js';
 import { comparePersonIds } from './rules/identifiers.js';
 import { applyHolds, buildSafeguards, guardAccount, holdDisableReason } from './safeguards.js';
-import { evaluateThresholds } from './thresholds.js';
+import { evaluateThresholds, privilegedPredicate } from './thresholds.js';
 import { sameValue } from '../targets/contract.js';
 
 export type { PlanInput, TargetInfo } from './plan-input.js';
@@ -89,16 +90,18 @@ export function computePlan(input: PlanInput): Plan {
   const errors: PlanError[] = [];
   const ops: Operation[] = [];
   const records: Record_[] = [];
-  let adopted = 0;
   const inScope = personsInScope(ctx);
   const scopeIds = new Set(inScope.map((p) => p.id));
+  const resumed = new Set((input.resumedCreates ?? []).map((r) => `${r.target}\u0000${r.personId}`));
 
   // Pass 1: desired state and account matching.
   for (const person of inScope) {
     for (const target of ctx.targets) {
       const m = matchAccount(ctx, target, person.id);
       if (m.kind === 'ambiguous') {
-        errors.push({ personId: person.id, target, code: 'CORRELATION_AMBIGUOUS', message: `${m.accounts.length} accounts in ${target} belong to person ${person.id} (${m.accounts.map((a) => a.anchor).join(', ')}): nothing is planned until only one remains` });
+        const r = ambiguous(ctx, person, target, m);
+        errors.push(r.error);
+        ops.push(...r.ops);
         continue;
       }
       let detail: DesiredDetail;
@@ -113,8 +116,8 @@ export function computePlan(input: PlanInput): Plan {
         detail = { ...detail, desired: { ...detail.desired, enabled: false, lifecycle: holdDisableReason(hold) } };
       }
       const account = m.kind === 'none' ? undefined : m.account;
-      if (m.kind === 'adopt') adopted++;
       records.push({ person, target, detail, ...(account ? { account } : {}), adopt: m.kind === 'adopt', ...(m.kind === 'adopt' && m.via ? { adoptVia: m.via } : {}) });
+      if (account && LEAVER_STATES.has(detail.lifecycle.state)) ops.push(...disableOthers(ctx, person.id, target, account, detail, errors));
     }
   }
 
@@ -125,6 +128,12 @@ export function computePlan(input: PlanInput): Plan {
     if (r.account || !r.detail.desired.exists) continue;
     const state = r.detail.lifecycle.state;
     if (state !== 'prehire' && state !== 'active' && state !== 'leave') continue;
+    const excluded = ctx.accounts.get(r.target)?.excludedBy.get(r.person.id) ?? [];
+    if (excluded.length > 0) {
+      // The connector would find the excluded account by the correlation id and take it over.
+      errors.push({ personId: r.person.id, target: r.target, code: 'CORRELATION_EXCLUDED', message: `excluded account ${excluded.map((e) => `${e.name ?? e.anchor} (${e.rule})`).join(', ')} carries the correlation id of person ${r.person.id}: no account is created in ${r.target} while it does (template the correlation value or clear the id on that account)` });
+      continue;
+    }
     if (r.detail.missingIdentifiers.length > 0) {
       errors.push({ personId: r.person.id, target: r.target, code: 'IDENTIFIER_MISSING', message: `no reserved ${r.detail.missingIdentifiers.join(', ')} for person ${r.person.id}: the account in ${r.target} cannot be created` });
       continue;
@@ -167,6 +176,7 @@ export function computePlan(input: PlanInput): Plan {
     const back = returningAccount(r.detail, r.account, safe.disabledBy(r.target, r.account.anchor), cfg.lifecycle.timezone);
     const diffed = diffAccount(r.detail, r.account, tcfg, info, resolve, {
       adopt: r.adopt,
+      resumed: r.adopt && resumed.has(`${r.target}\u0000${r.person.id}`),
       ...(r.adoptVia ? { adoptVia: r.adoptVia } : {}),
       rehire: back,
       managed: managedPredicate(cfg, r.target),
@@ -208,13 +218,14 @@ export function computePlan(input: PlanInput): Plan {
 
   const ordered = orderOperations(dedupeIds(ops));
   const population = managedPopulation(ctx);
-  const breaches = evaluateThresholds(ordered, cfg.thresholds, population);
+  const breaches: ThresholdBreach[] = evaluateThresholds(ordered, cfg.thresholds, population, privilegedPredicate(cfg));
   const summary: Record<string, number> = {};
   for (const o of ordered) summary[o.action] = (summary[o.action] ?? 0) + 1;
   summary['errors'] = errors.length;
   summary['problems'] = input.snapshot.problems.length;
   summary['unmatched'] = countUnmatched(ctx);
-  summary['adopted'] = adopted;
+  summary['adopted'] = summary['adopt'] ?? 0;
+  summary['excluded'] = ctx.excluded.length;
   summary['population'] = population;
   summary['held'] = held.length;
   const reservations: Reservation[] = input.onlyPersons ? input.reservations.filter((r) => scopeIds.has(r.personId)) : [...input.reservations];
@@ -228,6 +239,7 @@ export function computePlan(input: PlanInput): Plan {
     problems: input.snapshot.problems,
     breaches,
     held: held.sort((a, b) => comparePersonIds(a.personId, b.personId) || a.target.localeCompare(b.target)),
+    excluded: ctx.excluded,
     reservations,
     summary,
   };
@@ -258,10 +270,11 @@ function planMissing(ctx: PlanContext, scope: ReadonlySet<string>, problems: Rea
     const idx = ctx.accounts.get(target);
     const info = ctx.input.targets[target] as TargetInfo;
     if (!idx || !info.capabilities.supportsEnable) continue;
-    for (const [pid, accounts] of idx.linked) {
+    for (const pid of idx.linked.keys()) {
       if (ctx.persons.has(pid) || problems.has(pid) || scope.has(pid)) continue;
       if (only && !only.has(pid)) continue;
-      for (const a of accounts) {
+      // Every account that belongs to the person: linked ones and further ones carrying the id.
+      for (const a of accountsOf(ctx, target, pid)) {
         if (!a.enabled) continue;
         out.push(makeOp({
           target, action: 'disable', personId: pid, anchor: a.anchor,
@@ -358,7 +371,8 @@ function countUnmatched(ctx: PlanContext): number {
   for (const idx of ctx.accounts.values()) {
     for (const a of idx.all) {
       if (a.personId !== undefined) continue;
-      if (a.correlation === undefined || a.correlation === '' || !ctx.persons.has(a.correlation)) n++;
+      const pid = a.correlation === undefined || a.correlation === '' ? undefined : idx.codec.parse(a.correlation);
+      if (pid === undefined || !ctx.persons.has(pid)) n++;
     }
   }
   return n;

@@ -3,6 +3,7 @@
  * A killed apply is safe to rerun: the next plan is computed from live target state and connectors
  * find existing accounts by their correlation id before creating.
  */
+import { correlationCodec } from '../core/correlation.js';
 import type { AccountState, AttrValue, DesiredAccount, DisableRecord, IdentifierReallocation, Operation, Person } from '../core/model.js';
 import { localDate } from '../core/lifecycle.js';
 import { periodsToRemember } from '../core/periods.js';
@@ -156,27 +157,24 @@ export async function applyPrepared(engine: Engine, prepared: PreparedPlan, opts
   const tz = engine.config.lifecycle.timezone;
   await engine.store.periods.record(periodsToRemember(seen, input.history ?? {}, plan.at, (at) => localDate(at, tz)));
 
-  // Remember listings and links (adoption by correlation links an account to its person).
+  // Remember listings and links. An account found by correlation is linked to its person only when its `adopt`
+  // operation is done; until then the link exists in memory, so references to it (a manager) resolve.
   const state = new Map<string, AccountState>();
   const byPerson = new Map<string, AccountState>();
-  const adopted = new Map<string, string>();
-  for (const op of plan.operations) if (op.anchor && op.data?.adopt === true) adopted.set(key(op.target, op.anchor), op.personId);
+  const adopting = new Map<string, string>();
+  for (const op of plan.operations) if (op.anchor && op.action === 'adopt') adopting.set(key(op.target, op.anchor), op.personId);
   for (const a of input.accounts) {
-    const personId = a.personId ?? adopted.get(key(a.target, a.anchor));
-    const linked: AccountState = personId ? { ...a, personId } : a;
-    state.set(key(a.target, a.anchor), linked);
-    if (personId) byPerson.set(key(a.target, personId), linked);
+    state.set(key(a.target, a.anchor), a);
+    const personId = a.personId ?? adopting.get(key(a.target, a.anchor));
+    if (personId) byPerson.set(key(a.target, personId), a.personId ? a : { ...a, personId });
   }
   for (const [name] of engine.targets) {
     if (prepared.input.onlyPersons) continue;
     await engine.store.accounts.replaceTarget(name, [...state.values()].filter((a) => a.target === name && a.personId));
   }
-  for (const [k, personId] of adopted) {
-    const a = state.get(k);
-    if (a) await engine.store.accounts.upsert({ ...a, personId });
-  }
   await engine.store.accounts.setDisabled(observedDisables([...state.values()], input.disabled ?? [], plan.at));
 
+  const codecs = new Map([...engine.targets.keys()].map((t) => [t, correlationCodec(engine.config.targets[t]?.correlation?.value)]));
   const planned = new Set(plan.operations.map((o) => o.id));
   const ops = [...plan.operations, ...carried.filter((o) => !planned.has(o.id))];
   await engine.store.journal.add(runId, ops);
@@ -259,7 +257,7 @@ export async function applyPrepared(engine: Engine, prepared: PreparedPlan, opts
       let write: ((tx: Store) => Promise<void>) | undefined;
       if (outcome.status === 'done' && engine.targets.has(op.target)) {
         const before = op.anchor ? state.get(key(op.target, op.anchor)) : byPerson.get(key(op.target, op.personId));
-        const after = applyEffect(before, op, outcome.anchor ?? before?.anchor, desiredFromOp(op));
+        const after = applyEffect(before, op, outcome.anchor ?? before?.anchor, desiredFromOp(op), codecs.get(op.target)?.render(op.personId));
         if (before) state.delete(key(before.target, before.anchor));
         if (after && after.anchor) {
           state.set(key(after.target, after.anchor), after);

@@ -1,8 +1,8 @@
 /** Folds a successful operation into the remembered account state, so the store tracks what targets hold. */
 import type { AccountState, DesiredAccount, Operation } from '../core/model.js';
 
-/** The state after `op` succeeded; `undefined` when the account is gone. */
-export function applyEffect(before: AccountState | undefined, op: Operation, anchor: string | undefined, desired: DesiredAccount | undefined): AccountState | undefined {
+/** The state after `op` succeeded; `undefined` when the account is gone. `correlation`: the value a create stamped. */
+export function applyEffect(before: AccountState | undefined, op: Operation, anchor: string | undefined, desired: DesiredAccount | undefined, correlation?: string): AccountState | undefined {
   if (op.action === 'delete') return undefined;
   if (op.action === 'create') {
     const attributes: Record<string, AccountState['attributes'][string]> = { ...(desired?.attributes ?? {}) };
@@ -11,7 +11,7 @@ export function applyEffect(before: AccountState | undefined, op: Operation, anc
       target: op.target,
       anchor: anchor ?? before?.anchor ?? '',
       personId: op.personId,
-      correlation: op.personId,
+      correlation: correlation ?? op.personId,
       enabled: typeof op.data?.enabled === 'boolean' ? op.data.enabled : (desired?.enabled ?? false),
       ...(desired?.container ? { container: desired.container } : {}),
       attributes,
@@ -28,6 +28,12 @@ export function applyEffect(before: AccountState | undefined, op: Operation, anc
     case 'rename':
       for (const c of op.changes) attributes[c.attribute] = c.to ?? null;
       break;
+    case 'adopt': {
+      // The adoption links the account; its only change, if any, is the stamped correlation value.
+      for (const c of op.changes) attributes[c.attribute] = c.to ?? null;
+      const stamped = op.changes[0]?.to;
+      return { ...before, personId: op.personId, ...(typeof stamped === 'string' ? { correlation: stamped } : {}), attributes };
+    }
     case 'move': {
       const to = op.changes.find((c) => c.attribute === 'container')?.to;
       if (typeof to === 'string') container = to;

@@ -3,6 +3,7 @@
  * Everything here is read-only: nothing is reserved or written until apply.
  */
 import { allocateIdentifiers, computePlan, lifecycleAt, secondaryCorrelationValue, type EmploymentHistory, type IsFree, type PlanInput, type TargetInfo } from '../core/index.js';
+import { correlationCodec, type CorrelationCodec } from '../core/correlation.js';
 import type { AccountState, Person, Plan, Reservation, Snapshot } from '../core/model.js';
 import type { Engine } from './engine.js';
 import { SourceUnusableError } from './errors.js';
@@ -106,8 +107,9 @@ async function findLegacyAccounts(engine: Engine, persons: readonly Person[], ac
   for (const [name, connector] of engine.targets) {
     const sc = engine.config.targets[name]?.secondaryCorrelation;
     if (!sc) continue;
+    const codec = correlationCodec(engine.config.targets[name]?.correlation?.value);
     const known = new Set(accounts.filter((a) => a.target === name).map((a) => a.anchor));
-    const covered = new Set(accounts.filter((a) => a.target === name).flatMap((a) => [a.personId, a.correlation]).filter((x): x is string => !!x));
+    const covered = new Set(accounts.filter((a) => a.target === name).flatMap((a) => [a.personId, a.correlation ? codec.parse(a.correlation) : undefined]).filter((x): x is string => !!x));
     for (const p of persons) {
       if (covered.has(p.id)) continue;
       const value = secondaryCorrelationValue(sc.value, p);
@@ -165,8 +167,21 @@ function identifierLimits(engine: Engine, info: Record<string, TargetInfo>): Rec
 }
 
 /** Owner of a listed account: linked person, correlation id, or the person a legacy account will be adopted by. */
-function ownerOf(a: AccountState, legacyOwners: ReadonlyMap<string, string>): string | undefined {
-  return a.personId ?? a.correlation ?? legacyOwners.get(`${a.target}\u0000${a.anchor}`);
+function ownerOf(a: AccountState, legacyOwners: ReadonlyMap<string, string>, codecs: (target: string) => CorrelationCodec): string | undefined {
+  if (a.personId !== undefined) return a.personId;
+  // A correlation value not of the target's form (a legacy payroll number) names nobody.
+  if (a.correlation !== undefined && a.correlation !== '') return codecs(a.target).parse(a.correlation);
+  return legacyOwners.get(`${a.target}\u0000${a.anchor}`);
+}
+
+/** Each target's correlation codec, built once. */
+function correlationCodecs(engine: Engine): (target: string) => CorrelationCodec {
+  const codecs = new Map<string, CorrelationCodec>();
+  return (t) => {
+    let c = codecs.get(t);
+    if (!c) { c = correlationCodec(engine.config.targets[t]?.correlation?.value); codecs.set(t, c); }
+    return c;
+  };
 }
 
 /**
@@ -176,8 +191,9 @@ function ownerOf(a: AccountState, legacyOwners: ReadonlyMap<string, string>): st
  */
 function freeChecker(engine: Engine, accounts: readonly AccountState[], info: Record<string, TargetInfo>, legacyOwners: ReadonlyMap<string, string>): IsFree {
   const owners = new Map<string, Map<string, Set<string>>>(); // value (lower) -> target -> owners ('' = nobody's)
+  const codecs = correlationCodecs(engine);
   for (const a of accounts) {
-    const owner = ownerOf(a, legacyOwners) ?? '';
+    const owner = ownerOf(a, legacyOwners, codecs) ?? '';
     for (const attrs of Object.values(info[a.target]?.identifierAttributes ?? {})) {
       for (const attr of attrs) {
         const raw = a.attributes[attr];
@@ -215,8 +231,9 @@ function freeChecker(engine: Engine, accounts: readonly AccountState[], info: Re
  */
 async function awaitingAccount(engine: Engine, accounts: readonly AccountState[], info: Record<string, TargetInfo>, legacyOwners: ReadonlyMap<string, string>): Promise<(personId: string, kind: string) => boolean> {
   const has = new Set<string>();
+  const codecs = correlationCodecs(engine);
   for (const a of accounts) {
-    const owner = ownerOf(a, legacyOwners);
+    const owner = ownerOf(a, legacyOwners, codecs);
     if (owner) has.add(`${a.target}\u0000${owner}`);
   }
   const collided = new Set<string>();
@@ -264,6 +281,8 @@ export async function preparePlan(engine: Engine, opts: PrepareOptions = {}): Pr
   // Store facts the targets cannot tell: who disabled an account, and the holds people put on.
   const disabled = await engine.store.accounts.disabled();
   const holds = await engine.store.holds.all();
+  // Accounts found for creates a killed run left open are Cadre's own: linking them is recovery, not a take-over.
+  const resumedCreates = await engine.store.journal.interruptedCreates();
   const input: PlanInput = {
     at,
     createdAt: engine.now().toISOString(),
@@ -275,6 +294,7 @@ export async function preparePlan(engine: Engine, opts: PrepareOptions = {}): Pr
     holds,
     targets: info,
     history,
+    ...(resumedCreates.length > 0 ? { resumedCreates } : {}),
     ...(opts.onlyPersons ? { onlyPersons: opts.onlyPersons } : {}),
   };
   const computed = computePlan(input);

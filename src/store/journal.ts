@@ -90,6 +90,14 @@ export function journalRepo(ctx: RepoContext): Store['journal'] {
       return rows.map((r) => ({ personId: r.person_id, target: r.target }));
     },
 
+    async interruptedCreates() {
+      const rows = await ctx.db.selectFrom('journal').select(['target', 'person_id']).distinct()
+        .where('action', '=', 'create')
+        .where((eb) => eb.or([eb('status', '=', 'pending'), eb.and([eb('status', '=', 'skipped'), eb('error', 'like', 'interrupted%')])]))
+        .orderBy('target').orderBy('person_id').execute();
+      return rows.map((r) => ({ target: r.target, personId: r.person_id }));
+    },
+
     async unfinishedRuns() {
       const pending = await ctx.db.selectFrom('journal').select('run_id').distinct().where('status', '=', 'pending').execute();
       const running = await ctx.db.selectFrom('runs').select('id').where('status', '=', 'running').execute();

@@ -137,6 +137,11 @@ export interface Store {
     unfinishedRuns(): Promise<string[]>;
     /** Person and target of every create that failed with one of these error codes (in any run). */
     failedCreates(codes: readonly string[]): Promise<{ personId: string; target: string }[]>;
+    /**
+     * (target, person) of every create a killed run left open (still pending, or closed as interrupted): whether it
+     * reached the target is unknown, so an account found for it is most likely Cadre's own.
+     */
+    interruptedCreates(): Promise<{ target: string; personId: string }[]>;
   };
 
   runs: {

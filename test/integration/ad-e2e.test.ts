@@ -81,9 +81,9 @@ describe('AD end to end: Personio simulator → cadre sync → Samba AD (LDAPS)'
     assert.deepEqual(p.operations.filter((o) => o.target === 'ad').map(show), [], 'second plan is empty');
     assert.deepEqual(p.errors, [], 'no plan errors');
   };
-  /** The person's only account in the whole domain (raw LDAP). */
+  /** The person's only account in this run's tree (raw LDAP; other test runs may use the same ids elsewhere). */
   const acct = async (pid: number): Promise<RawUser> => {
-    const found = await usersWithEmployeeId(admin, pid);
+    const found = await usersWithEmployeeId(admin, pid, tree.root);
     assert.equal(found.length, 1, `exactly one account with employeeID ${pid}: ${found.map((u) => u.dn).join('; ')}`);
     return found[0] as RawUser;
   };
@@ -139,8 +139,9 @@ describe('AD end to end: Personio simulator → cadre sync → Samba AD (LDAPS)'
     const mine = ad.filter((o) => o.personId === '9');
     assert.ok(mine.length > 0 && !mine.some((o) => o.action === 'create'), 'no create for the person with an existing account');
     const first = mine[0] as Operation;
-    assert.equal(first.data?.adopt, true, 'first operation carries the adopt marker');
+    assert.equal(first.action, 'adopt', 'the adoption is its own operation, first for the account');
     assert.equal(first.reason.kind, 'correlation');
+    assert.ok(mine.slice(1).every((o) => o.dependsOn.includes(first.id)), 'everything else of the account waits for the adoption');
     const move = mine.find((o) => o.action === 'move' && o.changes[0]?.to === tree.berlin);
     const rename = mine.find((o) => o.action === 'rename' && o.changes[0]?.to === 'Adam Adopt');
     assert.ok(move && rename, 'adopted account is renamed and moved into its OU');
@@ -400,7 +401,7 @@ describe('AD end to end: Personio simulator → cadre sync → Samba AD (LDAPS)'
     const p = await plan(noon(9));
     assert.deepEqual(p.operations.filter((o) => o.target === 'ad').map((o) => `${o.action} ${o.personId}`), ['delete 10']);
     await sync(noon(9));
-    assert.deepEqual(await usersWithEmployeeId(admin, 10), [], 'no account left');
+    assert.deepEqual(await usersWithEmployeeId(admin, 10, tree.root), [], 'no account left');
     assert.deepEqual(await usersWithSam(admin, sam), []);
     assert.throws(() => statSync(join(shareRoot, sam)), /ENOENT/, 'home folder moved away');
     const archived = readdirSync(archiveRoot).filter((n) => n.startsWith(`${sam}-`));
@@ -418,8 +419,8 @@ describe('AD end to end: Personio simulator → cadre sync → Samba AD (LDAPS)'
     const p = await plan(noon(9));
     const mine = p.operations.filter((o) => o.target === 'ad' && o.personId === '20');
     assert.ok(mine.length > 0 && !mine.some((o) => o.action === 'create'), 'no new account for a person with a legacy one');
-    assert.equal(mine[0]?.data?.adopt, true);
-    assert.ok(mine.some((o) => o.changes.some((c) => c.attribute === 'employeeID' && c.to === '20')), 'employeeID is stamped');
+    assert.equal(mine[0]?.action, 'adopt');
+    assert.ok(mine[0]?.changes.some((c) => c.attribute === 'employeeID' && c.to === '20'), 'the adoption stamps employeeID');
     await sync(noon(9));
     const u = await acct(20);
     assert.equal(u.guid, legacyGuid, 'the legacy object itself');

@@ -11,6 +11,7 @@ import Database from 'better-sqlite3';
 import { startPersonioSimulator } from '../../src/sources/personio/simulator/index.js';
 import { runCli, spawnCli } from '../support/cli.js';
 import { writeEngineConfig } from '../support/engine-config.js';
+import { randomUUID } from 'node:crypto';
 import { employee } from '../support/personio-fixture.js';
 
 const N = 240;
@@ -94,5 +95,92 @@ describe('engine: crash safety of apply', () => {
     } finally {
       store.close();
     }
+  });
+});
+
+describe('engine: crash safety of adoptions', () => {
+  const M = 120;
+  const legacyCompany = Array.from({ length: M }, (_, i) => employee({ id: 5000 + i, first: ['Lena', 'Lars'][i % 2] as string, last: `Legacy${i}`, department: departments[i % 4] as string, office: 'Berlin' }));
+  let dir: string;
+  let config: string;
+  let sim: Awaited<ReturnType<typeof startPersonioSimulator>>;
+  const legacyIds = new Map<string, string>();
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'cadre-kill-adopt-'));
+    sim = await startPersonioSimulator({ port: 0, host: '127.0.0.1', employees: legacyCompany });
+    config = writeEngineConfig({ dir, personioUrl: sim.url, targets: ['erp'], thresholds: 'thresholds: { default: { count: 1000, percent: 100 }, adopt: { count: 1000, percent: 100 } }' });
+    // The table exists (createTables) and holds a row per person from before Cadre, carrying the person id.
+    assert.equal((await runCli(['validate', '--config', config])).code, 0);
+    const plan = await runCli(['plan', '--json', '--config', config]);
+    assert.equal(plan.code, 0, plan.stderr);
+    const db = new Database(join(dir, 'erp.db'));
+    try {
+      const insert = db.prepare("insert into accounts (id, employee_id, username, display_name, active) values (?, ?, ?, 'Old Name', 1)");
+      for (let i = 0; i < M; i += 1) {
+        const id = randomUUID();
+        legacyIds.set(String(5000 + i), id);
+        insert.run(id, String(5000 + i), `legacy${i}`);
+      }
+    } finally {
+      db.close();
+    }
+  });
+  after(async () => {
+    await sim.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('SIGKILL while adopting, then rerun: every legacy row adopted once, nothing done to a row before its adoption', async () => {
+    const first = JSON.parse((await runCli(['plan', '--json', '--config', config])).stdout) as { operations: { action: string }[] };
+    assert.equal(first.operations.filter((o) => o.action === 'adopt').length, M, 'every legacy row is adopted, none created');
+    assert.equal(first.operations.filter((o) => o.action === 'create').length, 0);
+    let kills = 0;
+    for (let round = 0; round < 5; round += 1) {
+      const child = spawnCli(['apply', '--yes', '--config', config]);
+      const exited = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
+      let timer: NodeJS.Timeout | undefined;
+      child.stderr?.on('data', (d: Buffer) => {
+        if (timer || !d.toString().includes('apply:')) return;
+        timer = setTimeout(() => { if (child.kill('SIGKILL')) kills += 1; }, Math.floor(Math.random() * 300));
+      });
+      const code = await exited;
+      if (timer) clearTimeout(timer);
+      if (code === 0) break;
+    }
+    assert.ok(kills >= 1, 'at least one apply was killed mid-way');
+    const final = await runCli(['apply', '--yes', '--config', config]);
+    assert.equal(final.code, 0, final.stdout + final.stderr);
+    const rest = JSON.parse((await runCli(['plan', '--json', '--config', config])).stdout) as { operations: { target: string; action: string }[] };
+    assert.deepEqual(rest.operations.filter((o) => o.target !== 'notify'), [], 'converged');
+
+    const db = new Database(join(dir, 'erp.db'), { readonly: true });
+    const store = new Database(join(dir, 'cadre.db'), { readonly: true });
+    try {
+      const rows = db.prepare('select id, employee_id, username, display_name from accounts').all() as { id: string; employee_id: string; username: string; display_name: string }[];
+      assert.equal(rows.length, M, 'no row created besides the legacy ones');
+      for (const r of rows) {
+        assert.equal(legacyIds.get(r.employee_id), r.id, `person ${r.employee_id} has the legacy row`);
+        assert.notEqual(r.display_name, 'Old Name', 'brought to the rules');
+      }
+      const staff = db.prepare("select count(*) as n from account_roles where role = 'role:staff'").get() as { n: number };
+      assert.equal(staff.n, M, 'no lost or duplicated grants');
+      const linked = store.prepare("select count(*) as n from accounts where target = 'erp' and person_id is not null").get() as { n: number };
+      assert.equal(linked.n, M, 'every adopted row is linked to its person in the store');
+      // In audit order, no operation on a legacy row succeeded before that row's adoption did.
+      const adoptedAt = new Map<string, number>();
+      const early: string[] = [];
+      for (const e of store.prepare("select seq, payload from audit where event = 'op.done' and target = 'erp' order by seq").all() as { seq: number; payload: string }[]) {
+        const p = JSON.parse(e.payload) as { action: string; anchor?: string };
+        if (p.action === 'adopt' && p.anchor) { if (!adoptedAt.has(p.anchor)) adoptedAt.set(p.anchor, e.seq); continue; }
+        if (p.anchor && !adoptedAt.has(p.anchor)) early.push(`${p.action} ${p.anchor}`);
+      }
+      assert.equal(adoptedAt.size, M, 'one successful adoption per row');
+      assert.deepEqual(early.slice(0, 5), [], 'nothing ran on a row before its adoption');
+    } finally {
+      db.close();
+      store.close();
+    }
+    assert.equal((await runCli(['audit', 'verify', '--config', config])).code, 0);
   });
 });

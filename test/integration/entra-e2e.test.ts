@@ -116,7 +116,8 @@ describe('Entra end to end: Personio simulator → cadre sync → Graph simulato
     const mine = p.operations.filter((o) => o.target === 'entra' && o.personId === '9');
     assert.ok(!mine.some((o) => o.action === 'create'), 'no create for the person with an existing account');
     const first = mine[0] as Operation;
-    assert.equal(first.data?.adopt, true, 'first operation carries the adopt marker');
+    assert.equal(first.action, 'adopt', 'the adoption is its own operation, first for the account');
+    assert.ok(mine.slice(1).every((o) => o.dependsOn.includes(first.id)), 'everything else of the account waits for the adoption');
     assert.equal(first.anchor, adoptee);
     assert.equal(first.reason.kind, 'correlation');
     const creates = p.operations.filter((o) => o.target === 'entra' && o.action === 'create').map((o) => o.personId).sort((a, b) => Number(a) - Number(b));
@@ -406,11 +407,11 @@ describe('Entra end to end: Personio simulator → cadre sync → Graph simulato
     const p = await plan(noon(61));
     const mine = p.operations.filter((o) => o.target === 'entra' && o.personId === '40');
     assert.ok(mine.length > 0 && !mine.some((o) => o.action === 'create'), 'no new user for a person with a legacy one');
-    const adopting = mine.find((o) => o.data?.adopt === true);
+    const adopting = mine.find((o) => o.action === 'adopt');
     assert.ok(adopting, 'one operation adopts the legacy user');
     assert.equal(adopting.anchor, legacy);
     assert.match(adopting.reason.detail, /no correlation id and its mail matches/);
-    assert.ok(mine.some((o) => o.changes.some((c) => c.attribute === 'employeeId' && c.to === '40')), 'employeeId is stamped');
+    assert.ok(adopting.changes.some((c) => c.attribute === 'employeeId' && c.to === '40'), 'the adoption stamps employeeId');
     await sync(noon(61));
     const u = byEmployee(40);
     assert.equal(u.id, legacy, 'the legacy user itself');

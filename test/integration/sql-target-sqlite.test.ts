@@ -84,6 +84,32 @@ describe('sql target (sqlite) specifics', () => {
     await c.close();
   });
 
+  test('a correlation template: rows are stamped and found by P-<id>; a row with the raw id is not the person\'s', async () => {
+    const path = join(tempDir(), 't.db');
+    const base = sqlTargetConfig({ driver: 'sqlite', path, key: 'id', generateKey: true });
+    const cfg = { ...base, correlation: { value: 'P-{{ personId }}' } };
+    const c = await createSqlTarget('directory', cfg.options, { log: memoryLog() }, cfg);
+    const s = sqlSample(3);
+    const r = await c.apply(makeOp('directory', 'create', s.personId, { changes: Object.entries(s.attributes).map(([attribute, to]) => ({ attribute, from: undefined, to })) }), makeCtx());
+    assert.ok(r.ok && r.anchor, JSON.stringify(r));
+    const raw = new Database(path);
+    raw.prepare("INSERT INTO directory_accounts (id, person_id, login, active) VALUES ('legacy', ?, 'payroll', 1)").run(s.personId);
+    assert.equal((raw.prepare('SELECT person_id FROM directory_accounts WHERE id = ?').get(r.anchor) as { person_id: string }).person_id, `P-${s.personId}`);
+    // Without an anchor (a lost result), an update finds the row by the rendered value, never the raw-id row.
+    const u = await c.apply(makeOp('directory', 'update', s.personId, { changes: [{ attribute: 'title', from: undefined, to: 'Templated' }] }), makeCtx());
+    assert.ok(u.ok && u.anchor === r.anchor, JSON.stringify(u));
+    assert.equal((raw.prepare("SELECT title FROM directory_accounts WHERE id = 'legacy'").get() as { title: string | null }).title, null);
+    // A replayed create adopts the templated row, not the legacy one.
+    const again = await c.apply(makeOp('directory', 'create', s.personId, { changes: Object.entries(s.attributes).map(([attribute, to]) => ({ attribute, from: undefined, to })) }), makeCtx());
+    assert.ok(again.ok && again.anchor === r.anchor, JSON.stringify(again));
+    // An adopt operation stamps the correlation column of a row found otherwise.
+    const adopt = await c.apply(makeOp('directory', 'adopt', '999', { anchor: 'legacy', changes: [{ attribute: 'person_id', from: s.personId, to: 'P-999' }] }), makeCtx());
+    assert.ok(adopt.ok, JSON.stringify(adopt));
+    assert.equal((raw.prepare("SELECT person_id FROM directory_accounts WHERE id = 'legacy'").get() as { person_id: string }).person_id, 'P-999');
+    raw.close();
+    await c.close();
+  });
+
   test('a foreign table with an integer key, Y/N enabled flag and no createTables', async () => {
     const path = join(tempDir(), 'erp.db');
     const raw = new Database(path);

@@ -392,6 +392,15 @@ export function runStoreSuite(factory: (opts?: HarnessOptions) => Promise<StoreH
     assert.deepEqual(await store.journal.unfinishedRuns(), []);
   }));
 
+  test('journal: creates a killed run left open (pending, or closed as interrupted) are listed for crash recovery', withH(async ({ store }) => {
+    await store.runs.start({ id: 'k1', kind: 'apply', startedAt: '2025-01-01T00:00:00.000Z' });
+    await store.journal.add('k1', [op('c1', '1'), op('c2', '2'), op('c3', '3'), op('c4', '4'), op('u5', '5', 'update')]);
+    await store.journal.mark('k1', 'c2', 'done', { anchor: 'g2' });
+    await store.journal.mark('k1', 'c3', 'skipped', { error: 'interrupted; superseded by run k2' });
+    await store.journal.mark('k1', 'c4', 'skipped', { error: 'DEPENDENCY_FAILED: skipped' });
+    assert.deepEqual(await store.journal.interruptedCreates(), [{ target: 'ad', personId: '1' }, { target: 'ad', personId: '3' }]);
+  }));
+
   test('runs: start, finish, get, recent', withH(async ({ store }) => {
     const r = await store.runs.start({ id: 'a', kind: 'plan', startedAt: '2025-01-01T00:00:00.000Z' });
     assert.deepEqual(r, { id: 'a', kind: 'plan', status: 'running', startedAt: '2025-01-01T00:00:00.000Z' });

@@ -251,6 +251,10 @@ export interface AdE2eConfigOptions {
   /** AD connector concurrency. */
   concurrency?: number;
   executorRetries?: number;
+  /** More lines of the AD target block (indented by four blanks), e.g. `correlation:` or `exclude:`. */
+  adExtra?: string;
+  /** Replaces the permissive default thresholds line. */
+  thresholds?: string;
   extra?: string;
 }
 
@@ -342,7 +346,7 @@ ${full ? '      mail: "{{ id.mail }}"' : '      mail: "{{ id.upn }}"'}
       rules:
         - when: { employmentType: external }
           container: ${q(t.externals)}
-      disabled: ${q(t.disabled)}`;
+      disabled: ${q(t.disabled)}${o.adExtra ? `\n${o.adExtra}` : ''}`;
 }
 
 function entraTargetYaml(e: NonNullable<AdE2eConfigOptions['entra']>): string {
@@ -401,7 +405,7 @@ entitlements:
     description: location group by office
     when: { office: { in: [Berlin, "München", Hamburg] } }
     grant: { ad: ["GG-Loc-{{ office }}"] }
-thresholds: { default: { count: 1000, percent: 100 } }
+${o.thresholds ?? 'thresholds: { default: { count: 1000, percent: 100 } }'}
 executor: { retries: ${o.executorRetries ?? 2}, concurrency: 4 }
 ${o.extra ?? ''}
 `;

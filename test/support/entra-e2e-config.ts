@@ -30,6 +30,8 @@ export interface EntraE2eConfigOptions {
   retentionDays?: number;
   /** Adopt legacy users without an employeeId whose mail equals the person's Personio e-mail. */
   secondaryCorrelation?: boolean;
+  /** The correlation template (`targets.entra.correlation.value`), e.g. `P-{{ personId }}`. */
+  correlation?: string;
   /** Extra YAML appended at the end. */
   extra?: string;
 }
@@ -73,7 +75,7 @@ targets:
       licences: ${map(E2E_LICENCES)}
       groups: ${map(E2E_GROUPS)}
     password: true
-    leaver: { removeEntitlements: ${o.removeEntitlements ?? true} }${o.secondaryCorrelation ? '\n    secondaryCorrelation: { attribute: mail, value: "{{ email }}" }' : ''}
+    leaver: { removeEntitlements: ${o.removeEntitlements ?? true} }${o.secondaryCorrelation ? '\n    secondaryCorrelation: { attribute: mail, value: "{{ email }}" }' : ''}${o.correlation ? `\n    correlation: { value: ${q(o.correlation)} }` : ''}
     attributes:
       userPrincipalName: "{{ id.upn }}"
       mailNickname: "{{ id.username }}"

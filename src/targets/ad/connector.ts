@@ -1,6 +1,7 @@
 /**
  * The AD target connector: list/find/isFree over paged LDAP searches, apply by action.
  */
+import { correlationCodec } from '../../core/correlation.js';
 import type { AccountState } from '../../core/model.js';
 import type { TargetConfig } from '../../config/schema.js';
 import type { ApplyContext, Correlation, OperationResult, TargetConnector, TargetDeps } from '../contract.js';
@@ -34,7 +35,8 @@ export function createAdConnector(name: string, opts: AdTargetOptions, ldap: AdL
   const listed = addressList ? [addressList.attribute] : [];
   const attributes = [...new Set([...(mapped.length > 0 ? mapped : DEFAULT_ATTRIBUTES), ...listed, 'cn', 'sAMAccountName', 'userPrincipalName', opts.correlationAttribute])];
   const groups = new GroupDirectory(ldap, opts, target.managedEntitlements);
-  const read: ReadContext = { target: name, correlationAttribute: opts.correlationAttribute, attributes, groups, ldap, rangeSize: opts.rangeSize };
+  const codec = correlationCodec(target.correlation?.value);
+  const read: ReadContext = { target: name, correlationAttribute: opts.correlationAttribute, codec, attributes, groups, ldap, rangeSize: opts.rangeSize };
   const rt: AdRuntime = { name, opts, ldap, groups, read, log: deps.log, domainRoot: domainRootOf(opts.baseDN), ...(addressList ? { addressList: addressList.attribute } : {}) };
   const attrs = readAttributes(read);
 

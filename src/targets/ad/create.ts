@@ -22,10 +22,10 @@ import { accountExpiresFor, guidDn, guidToString, UAC_ACCOUNTDISABLE, UAC_NORMAL
 export const MAX_CN_SUFFIX = 50;
 
 /** The attributes a create writes: desired attributes overlaid with the operation's changes. */
-export function createAttributes(op: Operation, ctx: ApplyContext, correlationAttribute: string): Record<string, AttrValue> {
+export function createAttributes(op: Operation, ctx: ApplyContext, correlationAttribute: string, correlationValue: string = op.personId): Record<string, AttrValue> {
   const out: Record<string, AttrValue> = { ...(ctx.desired?.attributes ?? {}) };
   for (const c of op.changes) if (c.to !== undefined) out[c.attribute] = c.to;
-  if (!Object.keys(out).some((k) => k.toLowerCase() === correlationAttribute.toLowerCase())) out[correlationAttribute] = op.personId;
+  if (!Object.keys(out).some((k) => k.toLowerCase() === correlationAttribute.toLowerCase())) out[correlationAttribute] = correlationValue;
   return out;
 }
 
@@ -43,7 +43,8 @@ export function cnCandidate(cn: string, n: number): string {
 
 /** Apply a create. */
 export async function applyCreate(rt: AdRuntime, op: Operation, ctx: ApplyContext): Promise<OperationResult> {
-  const attrs = createAttributes(op, ctx, rt.read.correlationAttribute);
+  const cid = rt.read.codec.render(op.personId);
+  const attrs = createAttributes(op, ctx, rt.read.correlationAttribute, cid);
   const sam = str(get(attrs, 'sAMAccountName'));
   // Without a mapped UPN the account gets <sAMAccountName>@<upnSuffix>, so it can sign in at all.
   if (sam !== undefined && get(attrs, 'userPrincipalName') === undefined) attrs['userPrincipalName'] = `${sam}@${rt.opts.upnSuffix}`;
@@ -58,10 +59,10 @@ export async function applyCreate(rt: AdRuntime, op: Operation, ctx: ApplyContex
     // the identifiers still free (disabled accounts and non-user objects included, domain-wide)?
     const corr = rt.read.correlationAttribute;
     const idTerms = eqFilter('sAMAccountName', sam) + (upn ? eqFilter('userPrincipalName', upn) + eqFilter('proxyAddresses', `smtp:${upn}`) : '');
-    const filter = `(|(&(objectCategory=person)(objectClass=user)${eqFilter(corr, op.personId)})${idTerms})`;
+    const filter = `(|(&(objectCategory=person)(objectClass=user)${eqFilter(corr, cid)})${idTerms})`;
     const hits = await rt.ldap.search(rt.domainRoot, { filter, attributes: ['objectGUID', corr, 'sAMAccountName', 'userPrincipalName', 'proxyAddresses'], buffers: ['objectGUID'] });
-    const mine = hits.filter((e) => values(e, corr)[0] === op.personId && inScope(rt, e.dn));
-    if (mine.length > 1) throw new AdTargetError('CORRELATION_AMBIGUOUS', `${mine.length} accounts have ${corr}=${op.personId}: ${mine.map((e) => e.dn).join('; ')}`);
+    const mine = hits.filter((e) => values(e, corr)[0]?.toLowerCase() === cid.toLowerCase() && inScope(rt, e.dn));
+    if (mine.length > 1) throw new AdTargetError('CORRELATION_AMBIGUOUS', `${mine.length} accounts have ${corr}=${cid}: ${mine.map((e) => e.dn).join('; ')}`);
     if (mine.length === 1) return await adopt(rt, op, ctx, attrs, mine[0]!, what);
     for (const e of hits) {
       if (values(e, 'sAMAccountName').some((v) => v.toLowerCase() === sam.toLowerCase())) {

@@ -4,6 +4,7 @@
  * the rules produce; a manager without a correlation value stays a DN.
  */
 import type { Entry } from 'ldapts';
+import type { CorrelationCodec } from '../../core/correlation.js';
 import type { AccountState, AttrValue } from '../../core/model.js';
 import type { AdLdap } from './client.js';
 import { bufferValue, values } from './client.js';
@@ -26,6 +27,8 @@ export function userFilter(correlationAttribute: string, extra = ''): string {
 export interface ReadContext {
   readonly target: string;
   readonly correlationAttribute: string;
+  /** The target's correlation template: which value a person's account carries, and whose a value is. */
+  readonly codec: CorrelationCodec;
   /** Attributes reported in `attributes` (the target's mapped attribute names). */
   readonly attributes: readonly string[];
   readonly groups: GroupDirectory;
@@ -52,14 +55,15 @@ export class ManagerNames {
     this.byDn.set(normalizeDn(entry.dn), id ?? null);
   }
 
-  /** `ref:<personId>` for a manager DN, or the DN itself when it has no correlation value. */
+  /** `ref:<personId>` for a manager DN, or the DN itself when it carries no correlation value of Cadre's form. */
   async name(dn: string): Promise<string> {
     const key = normalizeDn(dn);
     if (!this.byDn.has(key)) {
       const e = await this.ctx.ldap.read(dn, [this.ctx.correlationAttribute]);
       this.byDn.set(key, e === undefined ? null : (values(e, this.ctx.correlationAttribute)[0] ?? null));
     }
-    const id = this.byDn.get(key);
+    const raw = this.byDn.get(key);
+    const id = raw ? this.ctx.codec.parse(raw) : undefined;
     return id ? `ref:${id}` : dn;
   }
 }
@@ -94,6 +98,7 @@ export async function entryToState(entry: Entry, ctx: ReadContext, managers: Man
     target: ctx.target,
     anchor: guidToString(guid),
     ...(correlation !== undefined ? { correlation } : {}),
+    dn: entry.dn,
     enabled: (uac & UAC_ACCOUNTDISABLE) === 0,
     container: parentDn(entry.dn),
     attributes,

@@ -80,12 +80,13 @@ export async function locate(rt: AdRuntime, op: Operation, ctx: ApplyContext, ex
     const e = await rt.ldap.read(guidDn(anchor), attrs, ['objectGUID']);
     return e === undefined ? undefined : { guid: anchor.toLowerCase(), entry: e };
   }
+  const value = rt.read.codec.render(op.personId);
   const found = await rt.ldap.search(rt.opts.baseDN, {
-    filter: userFilter(rt.read.correlationAttribute, eqFilter(rt.read.correlationAttribute, op.personId)),
+    filter: userFilter(rt.read.correlationAttribute, eqFilter(rt.read.correlationAttribute, value)),
     attributes: attrs,
     buffers: ['objectGUID'],
   });
-  if (found.length > 1) throw new AdTargetError('CORRELATION_AMBIGUOUS', `${found.length} accounts have ${rt.read.correlationAttribute}=${op.personId}: ${found.map((e) => e.dn).join('; ')}`);
+  if (found.length > 1) throw new AdTargetError('CORRELATION_AMBIGUOUS', `${found.length} accounts have ${rt.read.correlationAttribute}=${value}: ${found.map((e) => e.dn).join('; ')}`);
   const e = found[0];
   if (e === undefined) return undefined;
   const g = bufferValue(e, 'objectGUID');
@@ -98,7 +99,7 @@ export async function mustLocate(rt: AdRuntime, op: Operation, ctx: ApplyContext
   const l = await locate(rt, op, ctx, extra);
   if (l === undefined) {
     const anchor = op.anchor ?? ctx.current?.anchor;
-    throw new AdTargetError('AD_NO_SUCH_OBJECT', anchor ? `account ${anchor} does not exist` : `no account with ${rt.read.correlationAttribute}=${op.personId}`);
+    throw new AdTargetError('AD_NO_SUCH_OBJECT', anchor ? `account ${anchor} does not exist` : `no account with ${rt.read.correlationAttribute}=${rt.read.codec.render(op.personId)}`);
   }
   return l;
 }

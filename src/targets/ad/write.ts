@@ -199,13 +199,15 @@ export async function applyOther(rt: AdRuntime, op: Operation, ctx: ApplyContext
       case 'delete': return await applyDelete(rt, op, ctx);
       case 'grant': return await membership(rt, op, ctx, true);
       case 'revoke': return await membership(rt, op, ctx, false);
-      case 'update': case 'rename': case 'move': case 'enable': case 'disable': case 'setPassword': break;
+      case 'adopt': case 'update': case 'rename': case 'move': case 'enable': case 'disable': case 'setPassword': break;
       default: return { ok: false, error: { code: 'NOT_SUPPORTED', message: `${what()}: the AD target does not handle ${op.action}`, transient: false } };
     }
     // Per-value changes are checked against the entry's current values: read them with the entry.
     const loc = await mustLocate(rt, op, ctx, op.changes.filter((c) => c.add !== undefined || c.remove !== undefined).map((c) => c.attribute));
     username = first(loc.entry, 'sAMAccountName') ?? username;
     switch (op.action) {
+      // Adoption links an existing account; its only change, if any, stamps the correlation id.
+      case 'adopt': return op.changes.length === 0 ? ok(`adopted ${loc.entry.dn}`) : await applyUpdate(rt, op, ctx, loc);
       case 'update': return await applyUpdate(rt, op, ctx, loc);
       case 'rename': {
         // A rename may carry other naming attributes (displayName, sAMAccountName, UPN, mail…): apply them all.

@@ -83,8 +83,11 @@ export function createMemoryTarget(o: MemoryTargetOptions = {}): MemoryTarget {
       if (op.action === 'setPassword') return fail('NOT_SUPPORTED', 'no passwords');
       if (!r || anchor === undefined) return fail('NOT_FOUND', `no account for ${op.personId}`);
       switch (op.action) {
-        case 'update': case 'rename':
-          for (const c of op.changes) r.attributes[c.attribute] = await resolve(c.to, ctx);
+        case 'adopt': case 'update': case 'rename':
+          for (const c of op.changes) {
+            if (c.attribute === corr) r.personId = String(c.to);
+            else r.attributes[c.attribute] = await resolve(c.to, ctx);
+          }
           return ok(anchor, r);
         case 'move': {
           const to = op.changes.find((c) => c.attribute === 'container')?.to ?? op.data?.container ?? ctx.desired?.container;

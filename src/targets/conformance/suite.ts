@@ -248,6 +248,17 @@ export function runConformanceSuite(label: string, makeHarness: () => Promise<Co
       assert.deepEqual(await findByPerson(`unknown-${randomUUID().slice(0, 8)}`), []);
     });
 
+    test('adopt: confirms an existing account by its anchor, and stamps the correlation value it carries', async () => {
+      const s = h.sample(20);
+      const anchor = await create(s);
+      assertOk(await applySafely(c, makeOp(c.name, 'adopt', s.personId, { anchor }), makeCtx()), 'adopt without changes');
+      const next = h.sample(21).personId;
+      const stamp = makeOp(c.name, 'adopt', next, { anchor, changes: [{ attribute: c.correlationAttribute, from: s.personId, to: next }] });
+      assertOk(await applySafely(c, stamp, makeCtx()), 'adopt with a correlation stamp');
+      assert.deepEqual((await findByPerson(next)).map((a) => a.anchor), [anchor], 'found by the stamped value');
+      assert.deepEqual(await findByPerson(s.personId), [], 'no longer by the old one');
+    });
+
     test('isFree: used values (also of disabled accounts) are taken, unused ones are free', async () => {
       const s = h.sample(12);
       const anchor = await create(s);

@@ -40,6 +40,11 @@ export function createEntraConnector(name: string, opts: EntraTargetOptions, dep
     const anchor = await anchorOf(s, op, ctx);
     if (!anchor) return fail('ENTRA_NOT_FOUND', `${op.action} for person ${op.personId}: no account in ${name}`);
     switch (op.action) {
+      case 'adopt':
+        // Linking an existing user; its only change, if any, stamps the correlation id.
+        if (op.changes.length > 0) return updateUser(s, op, ctx, anchor);
+        s.expect(await s.call('GET', `/users/${anchor}?$select=id`), [200], `adopt user ${anchor} (person ${op.personId})`);
+        return { ok: true, anchor, note: 'adopted' };
       case 'update':
       case 'rename':
         return updateUser(s, op, ctx, anchor);

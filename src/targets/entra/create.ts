@@ -32,7 +32,7 @@ export async function createUser(s: EntraSession, op: Operation, ctx: ApplyConte
   const attrs: Record<string, AttrValue> = { ...(ctx.desired?.attributes ?? {}) };
   for (const c of op.changes) attrs[c.attribute] = c.to ?? null;
   const enabled = typeof op.data?.enabled === 'boolean' ? op.data.enabled : (ctx.desired?.enabled ?? true);
-  const employeeId = typeof attrs.employeeId === 'string' && attrs.employeeId ? attrs.employeeId : op.personId;
+  const employeeId = typeof attrs.employeeId === 'string' && attrs.employeeId ? attrs.employeeId : s.codec.render(op.personId);
   attrs.employeeId = employeeId;
 
   // Idempotent: an account with this employeeId is adopted (crash replay or pre-existing account).

@@ -2,6 +2,7 @@
  * Attribute mapping between Cadre (attribute names = Graph user property names, plus
  * `onPremisesExtensionAttributes.extensionAttributeN` and `manager`) and Graph JSON.
  */
+import type { CorrelationCodec } from '../../core/correlation.js';
 import type { AttrValue, Change } from '../../core/model.js';
 import { EntraError } from './errors.js';
 
@@ -64,7 +65,7 @@ export function changesToWrite(changes: readonly Change[], what: string, upnFoll
 }
 
 /** Cadre attributes from a Graph user object (as selected with {@link USER_SELECT}). */
-export function fromGraph(u: Record<string, unknown>): Record<string, AttrValue> {
+export function fromGraph(u: Record<string, unknown>, codec?: CorrelationCodec): Record<string, AttrValue> {
   const out: Record<string, AttrValue> = {};
   for (const a of SIMPLE_ATTRS) {
     const v = u[a];
@@ -79,6 +80,8 @@ export function fromGraph(u: Record<string, unknown>): Record<string, AttrValue>
     for (const [k, v] of Object.entries(ext)) out[`onPremisesExtensionAttributes.${k}`] = typeof v === 'string' ? v : null;
   }
   const mgr = u.manager as Record<string, unknown> | undefined;
-  out.manager = mgr && typeof mgr.id === 'string' ? (typeof mgr.employeeId === 'string' && mgr.employeeId ? `ref:${mgr.employeeId}` : mgr.id) : null;
+  // A manager carrying Cadre's correlation value is reported as `ref:<personId>`, like the rules write it.
+  const mgrPerson = mgr && typeof mgr.employeeId === 'string' && mgr.employeeId ? (codec ? codec.parse(mgr.employeeId) : mgr.employeeId) : undefined;
+  out.manager = mgr && typeof mgr.id === 'string' ? (mgrPerson !== undefined ? `ref:${mgrPerson}` : mgr.id) : null;
   return out;
 }

@@ -51,7 +51,7 @@ export function createReader(s: EntraSession): EntraReader {
   }
 
   function toState(u: GraphUser, ents: Found): AccountState {
-    const attributes = fromGraph(u);
+    const attributes = fromGraph(u, s.codec);
     return {
       target: name,
       anchor: u.id,

@@ -12,7 +12,7 @@ export async function anchorOf(s: EntraSession, op: Operation, ctx: ApplyContext
   const a = op.anchor ?? ctx.current?.anchor;
   if (a) return a;
   const cid = ctx.desired?.attributes.employeeId;
-  const correlation = typeof cid === 'string' && cid ? cid : op.personId;
+  const correlation = typeof cid === 'string' && cid ? cid : s.codec.render(op.personId);
   const found = await s.findUsers('employeeId', correlation);
   if (found.length > 1) throw new EntraError('ENTRA_AMBIGUOUS', `${op.action} for person ${op.personId}: ${found.length} accounts carry employeeId ${correlation}; resolve by hand`);
   return found[0]?.id;
@@ -26,7 +26,7 @@ export async function managerId(s: EntraSession, value: AttrValue, ctx: ApplyCon
   const pid = v.slice(4);
   const anchor = await ctx.resolveAnchor(pid);
   if (anchor) return anchor;
-  const found = await s.findUsers('employeeId', pid);
+  const found = await s.findUsers('employeeId', s.codec.render(pid));
   if (found.length === 1) return (found[0] as GraphUser).id;
   throw new EntraError('ENTRA_REFERENCE_UNRESOLVED', `${what}: manager ${pid} has ${found.length === 0 ? 'no' : 'more than one'} account in ${s.name}`);
 }

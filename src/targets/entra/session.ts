@@ -2,6 +2,7 @@
  * Per-connector Graph plumbing shared by the Entra connector's read and write sides: the HTTP client
  * with batching, status checks, paging, user search and the soft-deleted-users index.
  */
+import { correlationCodec, type CorrelationCodec } from '../../core/correlation.js';
 import type { TargetConfig } from '../../config/schema.js';
 import { TokenProvider } from './auth.js';
 import { Batcher, makeCaller } from './batch.js';
@@ -35,6 +36,8 @@ export interface EntraSession {
   /** Sends one request, batched when batching is on. */
   readonly call: GraphCall;
   readonly resolver: EntitlementResolver;
+  /** The target's correlation template: the `employeeId` a person's account carries, and whose a value is. */
+  readonly codec: CorrelationCodec;
   /** The response when its status is one of `ok`; otherwise throws the mapped coded error. */
   expect(res: GraphResponse, ok: readonly number[], what: string): GraphResponse;
   /** The `value` array of a collection response. */
@@ -101,7 +104,7 @@ export function createSession(name: string, opts: EntraTargetOptions, target: Ta
   }
 
   return {
-    name, opts, http, batcher, call, resolver, expect, valueOf, pages, findUsers, deletedByEmployeeId,
+    name, opts, http, batcher, call, resolver, codec: correlationCodec(target.correlation?.value), expect, valueOf, pages, findUsers, deletedByEmployeeId,
     forgetDeleted: () => { deletedIndex = undefined; },
   };
 }

@@ -2,6 +2,7 @@
  * Generic SQL table connector: one row per account in a table (ERP, CRM, phone directory…), optional
  * entitlement rows in a second table. Anchor = primary key; correlation = the person-id column.
  */
+import { correlationCodec } from '../../core/correlation.js';
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { RawBuilder } from 'kysely';
@@ -19,6 +20,7 @@ import type { SqlSchema } from './schema.js';
 /** Create the connector over an open client. */
 export function createSqlConnector(name: string, opts: SqlTargetOptions, client: SqlClient, deps: TargetDeps, target: TargetConfig): TargetConnector {
   const mapping = buildMapping(name, opts, target);
+  const codec = correlationCodec(target.correlation?.value);
   const attrColumns = [...new Set(mapping.columns.values())];
   const { db } = client;
   const tbl = client.table(opts.table);
@@ -102,7 +104,7 @@ export function createSqlConnector(name: string, opts: SqlTargetOptions, client:
   const anchorFor = async (schema: SqlSchema, op: Operation, ctx: ApplyContext): Promise<string | undefined> => {
     const known = op.anchor ?? ctx.current?.anchor;
     if (known !== undefined) return known;
-    const rows = await rowsWhere(opts.correlationColumn, op.personId);
+    const rows = await rowsWhere(opts.correlationColumn, codec.render(op.personId));
     if (rows.length > 1) throw new SqlTargetError('CORRELATION_AMBIGUOUS', `${rows.length} rows in ${opts.table} carry person id ${op.personId}`);
     return rows[0] === undefined ? undefined : String(cell(rows[0], opts.key));
   };
@@ -156,7 +158,7 @@ export function createSqlConnector(name: string, opts: SqlTargetOptions, client:
 
     // Idempotency: a row for this person may exist (replay after a lost result, or a pre-existing account).
     const adopt = async (): Promise<OperationResult | undefined> => {
-      const existing = await rowsWhere(opts.correlationColumn, op.personId);
+      const existing = await rowsWhere(opts.correlationColumn, codec.render(op.personId));
       if (existing.length > 1) return fail('CORRELATION_AMBIGUOUS', `${existing.length} rows in ${opts.table} carry person id ${op.personId}`);
       if (existing[0] === undefined) return undefined;
       const anchor = String(cell(existing[0], opts.key));
@@ -167,7 +169,7 @@ export function createSqlConnector(name: string, opts: SqlTargetOptions, client:
     const adopted = await adopt();
     if (adopted) return adopted;
 
-    set.set(opts.correlationColumn, op.personId);
+    set.set(opts.correlationColumn, codec.render(op.personId));
     let generated: string | undefined;
     if (opts.generateKey) {
       generated = randomUUID();
@@ -227,6 +229,8 @@ export function createSqlConnector(name: string, opts: SqlTargetOptions, client:
       switch (op.action) {
         case 'create':
           return await create(schema, ctx.desired ? op : await resolveRefs(op, ctx), await withResolvedRefs(ctx));
+        // Adoption links an existing row; its only change, if any, stamps the correlation column.
+        case 'adopt':
         case 'update':
         case 'rename': {
           const anchor = await anchorFor(schema, op, ctx);

@@ -62,7 +62,7 @@ export async function startEntraTestbed(o: TestbedOptions = {}): Promise<Testbed
   const name = o.name ?? 'entra';
   const target: TargetConfig = {
     type: 'entra', enabled: true, options: {}, attributes: {}, identifiers: {}, managedEntitlements: [...(o.managedEntitlements ?? Object.keys(groups))],
-    createOnly: [], password: true, reenable: 'ifDisabledByCadre', leaver: { removeEntitlements: false, moveToDisabled: false },
+    createOnly: [], password: true, reenable: 'ifDisabledByCadre', leaver: { removeEntitlements: false, moveToDisabled: false }, exclude: [], privilegedEntitlements: [],
   };
   const connect = async (extra: Record<string, unknown> = {}): Promise<EntraConnector> => {
     const options = {
