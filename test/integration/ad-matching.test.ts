@@ -15,7 +15,7 @@ import type { Plan } from '../../src/core/model.js';
 import { startPersonioSimulator } from '../../src/sources/personio/simulator/index.js';
 import { runCli } from '../support/cli.js';
 import {
-  adE2eTree, addRawUser, createTree, one, rawAdmin, removeTree, sameDnText, setMember, usersWithEmployeeId, usersWithSam,
+  adE2eTree, addRawUser, createTree, DOMAIN_DN, one, rawAdmin, removeTree, sameDnText, treeDelete, setMember, usersWithEmployeeId, usersWithSam,
   writeAdE2eConfig, AD_E2E_UNMANAGED, type AdE2eTree, type RawUser,
 } from '../support/ad-e2e-config.js';
 import { employee, type EmployeeSpec } from '../support/personio-fixture.js';
@@ -28,9 +28,31 @@ const RUN = randomBytes(3).toString('hex');
 const PW = 'Legacy!Passw0rd-7';
 const disabled = (u: RawUser): boolean => (Number(one(u.entry, 'userAccountControl') ?? '0') & 2) !== 0;
 
+/** Root OUs of this file start with this, not with the e2e prefix whose stale trees other suites remove. */
+const PREFIX = 'Cadre Match';
+
+/** The e2e tree layout under `OU=Cadre Match <kind> <run>`. */
+function matchTree(kind: string): AdE2eTree {
+  const run = `${RUN}${kind.slice(0, 1)}`;
+  const t = adE2eTree(kind, run);
+  const from = t.root;
+  const to = `OU=${PREFIX} ${kind} ${run},${DOMAIN_DN}`;
+  const moved = Object.fromEntries(Object.entries(t).map(([k, v]) => [k, k === 'run' ? v : v.replace(from, to)]));
+  return moved as unknown as AdE2eTree;
+}
+
+/** Trees of earlier, crashed runs of this file. */
+async function removeOwnStaleTrees(admin: Client): Promise<void> {
+  const r = await admin.search(DOMAIN_DN, { scope: 'one', filter: '(objectClass=organizationalUnit)', attributes: ['ou'] });
+  for (const e of r.searchEntries) {
+    const ou = String(Array.isArray(e['ou']) ? e['ou'][0] : e['ou'] ?? '');
+    if (ou.startsWith(`${PREFIX} `) && !ou.endsWith(`${RUN}m`) && !ou.endsWith(`${RUN}a`)) await treeDelete(admin, e.dn);
+  }
+}
+
 /** One scenario: its own tree, Personio simulator, store and config. */
 async function scenario(admin: Client, kind: string, people: EmployeeSpec[], extra: { adExtra?: string; thresholds?: string } = {}) {
-  const tree = adE2eTree(kind, `${RUN}${kind.slice(0, 1)}`);
+  const tree = matchTree(kind);
   await createTree(admin, tree);
   const dir = mkdtempSync(join(tmpdir(), `cadre-${kind}-`));
   const personio = await startPersonioSimulator({ port: 0, host: '127.0.0.1', employees: people.map(employee) });
@@ -67,6 +89,7 @@ describe('AD correlation safety and exclusions (Samba)', () => {
   before(async () => {
     await sambaCtl('start');
     admin = await rawAdmin();
+    await removeOwnStaleTrees(admin);
   });
   after(async () => {
     for (const s of open) await s.close();
@@ -82,7 +105,7 @@ describe('AD correlation safety and exclusions (Samba)', () => {
       { id: 7305, first: 'Sandy', last: 'Shared', email: `SHARED-${RUN}@legacy.example`, department: 'Sales', office: 'Berlin' },
       { id: 7306, first: 'Nora', last: 'Normal', email: `nora.${RUN}@hr.example`, department: 'Sales', office: 'Berlin' },
     ];
-    const t0 = adE2eTree('match', `${RUN}m`);
+    const t0 = matchTree('match');
     const vpn = `CN=${AD_E2E_UNMANAGED},${t0.other}`;
     const s = await scenario(admin, 'match', people, {
       adExtra: [

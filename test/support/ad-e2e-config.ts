@@ -69,7 +69,8 @@ export async function rawAdmin(): Promise<Client> {
   return c;
 }
 
-async function treeDelete(admin: Client, dn: string): Promise<void> {
+/** Delete a subtree in one request (tree-delete control); a missing one is fine. */
+export async function treeDelete(admin: Client, dn: string): Promise<void> {
   try {
     await admin.del(dn, [new Control('1.2.840.113556.1.4.805', { critical: true })]);
   } catch (e) {
