@@ -206,7 +206,9 @@ describe('gated actions', () => {
     const people = Array.from({ length: 30 }, (_, i) => person(String(i + 1), { firstName: `P${i + 1}`, lastName: 'Back' }));
     const accounts = people.map((p) => adAccount(p.id, `g${p.id}`, { enabled: false, attributes: {} }));
     const cfg = withAd({ attributes: {} });
-    const plan = computePlan(input({ persons: people, reservations: people.flatMap((p) => ids(p.id, `u${p.id}`, `u${p.id}@example.com`)), accounts, config: cfg }));
+    // Cadre disabled them (a mistaken end date, now corrected): re-enabling 30 at once is a mass change.
+    const disabled = accounts.map((a) => ({ target: 'ad', anchor: a.anchor, at: '2024-05-01T00:00:00Z', by: 'cadre' as const, via: 'disable' as const }));
+    const plan = computePlan(input({ persons: people, reservations: people.flatMap((p) => ids(p.id, `u${p.id}`, `u${p.id}@example.com`)), accounts, config: cfg, disabled }));
     assert.equal(plan.summary['enable'], 30);
     assert.match(plan.breaches.find((b) => b.action === 'enable' && b.target === 'ad')?.limit ?? '', /thresholds\.default/);
   });
