@@ -1,13 +1,14 @@
 /** CLI entry: dispatches to one file per command and maps errors to exit codes. */
 import { redactSecrets } from '../config/secrets.js';
 import { CadreError, EXIT, exitCodeOf } from '../engine/errors.js';
+import { hoistGlobalOptions } from './args.js';
 import { createIo, type Io } from './io.js';
 
 type Command = (args: string[], io: Io) => Promise<number>;
 
 const commands: Record<string, { summary: string; load: () => Promise<Command> }> = {
   init: { summary: 'write a commented example cadre.yaml (and its JSON Schema)', load: async () => (await import('./commands/init.js')).initCommand },
-  validate: { summary: 'check cadre.yaml and report every problem with its path', load: async () => (await import('./commands/validate.js')).validateCommand },
+  validate: { summary: 'check cadre.yaml and report every problem with its path; --live: against the real systems', load: async () => (await import('./commands/validate.js')).validateCommand },
   plan: { summary: 'show what would change [--json] [--out FILE] [--at ISO] [--person ID]', load: async () => (await import('./commands/plan.js')).planCommand },
   apply: { summary: 'apply a saved plan FILE, or a fresh plan after confirmation [--yes] [--approve]', load: async () => (await import('./commands/apply.js')).applyCommand },
   sync: { summary: 'plan and apply in one go [--at ISO] [--approve]', load: async () => (await import('./commands/sync.js')).syncCommand },
@@ -30,14 +31,21 @@ async function simCommand(args: string[], io: Io): Promise<number> {
 function help(io: Io): void {
   io.out('cadre — identity lifecycle engine: Personio → rules → plan → apply\n\nUsage: cadre <command> [options]\n\nCommands:');
   for (const [name, c] of Object.entries(commands)) io.out(`  ${name.padEnd(10)} ${c.summary}`);
-  io.out('\nCommon options: --config FILE (default ./cadre.yaml or $CADRE_CONFIG), --json, --no-color');
+  io.out('\nCommon options, before or after the command: --config FILE (default ./cadre.yaml or $CADRE_CONFIG), --json, --no-color');
   io.out('Exit codes: 0 ok, 1 operation failures, 2 invalid config or usage, 3 blocked by a threshold, 4 source unusable');
 }
 
 /** Run the CLI; returns the exit code. */
-export async function main(argv: string[]): Promise<number> {
-  const noColor = argv.includes('--no-color') || argv.includes('--json');
+export async function main(rawArgv: string[]): Promise<number> {
+  const noColor = rawArgv.includes('--no-color') || rawArgv.includes('--json');
   const io = createIo(noColor ? { color: false } : {});
+  let argv: string[];
+  try {
+    argv = hoistGlobalOptions(rawArgv);
+  } catch (err) {
+    io.err(io.c.red(`error: USAGE: ${(err as Error).message}`));
+    return EXIT.usage;
+  }
   const [name, ...args] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     help(io);
@@ -46,6 +54,11 @@ export async function main(argv: string[]): Promise<number> {
   if (name === '--version' || name === 'version') {
     io.out('cadre 0.1.0');
     return EXIT.ok;
+  }
+  if (name.startsWith('-')) {
+    io.err('no command given');
+    help(io);
+    return EXIT.usage;
   }
   const command = commands[name];
   if (!command) {

@@ -226,6 +226,24 @@ export interface PlanError {
   readonly message: string;
 }
 
+/**
+ * A config mistake found against the live target (a granted entitlement or a placement container that does
+ * not exist there): the whole plan is refused, exit 2, until the config is fixed.
+ */
+export interface PlanBlocker {
+  readonly code: 'ENTITLEMENT_UNKNOWN' | 'CONTAINER_UNKNOWN';
+  readonly target: string;
+  /** The name as the config (or a rendered template) gives it. */
+  readonly name: string;
+  /** The rule (entitlements) or config path (containers) that names it. */
+  readonly source: string;
+  /** The closest existing name, when one is close enough to be the intended one. */
+  readonly suggestion?: string;
+  /** People this plan would give the entitlement to. */
+  readonly persons: number;
+  readonly message: string;
+}
+
 /** A threshold that the plan exceeds. */
 export interface ThresholdBreach {
   readonly action: Action;
@@ -259,6 +277,8 @@ export interface Plan {
   readonly basis: string;
   readonly operations: readonly Operation[];
   readonly errors: readonly PlanError[];
+  /** Config mistakes found against the live targets: nothing is applied while any remains. */
+  readonly blockers: readonly PlanBlocker[];
   readonly problems: readonly PersonProblem[];
   readonly breaches: readonly ThresholdBreach[];
   /** Accounts held by a hold or a manual lock, with the operations withheld. */

@@ -67,6 +67,11 @@ export function formatPlan(plan: Plan, opts: FormatOptions): string {
       lines.push(c.yellow(`  ‖ person ${h.personId} in ${h.target === '*' ? 'every target' : h.target}: HELD, ${h.kind}${what}: ${h.reason}`));
     }
   }
+  const blockers = plan.blockers ?? [];
+  if (blockers.length > 0) {
+    lines.push('', c.red(c.bold(`Config errors (${blockers.length}): nothing is applied until they are fixed`)));
+    for (const b of blockers) lines.push(c.red(`  ✗ ${b.code}: ${b.message}${b.persons > 0 ? ` (${b.persons} person(s) would get it)` : ''}`));
+  }
   if (plan.errors.length > 0) {
     lines.push('', c.red(c.bold(`Errors (${plan.errors.length}): nothing is planned for these`)));
     for (const e of plan.errors) lines.push(c.red(`  ! person ${e.personId}${e.target ? ` in ${e.target}` : ''}: ${e.code}: ${e.message}`));
@@ -159,6 +164,7 @@ export function summaryLine(plan: Plan, bold: (s: string) => string = (s) => s):
   if (plan.problems.length > 0) tail.push(`${plan.problems.length} source problem(s)`);
   if ((plan.summary['unmatched'] ?? 0) > 0) tail.push(`${plan.summary['unmatched']} unmatched account(s) ignored`);
   if (plan.breaches.length > 0) tail.push('BLOCKED by thresholds');
+  if ((plan.blockers ?? []).length > 0) tail.push(`REFUSED: ${(plan.blockers ?? []).length} config error(s)`);
   const head = parts.length === 0 ? 'No changes. Accounts match the rules.' : `Plan: ${parts.join(', ')}.`;
   return bold(head) + (tail.length > 0 ? ` ${tail.join(', ')}.` : '');
 }

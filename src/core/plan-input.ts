@@ -4,6 +4,7 @@
 import type { CadreConfig } from '../config/schema.js';
 import type { TargetCapabilities } from '../targets/contract.js';
 import type { AddressListSpec } from './address-list.js';
+import type { TargetCatalog } from './checks.js';
 import type { AccountState, DisableRecord, Hold, Reservation, Snapshot } from './model.js';
 import type { EmploymentHistory } from './periods.js';
 
@@ -25,6 +26,8 @@ export interface TargetInfo {
   readonly addressList?: AddressListSpec;
   /** Attributes the target reports but never lets Cadre write (Graph `proxyAddresses`): never filled, never diffed. */
   readonly readOnlyAttributes?: readonly string[];
+  /** What the live target holds that the config can name (entitlements, containers); absent: not checked. */
+  readonly catalog?: TargetCatalog;
 }
 
 /** Planner input. */

@@ -3,6 +3,7 @@
  */
 import type { CadreConfig, TargetConfig } from '../config/schema.js';
 import { ambiguous, disableOthers, LEAVER_STATES } from './ambiguity.js';
+import { catalogBlockers } from './checks.js';
 import { accountsOf, buildPlanContext, contextFor, desiredDetail, matchAccount, personsInScope, type DesiredDetail, type PlanContext } from './desired.js';
 import { createOps, diffAccount, makeOp, type RefResolver } from './diff.js';
 import { canonicalHasher } from './hash.js';
@@ -216,6 +217,8 @@ export function computePlan(input: PlanInput): Plan {
     if (!scopeIds.has(pid)) ops.push(...notifyOps(cfg, pid, mine, false));
   }
 
+  // Unknown groups / OUs refuse the whole plan: a typo must not revoke the real group from everyone.
+  const blockers = catalogBlockers(cfg, input.targets, records.map((r) => r.detail.desired));
   const ordered = orderOperations(dedupeIds(ops));
   const population = managedPopulation(ctx);
   const breaches: ThresholdBreach[] = evaluateThresholds(ordered, cfg.thresholds, population, privilegedPredicate(cfg));
@@ -236,6 +239,7 @@ export function computePlan(input: PlanInput): Plan {
     basis: computeBasis(input),
     operations: ordered,
     errors: errors.sort((a, b) => comparePersonIds(a.personId, b.personId) || (a.target ?? '').localeCompare(b.target ?? '')),
+    blockers,
     problems: input.snapshot.problems,
     breaches,
     held: held.sort((a, b) => comparePersonIds(a.personId, b.personId) || a.target.localeCompare(b.target)),

@@ -11,7 +11,7 @@ import { NOTIFY_TARGET } from '../core/plan-input.js';
 import type { OperationResult } from '../targets/contract.js';
 import type { DisableChange, Store } from '../store/types.js';
 import type { Engine } from './engine.js';
-import { ThresholdBlockedError } from './errors.js';
+import { CadreError, EXIT, ThresholdBlockedError } from './errors.js';
 import { applyEffect } from './effects.js';
 import { execute, type OpOutcome } from './executor.js';
 import { groupCommit } from './group-commit.js';
@@ -132,6 +132,13 @@ export async function applyPrepared(engine: Engine, prepared: PreparedPlan, opts
   const runId = run.id;
   await engine.audit.record({ actor: opts.actor, event: 'run.start', runId, payload: { kind: opts.kind ?? 'apply', at: plan.at, basis: plan.basis, summary: plan.summary } });
 
+  // A config mistake (unknown group / OU) refuses the whole plan, approved or not: it would revoke real access.
+  const blockers = plan.blockers ?? [];
+  if (blockers.length > 0) {
+    await engine.audit.record({ actor: opts.actor, event: 'plan.refused', runId, payload: { blockers: blockers.map((b) => ({ code: b.code, target: b.target, name: b.name, source: b.source, ...(b.suggestion ? { suggestion: b.suggestion } : {}) })) } });
+    await engine.store.runs.finish(runId, 'refused', plan.summary);
+    throw new CadreError('PLAN_INVALID', `nothing was applied: ${blockers.map((b) => b.message).join('; ')}. Fix cadre.yaml (\`cadre validate --live\` checks it against the targets).`, EXIT.usage);
+  }
   if (plan.breaches.length > 0 && !opts.approve) {
     const text = plan.breaches.map((b) => `${b.action} on ${b.target}: ${b.count} of ${b.population} (limit ${b.limit})`).join('; ');
     await engine.audit.record({ actor: opts.actor, event: 'plan.blocked', runId, payload: { breaches: plan.breaches } });

@@ -2,7 +2,7 @@
  * Gathers the planner's inputs (source snapshot, live target state, reservations) and computes a plan.
  * Everything here is read-only: nothing is reserved or written until apply.
  */
-import { allocateIdentifiers, computePlan, lifecycleAt, secondaryCorrelationValue, type EmploymentHistory, type IsFree, type PlanInput, type TargetInfo } from '../core/index.js';
+import { allocateIdentifiers, computePlan, lifecycleAt, secondaryCorrelationValue, type EmploymentHistory, type IsFree, type PlanInput, type TargetCatalog, type TargetInfo } from '../core/index.js';
 import { correlationCodec, type CorrelationCodec } from '../core/correlation.js';
 import type { AccountState, Person, Plan, Reservation, Snapshot } from '../core/model.js';
 import type { Engine } from './engine.js';
@@ -151,6 +151,22 @@ export function targetInfo(engine: Engine): Record<string, TargetInfo> {
   return out;
 }
 
+/**
+ * What each target holds that the config names (groups, licences, OUs), read live for every plan: the planner
+ * refuses a plan that grants an entitlement or places into a container the target does not have.
+ */
+export async function readCatalogs(engine: Engine): Promise<Record<string, TargetCatalog>> {
+  const out: Record<string, TargetCatalog> = {};
+  for (const [name, c] of engine.targets) {
+    const grants = engine.config.entitlements.some((r) => (r.grant[name]?.length ?? 0) > 0);
+    const placement = engine.config.targets[name]?.placement !== undefined;
+    const entitlements = grants && c.listEntitlements ? await c.listEntitlements() : undefined;
+    const containers = placement && c.listContainers ? await c.listContainers() : undefined;
+    if (entitlements || containers) out[name] = { ...(entitlements ? { entitlements } : {}), ...(containers ? { containers } : {}) };
+  }
+  return out;
+}
+
 /** Identifier limits per kind: the smallest any target using the kind accepts. */
 function identifierLimits(engine: Engine, info: Record<string, TargetInfo>): Record<string, number> {
   const limits: Record<string, number> = {};
@@ -266,8 +282,10 @@ export async function preparePlan(engine: Engine, opts: PrepareOptions = {}): Pr
   const scopeIds = opts.onlyPersons ? new Set(opts.onlyPersons) : undefined;
   const legacy = await findLegacyAccounts(engine, scopeIds ? snapshot.persons.filter((p) => scopeIds.has(p.id)) : snapshot.persons, listed);
   const accounts = [...listed, ...legacy.found];
+  const catalogs = await readCatalogs(engine);
   phase('targets');
   const info = targetInfo(engine);
+  for (const [name, catalog] of Object.entries(catalogs)) if (info[name]) info[name] = { ...info[name], catalog };
   const existing: Reservation[] = await engine.store.reservations.all();
   // Earlier records (hire date → end dates): a rehire's former period still counts after HR cleared its dates.
   const history = await engine.store.periods.all();

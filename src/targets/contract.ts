@@ -100,7 +100,39 @@ export interface TargetConnector {
   readonly readOnlyAttributes?: readonly string[];
   /** Optional: per identifier kind, the longest value this target accepts (e.g. sAMAccountName 20). */
   readonly identifierLimits?: Readonly<Record<string, number>>;
+  /**
+   * Optional: every entitlement a rule may grant here, under every name a rule may use (group names, DNs,
+   * licence names). The planner refuses a plan that grants anything else (a typo would revoke the real group).
+   */
+  listEntitlements?(): Promise<readonly string[]>;
+  /** Optional: every container (OU DN) accounts may be placed in; placement naming another refuses the plan. */
+  listContainers?(): Promise<readonly string[]>;
+  /**
+   * Optional, for `cadre validate --live`: credentials, permissions and schema checks against the live system.
+   * Never throws for a finding; each comes with a hint to fix it.
+   */
+  checkLive?(scope: LiveCheckScope): Promise<readonly LiveFinding[]>;
   close(): Promise<void>;
+}
+
+/** What the config names in one target, for the permission checks of `cadre validate --live`. */
+export interface LiveCheckScope {
+  /** Entitlements rules grant literally (templates cannot be known before people are read). */
+  readonly entitlements: readonly string[];
+  /** Containers placement may put accounts in. */
+  readonly containers: readonly string[];
+}
+
+/** One finding of `cadre validate --live`. */
+export interface LiveFinding {
+  /** `error`: a plan or apply would fail or do harm (exit 2). `warning`: works, but should be fixed. `ok`: checked and fine. */
+  readonly severity: 'error' | 'warning' | 'ok';
+  readonly code: string;
+  readonly message: string;
+  /** What to do about it (empty for `ok`). */
+  readonly hint: string;
+  /** The system could not be reached or logged in to: nothing else was checked. */
+  readonly unreachable?: boolean;
 }
 
 /**

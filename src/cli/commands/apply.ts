@@ -63,13 +63,15 @@ async function run(engine: Engine, io: Io, file: string | undefined, values: { y
   if (!saved && !values.json) io.out(formatPlan(prepared.plan, { color: io.color }));
   // A killed earlier run still has to be closed (and its pending notifications sent) even when nothing else changed.
   const interrupted = (await engine.store.journal.unfinishedRuns()).length;
-  if (prepared.plan.operations.length === 0 && interrupted === 0) {
+  // Config errors (unknown groups / OUs): applyPrepared audits the refusal and exits 2, without asking first.
+  const refused = (prepared.plan.blockers ?? []).length > 0;
+  if (prepared.plan.operations.length === 0 && interrupted === 0 && !refused) {
     if (!values.json) io.out('Nothing to do.');
     else io.out(JSON.stringify({ runId: null, counts: {}, outcomes: [] }));
     return EXIT.ok;
   }
   if (prepared.plan.operations.length === 0) io.err(`Closing ${interrupted} interrupted run(s).`);
-  else if (!saved && !values.yes) {
+  else if (!saved && !values.yes && !refused) {
     const ok = await confirm(io, `\nApply these ${prepared.plan.operations.length} operations? Only 'yes' is accepted: `);
     if (!ok) {
       io.err('Apply cancelled (use --yes to apply without asking).');

@@ -41,6 +41,7 @@ export async function planCommand(args: string[], io: Io): Promise<number> {
       io.out(formatPlan(plan, { color: io.color }));
       if (values.out) io.out(`\nSaved this plan to ${values.out}. Apply exactly this plan with: cadre apply ${values.out}`);
     }
+    if ((plan.blockers ?? []).length > 0) return EXIT.usage;
     return plan.breaches.length > 0 ? EXIT.blocked : EXIT.ok;
   });
 }

@@ -1,10 +1,12 @@
 /**
- * `cadre validate [--config FILE] [--json] [--no-secrets]`: prints every problem in the config as
- * `file:line  path: message` (or JSON). Exit 0 when valid, 2 otherwise.
+ * `cadre validate [--config FILE] [--json] [--no-secrets] [--live]`: prints every problem in the config as
+ * `file:line  path: message` (or JSON). With `--live` it also connects to the source and every target
+ * (credentials, permissions, OUs, groups, licences, indexes). Exit 0 when valid, 2 otherwise.
  */
 import { relative } from 'node:path';
 import { formatProblem, loadConfig } from '../../config/load.js';
-import { EXIT } from '../../engine/errors.js';
+import { CadreError, EXIT } from '../../engine/errors.js';
+import { checkLive, type SystemFinding } from '../../engine/live-check.js';
 import { configPath, parse } from '../args.js';
 import type { CommandIo } from './init.js';
 
@@ -14,22 +16,27 @@ export async function validateCommand(args: string[], io: CommandIo): Promise<nu
     config: { type: 'string', short: 'c' },
     json: { type: 'boolean' },
     'no-secrets': { type: 'boolean' },
+    live: { type: 'boolean' },
     'no-color': { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) {
-    io.out('usage: cadre validate [--config FILE] [--json] [--no-secrets]');
+    io.out('usage: cadre validate [--config FILE] [--json] [--no-secrets] [--live]');
     io.out('  --no-secrets  do not resolve env:/file: references (e.g. in CI without the secrets)');
+    io.out('  --live        also connect to Personio and every target: credentials, permissions, OUs, groups, licences, indexes');
     return EXIT.ok;
   }
+  if (values.live && values['no-secrets']) throw new CadreError('USAGE', '--live needs the secrets to connect: drop --no-secrets', EXIT.usage);
   const file = configPath(values.config);
   const shown = relative(process.cwd(), file).startsWith('..') ? file : relative(process.cwd(), file) || file;
   const { config, problems } = await loadConfig(file, { resolveSecrets: !values['no-secrets'] });
   const valid = config !== undefined && problems.length === 0;
 
+  const live = valid && values.live ? await checkLive(config) : undefined;
+  const liveOk = live === undefined || !live.some((f) => f.severity === 'error');
   if (values.json) {
-    io.out(JSON.stringify({ file: shown, valid, problems }, null, 2));
-    return valid ? EXIT.ok : EXIT.usage;
+    io.out(JSON.stringify({ file: shown, valid: valid && liveOk, problems, ...(live ? { live } : {}) }, null, 2));
+    return valid && liveOk ? EXIT.ok : EXIT.usage;
   }
   if (!valid) {
     for (const p of problems) io.out(formatProblem(p, shown));
@@ -45,5 +52,23 @@ export async function validateCommand(args: string[], io: CommandIo): Promise<nu
   io.out(`  entitlements: ${config.entitlements.length} rule${config.entitlements.length === 1 ? '' : 's'}`);
   io.out(`  notifications: ${config.notifications.smtp ? `smtp ${config.notifications.smtp.host}` : 'off (no smtp configured)'}`);
   if (values['no-secrets']) io.out('  (secret references were not resolved: --no-secrets)');
-  return EXIT.ok;
+  if (!live) return EXIT.ok;
+  printLive(live, io);
+  return liveOk ? EXIT.ok : EXIT.usage;
+}
+
+function printLive(findings: readonly SystemFinding[], io: CommandIo): void {
+  io.out('\nLive checks:');
+  const systems = [...new Set(findings.map((f) => f.system))];
+  for (const system of systems) {
+    io.out(`  ${system}`);
+    for (const f of findings.filter((x) => x.system === system)) {
+      const mark = f.severity === 'ok' ? '✓' : f.severity === 'warning' ? '!' : '✗';
+      io.out(`    ${mark} ${f.severity === 'ok' ? f.message : `${f.code}: ${f.message}`}`);
+      if (f.hint) io.out(`      → ${f.hint}`);
+    }
+  }
+  const errors = findings.filter((f) => f.severity === 'error').length;
+  const warnings = findings.filter((f) => f.severity === 'warning').length;
+  io.out(errors === 0 ? `\nReady: ${warnings > 0 ? `${warnings} warning(s); ` : ''}run \`cadre plan\` next.` : `\n${errors} error(s), ${warnings} warning(s): fix them before the first plan.`);
 }

@@ -30,6 +30,8 @@ export interface PersonioClient {
   fetchOne(id: string): Promise<Person | undefined>;
   /** Write-back via PATCH. `dynamic_NNN` keys go to `custom_attributes`. `email` is rejected (read-only in Personio). */
   updateEmployee(id: string, fields: Record<string, string | null>): Promise<void>;
+  /** Authenticate and read one employee (`cadre validate --live`): the number of employees the API reports. */
+  probe(): Promise<{ total: number | undefined }>;
   /** Counters for diagnostics and tests. */
   readonly stats: { readonly authCalls: number; readonly requests: number };
 }
@@ -190,5 +192,12 @@ export function createPersonioClient(cfg: PersonioSourceConfig, deps: PersonioCl
     if (Array.isArray(body.meta) && body.meta.length > 0) log.warn({ id, meta: body.meta }, 'Personio accepted the update with remarks');
   }
 
-  return { fetchAll, fetchChanged, fetchOne, updateEmployee, stats: http.stats };
+  async function probe(): Promise<{ total: number | undefined }> {
+    const { body } = await http.call('GET', '/v1/company/employees', { query: new URLSearchParams({ limit: '1', offset: '0' }) });
+    const p = readPage(body);
+    if (!p) throw new PersonioError('PERSONIO_BAD_RESPONSE', describeBody(body));
+    return { total: p.total };
+  }
+
+  return { fetchAll, fetchChanged, fetchOne, updateEmployee, probe, stats: http.stats };
 }

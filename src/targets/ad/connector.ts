@@ -4,9 +4,9 @@
 import { correlationCodec } from '../../core/correlation.js';
 import type { AccountState } from '../../core/model.js';
 import type { TargetConfig } from '../../config/schema.js';
-import type { ApplyContext, Correlation, OperationResult, TargetConnector, TargetDeps } from '../contract.js';
+import type { ApplyContext, Correlation, LiveCheckScope, LiveFinding, OperationResult, TargetConnector, TargetDeps } from '../contract.js';
 import type { Operation } from '../../core/model.js';
-import { AdLdap, values } from './client.js';
+import { AdLdap } from './client.js';
 import { applyCreate } from './create.js';
 import { toAdError } from './errors.js';
 import { eqFilter } from './escape.js';
@@ -17,6 +17,7 @@ import { entryToState, ManagerNames, readAttributes, userFilter } from './read.j
 import type { AdRuntime } from './runtime.js';
 import { domainRootOf } from './runtime.js';
 import { applyOther } from './write.js';
+import { adLiveCheck, correlationIndex } from './live-check.js';
 
 /** Attributes reported when the target block maps none (tests, `cadre validate` of a bare target). */
 export const DEFAULT_ATTRIBUTES = [
@@ -45,11 +46,8 @@ export function createAdConnector(name: string, opts: AdTargetOptions, ldap: AdL
   let indexChecked: Promise<void> | undefined;
   const checkIndex = (): Promise<void> => (indexChecked ??= (async () => {
     try {
-      const root = await ldap.read('', ['schemaNamingContext']);
-      const schema = root === undefined ? undefined : values(root, 'schemaNamingContext')[0];
-      if (schema === undefined) return;
-      const [attr] = await ldap.search(schema, { scope: 'one', filter: eqFilter('lDAPDisplayName', opts.correlationAttribute), attributes: ['searchFlags'] });
-      if (attr !== undefined && (Number(values(attr, 'searchFlags')[0] ?? '0') & 1) === 0) {
+      const idx = await correlationIndex(rt);
+      if (idx?.exists === true && !idx.indexed) {
         deps.log.warn({ target: name, attribute: opts.correlationAttribute }, `AD attribute ${opts.correlationAttribute} is not indexed: creates and lookups scan the directory; set bit 0 of its searchFlags in the schema`);
       }
     } catch {
@@ -126,6 +124,27 @@ export function createAdConnector(name: string, opts: AdTargetOptions, ldap: AdL
       }
       return applyOther(rt, op, ctx);
     },
+
+    async listEntitlements(): Promise<readonly string[]> {
+      try {
+        return await groups.catalog(opts.pageSize);
+      } catch (e) {
+        throw toAdError(e, `list groups of ${name}`);
+      }
+    },
+
+    async listContainers(): Promise<readonly string[]> {
+      try {
+        const out = [opts.baseDN];
+        const filter = '(|(objectClass=organizationalUnit)(objectClass=container))';
+        for await (const page of ldap.searchPaged(opts.baseDN, { filter, attributes: ['1.1'] }, opts.pageSize)) for (const e of page) out.push(e.dn);
+        return out;
+      } catch (e) {
+        throw toAdError(e, `list OUs of ${name}`);
+      }
+    },
+
+    checkLive: (scope: LiveCheckScope): Promise<LiveFinding[]> => adLiveCheck(rt, scope),
 
     async close(): Promise<void> {
       await ldap.close();

@@ -8,7 +8,7 @@
 import type { AdLdap } from './client.js';
 import { bufferValue, values } from './client.js';
 import { AdTargetError } from './errors.js';
-import { eqFilter, isBelow, normalizeDn, rdnValue, sameDn } from './escape.js';
+import { eqFilter, escapeFilterValue, isBelow, normalizeDn, rdnValue, sameDn } from './escape.js';
 import type { AdTargetOptions } from './guard.js';
 import { guidToString } from './values.js';
 
@@ -105,6 +105,42 @@ export class GroupDirectory {
       this.configuredLoaded = undefined;
       throw e;
     }
+  }
+
+  /**
+   * Every group a rule may grant, under every name a rule may use for it (cn, sAMAccountName, DN): the groups
+   * below `managedGroupsOUs`, those matching a `managedEntitlements` prefix, and the configured names that resolve.
+   */
+  async catalog(pageSize: number): Promise<string[]> {
+    const out = new Set<string>();
+    const attributes = ['cn', 'sAMAccountName'];
+    const addAll = async (base: string, filter: string): Promise<void> => {
+      for await (const page of this.ldap.searchPaged(base, { filter, attributes }, pageSize)) {
+        for (const e of page) {
+          out.add(e.dn);
+          for (const a of attributes) for (const v of values(e, a)) out.add(v);
+        }
+      }
+    };
+    for (const ou of this.opts.managedGroupsOUs) await addAll(ou, '(objectClass=group)');
+    const exact = [...this.opts.managedGroups];
+    for (const p of this.patterns) {
+      if (!p.endsWith('*')) { exact.push(p); continue; }
+      const prefix = `${escapeFilterValue(p.slice(0, -1))}*`;
+      await addAll(this.opts.baseDN, `(&(objectClass=group)(|(cn=${prefix})(sAMAccountName=${prefix})))`);
+    }
+    for (const name of exact) {
+      try {
+        const ref = await this.resolve(name);
+        out.add(name);
+        out.add(ref.dn);
+        out.add(rdnValue(ref.dn));
+      } catch (e) {
+        // Not there (or not managed): the planner reports the rules that grant it.
+        if (!(e instanceof AdTargetError) || !['AD_GROUP_NOT_FOUND', 'AD_UNMANAGED_GROUP', 'AD_GROUP_AMBIGUOUS'].includes(e.code)) throw e;
+      }
+    }
+    return [...out];
   }
 
   /** Forget a cached group (after it vanished). */

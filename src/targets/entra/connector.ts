@@ -9,7 +9,8 @@
 import type { TargetConfig } from '../../config/schema.js';
 import type { AccountState, Operation } from '../../core/model.js';
 import { fail } from '../contract.js';
-import type { ApplyContext, OperationResult, TargetConnector, TargetDeps } from '../contract.js';
+import type { ApplyContext, LiveCheckScope, LiveFinding, OperationResult, TargetConnector, TargetDeps } from '../contract.js';
+import { entraLiveCheck } from './live-check.js';
 import { createUser, deleteUser } from './create.js';
 import { EntraError } from './errors.js';
 import { setEntitlement } from './grant.js';
@@ -84,6 +85,8 @@ export function createEntraConnector(name: string, opts: EntraTargetOptions, dep
     find: reader.find,
     isFree: reader.isFree,
     listChanges: reader.listChanges,
+    listEntitlements: () => s.resolver.catalog(),
+    checkLive: (scope: LiveCheckScope): Promise<LiveFinding[]> => entraLiveCheck(s, target, scope),
 
     async apply(op: Operation, ctx: ApplyContext): Promise<OperationResult> {
       try {

@@ -24,6 +24,10 @@ export interface EntitlementResolver {
   managedGroups(): Promise<Map<string, string>>;
   /** Entitlement name of a group id, if it is one Cadre resolved. */
   groupName(id: string): string | undefined;
+  /** Every entitlement a rule may grant: subscribed licences, every group's displayName and id, mapped names that resolve. */
+  catalog(): Promise<string[]>;
+  /** The tenant's subscribed SKUs (cached). */
+  subscribedSkus(): Promise<{ skuId: string; skuPartNumber: string }[]>;
 }
 
 /** Build the resolver. `managedEntitlements` comes from the target block (prefix `*` allowed). */
@@ -120,5 +124,29 @@ export function createResolver(opts: EntraTargetOptions, managedEntitlements: re
       return out;
     },
     groupName: (id) => groupNames.get(id),
+    subscribedSkus: loadSkus,
+    async catalog() {
+      const out = new Set<string>();
+      const all = await loadSkus();
+      for (const [name, ref] of Object.entries(opts.licences)) {
+        if (all.some((s) => s.skuId.toLowerCase() === ref.toLowerCase() || s.skuPartNumber.toLowerCase() === ref.toLowerCase())) out.add(name);
+      }
+      const byName = new Set<string>();
+      let url: string | undefined = '/groups?$select=id,displayName&$top=999';
+      while (url) {
+        const res = await call('GET', url);
+        if (res.status !== 200) throw mapGraphError(res, 'listing groups');
+        const body = res.body as { value?: { id: string; displayName: string }[]; '@odata.nextLink'?: string };
+        for (const g of body.value ?? []) {
+          out.add(g.displayName);
+          out.add(g.id);
+          byName.add(g.displayName.toLowerCase());
+          byName.add(g.id.toLowerCase());
+        }
+        url = body['@odata.nextLink'];
+      }
+      for (const [name, ref] of Object.entries(opts.groups)) if (byName.has(ref.toLowerCase())) out.add(name);
+      return [...out];
+    },
   };
 }

@@ -32,6 +32,8 @@ export interface EntraSession {
   readonly name: string;
   readonly opts: EntraTargetOptions;
   readonly http: GraphHttp;
+  /** The app token cache (`cadre validate --live` reads the token's roles). */
+  readonly tokens: TokenProvider;
   readonly batcher: Batcher | undefined;
   /** Sends one request, batched when batching is on. */
   readonly call: GraphCall;
@@ -104,7 +106,7 @@ export function createSession(name: string, opts: EntraTargetOptions, target: Ta
   }
 
   return {
-    name, opts, http, batcher, call, resolver, codec: correlationCodec(target.correlation?.value), expect, valueOf, pages, findUsers, deletedByEmployeeId,
+    name, opts, http, tokens, batcher, call, resolver, codec: correlationCodec(target.correlation?.value), expect, valueOf, pages, findUsers, deletedByEmployeeId,
     forgetDeleted: () => { deletedIndex = undefined; },
   };
 }

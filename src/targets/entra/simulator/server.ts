@@ -21,8 +21,8 @@ export interface GraphSimulatorOptions {
   port?: number;
   host?: string;
   tenantId?: string;
-  /** Accepted app registrations; absent → any client id/secret is accepted. */
-  clients?: { clientId: string; clientSecret: string }[];
+  /** Accepted app registrations; absent → any client id/secret is accepted. `roles`: the token's application permissions (default: all Cadre needs). */
+  clients?: { clientId: string; clientSecret: string; roles?: string[] }[];
   verifiedDomains?: string[];
   skus?: { skuId: string; skuPartNumber: string; prepaidUnits: number; servicePlans?: { servicePlanName: string; servicePlanId: string }[] }[];
   /** At most `limit` Graph requests (batch items count individually) per fixed window of `windowSeconds`. */
@@ -91,6 +91,9 @@ const safeEq = (a: string, b: string): boolean => {
   return x.length === y.length && timingSafeEqual(x, y);
 };
 
+/** Application permissions of a token when the client names none. */
+const DEFAULT_ROLES = ['User.ReadWrite.All', 'Group.ReadWrite.All', 'Directory.ReadWrite.All', 'User-LifeCycleInfo.ReadWrite.All'];
+
 /** Start the simulator. Use `port: 0` for an ephemeral port. */
 export async function startGraphSimulator(opts: GraphSimulatorOptions = {}): Promise<GraphSimulator> {
   const tenantId = opts.tenantId ?? '8e2c4a10-6f3b-4c55-9d0e-2b7f1a9c3d41';
@@ -135,7 +138,7 @@ export async function startGraphSimulator(opts: GraphSimulatorOptions = {}): Pro
     const header = b64({ typ: 'JWT', alg: 'HS256', kid: 'sim' });
     const payload = b64({
       aud: 'https://graph.microsoft.com', iss: `https://sts.windows.net/${tenantId}/`, iat: now, nbf: now, exp: now + ttl,
-      appid: clientId, tid: tenantId, roles: ['User.ReadWrite.All', 'Group.ReadWrite.All', 'Directory.ReadWrite.All', 'User-LifeCycleInfo.ReadWrite.All'],
+      appid: clientId, tid: tenantId, roles: opts.clients?.find((c) => c.clientId === clientId)?.roles ?? DEFAULT_ROLES,
     });
     const sig = createHmac('sha256', key).update(`${header}.${payload}`).digest('base64url');
     return `${header}.${payload}.${sig}`;
