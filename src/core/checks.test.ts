@@ -70,3 +70,9 @@ test('targets without a catalog (SQL: any entitlement name is a row) are not che
   assert.deepEqual(plan.blockers, []);
   assert.ok(plan.operations.some((o) => o.target === 'sql' && o.entitlement === 'crm'));
 });
+
+test('a configured name that maps to nothing says why instead of suggesting a sibling', () => {
+  const cfg = config({ entitlements: [{ name: 'e3', when: {}, grant: { ad: ['licence:e3'] } }] });
+  const plan = computePlan(input({ config: cfg, persons: [], targets: { ...TARGETS, ad: { ...(TARGETS.ad as TargetInfo), catalog: { entitlements: ['licence:f1'], unresolved: { 'licence:e3': 'options.licences maps it to SPE_E5, which this tenant does not subscribe' } } } } }));
+  assert.deepEqual(plan.blockers.map((b) => b.message), ['rule e3 grants licence:e3 in ad, which does not exist: options.licences maps it to SPE_E5, which this tenant does not subscribe']);
+});

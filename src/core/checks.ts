@@ -15,6 +15,8 @@ export interface TargetCatalog {
   readonly entitlements?: readonly string[];
   /** Every container (OU DN) accounts may be placed in. */
   readonly containers?: readonly string[];
+  /** Configured names that point at nothing (e.g. a licence mapped to a SKU the tenant lacks), by lower-case name: why. */
+  readonly unresolved?: Readonly<Record<string, string>>;
 }
 
 /** One name the config (or a rendered template) uses in a target. */
@@ -54,8 +56,8 @@ export function configReferences(config: CadreConfig, targets: readonly string[]
   return out;
 }
 
-function message(ref: CatalogReference, suggestion: string | undefined): string {
-  const hint = suggestion !== undefined ? `: did you mean ${suggestion}?` : '';
+function message(ref: CatalogReference, suggestion: string | undefined, why: string | undefined): string {
+  const hint = why !== undefined ? `: ${why}` : suggestion !== undefined ? `: did you mean ${suggestion}?` : '';
   return ref.kind === 'entitlement'
     ? `rule ${ref.source} grants ${ref.name} in ${ref.target}, which does not exist${hint}`
     : `${ref.source} places accounts in ${ref.name}, which does not exist in ${ref.target}${hint}`;
@@ -84,14 +86,15 @@ export function checkReferences(refs: Iterable<CatalogReference>, catalogs: Read
     seen.add(key);
     if (knownOf(ref.target, ref.kind, list).has(catalogKey(ref.name))) continue;
     // Suggest a name of the same shape: a DN for a DN, a plain name for a plain name.
+    const why = ref.kind === 'entitlement' ? catalog?.unresolved?.[ref.name.toLowerCase()] : undefined;
     const dn = looksLikeDn(ref.name);
-    const suggestion = closestName(ref.name, list.filter((n) => looksLikeDn(n) === dn));
+    const suggestion = why === undefined ? closestName(ref.name, list.filter((n) => looksLikeDn(n) === dn)) : undefined;
     out.push({
       code: ref.kind === 'entitlement' ? 'ENTITLEMENT_UNKNOWN' : 'CONTAINER_UNKNOWN',
       target: ref.target, name: ref.name, source: ref.source,
       ...(suggestion !== undefined ? { suggestion } : {}),
       persons: persons.get(key) ?? 0,
-      message: message(ref, suggestion),
+      message: message(ref, suggestion, why),
     });
   }
   return out.sort((a, b) => a.target.localeCompare(b.target) || a.code.localeCompare(b.code) || a.source.localeCompare(b.source) || a.name.localeCompare(b.name));

@@ -43,9 +43,11 @@ async function checkCatalog(config: CadreConfig, name: string, c: TargetConnecto
   const refs = configReferences(config, [name]);
   const wantsGroups = refs.some((r) => r.kind === 'entitlement');
   const wantsContainers = refs.some((r) => r.kind === 'container');
-  const entitlements = wantsGroups && c.listEntitlements ? await c.listEntitlements() : undefined;
+  const listing = wantsGroups && c.listEntitlements ? await c.listEntitlements() : undefined;
+  const entitlements = listing?.names;
   const containers = wantsContainers && c.listContainers ? await c.listContainers() : undefined;
-  const out: LiveFinding[] = checkReferences(refs, { [name]: { ...(entitlements ? { entitlements } : {}), ...(containers ? { containers } : {}) } }).map((b) => ({
+  const catalog = { ...(listing ? { entitlements: listing.names, ...(listing.unresolved ? { unresolved: listing.unresolved } : {}) } : {}), ...(containers ? { containers } : {}) };
+  const out: LiveFinding[] = checkReferences(refs, { [name]: catalog }).map((b) => ({
     severity: 'error', code: b.code, message: b.message,
     hint: b.code === 'ENTITLEMENT_UNKNOWN'
       ? `correct the name in the rule${b.suggestion ? ` (${b.suggestion})` : ''}, or create the group in ${name}; until then \`cadre plan\` refuses to run, so the real group is never revoked`

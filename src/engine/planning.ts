@@ -160,9 +160,14 @@ export async function readCatalogs(engine: Engine): Promise<Record<string, Targe
   for (const [name, c] of engine.targets) {
     const grants = engine.config.entitlements.some((r) => (r.grant[name]?.length ?? 0) > 0);
     const placement = engine.config.targets[name]?.placement !== undefined;
-    const entitlements = grants && c.listEntitlements ? await c.listEntitlements() : undefined;
+    const listing = grants && c.listEntitlements ? await c.listEntitlements() : undefined;
     const containers = placement && c.listContainers ? await c.listContainers() : undefined;
-    if (entitlements || containers) out[name] = { ...(entitlements ? { entitlements } : {}), ...(containers ? { containers } : {}) };
+    if (listing || containers) {
+      out[name] = {
+        ...(listing ? { entitlements: listing.names, ...(listing.unresolved ? { unresolved: listing.unresolved } : {}) } : {}),
+        ...(containers ? { containers } : {}),
+      };
+    }
   }
   return out;
 }

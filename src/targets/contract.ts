@@ -104,7 +104,7 @@ export interface TargetConnector {
    * Optional: every entitlement a rule may grant here, under every name a rule may use (group names, DNs,
    * licence names). The planner refuses a plan that grants anything else (a typo would revoke the real group).
    */
-  listEntitlements?(): Promise<readonly string[]>;
+  listEntitlements?(): Promise<EntitlementListing>;
   /** Optional: every container (OU DN) accounts may be placed in; placement naming another refuses the plan. */
   listContainers?(): Promise<readonly string[]>;
   /**
@@ -113,6 +113,13 @@ export interface TargetConnector {
    */
   checkLive?(scope: LiveCheckScope): Promise<readonly LiveFinding[]>;
   close(): Promise<void>;
+}
+
+/** What {@link TargetConnector.listEntitlements} reports. */
+export interface EntitlementListing {
+  readonly names: readonly string[];
+  /** Configured names that point at nothing (a licence mapped to a SKU the tenant lacks), by lower-case name: why. */
+  readonly unresolved?: Readonly<Record<string, string>>;
 }
 
 /** What the config names in one target, for the permission checks of `cadre validate --live`. */

@@ -4,7 +4,7 @@
 import { correlationCodec } from '../../core/correlation.js';
 import type { AccountState } from '../../core/model.js';
 import type { TargetConfig } from '../../config/schema.js';
-import type { ApplyContext, Correlation, LiveCheckScope, LiveFinding, OperationResult, TargetConnector, TargetDeps } from '../contract.js';
+import type { ApplyContext, Correlation, EntitlementListing, LiveCheckScope, LiveFinding, OperationResult, TargetConnector, TargetDeps } from '../contract.js';
 import type { Operation } from '../../core/model.js';
 import { AdLdap } from './client.js';
 import { applyCreate } from './create.js';
@@ -125,9 +125,9 @@ export function createAdConnector(name: string, opts: AdTargetOptions, ldap: AdL
       return applyOther(rt, op, ctx);
     },
 
-    async listEntitlements(): Promise<readonly string[]> {
+    async listEntitlements(): Promise<EntitlementListing> {
       try {
-        return await groups.catalog(opts.pageSize);
+        return { names: await groups.catalog(opts.pageSize) };
       } catch (e) {
         throw toAdError(e, `list groups of ${name}`);
       }

@@ -25,7 +25,7 @@ export interface EntitlementResolver {
   /** Entitlement name of a group id, if it is one Cadre resolved. */
   groupName(id: string): string | undefined;
   /** Every entitlement a rule may grant: subscribed licences, every group's displayName and id, mapped names that resolve. */
-  catalog(): Promise<string[]>;
+  catalog(): Promise<{ names: string[]; unresolved: Record<string, string> }>;
   /** The tenant's subscribed SKUs (cached). */
   subscribedSkus(): Promise<{ skuId: string; skuPartNumber: string }[]>;
 }
@@ -127,9 +127,11 @@ export function createResolver(opts: EntraTargetOptions, managedEntitlements: re
     subscribedSkus: loadSkus,
     async catalog() {
       const out = new Set<string>();
+      const unresolved: Record<string, string> = {};
       const all = await loadSkus();
       for (const [name, ref] of Object.entries(opts.licences)) {
         if (all.some((s) => s.skuId.toLowerCase() === ref.toLowerCase() || s.skuPartNumber.toLowerCase() === ref.toLowerCase())) out.add(name);
+        else unresolved[name.toLowerCase()] = `options.licences maps it to ${ref}, which this tenant does not subscribe`;
       }
       const byName = new Set<string>();
       let url: string | undefined = '/groups?$select=id,displayName&$top=999';
@@ -145,8 +147,11 @@ export function createResolver(opts: EntraTargetOptions, managedEntitlements: re
         }
         url = body['@odata.nextLink'];
       }
-      for (const [name, ref] of Object.entries(opts.groups)) if (byName.has(ref.toLowerCase())) out.add(name);
-      return [...out];
+      for (const [name, ref] of Object.entries(opts.groups)) {
+        if (byName.has(ref.toLowerCase())) out.add(name);
+        else unresolved[name.toLowerCase()] = `options.groups maps it to ${ref}, and no group has that name or id`;
+      }
+      return { names: [...out], unresolved };
     },
   };
 }
