@@ -3,7 +3,7 @@
  */
 import type { TargetConfig } from '../config/schema.js';
 import { addressListChange } from './address-list.js';
-import { sameValue } from '../targets/contract.js';
+import { sameValue } from './values.js';
 import type { DesiredDetail } from './desired.js';
 import { canonicalJson, sha256Hex } from './hash.js';
 import type { AccountState, AttrValue, Change, Operation, Reason } from './model.js';

@@ -2,6 +2,8 @@
  * The pure core: model, rules, lifecycle, planner, thresholds, explain and plan formatting.
  */
 export * from './model.js';
+export type { TargetCapabilities } from './capabilities.js';
+export { sameValue } from './values.js';
 export { lifecycleAt, localDate, addDays, daysBetween, endDateOf, accountStateFor, type LifecycleInfo } from './lifecycle.js';
 export { decideEnd, latestEnd, endDatesOf, endFieldName, periodsOf, periodsToRemember, type DecidedDate, type DisableAt, type EmploymentHistory, type EmploymentPeriod, type EndDates, type EndField, type KnownPeriod, type Periods } from './periods.js';
 export { computePlan, computeBasis } from './planner.js';

@@ -2,7 +2,7 @@
  * Input of the planner: everything it needs, nothing it has to fetch. Time is passed in as `at`.
  */
 import type { CadreConfig } from '../config/schema.js';
-import type { TargetCapabilities } from '../targets/contract.js';
+import type { TargetCapabilities } from './capabilities.js';
 import type { AddressListSpec } from './address-list.js';
 import type { TargetCatalog } from './checks.js';
 import type { AccountState, DisableRecord, Hold, Reservation, Snapshot } from './model.js';

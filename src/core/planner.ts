@@ -16,7 +16,7 @@ import { compileTemplate } from './rules/expressions.js';
 import { comparePersonIds } from './rules/identifiers.js';
 import { applyHolds, buildSafeguards, guardAccount, holdDisableReason } from './safeguards.js';
 import { evaluateThresholds, privilegedPredicate } from './thresholds.js';
-import { sameValue } from '../targets/contract.js';
+import { sameValue } from './values.js';
 
 export type { PlanInput, TargetInfo } from './plan-input.js';
 

@@ -2,7 +2,7 @@
  * Fixtures for the core's unit tests (not used at run time).
  */
 import { configGuard, type CadreConfig } from '../config/schema.js';
-import type { TargetCapabilities } from '../targets/contract.js';
+import type { TargetCapabilities } from './capabilities.js';
 import type { AccountState, Person, Reservation, Snapshot } from './model.js';
 import type { PlanInput, TargetInfo } from './plan-input.js';
 

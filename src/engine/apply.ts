@@ -17,7 +17,7 @@ import { execute, type OpOutcome } from './executor.js';
 import { groupCommit } from './group-commit.js';
 import { notifyOperation } from './notify-op.js';
 import { explainCollision } from './identifier-collisions.js';
-import { generatePassword } from './password.js';
+import { generatePassword } from '../util/password.js';
 import type { PreparedPlan } from './planning.js';
 
 /** Options for {@link applyPrepared}. */

@@ -4,25 +4,11 @@
  */
 import type { TargetConfig } from '../config/schema.js';
 import type { AddressListSpec } from '../core/address-list.js';
-import type { AccountState, AttrValue, DesiredAccount, Operation } from '../core/model.js';
+import type { TargetCapabilities } from '../core/capabilities.js';
+import type { AccountState, DesiredAccount, Operation } from '../core/model.js';
 
-/** What a target can do; the planner and executor consult these flags. */
-export interface TargetCapabilities {
-  /** Accepts an initial password on create / setPassword. */
-  readonly supportsPassword: boolean;
-  /** Has containers (OUs) and can move accounts between them. */
-  readonly supportsMove: boolean;
-  /** Has a naming attribute that needs an explicit rename (e.g. AD `cn`). */
-  readonly supportsRename: boolean;
-  /** Can enable/disable accounts. */
-  readonly supportsEnable: boolean;
-  /** Has entitlements (groups / roles / rows in an entitlement table). */
-  readonly supportsEntitlements: boolean;
-  /** Has licences (Entra). */
-  readonly supportsLicences: boolean;
-  /** Deletes are soft and restorable (Entra deleted items). */
-  readonly softDelete: boolean;
-}
+export type { TargetCapabilities } from '../core/capabilities.js';
+export { sameValue } from '../core/values.js';
 
 /** A coded, readable error. `transient` errors are retried by the executor. */
 export interface TargetError {
@@ -159,14 +145,4 @@ export interface TargetDeps {
 /** Helper for connectors: make a coded error result. */
 export function fail(code: string, message: string, transient = false, retryAfter?: number): OperationResult {
   return { ok: false, error: retryAfter === undefined ? { code, message, transient } : { code, message, transient, retryAfter } };
-}
-
-/** Compare attribute values the way every connector should (order-insensitive for multi-valued). */
-export function sameValue(a: AttrValue | undefined, b: AttrValue | undefined): boolean {
-  const norm = (v: AttrValue | undefined): string => {
-    if (v === undefined || v === null || v === '') return '';
-    if (Array.isArray(v)) return JSON.stringify([...v].sort());
-    return String(v);
-  };
-  return norm(a) === norm(b);
 }

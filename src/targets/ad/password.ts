@@ -1,35 +1,5 @@
-/**
- * Initial passwords that satisfy the AD complexity policy: at least one upper-case letter, lower-case letter,
- * digit and symbol, drawn with `crypto.randomInt` (uniform, CSPRNG). Look-alike characters are left out so a
- * password read out over the phone survives.
- */
-import { randomInt } from 'node:crypto';
-
-const UPPER = 'ABCDEFGHJKLMNPQRSTUVWXYZ';
-const LOWER = 'abcdefghijkmnopqrstuvwxyz';
-const DIGIT = '23456789';
-const SYMBOL = '!#$%&*+-=?@_';
-const ALL = UPPER + LOWER + DIGIT + SYMBOL;
-
-const pick = (set: string): string => set[randomInt(set.length)] as string;
-
-/** A random password of `length` (≥ 8) characters with every character class present. */
-export function generatePassword(length = 16): string {
-  if (!Number.isInteger(length) || length < 8) throw new RangeError('password length must be an integer ≥ 8');
-  const chars = [pick(UPPER), pick(LOWER), pick(DIGIT), pick(SYMBOL)];
-  while (chars.length < length) chars.push(pick(ALL));
-  // Fisher–Yates so the guaranteed classes are not always in front.
-  for (let i = chars.length - 1; i > 0; i--) {
-    const j = randomInt(i + 1);
-    [chars[i], chars[j]] = [chars[j] as string, chars[i] as string];
-  }
-  return chars.join('');
-}
-
-/** Whether a password meets the complexity rules {@link generatePassword} guarantees. */
-export function isComplex(pw: string, minLength = 8): boolean {
-  return pw.length >= minLength && /[A-Z]/.test(pw) && /[a-z]/.test(pw) && /[0-9]/.test(pw) && /[^A-Za-z0-9]/.test(pw);
-}
+/** The AD password value encoding; passwords themselves come from src/util/password.ts. */
+export { generatePassword, isComplex } from '../../util/password.js';
 
 /** The `unicodePwd` value: the password in double quotes, UTF-16LE. */
 export function unicodePwd(pw: string): Buffer {

@@ -3,7 +3,7 @@
  * skuId) or a group (via `groups:` → displayName or object id; default: its own displayName).
  * Lookups are cached per connector instance.
  */
-import { odataString } from './simulator/odata.js';
+import { odataString } from './odata.js';
 import { EntraError, mapGraphError } from './errors.js';
 import type { GraphCall } from './batch.js';
 import type { EntraTargetOptions } from './guard.js';

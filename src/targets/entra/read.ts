@@ -9,7 +9,7 @@ import type { GraphResponse } from './errors.js';
 import { fromGraph, MANAGER_EXPAND, USER_SELECT } from './mapping.js';
 import { FILTERABLE } from './session.js';
 import type { EntraSession, GraphUser } from './session.js';
-import { odataString } from './simulator/odata.js';
+import { odataString } from './odata.js';
 
 /** Entitlements found on a user, split into managed (by name) and unmanaged (shown, never touched). */
 interface Found { entitlements: string[]; unmanaged: string[] }

@@ -14,7 +14,7 @@ import type { GraphResponse } from './errors.js';
 import type { EntraTargetOptions } from './guard.js';
 import { GraphHttp } from './http.js';
 import { MANAGER_EXPAND, USER_SELECT } from './mapping.js';
-import { odataString } from './simulator/odata.js';
+import { odataString } from './odata.js';
 
 /** A Graph user as returned by the API (only `id` is certain). */
 export type GraphUser = Record<string, unknown> & { id: string };

@@ -172,8 +172,3 @@ export function evaluate(node: FilterNode, get: (prop: string) => unknown): bool
     case 'or': return evaluate(node.left, get) || evaluate(node.right, get);
   }
 }
-
-/** Escape a value for an OData string literal (single quotes doubled). */
-export function odataString(value: string): string {
-  return `'${value.replace(/'/g, "''")}'`;
-}
