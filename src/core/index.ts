@@ -10,6 +10,7 @@ export { computePlan, computeBasis } from './planner.js';
 export { addressListChange, diffAddressList, wantedAddresses, addressValueKey, type AddressListSpec, type AddressListDiff } from './address-list.js';
 export { catalogBlockers, checkReferences, configReferences, catalogKey, type TargetCatalog, type CatalogReference } from './checks.js';
 export { closestName, editDistance } from './similar.js';
+export { keepLastGood, withTerminalSignals } from './last-good.js';
 export { WRITEBACK_TARGET, NOTIFY_TARGET, type PlanInput, type TargetInfo } from './plan-input.js';
 export { buildPlanContext, desiredAccounts, desiredDetail, matchAccount, secondaryCorrelationValue, type PlanContext, type DesiredDetail, type AccountMatch } from './desired.js';
 export { orderOperations, compareOps, ACTION_ORDER } from './ordering.js';

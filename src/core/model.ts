@@ -59,6 +59,15 @@ export interface PersonProblem {
   /** Human-readable label such as "Erika Beispiel (1001)". */
   readonly label: string;
   readonly messages: readonly string[];
+  /** What the failed record still says about leaving (fields that parsed): it counts even though the record failed. */
+  readonly terminal?: {
+    readonly status?: 'inactive';
+    readonly terminationDate?: string;
+    readonly contractEndDate?: string;
+    readonly lastWorkingDay?: string;
+  };
+  /** The person is known from before and keeps the last good record (with the terminal signals above). */
+  readonly keptLastGood?: boolean;
 }
 
 /** A complete read of the source. `complete` is false when paging was inconsistent. */

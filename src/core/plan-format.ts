@@ -85,8 +85,11 @@ export function formatPlan(plan: Plan, opts: FormatOptions): string {
     }
   }
   if (plan.problems.length > 0) {
-    lines.push('', c.yellow(c.bold(`Source problems (${plan.problems.length}): these records were skipped`)));
-    for (const p of plan.problems) lines.push(c.yellow(`  ? ${p.label}: ${p.messages.join('; ')}`));
+    lines.push('', c.yellow(c.bold(`Source problems (${plan.problems.length}): fix these records in Personio`)));
+    for (const p of plan.problems) {
+      const kept = p.keptLastGood ? ' (planned from the last good record; end dates and status inactive in the new record still count)' : ' (skipped)';
+      lines.push(c.yellow(`  ? ${p.label}: ${p.messages.join('; ')}${kept}`));
+    }
   }
   const excluded = plan.excluded ?? [];
   if (excluded.length > 0) {

@@ -132,6 +132,10 @@ export async function applyPrepared(engine: Engine, prepared: PreparedPlan, opts
   const runId = run.id;
   await engine.audit.record({ actor: opts.actor, event: 'run.start', runId, payload: { kind: opts.kind ?? 'apply', at: plan.at, basis: plan.basis, summary: plan.summary } });
 
+  // Failed HR records are reported on every run, also when the person kept the last good record.
+  if (plan.problems.length > 0) {
+    await engine.audit.record({ actor: opts.actor, event: 'source.problems', runId, payload: { problems: plan.problems.map((p) => ({ personId: p.personId, messages: p.messages, keptLastGood: p.keptLastGood === true })) } });
+  }
   // A config mistake (unknown group / OU) refuses the whole plan, approved or not: it would revoke real access.
   const blockers = plan.blockers ?? [];
   if (blockers.length > 0) {

@@ -2,7 +2,7 @@
  * Gathers the planner's inputs (source snapshot, live target state, reservations) and computes a plan.
  * Everything here is read-only: nothing is reserved or written until apply.
  */
-import { allocateIdentifiers, computePlan, lifecycleAt, secondaryCorrelationValue, type EmploymentHistory, type IsFree, type PlanInput, type TargetCatalog, type TargetInfo } from '../core/index.js';
+import { allocateIdentifiers, computePlan, keepLastGood, lifecycleAt, secondaryCorrelationValue, type EmploymentHistory, type IsFree, type PlanInput, type TargetCatalog, type TargetInfo } from '../core/index.js';
 import { correlationCodec, type CorrelationCodec } from '../core/correlation.js';
 import type { AccountState, Person, Plan, Reservation, Snapshot } from '../core/model.js';
 import type { Engine } from './engine.js';
@@ -36,6 +36,16 @@ export interface PreparedPlan {
   readonly changedPersons?: readonly Person[];
 }
 
+/** Stored records of the people a read reported problems for (their last good record). */
+async function knownOf(engine: Engine, problems: Snapshot['problems']): Promise<Map<string, Person>> {
+  const known = new Map<string, Person>();
+  for (const id of new Set(problems.map((p) => p.personId).filter((x): x is string => x !== null))) {
+    const p = await engine.store.persons.get(id);
+    if (p) known.set(id, p);
+  }
+  return known;
+}
+
 async function readSnapshot(engine: Engine, mode: SourceMode, progress: PrepareOptions['progress']): Promise<{ snapshot: Snapshot; changed?: Person[] }> {
   const readAt = engine.now().toISOString();
   if (mode.kind === 'full') {
@@ -50,7 +60,10 @@ async function readSnapshot(engine: Engine, mode: SourceMode, progress: PrepareO
     if (snapshot.persons.length === 0 && snapshot.problems.length === 0 && known > 0) {
       throw new SourceUnusableError(`Personio returned no people, but ${known} are known; refusing to treat everyone as a leaver`);
     }
-    return { snapshot };
+    // A known person whose record now fails validation keeps the last good one (end dates still count).
+    if (snapshot.problems.length === 0) return { snapshot };
+    const kept = keepLastGood(snapshot.persons, snapshot.problems, await knownOf(engine, snapshot.problems));
+    return { snapshot: { ...snapshot, persons: kept.persons, problems: kept.problems } };
   }
   const stored = await engine.store.persons.all();
   if (mode.kind === 'store') return { snapshot: { persons: stored, problems: [], reportedTotal: stored.length, complete: true, readAt } };
@@ -71,9 +84,19 @@ async function readSnapshot(engine: Engine, mode: SourceMode, progress: PrepareO
   } catch (err) {
     throw new SourceUnusableError(`Personio could not be read: ${(err as Error).message}`);
   }
+  const changedIds = new Set(changed.map((p) => p.id));
   for (const p of changed) byId.set(p.id, p);
-  const persons = [...byId.values()];
-  return { snapshot: { persons, problems, reportedTotal: persons.length, complete: true, readAt }, changed };
+  // A failed record: the stored one stays, with the failed record's end dates laid over it (and stored so).
+  const failed = problems.map((p) => p.personId).filter((id): id is string => id !== null && !changedIds.has(id) && byId.has(id));
+  const known = new Map(failed.map((id) => [id, byId.get(id) as Person]));
+  for (const id of failed) byId.delete(id);
+  const kept = keepLastGood([...byId.values()], problems, known);
+  for (const id of failed) {
+    const p = kept.persons.find((x) => x.id === id);
+    if (p) changed.push(p);
+  }
+  const persons = kept.persons;
+  return { snapshot: { persons, problems: kept.problems, reportedTotal: persons.length, complete: true, readAt }, changed };
 }
 
 /** List every target live and link accounts to persons through the store. */

@@ -300,3 +300,19 @@ describe('nested values and custom attributes', () => {
     assert.equal(JSON.stringify(e), before);
   });
 });
+
+describe('terminal signals of a failed record', () => {
+  test('an end date or status inactive that parsed is kept on the problem', () => {
+    const e = withValue('last_name', '');
+    withValue('status', 'inactive', e);
+    withValue('termination_date', '2026-03-31T00:00:00+02:00', e);
+    withValue('last_working_day', 'not a date', e);
+    const r = mapEmployee(e, {});
+    assert.equal(r.person, undefined);
+    assert.deepEqual(r.problem?.terminal, { status: 'inactive', terminationDate: '2026-03-31' });
+  });
+
+  test('a failed record without them carries none', () => {
+    assert.equal(mapEmployee(withValue('last_name', ''), {}).problem?.terminal, undefined);
+  });
+});

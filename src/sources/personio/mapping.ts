@@ -182,7 +182,14 @@ export function mapEmployee(raw: unknown, aliases: Readonly<Record<string, strin
   }
 
   if (messages.length > 0 || !id || !firstName || !lastName || !status) {
-    return { problem: { personId: id ?? null, label, messages } };
+    // What still parsed about leaving counts for a person known from before (see core/last-good.ts).
+    const terminal = {
+      ...(status === 'inactive' ? { status: 'inactive' as const } : {}),
+      ...(dates.terminationDate ? { terminationDate: dates.terminationDate } : {}),
+      ...(dates.contractEndDate ? { contractEndDate: dates.contractEndDate } : {}),
+      ...(dates.lastWorkingDay ? { lastWorkingDay: dates.lastWorkingDay } : {}),
+    };
+    return { problem: { personId: id ?? null, label, messages, ...(Object.keys(terminal).length > 0 ? { terminal } : {}) } };
   }
 
   const department = unit(value(attrs, 'department'));
