@@ -59,6 +59,11 @@ function desiredFromOp(op: Operation): DesiredAccount {
   };
 }
 
+/** A connector's read-back state, linked to the operation's person and target. */
+function readBack(state: AccountState, op: Operation, computed: AccountState | undefined): AccountState {
+  return { ...state, target: op.target, personId: op.personId, anchor: state.anchor || computed?.anchor || '', correlation: state.correlation ?? computed?.correlation ?? op.personId };
+}
+
 /**
  * Mark runs that were killed mid-apply. Their pending account work is re-planned from live state; their
  * pending notifications are returned to be sent now (the next plan no longer sees those people as joiners).
@@ -268,7 +273,10 @@ export async function applyPrepared(engine: Engine, prepared: PreparedPlan, opts
       let write: ((tx: Store) => Promise<void>) | undefined;
       if (outcome.status === 'done' && engine.targets.has(op.target)) {
         const before = op.anchor ? state.get(key(op.target, op.anchor)) : byPerson.get(key(op.target, op.personId));
-        const after = applyEffect(before, op, outcome.anchor ?? before?.anchor, desiredFromOp(op), codecs.get(op.target)?.render(op.personId));
+        // After a create, what the connector read back wins over what the operation should have done (an adopted
+        // account keeps the groups it really holds), so incremental ticks that plan from the store see reality.
+        const computed = applyEffect(before, op, outcome.anchor ?? before?.anchor, desiredFromOp(op), codecs.get(op.target)?.render(op.personId));
+        const after = outcome.state && op.action === 'create' ? readBack(outcome.state, op, computed) : computed;
         if (before) state.delete(key(before.target, before.anchor));
         if (after && after.anchor) {
           state.set(key(after.target, after.anchor), after);

@@ -2,7 +2,7 @@
  * Runs plan operations: dependencies first, bounded concurrency per target, retries for transient
  * errors (honouring Retry-After), every step journaled. One failed person never stops the others.
  */
-import type { Operation } from '../core/model.js';
+import type { AccountState, Operation } from '../core/model.js';
 import type { OperationResult, TargetError } from '../targets/contract.js';
 import type { JournalStatus } from '../store/types.js';
 
@@ -14,6 +14,8 @@ export interface OpOutcome {
   readonly anchor?: string;
   readonly error?: TargetError;
   readonly note?: string;
+  /** The account as the connector read it back after the operation (stored instead of a computed guess). */
+  readonly state?: AccountState;
 }
 
 /** What the executor needs from the engine. */
@@ -86,7 +88,7 @@ export async function execute(ops: readonly Operation[], deps: ExecutorDeps): Pr
         result = { ok: false, error: asTargetError(err) };
       }
       if (result.ok) {
-        return { op, status: 'done', attempts: tries, ...(result.anchor ? { anchor: result.anchor } : {}), ...(result.note ? { note: result.note } : {}) };
+        return { op, status: 'done', attempts: tries, ...(result.anchor ? { anchor: result.anchor } : {}), ...(result.note ? { note: result.note } : {}), ...(result.state ? { state: result.state } : {}) };
       }
       if (!result.error.transient || tries > deps.retries) return { op, status: 'failed', attempts: tries, error: result.error };
       const wait = result.error.retryAfter !== undefined

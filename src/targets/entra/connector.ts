@@ -35,7 +35,14 @@ export function createEntraConnector(name: string, opts: EntraTargetOptions, dep
   const { http, batcher } = s;
 
   async function applyOp(op: Operation, ctx: ApplyContext): Promise<OperationResult> {
-    if (op.action === 'create') return createUser(s, op, ctx);
+    if (op.action === 'create') {
+      const r = await createUser(s, op, ctx);
+      // An adopted or restored account holds what it holds: read it back so the store knows (incremental
+      // ticks plan from the store). A fresh account holds exactly what was written.
+      if (!r.ok || r.state || !r.anchor || !(r.adopted || r.note?.startsWith('restored'))) return r;
+      const state = (await reader.find({ attribute: 'employeeId', value: op.personId })).find((a) => a.anchor === r.anchor);
+      return state ? { ...r, state } : r;
+    }
     if (op.action === 'delete') return deleteUser(s, op, ctx);
     if (op.action === 'move' || op.action === 'writeBack' || op.action === 'notify') return fail('NOT_SUPPORTED', `${op.action} is not supported by the Entra target ${name}`);
     const anchor = await anchorOf(s, op, ctx);
