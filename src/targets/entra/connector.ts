@@ -40,7 +40,7 @@ export function createEntraConnector(name: string, opts: EntraTargetOptions, dep
       // An adopted or restored account holds what it holds: read it back so the store knows (incremental
       // ticks plan from the store). A fresh account holds exactly what was written.
       if (!r.ok || r.state || !r.anchor || !(r.adopted || r.note?.startsWith('restored'))) return r;
-      const state = (await reader.find({ attribute: 'employeeId', value: op.personId })).find((a) => a.anchor === r.anchor);
+      const state = (await reader.find({ attribute: 'employeeId', value: s.codec.render(op.personId) })).find((a) => a.anchor === r.anchor);
       return state ? { ...r, state } : r;
     }
     if (op.action === 'delete') return deleteUser(s, op, ctx);
