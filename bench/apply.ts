@@ -13,6 +13,7 @@ import Database from 'better-sqlite3';
 import type { Operation } from '../src/core/model.js';
 import { loadConfigOrThrow } from '../src/config/load.js';
 import { applyPrepared } from '../src/engine/apply.js';
+import { withRunLease } from '../src/engine/lease.js';
 import { openEngine } from '../src/engine/engine.js';
 import { createLogger } from '../src/engine/log.js';
 import { preparePlan } from '../src/engine/planning.js';
@@ -77,7 +78,7 @@ try {
     const bareS = seconds(t0);
 
     t0 = process.hrtime.bigint();
-    const report = await applyPrepared(engine, prepared, { actor: 'bench' });
+    const report = await withRunLease(engine, { command: 'apply' }, (lease) => applyPrepared(engine, prepared, { actor: 'bench', lease }));
     const cadreS = seconds(t0);
     const rows = (path: string) => {
       const db = new Database(path, { readonly: true });

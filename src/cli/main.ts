@@ -10,8 +10,8 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
   init: { summary: 'write a commented example cadre.yaml (and its JSON Schema)', load: async () => (await import('./commands/init.js')).initCommand },
   validate: { summary: 'check cadre.yaml and report every problem with its path; --live: against the real systems', load: async () => (await import('./commands/validate.js')).validateCommand },
   plan: { summary: 'show what would change [--json] [--out FILE] [--at ISO] [--person ID]', load: async () => (await import('./commands/plan.js')).planCommand },
-  apply: { summary: 'apply a saved plan FILE, or a fresh plan after confirmation [--yes] [--approve]', load: async () => (await import('./commands/apply.js')).applyCommand },
-  sync: { summary: 'plan and apply in one go [--at ISO] [--approve]', load: async () => (await import('./commands/sync.js')).syncCommand },
+  apply: { summary: 'apply a saved plan FILE, or a fresh plan after confirmation [--yes] [--at ISO] [--approve [T:A,…]] [--no-wait]', load: async () => (await import('./commands/apply.js')).applyCommand },
+  sync: { summary: 'plan and apply in one go [--at ISO] [--approve [T:A,…]] [--no-wait]', load: async () => (await import('./commands/sync.js')).syncCommand },
   run: { summary: 'daemon: poll Personio --every 30s, full sync --full-every 1h', load: async () => (await import('./commands/run.js')).runCommand },
   explain: { summary: 'explain PERSON: accounts, attributes, entitlements and the rule behind each', load: async () => (await import('./commands/explain.js')).explainCommand },
   hold: { summary: 'hold add PERSON [--target T] --reason TEXT [--until DATE] | hold list | hold remove PERSON: only disables for them', load: async () => (await import('./commands/hold.js')).holdCommand },
@@ -32,7 +32,7 @@ function help(io: Io): void {
   io.out('cadre — identity lifecycle engine: Personio → rules → plan → apply\n\nUsage: cadre <command> [options]\n\nCommands:');
   for (const [name, c] of Object.entries(commands)) io.out(`  ${name.padEnd(10)} ${c.summary}`);
   io.out('\nCommon options, before or after the command: --config FILE (default ./cadre.yaml or $CADRE_CONFIG), --json, --no-color');
-  io.out('Exit codes: 0 ok, 1 operation failures, 2 invalid config or usage, 3 blocked by a threshold, 4 source unusable');
+  io.out('Exit codes: 0 ok, 1 operation failures, 2 invalid config or usage, 3 blocked by a threshold, 4 source unusable, 5 another run is in progress');
 }
 
 /** Run the CLI; returns the exit code. */

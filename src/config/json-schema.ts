@@ -25,6 +25,7 @@ const DESCRIPTIONS: Readonly<Record<string, string>> = {
   writeBack: 'Write identifiers back to Personio attributes.',
   schedule: 'Intervals for the daemon (cadre run / serve).',
   executor: 'Retries and concurrency when applying a plan.',
+  runLease: 'One writer at a time: runs renew the store lease every `heartbeat`; a holder silent for `timeout` counts as dead.',
 };
 
 /** The JSON Schema (draft-07: the widest editor support) of the cadre.yaml input, defaults included. */

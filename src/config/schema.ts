@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { correlationTemplateProblem } from '../core/correlation.js';
 import { isTimeZone } from '../core/lifecycle.js';
+import { durationMs } from '../engine/duration.js';
 
 const duration = z.string().regex(/^\d+(ms|s|m|h|d)$/, 'expected a duration like 30s, 5m, 1h, 7d');
 
@@ -203,6 +204,12 @@ export const writeBackGuard = z.object({
   attributes: z.record(z.string(), z.string()).default({}),
 }).strict();
 
+/** The run lease: how often a run renews it, and after how long without renewal a holder counts as dead. */
+export const runLeaseGuard = z.object({
+  heartbeat: duration.default('30s'),
+  timeout: duration.default('2m'),
+}).strict().refine((l) => (durationMs(l.timeout) ?? 0) >= 2 * (durationMs(l.heartbeat) ?? 0), { message: 'timeout must be at least twice the heartbeat', path: ['timeout'] });
+
 export const configGuard = z.object({
   version: z.literal(1).default(1),
   organisation: z.object({ name: z.string().default('Cadre'), domain: z.string().optional() }).strict().default({ name: 'Cadre' }),
@@ -217,6 +224,7 @@ export const configGuard = z.object({
   writeBack: writeBackGuard.default({ enabled: false, attributes: {} }),
   schedule: z.object({ every: duration.default('30s'), fullSyncEvery: duration.default('1h') }).strict().default({ every: '30s', fullSyncEvery: '1h' }),
   executor: z.object({ retries: z.number().int().min(0).default(3), concurrency: z.number().int().positive().default(4) }).strict().default({ retries: 3, concurrency: 4 }),
+  runLease: runLeaseGuard.default({ heartbeat: '30s', timeout: '2m' }),
 }).strict();
 
 /** A validated cadre.yaml. */

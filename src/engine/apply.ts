@@ -11,21 +11,25 @@ import { NOTIFY_TARGET } from '../core/plan-input.js';
 import type { OperationResult } from '../targets/contract.js';
 import type { DisableChange, Store } from '../store/types.js';
 import type { Engine } from './engine.js';
-import { CadreError, EXIT, ThresholdBlockedError } from './errors.js';
+import { CadreError, EXIT } from './errors.js';
 import { applyEffect } from './effects.js';
 import { execute, type OpOutcome } from './executor.js';
 import { groupCommit } from './group-commit.js';
+import type { RunLease } from './lease.js';
 import { notifyOperation } from './notify-op.js';
 import { explainCollision } from './identifier-collisions.js';
 import { generatePassword } from '../util/password.js';
 import type { PreparedPlan } from './planning.js';
+import { gateThresholds, type Approvals } from './threshold-gate.js';
 
 /** Options for {@link applyPrepared}. */
 export interface ApplyOptions {
   /** Who triggered the run (audit actor). */
   readonly actor: string;
-  /** Operator approval for a plan over a threshold. */
-  readonly approve?: boolean;
+  /** The run lease, taken before the plan was computed; its holder id becomes the run id. */
+  readonly lease: RunLease;
+  /** Operator approval for a plan over a threshold: everything, or per target and action. */
+  readonly approve?: Approvals;
   readonly kind?: 'apply' | 'sync' | 'incremental';
   readonly progress?: (done: number, total: number) => void;
   /** Replace the stored person snapshot (full reads) or merge (incremental). */
@@ -67,15 +71,20 @@ function readBack(state: AccountState, op: Operation, computed: AccountState | u
 /**
  * Mark runs that were killed mid-apply. Their pending account work is re-planned from live state; their
  * pending notifications are returned to be sent now (the next plan no longer sees those people as joiners).
+ * Only runs whose lease is dead are unfinished here: this run holds the lease, so no other run is live, and each
+ * close commits only while that is still true.
  */
-async function closeInterrupted(engine: Engine, runId: string): Promise<Operation[]> {
+async function closeInterrupted(engine: Engine, lease: RunLease): Promise<Operation[]> {
+  const runId = lease.runId;
   const carried: Operation[] = [];
+  await lease.ensure();
   for (const id of await engine.store.journal.unfinishedRuns()) {
     if (id === runId) continue;
     const entries = await engine.store.journal.entries(id);
     const pending = entries.filter((e) => e.status === 'pending');
     // Whether the targets got them is unknown: say so per operation; the new plan re-reads live state.
     await engine.store.transaction(async (tx) => {
+      await lease.assertHeldIn(tx);
       for (const e of pending) await tx.journal.mark(id, e.opId, 'skipped', { error: `interrupted; superseded by run ${runId}` });
       await engine.audit.recordManyIn(tx, pending.map(({ operation: op }) => ({
         actor: 'cadre', event: 'op.interrupted', runId: id, personId: op.personId, target: op.target,
@@ -130,10 +139,15 @@ async function releaseReallocated(engine: Engine, moves: readonly IdentifierReal
   });
 }
 
-/** Apply a prepared plan. Throws ThresholdBlockedError (exit 3) when over a threshold and not approved. */
+/**
+ * Apply a prepared plan under the run lease. Throws ThresholdBlockedError (exit 3) when over a threshold and not
+ * approved, LeaseLostError (exit 5) when the lease passed to another run meanwhile.
+ */
 export async function applyPrepared(engine: Engine, prepared: PreparedPlan, opts: ApplyOptions): Promise<ApplyReport> {
   const { plan, input } = prepared;
-  const run = await engine.store.runs.start({ id: `run-${engine.now().toISOString().replace(/[-:.TZ]/g, '')}-${Math.random().toString(36).slice(2, 8)}`, kind: opts.kind ?? 'apply', planBasis: plan.basis });
+  const { lease } = opts;
+  await lease.ensure();
+  const run = await engine.store.runs.start({ id: lease.runId, kind: opts.kind ?? 'apply', planBasis: plan.basis });
   const runId = run.id;
   await engine.audit.record({ actor: opts.actor, event: 'run.start', runId, payload: { kind: opts.kind ?? 'apply', at: plan.at, basis: plan.basis, summary: plan.summary } });
 
@@ -148,19 +162,9 @@ export async function applyPrepared(engine: Engine, prepared: PreparedPlan, opts
     await engine.store.runs.finish(runId, 'refused', plan.summary);
     throw new CadreError('PLAN_INVALID', `nothing was applied: ${blockers.map((b) => b.message).join('; ')}. Fix cadre.yaml (\`cadre validate --live\` checks it against the targets).`, EXIT.usage);
   }
-  if (plan.breaches.length > 0 && !opts.approve) {
-    const text = plan.breaches.map((b) => `${b.action} on ${b.target}: ${b.count} of ${b.population} (limit ${b.limit})`).join('; ');
-    await engine.audit.record({ actor: opts.actor, event: 'plan.blocked', runId, payload: { breaches: plan.breaches } });
-    await engine.store.runs.finish(runId, 'blocked', plan.summary);
-    const to = engine.config.notifications.events.blocked ?? [];
-    if (to.length > 0) {
-      await engine.notifier.send({ event: 'blocked', to, subject: 'Cadre: a run was blocked by a safety threshold', lines: plan.breaches.map((b) => `${b.action} on ${b.target}: ${b.count} of ${b.population} (limit ${b.limit})`) });
-    }
-    throw new ThresholdBlockedError(`plan blocked by safety thresholds: ${text}. Review it with \`cadre plan\` and rerun with --approve to apply anyway.`);
-  }
-  if (plan.breaches.length > 0) await engine.audit.record({ actor: opts.actor, event: 'plan.approved', runId, payload: { breaches: plan.breaches } });
+  await gateThresholds(engine, plan, runId, { actor: opts.actor, scoped: input.onlyPersons !== undefined, ...(opts.approve ? { approve: opts.approve } : {}) });
 
-  const carried = await closeInterrupted(engine, runId);
+  const carried = await closeInterrupted(engine, lease);
   await releaseReallocated(engine, plan.reallocations ?? [], opts.actor, runId);
   // Reserve identifiers before anything is sent, so a crash can never hand them to someone else.
   await engine.store.reservations.reserve(plan.reservations);
@@ -214,6 +218,8 @@ export async function applyPrepared(engine: Engine, prepared: PreparedPlan, opts
 
   // Journal, account state and audit entry of an operation commit together; concurrent settles share a transaction.
   const commit = groupCommit<{ outcome: OpOutcome; write?: (tx: Store) => Promise<void> }>((items) => engine.store.transaction(async (tx) => {
+    // Fencing: once another run has taken the lease (and closed these operations as interrupted), nothing commits.
+    await lease.assertHeldIn(tx);
     for (const { outcome, write } of items) {
       await tx.journal.mark(runId, outcome.op.id, outcome.status, {
         ...(outcome.error ? { error: `${outcome.error.code}: ${outcome.error.message}` } : {}),
@@ -243,6 +249,8 @@ export async function applyPrepared(engine: Engine, prepared: PreparedPlan, opts
     concurrency: (target) => Math.min(engine.targets.get(target)?.concurrency ?? 1, engine.config.executor.concurrency),
     progress: opts.progress,
     run: async (op) => {
+      // A run that lost its lease sends nothing more (the error fails the commit, which ends the run).
+      await lease.ensure();
       const handler = special[op.target];
       if (handler) return handler(op);
       const connector = engine.targets.get(op.target);

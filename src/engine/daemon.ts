@@ -1,5 +1,6 @@
 /** The daemon: incremental polling on a short interval plus a periodic full sync as the safety net. */
 import { Cron } from 'croner';
+import type { LeaseHolder } from '../store/types.js';
 import type { Engine } from './engine.js';
 import { durationMs } from './duration.js';
 import { CadreError } from './errors.js';
@@ -21,6 +22,8 @@ export interface DaemonOptions {
   onTick?(kind: 'full' | 'incremental', result: SyncResult | undefined, error?: unknown): void | Promise<void>;
   /** Called before each tick (the demo mutates its simulated company here). */
   beforeTick?(): void | Promise<void>;
+  /** A tick waits for the run lease held by another run (e.g. a manual `cadre sync`). */
+  onWait?(holder: LeaseHolder): void;
 }
 
 /** A running daemon. */
@@ -39,16 +42,22 @@ export function startDaemon(engine: Engine, opts: DaemonOptions): Daemon {
   let lastFull = 0;
   let running: Promise<void> | undefined;
   const actor = opts.actor ?? 'cadre-daemon';
+  // Stopping ends a tick that waits for another run's lease.
+  const stopping = new AbortController();
+  const lease = { command: 'run', signal: stopping.signal, ...(opts.onWait ? { onWait: opts.onWait } : {}) };
   const tick = async (): Promise<void> => {
     if (running) return running;
     running = (async () => {
+      if (stopping.signal.aborted) return;
       await opts.beforeTick?.();
       const full = Date.now() - lastFull >= fullMs;
       try {
-        const result = full ? await fullSync(engine, { actor }) : await incrementalSync(engine, { actor });
+        // Each tick takes the run lease for itself: between ticks, other runs (a manual sync) may write.
+        const result = full ? await fullSync(engine, { actor, lease }) : await incrementalSync(engine, { actor, lease });
         if (full) lastFull = Date.now();
         await opts.onTick?.(full ? 'full' : 'incremental', result);
       } catch (err) {
+        if (stopping.signal.aborted) return;
         engine.log.error({ err: (err as Error).message }, 'sync tick failed');
         await opts.onTick?.(full ? 'full' : 'incremental', undefined, err);
       }
@@ -62,6 +71,7 @@ export function startDaemon(engine: Engine, opts: DaemonOptions): Daemon {
     tick,
     async stop() {
       job.stop();
+      stopping.abort();
       await running;
     },
   };

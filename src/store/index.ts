@@ -14,11 +14,12 @@ import { auditRepo } from './audit.js';
 import { holdsRepo } from './holds.js';
 import { repoContext } from './context.js';
 import { journalRepo } from './journal.js';
+import { leaseRepo, type LeaseSessionOpener } from './lease.js';
 import { metaRepo } from './meta.js';
 import { migrateToLatest, type StoreDialect } from './migrations/index.js';
 import { periodsRepo } from './periods.js';
 import { personsRepo } from './persons.js';
-import { openPgPool, postgresDialect } from './postgres/dialect.js';
+import { openPgPool, openPgSession, postgresDialect } from './postgres/dialect.js';
 import { reservationsRepo } from './reservations.js';
 import { runsRepo } from './runs.js';
 import type { Database } from './schema.js';
@@ -26,10 +27,10 @@ import { sqliteDialect } from './sqlite/dialect.js';
 import type { Store } from './types.js';
 
 export { StoreError, type StoreErrorCode } from './errors.js';
-export { ReservationConflictError, type Store } from './types.js';
+export { ReservationConflictError, type LeaseHolder, type Store } from './types.js';
 export type { StoreDialect } from './migrations/index.js';
 
-function bind(db: Kysely<Database>, dialect: StoreDialect, inTransaction: boolean, close: () => Promise<void>): Store {
+function bind(db: Kysely<Database>, dialect: StoreDialect, inTransaction: boolean, close: () => Promise<void>, openSession?: LeaseSessionOpener): Store {
   const ctx = repoContext(db, dialect, inTransaction);
   const store: Store = {
     dialect,
@@ -47,10 +48,11 @@ function bind(db: Kysely<Database>, dialect: StoreDialect, inTransaction: boolea
     audit: auditRepo(ctx),
     meta: metaRepo(ctx),
     holds: holdsRepo(ctx),
+    lease: leaseRepo(ctx, openSession),
     // Nested calls join the open transaction (all-or-nothing with the outer one).
     transaction: (fn) => inTransaction
       ? fn(store)
-      : db.transaction().execute((trx) => fn(bind(trx, dialect, true, async () => undefined))),
+      : db.transaction().execute((trx) => fn(bind(trx, dialect, true, async () => undefined, openSession))),
   };
   return store;
 }
@@ -71,7 +73,7 @@ export async function createStore(cfg: StoreConfig): Promise<Store> {
     if (closed) return;
     closed = true;
     await db.destroy();
-  });
+  }, () => openPgSession(cfg.url));
 }
 
 // better-sqlite3 is synchronous: a second connection to the same file in the same process would block the event

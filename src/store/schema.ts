@@ -127,6 +127,22 @@ export interface EmploymentPeriodsTable {
   seen_at: string;
 }
 
+/** `run_lease`: the run that may write (one row, `name` = 'run'). Instants are ISO-8601 UTC. */
+export interface RunLeaseTable {
+  name: string;
+  /** The run id of the holder. */
+  holder: string;
+  /** The command that holds it (`sync`, `apply`, `run`). */
+  command: string;
+  pid: number;
+  host: string;
+  started_at: string;
+  heartbeat_at: string;
+  expires_at: string;
+  /** PostgreSQL backend pid of the session holding the advisory lock. */
+  backend_pid: number | null;
+}
+
 /** The whole database. */
 export interface Database {
   persons: PersonsTable;
@@ -140,4 +156,5 @@ export interface Database {
   meta: MetaTable;
   holds: HoldsTable;
   employment_periods: EmploymentPeriodsTable;
+  run_lease: RunLeaseTable;
 }

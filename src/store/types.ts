@@ -51,6 +51,43 @@ export interface AuditRow {
   readonly hash: string;
 }
 
+/** Who holds the run lease (diagnostics for "waiting for run X…"). */
+export interface LeaseHolder {
+  /** The holder's run id. */
+  readonly holder: string;
+  /** The command holding it: `sync`, `apply`, `run`. */
+  readonly command: string;
+  readonly pid: number;
+  readonly host: string;
+  readonly startedAt: string;
+  readonly heartbeatAt: string;
+  readonly expiresAt: string;
+}
+
+/** A request for the run lease. */
+export interface LeaseClaim {
+  readonly holder: string;
+  readonly command: string;
+  /** A holder that has not renewed for this long counts as dead. */
+  readonly timeoutMs: number;
+}
+
+/** A held run lease. */
+export interface LeaseSession {
+  /**
+   * Renew the heartbeat. False when the lease is no longer ours (it expired and another run took it, or the
+   * PostgreSQL session holding the advisory lock was lost).
+   */
+  renew(): Promise<boolean>;
+  /** Give the lease up (idempotent). */
+  release(): Promise<void>;
+}
+
+/** Result of one attempt to take the lease. */
+export type LeaseAttempt =
+  | { readonly acquired: true; readonly session: LeaseSession; readonly tookOver?: LeaseHolder }
+  | { readonly acquired: false; readonly current?: LeaseHolder };
+
 /** Thrown when a reservation value is already held by another person. */
 export class ReservationConflictError extends Error {
   readonly code = 'RESERVATION_CONFLICT';
@@ -169,6 +206,23 @@ export interface Store {
   meta: {
     get(key: string): Promise<string | undefined>;
     set(key: string, value: string): Promise<void>;
+  };
+
+  /**
+   * The run lease: one writer at a time. SQLite: the `run_lease` row is the lock (taken in a write transaction;
+   * an expired heartbeat or, on the same host, a dead pid frees it). PostgreSQL: a session advisory lock on a
+   * dedicated connection, plus the row for diagnostics; an expired holder's session is terminated.
+   */
+  lease: {
+    /** One attempt; never waits. */
+    tryAcquire(claim: LeaseClaim): Promise<LeaseAttempt>;
+    /** The current holder, if any. */
+    current(): Promise<LeaseHolder | undefined>;
+    /**
+     * Fencing, inside {@link Store.transaction}: fails with `LEASE_LOST` unless `holder` still holds the lease, so a
+     * run that lost it can never commit an outcome after the next run closed its operations as interrupted.
+     */
+    assertHeld(holder: string): Promise<void>;
   };
 
   /** Run a function in one transaction (used for reservations + journal consistency). */

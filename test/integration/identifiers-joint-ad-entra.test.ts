@@ -18,6 +18,7 @@ import { loadConfigOrThrow } from '../../src/config/load.js';
 import type { Operation, Plan } from '../../src/core/model.js';
 import { applyPrepared } from '../../src/engine/apply.js';
 import { openEngine } from '../../src/engine/engine.js';
+import { withRunLease } from '../../src/engine/lease.js';
 import { preparePlan } from '../../src/engine/planning.js';
 import { startPersonioSimulator } from '../../src/sources/personio/simulator/index.js';
 import { startGraphSimulator } from '../../src/targets/entra/simulator/index.js';
@@ -128,7 +129,7 @@ describe('joint identifiers across AD (Samba) and Entra (Graph simulator)', () =
       assert.deepEqual(prepared.plan.errors, []);
       // Between plan and apply, someone creates an account holding 703's username by hand.
       await addRawUser(admin, `CN=Anna W (by hand),${tree.foreign}`, { sAMAccountName: 'awendehals', userPrincipalName: `aw-${RUN}@example.com` }, 'Foreign!Passw0rd-3');
-      const report = await applyPrepared(engine, prepared, { actor: 'test', kind: 'sync' });
+      const report = await withRunLease(engine, { command: 'sync' }, (lease) => applyPrepared(engine, prepared, { actor: 'test', kind: 'sync', lease }));
       const failed = report.outcomes.filter((o) => o.status === 'failed');
       assert.deepEqual(failed.map((o) => `${o.op.target} ${o.op.action} ${o.op.personId}`), ['ad create 703']);
       assert.equal(failed[0]?.error?.code, 'AD_IDENTIFIER_TAKEN');

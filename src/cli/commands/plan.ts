@@ -34,12 +34,13 @@ export async function planCommand(args: string[], io: Io): Promise<number> {
       if (unknown.length > 0) throw new CadreError('NOT_FOUND', `no person with Personio id ${unknown.join(', ')} (--person takes Personio ids; \`cadre explain\` also finds people by e-mail or username)`, EXIT.usage);
     }
     const { plan } = prepared;
-    // The scope is saved with the plan so `apply FILE` can recompute the same plan to check staleness.
-    if (values.out) writeFileSync(values.out, `${JSON.stringify({ ...plan, scope: people ?? null }, null, 2)}\n`);
+    // The scope is saved with the plan so `apply FILE` can recompute the same plan to check staleness; a plan for
+    // another instant is marked as a preview, which `apply` refuses without that same `--at`.
+    if (values.out) writeFileSync(values.out, `${JSON.stringify({ ...plan, scope: people ?? null, preview: at !== undefined }, null, 2)}\n`);
     if (values.json) io.out(JSON.stringify(plan, null, 2));
     else {
       io.out(formatPlan(plan, { color: io.color }));
-      if (values.out) io.out(`\nSaved this plan to ${values.out}. Apply exactly this plan with: cadre apply ${values.out}`);
+      if (values.out) io.out(`\nSaved this plan to ${values.out}. Apply exactly this plan with: cadre apply ${values.out}${at ? ` --at ${at}` : ''}`);
     }
     if ((plan.blockers ?? []).length > 0) return EXIT.usage;
     return plan.breaches.length > 0 ? EXIT.blocked : EXIT.ok;

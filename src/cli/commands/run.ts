@@ -7,6 +7,7 @@ import { openEngine } from '../../engine/engine.js';
 import { exitCodeOf } from '../../engine/errors.js';
 import { commonOptions, configPath, parse } from '../args.js';
 import type { Io } from '../io.js';
+import { waitingLine } from './apply.js';
 
 export async function runCommand(args: string[], io: Io): Promise<number> {
   const { values } = parse(args, { ...commonOptions, every: { type: 'string' }, 'full-every': { type: 'string' }, 'metrics-port': { type: 'string' }, 'metrics-host': { type: 'string' } });
@@ -27,6 +28,7 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
   const daemon = startDaemon(engine, {
     every, fullEvery, actor: 'cadre-daemon',
     beforeTick() { tickStart = performance.now(); },
+    onWait(holder) { io.err(`${new Date().toISOString()} ${waitingLine(holder)}`); },
     onTick(kind, result, error) {
       metrics.observe(kind, (performance.now() - tickStart) / 1000, result, error);
       const stamp = new Date().toISOString();

@@ -6,16 +6,20 @@ import { commonOptions, configPath, parse } from '../args.js';
 import { withEngine } from '../context.js';
 import type { Io } from '../io.js';
 import { parseAt } from './plan.js';
-import { reportText } from './apply.js';
+import { reportText, waitingLine } from './apply.js';
+import { approvalsOf, takeApprove } from '../approve.js';
 
 export async function syncCommand(args: string[], io: Io): Promise<number> {
-  const { values } = parse(args, { ...commonOptions, at: { type: 'string' }, approve: { type: 'boolean' }, quiet: { type: 'boolean', short: 'q' } });
+  const { rest, approve } = takeApprove(args);
+  const { values } = parse(rest, { ...commonOptions, at: { type: 'string' }, quiet: { type: 'boolean', short: 'q' }, 'no-wait': { type: 'boolean' } });
   const at = parseAt(values.at);
   return withEngine(configPath(values.config), async (engine) => {
+    const approvals = approvalsOf(approve, engine.config);
     const { prepared, report } = await fullSync(engine, {
       actor: 'cli:sync',
       ...(at ? { at } : {}),
-      ...(values.approve ? { approve: true } : {}),
+      ...(approvals ? { approve: approvals } : {}),
+      lease: { command: 'sync', wait: values['no-wait'] !== true, onWait: (h) => io.err(waitingLine(h)) },
       progress: (stage, d, t) => io.progress(stage, d, t),
     });
     io.progressDone();

@@ -8,6 +8,7 @@ import { initial } from './0001-initial.js';
 import { auditAppendOnly } from './0002-audit-append-only.js';
 import { locksHolds } from './0003-locks-holds.js';
 import { identifierNamespace } from './0005-identifier-namespace.js';
+import { runLease } from './0006-run-lease.js';
 import { employmentPeriods } from './0008-employment-periods.js';
 
 /** SQL dialect of a store. */
@@ -20,6 +21,7 @@ export function migrations(dialect: StoreDialect): Record<string, Migration> {
     '0002-audit-append-only': auditAppendOnly(dialect),
     '0003-locks-holds': locksHolds(dialect),
     '0005-identifier-namespace': identifierNamespace(dialect),
+    '0006-run-lease': runLease(dialect),
     '0008-employment-periods': employmentPeriods(dialect),
   };
 }

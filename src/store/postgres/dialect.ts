@@ -32,6 +32,23 @@ export async function openPgPool(url: string, poolSize: number): Promise<pg.Pool
   return pool;
 }
 
+/**
+ * A dedicated connection outside the pool (the run lease holds its advisory lock on it for a whole run, so it must
+ * never be handed to another query or closed by the pool's idle timeout).
+ */
+export async function openPgSession(url: string): Promise<pg.Client> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000, application_name: 'cadre-lease' });
+  try {
+    await client.connect();
+  } catch (err) {
+    await client.end().catch(() => undefined);
+    const e = err as { code?: string; message?: string };
+    const reason = [e.code, e.message].filter(Boolean).join(' ').replaceAll(url, '(url)');
+    throw new StoreError('STORE_UNAVAILABLE', `PostgreSQL at ${describePgUrl(url)} is unavailable: ${reason}`, { cause: err });
+  }
+  return client;
+}
+
 /** Kysely dialect over an open pool. */
 export function postgresDialect(pool: pg.Pool): PostgresDialect {
   return new PostgresDialect({ pool });
