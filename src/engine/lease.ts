@@ -64,8 +64,8 @@ function held(engine: Engine, session: LeaseSession, runId: string, heartbeatMs:
   let lost = false;
   let released = false;
   const lostError = () => new LeaseLostError(`run ${runId} lost the run lease: it was not renewed for ${engine.config.runLease.timeout} and another run took over. This run stops; the other run closes its open operations as interrupted.`);
-  const renew = async (): Promise<void> => {
-    if (lost || released) return;
+  let renewing: Promise<void> | undefined;
+  const renewOnce = async (): Promise<void> => {
     try {
       if (await session.renew()) renewedAt = Date.now();
       else lost = true;
@@ -74,6 +74,12 @@ function held(engine: Engine, session: LeaseSession, runId: string, heartbeatMs:
       engine.log.warn({ err: (err as Error).message, runId }, 'run lease: heartbeat failed');
       if (Date.now() - renewedAt >= timeoutMs) lost = true;
     }
+  };
+  // One renewal at a time: a slow one is joined, not queued behind.
+  const renew = (): Promise<void> => {
+    if (lost || released) return Promise.resolve();
+    renewing ??= renewOnce().finally(() => { renewing = undefined; });
+    return renewing;
   };
   const timer = setInterval(() => { void renew(); }, heartbeatMs);
   timer.unref();

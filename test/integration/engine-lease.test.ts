@@ -23,8 +23,9 @@ import { freshDatabase } from '../support/postgres.js';
 const N = 120;
 const departments = ['Finance', 'Sales', 'IT'];
 const company = Array.from({ length: N }, (_, i) => employee({ id: 3000 + i, first: `Vorname${i}`, last: `Nachname${i}`, department: departments[i % 3] as string, office: 'Berlin' }));
-// Generous for a loaded CI machine: a live holder must not miss its heartbeat by accident.
-const LEASE = 'runLease: { heartbeat: 500ms, timeout: 5s }';
+// Generous for a loaded CI machine: a live holder must not miss its heartbeat by accident (only the suspended-holder
+// test needs an expiry, and sets its own).
+const LEASE = 'runLease: { heartbeat: 1s, timeout: 30s }';
 
 interface Proc { child: ChildProcess; out: () => string; exited: Promise<number | null> }
 

@@ -16,6 +16,7 @@ import { runCli } from '../support/cli.js';
 import { writeEngineConfig } from '../support/engine-config.js';
 import { E2E_CLIENT, writeEntraE2eConfig } from '../support/entra-e2e-config.js';
 import { employee } from '../support/personio-fixture.js';
+import { spawnCli } from '../support/cli.js';
 import { startSmtpServer, type TestSmtpServer } from '../support/smtp.js';
 
 const staff = [
@@ -106,4 +107,75 @@ describe('engine notifications', () => {
       rmSync(entraDir, { recursive: true, force: true });
     }
   });
+
+  // The store meta key of an open block (src/engine/threshold-gate.ts BLOCKED_KEY), part of the store's format.
+  const BLOCKED_KEY = 'thresholds.blocked';
+
+  test('a blocked plan is mailed once per breach, not on every tick, with a daily reminder', async () => {
+    const blockDir = mkdtempSync(join(tmpdir(), 'cadre-notify-blocked-'));
+    const people = Array.from({ length: 6 }, (_, i) => employee({ id: 40 + i, first: `Block${i}`, last: `Person${i}`, department: 'Sales', office: 'Berlin' }));
+    const blockSim = await startPersonioSimulator({ port: 0, host: '127.0.0.1', employees: people });
+    const extra = `notifications:
+  smtp: { host: 127.0.0.1, port: ${smtp.port}, secure: false, from: "cadre@example.com", insecure: true }
+  events: { blocked: ["it-ops@example.com"] }`;
+    const config = writeEngineConfig({ dir: blockDir, personioUrl: blockSim.url, thresholds: 'thresholds: { default: { count: 2, percent: 100 } }', extra });
+    const blockedMails = () => smtp.messages.filter((m) => /blocked/.test(m.subject ?? ''));
+    const settle = () => new Promise((r) => setTimeout(r, 500));
+    try {
+      assert.equal((await runCli(['sync', '--config', config])).code, 0);
+      for (const id of ['40', '41', '42']) blockSim.company.remove(id);
+      const first = await runCli(['sync', '--config', config]);
+      assert.equal(first.code, 3, first.stdout + first.stderr);
+      await until(() => blockedMails().length >= 1);
+      assert.match(blockedMails()[0]?.text ?? '', /disable on erp: 3 of/);
+      assert.equal((await runCli(['sync', '--config', config])).code, 3);
+      // The daemon ticks every second against the same block: no mail per tick.
+      const daemon = spawnCli(['run', '--every', '1s', '--full-every', '1h', '--config', config]);
+      let out = '';
+      daemon.stderr?.on('data', (d: Buffer) => { out += d.toString(); });
+      try {
+        await until(() => ((out.match(/sync failed \(exit 3\)/g) ?? []).length >= 3 ? true : undefined), 60_000);
+      } finally {
+        daemon.kill('SIGTERM');
+        await new Promise((r) => daemon.on('close', r));
+      }
+      await settle();
+      assert.equal(blockedMails().length, 1, 'the same breach is mailed once');
+
+      // A day later the same block is mailed again, as a reminder.
+      const store = await createStore((await loadConfigOrThrow(config)).store);
+      await store.migrate();
+      const state = JSON.parse((await store.meta.get(BLOCKED_KEY)) ?? '{}') as { mailedAt?: string };
+      assert.ok(state.mailedAt, 'the last mail instant is remembered in the store');
+      await store.meta.set(BLOCKED_KEY, JSON.stringify({ ...state, mailedAt: new Date(Date.now() - 25 * 3600_000).toISOString() }));
+      await store.close();
+      assert.equal((await runCli(['sync', '--config', config])).code, 3);
+      await until(() => (blockedMails().length >= 2 ? true : undefined));
+      assert.match(blockedMails()[1]?.subject ?? '', /still blocked by a safety threshold \(since /);
+      assert.equal((await runCli(['sync', '--config', config])).code, 3);
+      await settle();
+      assert.equal(blockedMails().length, 2, 'and then not again that day');
+
+      // Another breach is news: mailed at once.
+      blockSim.company.upsert(employee({ id: 43, first: 'Block3', last: 'Person3', department: 'Sales', office: 'Hamburg' }));
+      blockSim.company.upsert(employee({ id: 44, first: 'Block4', last: 'Person4', department: 'Sales', office: 'München' }));
+      blockSim.company.upsert(employee({ id: 45, first: 'Block5', last: 'Person5', department: 'Sales', office: 'Hamburg' }));
+      assert.equal((await runCli(['sync', '--config', config])).code, 3);
+      await until(() => (blockedMails().length >= 3 ? true : undefined));
+      assert.match(blockedMails()[2]?.text ?? '', /move on erp: 3 of/);
+    } finally {
+      await blockSim.close();
+      rmSync(blockDir, { recursive: true, force: true });
+    }
+  });
 });
+
+async function until<T>(fn: () => T | undefined, timeoutMs = 15_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = fn();
+    if (v !== undefined && v !== false) return v;
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
