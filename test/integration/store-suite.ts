@@ -212,7 +212,45 @@ export function runStoreSuite(factory: (opts?: HarnessOptions) => Promise<StoreH
     assert.deepEqual(rows.map((r) => r.name), Object.keys(migrations(h.store.dialect)).sort());
     assert.ok(rows.some((r) => r.name === '0005-identifier-namespace'));
     assert.ok(rows.some((r) => r.name === '0008-employment-periods'));
+    assert.ok(rows.some((r) => r.name === '0006-run-lease'));
     assert.equal(await other.persons.count(), 0);
+  }));
+
+  test('run lease: one holder, fencing inside transactions, takeover of an expired holder', withH(async (h) => {
+    const { store } = h;
+    const a = await store.lease.tryAcquire({ holder: 'run-a', command: 'sync', timeoutMs: 60_000 });
+    assert.ok(a.acquired);
+    const other = await h.open();
+    try {
+      const b = await other.lease.tryAcquire({ holder: 'run-b', command: 'apply', timeoutMs: 60_000 });
+      assert.equal(b.acquired, false);
+      assert.equal(b.acquired ? undefined : b.current?.holder, 'run-a');
+      assert.equal((await other.lease.current())?.pid, process.pid);
+      await other.transaction((tx) => tx.lease.assertHeld('run-a'));
+      await assert.rejects(other.transaction((tx) => tx.lease.assertHeld('run-b')), (err: Error & { code?: string }) => err.code === 'LEASE_LOST' && /run-a took it over/.test(err.message));
+      assert.equal(await a.session.renew(), true);
+      await a.session.release();
+      assert.equal(await other.lease.current(), undefined);
+
+      // A holder that stops renewing expires (PostgreSQL: its session is ended first, then the lock is free).
+      const stale = await store.lease.tryAcquire({ holder: 'run-stale', command: 'run', timeoutMs: 50 });
+      assert.ok(stale.acquired);
+      await new Promise((r) => setTimeout(r, 150));
+      let next: Awaited<ReturnType<Store['lease']['tryAcquire']>> = { acquired: false };
+      for (let i = 0; i < 50 && !next.acquired; i += 1) {
+        next = await other.lease.tryAcquire({ holder: 'run-next', command: 'sync', timeoutMs: 60_000 });
+        if (!next.acquired) await new Promise((r) => setTimeout(r, 100));
+      }
+      assert.ok(next.acquired, 'the expired lease is taken over');
+      assert.equal(next.tookOver?.holder, 'run-stale');
+      assert.equal(await stale.session.renew(), false, 'the expired holder finds out');
+      await assert.rejects(store.transaction((tx) => tx.lease.assertHeld('run-stale')), (err: Error & { code?: string }) => err.code === 'LEASE_LOST');
+      await stale.session.release();
+      assert.equal((await other.lease.current())?.holder, 'run-next', 'releasing a lost lease leaves the new holder alone');
+      await next.session.release();
+    } finally {
+      await other.close();
+    }
   }));
 
   test('persons round trip with Unicode, replaceAll and upsertMany', withH(async ({ store }) => {
