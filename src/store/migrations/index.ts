@@ -34,6 +34,9 @@ export async function migrateToLatest(db: Kysely<unknown>, dialect: StoreDialect
     provider,
     migrationTableName: 'cadre_migration',
     migrationLockTableName: 'cadre_migration_lock',
+    // Migrations are independent of each other and land in any order (numbers are assigned per feature): a store that
+    // already ran a later one still gets an earlier one that arrives afterwards, instead of refusing to open.
+    allowUnorderedMigrations: true,
   });
   let { error, results } = await migrator.migrateToLatest();
   // kysely takes no cross-process migration lock on SQLite: when two processes migrate a fresh file at once, one may
