@@ -60,7 +60,8 @@ describe('cadre init → AD on Samba: a marriage keeps the old address as smtp:,
     return r.stdout;
   };
   const account = async (): Promise<RawUser> => {
-    const found = await usersWithEmployeeId(admin, 501, ROOT);
+    // The example stamps the correlation value "P-<Personio id>" (correlation.value in the AD block).
+    const found = await usersWithEmployeeId(admin, 'P-501', ROOT);
     assert.equal(found.length, 1, 'exactly one account');
     return found[0] as RawUser;
   };
