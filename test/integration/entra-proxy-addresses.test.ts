@@ -12,7 +12,7 @@ import type { Plan } from '../../src/core/model.js';
 import { startPersonioSimulator } from '../../src/sources/personio/simulator/index.js';
 import { startGraphSimulator } from '../../src/targets/entra/simulator/index.js';
 import { runCli } from '../support/cli.js';
-import { E2E_CLIENT, entraE2eConfig } from '../support/entra-e2e-config.js';
+import { E2E_CLIENT, E2E_GROUPS, entraE2eConfig } from '../support/entra-e2e-config.js';
 import { employee } from '../support/personio-fixture.js';
 
 const AT = '2026-06-15T10:00:00Z';
@@ -49,8 +49,12 @@ describe('Entra: proxyAddresses stays Exchange\'s (Graph simulator)', () => {
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'cadre-entra-proxy-'));
     personio = await startPersonioSimulator({ port: 0, host: '127.0.0.1', employees: [employee({ id: 1, first: 'Erika', last: 'Muster', department: 'Finance', office: 'Berlin' })] });
-    graph = await startGraphSimulator({ port: 0, host: '127.0.0.1', clients: [{ ...E2E_CLIENT }], verifiedDomains: ['example.onmicrosoft.com', 'example.com'], skus: [{ skuId: '05e9a617-0261-4cee-bb44-138d3ef5d965', skuPartNumber: 'SPE_E3', prepaidUnits: 5 }] });
-    for (const name of ['All Staff', 'Finance']) graph.state.createGroup({ displayName: name, mailNickname: name.toLowerCase().replace(/[^a-z0-9]/g, ''), mailEnabled: false, securityEnabled: true });
+    graph = await startGraphSimulator({ port: 0, host: '127.0.0.1', clients: [{ ...E2E_CLIENT }], verifiedDomains: ['example.onmicrosoft.com', 'example.com'], skus: [
+      { skuId: '05e9a617-0261-4cee-bb44-138d3ef5d965', skuPartNumber: 'SPE_E3', prepaidUnits: 5 },
+      { skuId: '66b55226-6b4f-492c-910c-a3b7a3c9d993', skuPartNumber: 'SPE_F1', prepaidUnits: 5 },
+    ] });
+    // Every group and licence the shared e2e config maps exists: a plan that names a missing one is refused.
+    for (const name of Object.values(E2E_GROUPS)) graph.state.createGroup({ displayName: name, mailNickname: name.toLowerCase().replace(/[^a-z0-9]/g, ''), mailEnabled: false, securityEnabled: true });
   });
   after(async () => {
     await graph?.close();
