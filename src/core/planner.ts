@@ -193,13 +193,14 @@ export function computePlan(input: PlanInput): Plan {
   }
 
   // Accounts of persons missing from the source.
-  const missingOps = planMissing(ctx, scopeIds, problemIds(input));
-  ops.push(...missingOps);
+  // Loops, not spread: a spread of 100,000+ elements overflows the call stack.
+  for (const o of planMissing(ctx, scopeIds, problemIds(input))) ops.push(o);
 
   // Holds: nothing but disables for held persons and accounts.
   const afterHolds = applyHolds(ops, safe, (pid) => !input.onlyPersons || scopeIds.has(pid));
-  ops.splice(0, ops.length, ...afterHolds.ops);
-  held.push(...afterHolds.held);
+  ops.length = 0;
+  for (const o of afterHolds.ops) ops.push(o);
+  for (const h of afterHolds.held) held.push(h);
 
   // Write-back and notifications, after the account operations they report.
   const byPerson = new Map<string, Operation[]>();
