@@ -65,7 +65,7 @@ test('a placement container that does not exist is a plan-level error naming the
   ]);
 });
 
-test('targets without a catalog (SQL: any entitlement name is a row) are not checked', () => {
+test('targets without a catalog (SQL, where every entitlement name is a row) are not checked', () => {
   const plan = computePlan(input({ persons: [person('1', { department: 'Sales', office: 'Berlin' })], reservations: ids('1', 'ebeispiel', 'erika.beispiel@example.com'), targets: withCatalog() }));
   assert.deepEqual(plan.blockers, []);
   assert.ok(plan.operations.some((o) => o.target === 'sql' && o.entitlement === 'crm'));
