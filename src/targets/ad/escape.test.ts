@@ -53,6 +53,8 @@ describe('DN value escaping (RFC 4514)', () => {
     assert.equal(escapeDnValue('a\0b'), 'a\\00b');
     assert.equal(unescapeDnValue('M\\C3\\BCller'), 'Müller');
     assert.equal(rdnValue('CN=Renamed \\, x,OU=Probe,DC=example,DC=test'), 'Renamed , x');
+    // Only ASCII spaces are insignificant: a no-break space pasted into an HR name is part of the value.
+    assert.equal(rdnValue('CN=\u00a0x\u00a0,OU=Probe,DC=example,DC=test'), '\u00a0x\u00a0');
   });
 
   test('DN comparison ignores case and escaping style', () => {

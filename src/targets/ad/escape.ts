@@ -51,7 +51,8 @@ export function unescapeDnValue(escaped: string): string {
 
 /** Trim blanks around an (escaped) DN component, keeping a trailing blank that is escaped (`\\ `). */
 function trimEscaped(s: string): string {
-  let t = s.trimStart();
+  // Only ASCII spaces are insignificant around RDN values (RFC 4514); a leading NBSP or other Unicode blank is data.
+  let t = s.replace(/^ +/, '');
   while (t.endsWith(' ')) {
     let bs = 0;
     for (let i = t.length - 2; i >= 0 && t[i] === '\\'; i--) bs++;
