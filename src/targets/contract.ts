@@ -6,8 +6,10 @@ import type { TargetConfig } from '../config/schema.js';
 import type { AddressListSpec } from '../core/address-list.js';
 import type { TargetCapabilities } from '../core/capabilities.js';
 import type { AccountState, DesiredAccount, Operation } from '../core/model.js';
+import type { PasswordPolicy } from '../core/password-policy.js';
 
 export type { TargetCapabilities } from '../core/capabilities.js';
+export type { PasswordPolicy } from '../core/password-policy.js';
 export { sameValue } from '../core/values.js';
 
 /** A coded, readable error. `transient` errors are retried by the executor. */
@@ -98,8 +100,65 @@ export interface TargetConnector {
    * Never throws for a finding; each comes with a hint to fix it.
    */
   checkLive?(scope: LiveCheckScope): Promise<readonly LiveFinding[]>;
+  /**
+   * Optional helpdesk capability: set the account's password (an admin reset, not a change: the old password is
+   * not needed) and, when `opts.mustChange`, force a change at the next sign-in; without it, any such flag is
+   * cleared. `anchor` is the account's anchor in this target (AD objectGUID, Entra object id).
+   *
+   * The password is a secret: it is never logged, returned, stored or echoed in an error message. Failures are
+   * coded results ({@link HELPDESK_ERROR_CODES}): a password the target's policy refuses is `PASSWORD_POLICY`
+   * (not transient: the same password fails again), a missing account `NOT_FOUND`, a right the service account
+   * lacks `ACCESS_DENIED`.
+   */
+  resetPassword?(anchor: string, password: string, opts: ResetPasswordOptions): Promise<OperationResult>;
+  /**
+   * Optional helpdesk capability: clear an account lockout (too many failed sign-ins), so the user can sign in
+   * again at once. AD: `lockoutTime` = 0. Targets without a lockout concept (Entra: Smart Lockout is not
+   * writable through Graph) leave it undefined, and the console hides the form. Unlocking an account that is
+   * not locked succeeds (idempotent).
+   */
+  unlock?(anchor: string): Promise<OperationResult>;
+  /**
+   * Optional helpdesk capability: the account's live lock and password state, as the console shows it.
+   * Throws a coded error when the account does not exist or the target cannot be read (nothing to show).
+   */
+  accountStatus?(anchor: string): Promise<AccountStatus>;
+  /**
+   * Optional helpdesk capability: the password policy a typed password is checked against before it is sent
+   * (see `checkPassword` in src/core/password-policy.ts); the target still has the final word on reset. With an
+   * `anchor`, the policy that applies to that account (AD: its fine-grained password policy, if any).
+   */
+  passwordPolicy?(anchor?: string): Promise<PasswordPolicy>;
   close(): Promise<void>;
 }
+
+/** Options of {@link TargetConnector.resetPassword}. */
+export interface ResetPasswordOptions {
+  /** Force the user to choose a new password at the next sign-in (AD `pwdLastSet` = 0, Entra `forceChangePasswordNextSignIn`). */
+  readonly mustChange: boolean;
+}
+
+/** What {@link TargetConnector.accountStatus} reports. */
+export interface AccountStatus {
+  /** Locked out by failed sign-ins right now (AD: the lockout has not yet expired). Always false on Entra. */
+  readonly locked: boolean;
+  /** The account may sign in (not disabled). */
+  readonly enabled: boolean;
+  /** When the lockout ends by itself (ISO 8601), when the target knows; absent for "until unlocked". */
+  readonly lockedUntil?: string;
+  /** When the password was last set (ISO 8601); absent when never set or unknown. */
+  readonly passwordLastSet?: string;
+  /** The user must change the password at the next sign-in. */
+  readonly mustChangePassword?: boolean;
+}
+
+/**
+ * Error codes the helpdesk capabilities return, the same in every target so the engine and console need no
+ * per-target mapping. Other codes (e.g. `AD_UNAVAILABLE`, transient) may appear for infrastructure failures.
+ */
+export const HELPDESK_ERROR_CODES = ['PASSWORD_POLICY', 'NOT_FOUND', 'ACCESS_DENIED', 'INSECURE_TRANSPORT', 'NOT_SUPPORTED', 'INVALID_VALUE'] as const;
+/** One of {@link HELPDESK_ERROR_CODES}. */
+export type HelpdeskErrorCode = (typeof HELPDESK_ERROR_CODES)[number];
 
 /** What {@link TargetConnector.listEntitlements} reports. */
 export interface EntitlementListing {

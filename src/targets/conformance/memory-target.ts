@@ -1,12 +1,15 @@
 /**
- * An in-memory reference connector with every capability (containers, rename, enable, entitlements).
+ * An in-memory reference connector with every capability (containers, rename, enable, entitlements, and the
+ * helpdesk capabilities resetPassword / unlock / accountStatus / passwordPolicy).
  * It exists to test the conformance suite itself, including the parts no SQL table exercises (rename),
  * and as a fast stand-in for engine unit tests. It is not a deployable target.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { AccountState, AttrValue, Operation } from '../../core/model.js';
+import { checkPassword } from '../../core/password-policy.js';
+import type { PasswordPolicy } from '../../core/password-policy.js';
 import { fail } from '../contract.js';
-import type { ApplyContext, OperationResult, TargetConnector } from '../contract.js';
+import type { AccountStatus, ApplyContext, OperationResult, ResetPasswordOptions, TargetConnector } from '../contract.js';
 
 interface Row {
   personId: string;
@@ -14,7 +17,17 @@ interface Row {
   container?: string;
   attributes: Record<string, AttrValue>;
   entitlements: Set<string>;
+  /** SHA-256 of the password (the memory target keeps no password either). */
+  passwordHash?: string;
+  passwordLastSet?: string;
+  mustChangePassword?: boolean;
+  locked?: boolean;
 }
+
+/** The memory target's password policy (AD rules, as the AD default domain policy with complexity). */
+export const MEMORY_PASSWORD_POLICY: PasswordPolicy = { minLength: 8, complexity: true, historyLength: 0 };
+
+const hash = (pw: string): string => createHash('sha256').update(pw, 'utf8').digest('hex');
 
 /** Options of {@link createMemoryTarget}. */
 export interface MemoryTargetOptions {
@@ -29,6 +42,10 @@ export interface MemoryTarget {
   readonly connector: TargetConnector;
   /** Backend view of one account, not through the connector. */
   row(anchor: string): Readonly<Row> | undefined;
+  /** A sign-in with this password would succeed (set, matching, enabled, not locked). */
+  verifyPassword(anchor: string, password: string): boolean;
+  /** Lock the account out, as failed sign-ins would. */
+  lockOut(anchor: string): void;
 }
 
 /** Create an in-memory target. The correlation attribute is `employeeId`. */
@@ -136,7 +153,51 @@ export function createMemoryTarget(o: MemoryTargetOptions = {}): MemoryTarget {
       return ![...rows.values()].some((r) => String(attribute === corr ? r.personId : r.attributes[attribute] ?? '').toLowerCase() === v);
     },
     apply,
+    async resetPassword(anchor: string, password: string, opts: ResetPasswordOptions): Promise<OperationResult> {
+      const r = rows.get(anchor);
+      if (!r) return fail('NOT_FOUND', `no account ${anchor}`);
+      const sam = r.attributes['sAMAccountName'];
+      const display = r.attributes['displayName'];
+      const check = checkPassword(MEMORY_PASSWORD_POLICY, password, {
+        ...(typeof sam === 'string' ? { sAMAccountName: sam } : {}),
+        ...(typeof display === 'string' ? { displayName: display } : {}),
+      });
+      if (!check.ok) return fail('PASSWORD_POLICY', `the password does not meet the policy (${check.problems.map((p) => p.code).join(', ')})`);
+      r.passwordHash = hash(password);
+      r.passwordLastSet = new Date().toISOString();
+      r.mustChangePassword = opts.mustChange;
+      return ok(anchor, r);
+    },
+    async unlock(anchor: string): Promise<OperationResult> {
+      const r = rows.get(anchor);
+      if (!r) return fail('NOT_FOUND', `no account ${anchor}`);
+      const was = r.locked === true;
+      r.locked = false;
+      return was ? ok(anchor, r) : { ok: true, anchor, state: state(anchor, r), note: 'not locked' };
+    },
+    async accountStatus(anchor: string): Promise<AccountStatus> {
+      const r = rows.get(anchor);
+      if (!r) throw Object.assign(new Error(`no account ${anchor}`), { code: 'NOT_FOUND' });
+      return {
+        locked: r.locked === true, enabled: r.enabled, mustChangePassword: r.mustChangePassword === true,
+        ...(r.passwordLastSet !== undefined ? { passwordLastSet: r.passwordLastSet } : {}),
+      };
+    },
+    async passwordPolicy(): Promise<PasswordPolicy> {
+      return MEMORY_PASSWORD_POLICY;
+    },
     async close() { /* nothing to release */ },
   };
-  return { connector, row: (anchor) => rows.get(anchor) };
+  return {
+    connector,
+    row: (anchor) => rows.get(anchor),
+    verifyPassword(anchor, password) {
+      const r = rows.get(anchor);
+      return r !== undefined && r.enabled && r.locked !== true && r.passwordHash === hash(password);
+    },
+    lockOut(anchor) {
+      const r = rows.get(anchor);
+      if (r) r.locked = true;
+    },
+  };
 }

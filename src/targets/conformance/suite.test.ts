@@ -24,9 +24,14 @@ runConformanceSuite('memory reference connector', async () => {
     async inspect(anchor: string) {
       const r = t.row(anchor);
       if (!r) return undefined;
-      return { enabled: r.enabled, attributes: { ...r.attributes }, ...(r.container ? { container: r.container } : {}), entitlements: [...r.entitlements] };
+      return {
+        enabled: r.enabled, attributes: { ...r.attributes }, ...(r.container ? { container: r.container } : {}), entitlements: [...r.entitlements],
+        ...(r.mustChangePassword !== undefined ? { mustChangePassword: r.mustChangePassword } : {}),
+      };
     },
     async cleanup() { /* memory */ },
     referenceAttribute: 'manager',
+    async verifyPassword(anchor, password) { return t.verifyPassword(anchor, password); },
+    async lockOut(anchor) { t.lockOut(anchor); },
   };
-}, { listSize: 45, pageSize: 10 });
+}, { listSize: 45, pageSize: 10, helpdesk: ['resetPassword', 'unlock', 'accountStatus', 'passwordPolicy'] });

@@ -18,6 +18,7 @@ import {
   applySafely, createChanges, desiredFor, diffAttributes, makeCtx, makeOp, sameContainer,
 } from './helpers.js';
 import type { ConformanceSample } from './helpers.js';
+import { registerHelpdeskTests } from './suite-helpdesk.js';
 import { registerReadTests } from './suite-reads.js';
 import type { ConformanceHarness, ConformanceOptions, InspectedAccount } from './types.js';
 
@@ -261,5 +262,6 @@ export function runConformanceSuite(label: string, makeHarness: () => Promise<Co
     });
 
     registerReadTests({ harness: () => h, create, mustInspect, listSize, opts });
+    registerHelpdeskTests({ harness: () => h, create, mustInspect, listSize, opts });
   });
 }
