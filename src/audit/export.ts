@@ -1,17 +1,16 @@
 /** Streaming export of the audit log as CSV (spreadsheet-safe), JSON array or NDJSON. */
 import { once } from 'node:events';
-import type { AuditRow, Store } from '../store/types.js';
+import type { AuditFilter, AuditRow, Store } from '../store/types.js';
+import { iterateAudit } from './query.js';
 
 /** Export formats. */
 export type AuditExportFormat = 'csv' | 'json' | 'ndjson';
 
-/** Row filter; `since` inclusive, `until` exclusive, both ISO instants (or dates). */
-export interface AuditExportFilter {
-  readonly since?: string;
-  readonly until?: string;
-  readonly personId?: string;
-  readonly event?: string;
-}
+/**
+ * Row filter; `since` inclusive, `until` exclusive, both ISO instants (or dates); `actor` exact or a prefix ending in
+ * `*`; `event` a name and everything below it. The same filter as the audit viewer ({@link AuditFilter}).
+ */
+export type AuditExportFilter = AuditFilter;
 
 const COLUMNS = ['seq', 'at', 'actor', 'event', 'run_id', 'person_id', 'target', 'payload', 'prev_hash', 'hash'] as const;
 
@@ -25,16 +24,8 @@ export function csvCell(value: string | number | undefined): string {
   return /[",\r\n]|^\s|\s$/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
 }
 
-const csvLine = (cells: readonly (string | number | undefined)[]): string => `${cells.map(csvCell).join(',')}\r\n`;
-
-function matches(row: AuditRow, f: AuditExportFilter | undefined): boolean {
-  if (!f) return true;
-  if (f.since !== undefined && row.at < f.since) return false;
-  if (f.until !== undefined && row.at >= f.until) return false;
-  if (f.personId !== undefined && row.personId !== f.personId) return false;
-  if (f.event !== undefined && row.event !== f.event && !row.event.startsWith(`${f.event}.`)) return false;
-  return true;
-}
+/** One CSV record (CRLF-terminated) of {@link csvCell} cells. */
+export const csvLine = (cells: readonly (string | number | undefined)[]): string => `${cells.map(csvCell).join(",")}\r\n`;
 
 function jsonRow(row: AuditRow): Record<string, unknown> {
   let payload: unknown = row.payload;
@@ -48,7 +39,8 @@ function jsonRow(row: AuditRow): Record<string, unknown> {
 
 /**
  * Write the (filtered) audit log to `out`, page by page, honouring back-pressure. Does not end `out`.
- * `event` matches the event name or any event below it (`apply` matches `apply.operation.done`).
+ * `event` matches the event name or any event below it (`apply` matches `apply.operation.done`); `actor` and `target`
+ * narrow further.
  * @returns the number of rows written.
  */
 export async function exportAudit(
@@ -63,10 +55,10 @@ export async function exportAudit(
   let n = 0;
   if (format === 'csv') await write(csvLine(COLUMNS));
   if (format === 'json') await write('[');
-  for await (const page of store.audit.iterate(1000)) {
+  // Filtered in SQL (the viewer's indexes), oldest first.
+  for await (const page of iterateAudit(store, filter ?? {}, 1000)) {
     let buf = '';
     for (const row of page) {
-      if (!matches(row, filter)) continue;
       if (format === 'csv') {
         buf += csvLine([row.seq, row.at, row.actor, row.event, row.runId, row.personId, row.target, row.payload, row.prevHash, row.hash]);
       } else if (format === 'json') {

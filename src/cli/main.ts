@@ -15,7 +15,7 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
   run: { summary: 'daemon: poll Personio --every 30s, full sync --full-every 1h', load: async () => (await import('./commands/run.js')).runCommand },
   explain: { summary: 'explain PERSON: accounts, attributes, entitlements and the rule behind each', load: async () => (await import('./commands/explain.js')).explainCommand },
   hold: { summary: 'hold add PERSON [--target T] --reason TEXT [--until DATE] | hold list | hold remove PERSON: only disables for them', load: async () => (await import('./commands/hold.js')).holdCommand },
-  audit: { summary: 'audit verify | audit export --format csv|json|ndjson | audit report [--since ISO]', load: async () => (await import('./commands/audit.js')).auditCommand },
+  audit: { summary: 'audit verify | audit export --format csv|json|ndjson [--since --until --person --actor --event --target] | audit report [--since ISO]', load: async () => (await import('./commands/audit.js')).auditCommand },
   sim: { summary: 'sim personio | sim graph: run an API simulator', load: async () => simCommand },
   demo: { summary: 'generated company + simulator + SQLite targets, then watch joiners, movers and leavers', load: async () => (await import('./commands/demo.js')).demoCommand },
 };

@@ -1,8 +1,8 @@
 /** Append-only audit rows. Hashing and chain checks live in src/audit. */
-import { sql } from 'kysely';
+import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
 import type { RepoContext } from './context.js';
-import type { AuditTable } from './schema.js';
-import type { AuditRow, Store } from './types.js';
+import type { AuditTable, Database } from './schema.js';
+import type { AuditFilter, AuditRow, Store } from './types.js';
 
 /** Advisory lock key serialising audit appends on PostgreSQL ('cadre-audit'). */
 const PG_AUDIT_LOCK = 0x63616472;
@@ -21,6 +21,34 @@ export function auditFromRow(r: AuditTable): AuditRow {
     prevHash: r.prev_hash,
     hash: r.hash,
   };
+}
+
+/** The smallest string above every string starting with `prefix` (bytewise: UTF-8 keeps code point order). */
+export function prefixEnd(prefix: string): string {
+  const points = [...prefix];
+  const last = points.pop();
+  if (last === undefined) return '\u{10FFFF}';
+  return `${points.join('')}${String.fromCodePoint((last.codePointAt(0) ?? 0) + 1)}`;
+}
+
+/**
+ * WHERE terms of a filter. Prefixes are byte ranges (`>= p` and `< prefixEnd(p)`), which both dialects answer from an
+ * index; on PostgreSQL actor and event compare in the "C" collation, as migration 0011 indexed them.
+ */
+function filterTerms(eb: ExpressionBuilder<Database, 'audit'>, dialect: RepoContext['dialect'], f: AuditFilter): Expression<SqlBool>[] {
+  const c = (col: 'actor' | 'event') => (dialect === 'postgres' ? sql<string>`${sql.ref(col)} collate "C"` : sql<string>`${sql.ref(col)}`);
+  const range = (col: 'actor' | 'event', prefix: string): Expression<SqlBool> =>
+    eb.and([eb(c(col), '>=', prefix), eb(c(col), '<', prefixEnd(prefix))]);
+  const terms: Expression<SqlBool>[] = [];
+  if (f.personId !== undefined) terms.push(eb('person_id', '=', f.personId));
+  if (f.target !== undefined) terms.push(eb('target', '=', f.target));
+  if (f.actor !== undefined) {
+    terms.push(f.actor.endsWith('*') ? range('actor', f.actor.slice(0, -1)) : eb(c('actor'), '=', f.actor));
+  }
+  if (f.event !== undefined) terms.push(eb.or([eb(c('event'), '=', f.event), range('event', `${f.event}.`)]));
+  if (f.since !== undefined) terms.push(eb('at', '>=', f.since));
+  if (f.until !== undefined) terms.push(eb('at', '<', f.until));
+  return terms;
 }
 
 /** Audit repository over a context. */
@@ -57,6 +85,20 @@ export function auditRepo(ctx: RepoContext): Store['audit'] {
         if (!tail || rows.length < size) return;
         after = tail.seq;
       }
+    },
+    async query(filter, page) {
+      const desc = (page.order ?? 'desc') === 'desc';
+      const limit = Math.max(1, Math.floor(page.limit));
+      const rows = await ctx.db.selectFrom('audit').selectAll()
+        .where((eb) => {
+          const terms = filterTerms(eb, ctx.dialect, filter);
+          if (page.afterSeq !== undefined) terms.push(eb('seq', desc ? '<' : '>', page.afterSeq));
+          return eb.and(terms);
+        })
+        .orderBy('seq', desc ? 'desc' : 'asc')
+        .limit(limit)
+        .execute();
+      return rows.map(auditFromRow);
     },
     async lockChain() {
       if (!ctx.inTransaction) throw new Error('audit.lockChain() must be called inside store.transaction()');

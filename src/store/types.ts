@@ -51,6 +51,31 @@ export interface AuditRow {
   readonly hash: string;
 }
 
+/**
+ * Which audit entries a query returns. Every field narrows; `since` inclusive, `until` exclusive (ISO instants or
+ * dates, compared as text like the stored `at`).
+ */
+export interface AuditFilter {
+  readonly personId?: string;
+  /** Exact actor (`web:alice`), or a prefix ending in `*` (`web:*`). */
+  readonly actor?: string;
+  /** An event name, matching it and every event below it (`apply` matches `apply` and `apply.operation.done`). */
+  readonly event?: string;
+  readonly target?: string;
+  readonly since?: string;
+  readonly until?: string;
+}
+
+/** One page of an audit query, in `seq` order. */
+export interface AuditPageRequest {
+  /** Rows to return (at least 1). */
+  readonly limit: number;
+  /** `desc` (newest first, the default) or `asc`. */
+  readonly order?: 'asc' | 'desc';
+  /** Keyset cursor: only rows after this seq in the chosen order (below it for `desc`, above it for `asc`). */
+  readonly afterSeq?: number;
+}
+
 /** Who holds the run lease (diagnostics for "waiting for run X…"). */
 export interface LeaseHolder {
   /** The holder's run id. */
@@ -194,6 +219,8 @@ export interface Store {
     append(row: AuditRow): Promise<void>;
     /** All rows in seq order, streamed in pages. */
     iterate(pageSize?: number): AsyncIterable<AuditRow[]>;
+    /** One page of the rows matching `filter`, in seq order, read through the indexes of migration 0011. */
+    query(filter: AuditFilter, page: AuditPageRequest): Promise<AuditRow[]>;
     /**
      * Serialise appends across processes until the current transaction ends (PostgreSQL: advisory transaction
      * lock; SQLite: the BEGIN IMMEDIATE write lock already does it). Call inside {@link Store.transaction} before

@@ -17,6 +17,7 @@ import { createStore } from '../../src/store/index.js';
 import { migrations, type StoreDialect } from '../../src/store/migrations/index.js';
 import { ReservationConflictError, type Store } from '../../src/store/types.js';
 import { freshDatabase } from '../support/postgres.js';
+import { runAuditQuerySuite } from './store-suite-audit.js';
 import { runLocksSuite } from './store-suite-locks.js';
 
 /** A store plus a way to touch the database behind Cadre's back. */
@@ -539,6 +540,7 @@ export function runStoreSuite(factory: (opts?: HarnessOptions) => Promise<StoreH
     assert.deepEqual(pages, [[1, 2, 3], [4, 5, 6], [7]]);
   }));
 
+  runAuditQuerySuite(withH);
   runLocksSuite(withH, (before, fn) => () => withHarness(() => factory({ migrateBefore: before }), fn));
 }
 

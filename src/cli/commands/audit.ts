@@ -10,8 +10,8 @@ import { buildAuditReport, printAuditReport } from './audit-report.js';
 
 export async function auditCommand(args: string[], io: Io): Promise<number> {
   const [sub, ...rest] = args;
-  const { values } = parse(rest, { ...commonOptions, format: { type: 'string' }, out: { type: 'string', short: 'o' }, since: { type: 'string' }, until: { type: 'string' }, person: { type: 'string' }, event: { type: 'string' } });
-  if (sub !== 'verify' && sub !== 'export' && sub !== 'report') throw new CadreError('USAGE', 'usage: cadre audit verify | cadre audit export --format csv|json|ndjson [--out FILE] | cadre audit report [--since ISO] [--until ISO]', EXIT.usage);
+  const { values } = parse(rest, { ...commonOptions, format: { type: 'string' }, out: { type: 'string', short: 'o' }, since: { type: 'string' }, until: { type: 'string' }, person: { type: 'string' }, event: { type: 'string' }, actor: { type: 'string' }, target: { type: 'string' } });
+  if (sub !== 'verify' && sub !== 'export' && sub !== 'report') throw new CadreError('USAGE', 'usage: cadre audit verify | cadre audit export --format csv|json|ndjson [--out FILE] [--since ISO] [--until ISO] [--person ID] [--actor A|PREFIX*] [--event NAME] [--target T] | cadre audit report [--since ISO] [--until ISO]', EXIT.usage);
   for (const [name, v] of [['since', values.since], ['until', values.until]] as const) {
     if (v !== undefined && Number.isNaN(Date.parse(v))) throw new CadreError('USAGE', `--${name} must be an ISO date or instant (got "${v}")`, EXIT.usage);
   }
@@ -42,6 +42,7 @@ export async function auditCommand(args: string[], io: Io): Promise<number> {
       await exportAudit(engine.store, format, out, {
         ...(values.since ? { since: values.since } : {}), ...(values.until ? { until: values.until } : {}),
         ...(values.person ? { personId: values.person } : {}), ...(values.event ? { event: values.event } : {}),
+        ...(values.actor ? { actor: values.actor } : {}), ...(values.target ? { target: values.target } : {}),
       });
     } catch (err) {
       // `cadre audit export | head`: the reader has what it wanted.
