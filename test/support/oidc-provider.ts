@@ -44,6 +44,8 @@ export interface OidcProviderOptions {
   /** Where the user's claims travel (default `id_token`). */
   claimsIn?: 'id_token' | 'userinfo';
   clientId?: string;
+  /** Answer the first n discovery requests with 503 (the IdP is down when the console starts). */
+  failDiscovery?: number;
 }
 
 /** A running provider. */
@@ -58,6 +60,8 @@ export interface TestOidcProvider {
   errors: string[];
   /** Authorization requests the provider accepted: their parameters (to check PKCE method, nonce, state). */
   authorizations: Record<string, string>[];
+  /** Discovery requests received so far (including failed ones). */
+  discoveries(): number;
   close(): Promise<void>;
 }
 
@@ -123,7 +127,20 @@ export async function startOidcProvider(opts: OidcProviderOptions = {}): Promise
     const params = ctx?.oidc?.params ?? {};
     authorizations.push(Object.fromEntries(Object.entries(params).filter(([, v]) => typeof v === 'string')) as Record<string, string>);
   });
-  server.on('request', provider.callback());
+  const handle = provider.callback();
+  let failDiscovery = opts.failDiscovery ?? 0;
+  let discoveries = 0;
+  server.on('request', (req, res) => {
+    if (req.url?.startsWith('/.well-known/openid-configuration')) {
+      discoveries += 1;
+      if (failDiscovery > 0) {
+        failDiscovery -= 1;
+        res.writeHead(503, { 'retry-after': '0' }).end('down for the test');
+        return;
+      }
+    }
+    handle(req, res);
+  });
 
   return {
     issuer,
@@ -132,6 +149,7 @@ export async function startOidcProvider(opts: OidcProviderOptions = {}): Promise
     allowRedirect: (uri) => void redirects.add(uri),
     errors,
     authorizations,
+    discoveries: () => discoveries,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
