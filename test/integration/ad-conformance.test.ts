@@ -10,7 +10,7 @@ import { createAdTarget } from '../../src/targets/ad/index.js';
 import { isBelow, parentDn, rdnValue } from '../../src/targets/ad/escape.js';
 import { runConformanceSuite } from '../../src/targets/conformance/index.js';
 import type { ConformanceHarness, ConformanceSample } from '../../src/targets/conformance/index.js';
-import { deleteTree, quietLog, sambaAdmin, sambaEnv } from '../support/samba.js';
+import { createLockoutPolicy, deleteTree, lockOutByBinds, quietLog, sambaAdmin, sambaEnv, userBind } from '../support/samba.js';
 
 const ATTRS = ['cn', 'displayName', 'givenName', 'sn', 'sAMAccountName', 'userPrincipalName', 'mail', 'title', 'department', 'manager'];
 const PAGE_SIZE = 50;
@@ -24,6 +24,8 @@ async function makeHarness(): Promise<ConformanceHarness> {
   await admin.add(root, { objectClass: ['top', 'organizationalUnit'] });
   for (const n of ['Berlin', 'Munich', 'Groups']) await admin.add(ou(n), { objectClass: ['top', 'organizationalUnit'] });
   for (const g of ['GG-Alpha', 'GG-Beta']) await admin.add(`CN=${g},${ou('Groups')}`, { objectClass: ['top', 'group'], sAMAccountName: `${g}-${run}` });
+  // A lockout threshold for the accounts the unlock test locks out, and for no one else (the domain has none).
+  const pso = await createLockoutPolicy(admin, `Cadre Conformance ${run}`);
 
   const connector = await createAdTarget('ad', {
     url: env.url, bindDN: env.bindDN, bindPassword: env.password, insecure: true,
@@ -65,7 +67,7 @@ async function makeHarness(): Promise<ConformanceHarness> {
     async inspect(anchor) {
       let entry;
       try {
-        const r = await admin.search(`<GUID=${anchor}>`, { scope: 'base', attributes: [...ATTRS, 'userAccountControl', 'memberOf'] });
+        const r = await admin.search(`<GUID=${anchor}>`, { scope: 'base', attributes: [...ATTRS, 'userAccountControl', 'memberOf', 'pwdLastSet'] });
         entry = r.searchEntries[0];
       } catch (e) {
         if ((e as { code?: number }).code === 32) return undefined;
@@ -86,13 +88,31 @@ async function makeHarness(): Promise<ConformanceHarness> {
         attributes,
         container: parentDn(entry.dn),
         entitlements: list('memberOf').filter((g) => isBelow(g, ou('Groups'))).map(rdnValue),
+        mustChangePassword: list('pwdLastSet')[0] === '0',
       };
+    },
+    // A bind as the user. Samba refuses the bind of a user who must change the password with data 773, and
+    // only for the right password (a wrong one is 52e): that counts as "the password works".
+    async verifyPassword(anchor, password) {
+      const dn = await dnOf(anchor);
+      if (dn === undefined) return false;
+      const r = await userBind(dn, password);
+      return r === 'ok' || r === 'mustChange';
+    },
+    async lockOut(anchor) {
+      const dn = await dnOf(anchor);
+      if (dn === undefined) throw new Error(`no account ${anchor}`);
+      await pso.applyTo(dn);
+      await lockOutByBinds(dn);
     },
     async cleanup() {
       await deleteTree(admin, root);
+      await pso.remove();
       await admin.unbind();
     },
   };
 }
 
-runConformanceSuite('ad (Samba over LDAPS)', makeHarness, { listSize: 120, pageSize: PAGE_SIZE });
+runConformanceSuite('ad (Samba over LDAPS)', makeHarness, {
+  listSize: 120, pageSize: PAGE_SIZE, helpdesk: ['resetPassword', 'unlock', 'accountStatus', 'passwordPolicy'],
+});

@@ -16,6 +16,7 @@ import type { ReadContext } from './read.js';
 import { entryToState, ManagerNames, readAttributes, userFilter } from './read.js';
 import type { AdRuntime } from './runtime.js';
 import { domainRootOf } from './runtime.js';
+import { adHelpdesk } from './helpdesk.js';
 import { applyOther } from './write.js';
 import { adLiveCheck, correlationIndex } from './live-check.js';
 
@@ -145,6 +146,9 @@ export function createAdConnector(name: string, opts: AdTargetOptions, ldap: AdL
     },
 
     checkLive: (scope: LiveCheckScope): Promise<LiveFinding[]> => adLiveCheck(rt, scope),
+
+    // resetPassword, unlock, accountStatus, passwordPolicy
+    ...adHelpdesk(rt),
 
     async close(): Promise<void> {
       await ldap.close();
