@@ -30,8 +30,17 @@ runConformanceSuite('entra (graph simulator)', async (): Promise<ConformanceHarn
       const attributes = { ...fromGraph(u.props), manager: u.managerId };
       const groups = tb.sim.state.memberOf(u.id).map((g) => String(g.props.displayName));
       const lic = ((u.props.assignedLicenses as { skuId: string }[] | null) ?? []).map((l) => licenceNames.get(l.skuId) ?? l.skuId);
-      return { enabled: u.props.accountEnabled === true, attributes, entitlements: [...groups, ...lic] };
+      const pp = u.props.passwordProfile as { forceChangePasswordNextSignIn?: boolean } | null;
+      return {
+        enabled: u.props.accountEnabled === true, attributes, entitlements: [...groups, ...lic],
+        ...(typeof pp?.forceChangePasswordNextSignIn === 'boolean' ? { mustChangePassword: pp.forceChangePasswordNextSignIn } : {}),
+      };
+    },
+    // A sign-in check inside the simulator (it keeps only a hash), not through Graph.
+    async verifyPassword(anchor, password) {
+      const u = tb.sim.state.users.get(anchor);
+      return u !== undefined && !u.deleted && u.props.accountEnabled === true && tb.sim.state.checkPassword(anchor, password);
     },
     cleanup: () => tb.sim.close(),
   };
-}, { listSize: 120 });
+}, { listSize: 120, helpdesk: ['resetPassword', 'accountStatus', 'passwordPolicy'] });

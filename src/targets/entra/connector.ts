@@ -13,6 +13,7 @@ import type { ApplyContext, LiveCheckScope, LiveFinding, OperationResult, Target
 import { entraLiveCheck } from './live-check.js';
 import { createUser, deleteUser } from './create.js';
 import { EntraError } from './errors.js';
+import { entraHelpdesk } from './helpdesk.js';
 import { setEntitlement } from './grant.js';
 import type { EntraTargetOptions } from './guard.js';
 import { createReader } from './read.js';
@@ -94,6 +95,8 @@ export function createEntraConnector(name: string, opts: EntraTargetOptions, dep
     listChanges: reader.listChanges,
     listEntitlements: () => s.resolver.catalog(),
     checkLive: (scope: LiveCheckScope): Promise<LiveFinding[]> => entraLiveCheck(s, target, scope),
+    // resetPassword, accountStatus, passwordPolicy (no unlock: Graph exposes no lockout)
+    ...entraHelpdesk(s),
 
     async apply(op: Operation, ctx: ApplyContext): Promise<OperationResult> {
       try {

@@ -16,7 +16,12 @@ type Expand = { manager: boolean; select?: string[] };
 export function renderUser(tenant: Tenant, u: SimUser, select?: readonly string[], expand?: Expand): JsonObject {
   const out: JsonObject = {};
   for (const k of select ?? DEFAULT_USER_SELECT) {
-    if (k === 'passwordProfile') { out[k] = null; continue; }
+    if (k === 'passwordProfile') {
+      // The password is write-only: it reads back as null, beside the flags (never a hash or the value).
+      const pp = u.props.passwordProfile;
+      out[k] = typeof pp === 'object' && pp !== null && !Array.isArray(pp) ? { password: null, ...pp } : null;
+      continue;
+    }
     const v = u.props[k];
     out[k] = v === undefined ? null : (JSON.parse(JSON.stringify(v)) as Json);
   }

@@ -47,8 +47,13 @@ function validateUpn(upn: string, verifiedDomains: readonly string[]): void {
   }
 }
 
+/** Entra's allowed password symbols (the blank included); any other character (Unicode) is refused. */
+const PASSWORD_SYMBOLS = '@#$%^&*-_!+=[]{}|\\:\',.?/`~"();<> ';
+
+/** Entra's documented cloud password rules: 8–256 characters of the allowed set, 3 of 4 classes. */
 function validatePassword(pw: unknown): void {
   if (typeof pw !== 'string' || pw.length < 8 || pw.length > 256) throw new GraphError(400, 'Request_BadRequest', MSG.password);
+  if ([...pw].some((ch) => !/[A-Za-z0-9]/.test(ch) && !PASSWORD_SYMBOLS.includes(ch))) throw new GraphError(400, 'Request_BadRequest', MSG.password);
   const classes = [/[a-z]/, /[A-Z]/, /[0-9]/, /[^A-Za-z0-9]/].filter((r) => r.test(pw)).length;
   if (classes < 3) throw new GraphError(400, 'Request_BadRequest', MSG.password);
 }
