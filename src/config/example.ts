@@ -325,5 +325,23 @@ schedule:
 executor:
   retries: 3                 # retries of transient target errors, with back-off
   concurrency: 4             # operations in flight per target
+
+# ── Web console (\`cadre serve\`) ───────────────────────────────────────────────────────────────────────────
+web:
+  port: 8080
+  host: 127.0.0.1            # put a TLS-terminating reverse proxy in front for other machines
+  publicUrl: http://localhost:8080   # the URL users open; cookies are secure when it is https
+  sessionSecret: env:CADRE_SESSION_SECRET   # >= 32 characters (openssl rand -base64 48); needed by cadre serve only
+  idleTimeout: 30m           # a session unused this long ends
+  absoluteTimeout: 12h       # and every session ends this long after sign-in
+  signInRateLimit: { max: 5, window: 1m }   # sign-in attempts per client address
+  # oidc:                    # sign-in through the company's identity provider (Entra ID, Keycloak, …)
+  #   issuer: https://idp.example.com/realms/acme
+  #   clientId: cadre
+  #   clientSecret: env:CADRE_OIDC_SECRET
+  #   scopes: [openid, profile, email]
+  #   rolesClaim: groups       # claim holding groups or roles
+  #   roleMap: { admin: [Cadre-Admins], helpdesk: [Helpdesk], manager: [Managers], auditor: [Audit] }
+  #   personClaim: email       # links a manager to their Personio person
 `;
 }

@@ -25,6 +25,8 @@ const DESCRIPTIONS: Readonly<Record<string, string>> = {
   writeBack: 'Write identifiers back to Personio attributes.',
   schedule: 'Intervals for the daemon (cadre run / serve).',
   executor: 'Retries and concurrency when applying a plan.',
+  web: 'The web console (cadre serve): listen address, public URL, session secret (env:NAME) and time-outs, optional OIDC sign-in.',
+  'web.sessionSecret': 'Signs session cookies; at least 32 characters. Use env:NAME or file:/path. Required by cadre serve only.',
   runLease: 'One writer at a time: runs renew the store lease every `heartbeat`; a holder silent for `timeout` counts as dead.',
 };
 

@@ -134,5 +134,14 @@ function resolvePaths(config: CadreConfig, baseDir: string): CadreConfig {
     for (const [k, v] of Object.entries(t.options)) options[k] = typeof v === 'string' && PATH_OPTION.test(k) ? abs(v) : v;
     targets[name] = { ...t, options };
   }
-  return { ...config, store, targets };
+  // Console secrets resolve when `cadre serve` starts (web-secrets.ts); a relative `file:` still means the config dir.
+  const fileRef = (v: string | undefined): string | undefined => (v?.startsWith('file:') ? `file:${abs(v.slice(5).trim())}` : v);
+  const sessionSecret = fileRef(config.web.sessionSecret);
+  const clientSecret = fileRef(config.web.oidc?.clientSecret);
+  const web = {
+    ...config.web,
+    ...(sessionSecret !== undefined ? { sessionSecret } : {}),
+    ...(config.web.oidc ? { oidc: { ...config.web.oidc, ...(clientSecret !== undefined ? { clientSecret } : {}) } } : {}),
+  };
+  return { ...config, store, targets, web };
 }

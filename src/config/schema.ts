@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { correlationTemplateProblem } from '../core/correlation.js';
 import { isTimeZone } from '../core/lifecycle.js';
 import { durationMs } from '../engine/duration.js';
+import { WEB_DEFAULTS, webGuard } from './schema-web.js';
 
 const duration = z.string().regex(/^\d+(ms|s|m|h|d)$/, 'expected a duration like 30s, 5m, 1h, 7d');
 
@@ -225,6 +226,7 @@ export const configGuard = z.object({
   schedule: z.object({ every: duration.default('30s'), fullSyncEvery: duration.default('1h') }).strict().default({ every: '30s', fullSyncEvery: '1h' }),
   executor: z.object({ retries: z.number().int().min(0).default(3), concurrency: z.number().int().positive().default(4) }).strict().default({ retries: 3, concurrency: 4 }),
   runLease: runLeaseGuard.default({ heartbeat: '30s', timeout: '2m' }),
+  web: webGuard.default(WEB_DEFAULTS),
 }).strict();
 
 /** A validated cadre.yaml. */
