@@ -1,7 +1,7 @@
 /** Coded store errors. Messages never contain credentials. */
 
 /** Error codes raised by the store. */
-export type StoreErrorCode = 'STORE_UNAVAILABLE' | 'STORE_MIGRATION_FAILED' | 'STORE_UNKNOWN_OPERATION' | 'STORE_INVALID_DATA' | 'LEASE_LOST';
+export type StoreErrorCode = 'STORE_UNAVAILABLE' | 'STORE_MIGRATION_FAILED' | 'STORE_UNKNOWN_OPERATION' | 'STORE_INVALID_DATA' | 'STORE_DUPLICATE' | 'LEASE_LOST';
 
 /** A store failure with a stable code. */
 export class StoreError extends Error {

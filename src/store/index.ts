@@ -24,10 +24,11 @@ import { reservationsRepo } from './reservations.js';
 import { runsRepo } from './runs.js';
 import type { Database } from './schema.js';
 import { sqliteDialect } from './sqlite/dialect.js';
+import { sessionsRepo, usersRepo } from './web.js';
 import type { Store } from './types.js';
 
 export { StoreError, type StoreErrorCode } from './errors.js';
-export { ReservationConflictError, type LeaseHolder, type Store } from './types.js';
+export { ReservationConflictError, type LeaseHolder, type Store, type WebUser } from './types.js';
 export type { StoreDialect } from './migrations/index.js';
 
 function bind(db: Kysely<Database>, dialect: StoreDialect, inTransaction: boolean, close: () => Promise<void>, openSession?: LeaseSessionOpener): Store {
@@ -49,6 +50,8 @@ function bind(db: Kysely<Database>, dialect: StoreDialect, inTransaction: boolea
     meta: metaRepo(ctx),
     holds: holdsRepo(ctx),
     lease: leaseRepo(ctx, openSession),
+    users: usersRepo(ctx),
+    sessions: sessionsRepo(ctx),
     // Nested calls join the open transaction (all-or-nothing with the outer one).
     transaction: (fn) => inTransaction
       ? fn(store)

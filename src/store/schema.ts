@@ -157,4 +157,30 @@ export interface Database {
   holds: HoldsTable;
   employment_periods: EmploymentPeriodsTable;
   run_lease: RunLeaseTable;
+  web_users: WebUsersTable;
+  web_sessions: WebSessionsTable;
+}
+
+/** `web_users`: local console users (migration 0009). */
+export interface WebUsersTable {
+  id: string;
+  /** Lower case, unique. */
+  username: string;
+  display_name: string;
+  role: string;
+  person_id: string | null;
+  /** argon2id PHC string; never a password. */
+  password_hash: string;
+  /** 0/1. */
+  disabled: number;
+  created_at: string;
+  updated_at: string;
+}
+
+/** `web_sessions`: console sessions (migration 0009). */
+export interface WebSessionsTable {
+  sid: string;
+  /** JSON of the session data. */
+  data: string;
+  expires_at: string;
 }

@@ -3,6 +3,7 @@
  */
 import type { AccountState, DisableRecord, Hold, Operation, Person, Reservation } from '../core/model.js';
 import type { KnownPeriod } from '../core/periods.js';
+import type { Role } from '../core/roles.js';
 
 /** Journal status of one operation within a run. */
 export type JournalStatus = 'pending' | 'done' | 'failed' | 'skipped';
@@ -123,6 +124,32 @@ export class ReservationConflictError extends Error {
 
 /** A disable to record, or (`clear`) the end of one: the account is enabled again. */
 export type DisableChange = DisableRecord | { readonly target: string; readonly anchor: string; readonly clear: true };
+
+/** A local console user (`cadre users add`). */
+export interface WebUser {
+  readonly id: string;
+  /** Lower case; unique. */
+  readonly username: string;
+  readonly displayName: string;
+  readonly role: Role;
+  /** Links a manager to their Personio person. */
+  readonly personId?: string;
+  /** argon2id PHC string. */
+  readonly passwordHash: string;
+  readonly disabled: boolean;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+/** What `users.update` may change. */
+export type WebUserPatch = Partial<Pick<WebUser, 'displayName' | 'role' | 'passwordHash' | 'disabled'>> & { readonly personId?: string | null };
+
+/** A stored console session. */
+export interface WebSessionRecord {
+  /** JSON text of the session. */
+  readonly data: string;
+  readonly expiresAt: string;
+}
 
 /** Persistent state of Cadre. */
 export interface Store {
@@ -250,6 +277,30 @@ export interface Store {
      * run that lost it can never commit an outcome after the next run closed its operations as interrupted.
      */
     assertHeld(holder: string): Promise<void>;
+  };
+
+  /** Local console users. */
+  users: {
+    /** Insert; throws a `StoreError` `STORE_DUPLICATE` when the user name is taken. */
+    add(user: WebUser): Promise<void>;
+    get(id: string): Promise<WebUser | undefined>;
+    /** By user name, case-insensitively. */
+    byUsername(username: string): Promise<WebUser | undefined>;
+    list(): Promise<WebUser[]>;
+    /** Change some fields; returns the updated user, or `undefined` when there is none. */
+    update(id: string, patch: WebUserPatch, at: string): Promise<WebUser | undefined>;
+    /** Remove; returns the removed user. */
+    remove(id: string): Promise<WebUser | undefined>;
+  };
+
+  /** Console sessions (the @fastify/session store). */
+  sessions: {
+    /** The session, unless it expired before `now`. */
+    get(sid: string, now: string): Promise<WebSessionRecord | undefined>;
+    set(sid: string, record: WebSessionRecord): Promise<void>;
+    destroy(sid: string): Promise<void>;
+    /** Delete every session expired before `now`; returns how many. */
+    purgeExpired(now: string): Promise<number>;
   };
 
   /** Run a function in one transaction (used for reservations + journal consistency). */

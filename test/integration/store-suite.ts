@@ -19,6 +19,7 @@ import { ReservationConflictError, type Store } from '../../src/store/types.js';
 import { freshDatabase } from '../support/postgres.js';
 import { runAuditQuerySuite } from './store-suite-audit.js';
 import { runLocksSuite } from './store-suite-locks.js';
+import { runWebSuite } from './store-suite-web.js';
 
 /** A store plus a way to touch the database behind Cadre's back. */
 export interface StoreHarness {
@@ -542,6 +543,7 @@ export function runStoreSuite(factory: (opts?: HarnessOptions) => Promise<StoreH
 
   runAuditQuerySuite(withH);
   runLocksSuite(withH, (before, fn) => () => withHarness(() => factory({ migrateBefore: before }), fn));
+  runWebSuite(withH);
 }
 
 /** Migrate one fresh database from several processes at the same instant; all must succeed. */
