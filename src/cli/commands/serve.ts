@@ -1,0 +1,80 @@
+/**
+ * `cadre serve`: the web console and, in the same process, the sync schedule of `cadre run` (each tick takes the
+ * store's run lease, so a manual `cadre sync` elsewhere waits its turn). `--no-scheduler` serves only.
+ */
+import { loadConfigOrThrow } from '../../config/load.js';
+import { webSecrets } from '../../config/web-secrets.js';
+import { startDaemon } from '../../engine/daemon.js';
+import { openEngine } from '../../engine/engine.js';
+import { CadreError, EXIT, exitCodeOf } from '../../engine/errors.js';
+import { createMetrics } from '../../engine/metrics.js';
+import { buildApp } from '../../web/app.js';
+import { createPersonIndex } from '../../web/person-index.js';
+import { commonOptions, configPath, parse } from '../args.js';
+import type { Io } from '../io.js';
+import { serveUntilSignal } from '../serve-until-signal.js';
+import { waitingLine } from './apply.js';
+
+/** Expired session rows are deleted this often. */
+const PURGE_MS = 15 * 60_000;
+
+export async function serveCommand(args: string[], io: Io): Promise<number> {
+  const { values } = parse(args, {
+    ...commonOptions, port: { type: 'string', short: 'p' }, host: { type: 'string' }, every: { type: 'string' }, 'full-every': { type: 'string' },
+    'no-scheduler': { type: 'boolean' },
+  });
+  const config = await loadConfigOrThrow(configPath(values.config));
+  // Before anything opens: a missing session secret is a config error naming the setting.
+  const secrets = webSecrets(config.web);
+  const port = values.port !== undefined ? Number(values.port) : config.web.port;
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CadreError('USAGE', `--port ${values.port}: expected a port number`, EXIT.usage);
+  const host = values.host ?? config.web.host;
+  const engine = await openEngine(config);
+  const metrics = createMetrics();
+  const persons = createPersonIndex(engine.store, { now: () => engine.now().getTime() });
+  const app = await buildApp(engine, {
+    sessionSecret: secrets.sessionSecret, ...(secrets.oidcClientSecret !== undefined ? { oidcClientSecret: secrets.oidcClientSecret } : {}),
+    metrics, persons,
+  });
+  let daemon: ReturnType<typeof startDaemon> | undefined;
+  try {
+    const address = await app.listen({ port, host });
+    io.err(`cadre console: ${address} (public URL ${config.web.publicUrl}). Ctrl-C stops.`);
+    if (values['no-scheduler'] !== true) {
+      const every = values.every ?? config.schedule.every;
+      const fullEvery = values['full-every'] ?? config.schedule.fullSyncEvery;
+      io.err(`scheduler: polling Personio every ${every}, full sync every ${fullEvery}`);
+      let tickStart = performance.now();
+      daemon = startDaemon(engine, {
+        every, fullEvery, actor: 'cadre-serve',
+        beforeTick() { tickStart = performance.now(); },
+        onWait(holder) { io.err(`${new Date().toISOString()} ${waitingLine(holder)}`); },
+        onTick(kind, result, error) {
+          metrics.observe(kind, (performance.now() - tickStart) / 1000, result, error);
+          persons.invalidate();
+          const stamp = new Date().toISOString();
+          if (error) { io.err(`${stamp} ${kind} sync failed (exit ${exitCodeOf(error)}): ${(error as Error).message}`); return; }
+          const c = result?.report?.counts;
+          io.out(`${stamp} ${kind} sync: ${c ? `${c.done ?? 0} done, ${c.failed ?? 0} failed, ${c.skipped ?? 0} skipped` : 'no changes'}`);
+        },
+      });
+    } else io.err('scheduler: off (--no-scheduler)');
+  } catch (err) {
+    await app.close();
+    await engine.close();
+    throw err;
+  }
+  const purge = setInterval(() => {
+    engine.store.sessions.purgeExpired(engine.now().toISOString()).catch((e: unknown) => engine.log.warn({ err: (e as Error).message }, 'session purge failed'));
+  }, PURGE_MS);
+  purge.unref();
+  await serveUntilSignal(async () => {
+    io.err('stopping…');
+    clearInterval(purge);
+    // The scheduler first (a tick in flight finishes or gives up its lease wait), then the server drains.
+    await daemon?.stop();
+    await app.close();
+    await engine.close();
+  });
+  return EXIT.ok;
+}

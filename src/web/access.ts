@@ -1,0 +1,44 @@
+/**
+ * The authorisation table: one row per route, `'METHOD /path'` → the roles allowed, or `'public'`.
+ * `buildApp` looks every registered route up here and enforces the row in a preHandler; a route without a row
+ * makes start-up fail. `test/integration/web-authz.test.ts` calls every route as every role and anonymous and
+ * checks the outcome against this table. Whoever adds a route adds its row.
+ *
+ * Managers get person routes but see only their reports there (the route returns 404 for anyone else); that scope
+ * is checked by the route with `ctx.canSee`, not by this table.
+ */
+import { ROLES, type Role } from '../core/roles.js';
+
+/** Who may call a route. */
+export type Access = 'public' | readonly Role[];
+
+const EVERYONE: readonly Role[] = ROLES;
+
+/** The table. */
+export const ACCESS: Readonly<Record<string, Access>> = {
+  // assets, health
+  'GET /assets/*': 'public',
+  'GET /assets/htmx.min.js': 'public',
+  'GET /healthz': 'public',
+  'GET /readyz': 'public',
+  // Aggregates only (no person data); bind the console to a trusted interface or scrape through the proxy.
+  'GET /metrics': 'public',
+  // auth, language
+  'GET /sign-in': 'public',
+  'POST /sign-in': 'public',
+  'POST /sign-out': EVERYONE,
+  'POST /lang': 'public',
+  // dashboard
+  'GET /': EVERYONE,
+};
+
+/** The row of a route (`HEAD` follows `GET`), or `undefined` when it has none. */
+export function accessFor(method: string, url: string): Access | undefined {
+  const m = method.toUpperCase() === 'HEAD' ? 'GET' : method.toUpperCase();
+  return ACCESS[`${m} ${url}`];
+}
+
+/** Whether a principal with `role` (or anonymous: `undefined`) passes a row. */
+export function allows(access: Access, role: Role | undefined): boolean {
+  return access === 'public' || (role !== undefined && access.includes(role));
+}
