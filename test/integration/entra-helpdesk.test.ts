@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { checkPassword } from '../../src/core/password-policy.js';
 import type { TargetConnector } from '../../src/targets/contract.js';
+import { DIRECTORY_ROLES } from '../../src/targets/entra/simulator/common.js';
 import { startEntraTestbed } from '../../src/targets/entra/simulator/testbed.js';
 import type { Testbed } from '../../src/targets/entra/simulator/testbed.js';
 
@@ -14,9 +15,11 @@ let tb: Testbed;
 let c: TargetConnector & Required<Pick<TargetConnector, 'resetPassword' | 'accountStatus' | 'passwordPolicy'>>;
 let n = 0;
 
-const newUser = (enabled = true): string => {
+const CLIENT = { clientId: '3f1c9a52-0000-4000-8000-00000000c1d1', clientSecret: 'test-only-secret~not-real' };
+
+const newUser = (enabled = true, bed: Testbed = tb): string => {
   n += 1;
-  return tb.sim.state.createUser({
+  return bed.sim.state.createUser({
     accountEnabled: enabled, displayName: `Hedda Helpdesk${n}`, mailNickname: `hhelp${n}`, userPrincipalName: `hedda.help${n}@example.com`,
     employeeId: `hd${n}`, passwordProfile: { password: 'Initial!Passw0rd', forceChangePasswordNextSignIn: true },
   }).id;
@@ -26,7 +29,7 @@ const newUser = (enabled = true): string => {
 async function graphGet(path: string): Promise<{ status: number; text: string }> {
   const tok = await fetch(`${tb.sim.url}/${tb.sim.tenantId}/oauth2/v2.0/token`, {
     method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ grant_type: 'client_credentials', client_id: '3f1c9a52-0000-4000-8000-00000000c1d1', client_secret: 'test-only-secret~not-real', scope: 'https://graph.microsoft.com/.default' }),
+    body: new URLSearchParams({ grant_type: 'client_credentials', client_id: CLIENT.clientId, client_secret: CLIENT.clientSecret, scope: 'https://graph.microsoft.com/.default' }),
   });
   const { access_token: token } = await tok.json() as { access_token: string };
   const r = await fetch(`${tb.sim.url}/v1.0${path}`, { headers: { authorization: `Bearer ${token}` } });
@@ -84,6 +87,26 @@ describe('Entra helpdesk capabilities (Graph simulator)', () => {
     assert.equal(tb.sim.state.checkPassword(id, 'Initial!Passw0rd'), true, 'nothing changed');
     // The blank is one of Entra's symbols.
     assert.ok((await c.resetPassword(id, 'with blank 9', { mustChange: false })).ok);
+  });
+
+  test('app-only resets need a directory role: without one Graph answers 403, ACCESS_DENIED, nothing changes', async () => {
+    type Client = { clientId: string; clientSecret: string; roles?: string[]; directoryRoles?: string[] };
+    const cases: [string, Client, string][] = [
+      ['User.ReadWrite.All without a role', { ...CLIENT, directoryRoles: [] }, 'ACCESS_DENIED'],
+      ['only User-PasswordProfile.ReadWrite.All with User Administrator', { ...CLIENT, roles: ['User.Read.All', 'User-PasswordProfile.ReadWrite.All'], directoryRoles: [DIRECTORY_ROLES.userAdministrator] }, 'ok'],
+      ['User Administrator without a permission for it', { ...CLIENT, roles: ['User.Read.All'] }, 'ACCESS_DENIED'],
+    ];
+    for (const [label, client, expected] of cases) {
+      const bed = await startEntraTestbed({ sim: { clients: [client] } });
+      try {
+        const id = newUser(true, bed);
+        const r = await (bed.connector as typeof c).resetPassword(id, 'Helpdesk!Reset-2026', { mustChange: true });
+        assert.equal(r.ok ? 'ok' : r.error.code, expected, label);
+        assert.equal(bed.sim.state.checkPassword(id, 'Initial!Passw0rd'), expected !== 'ok', `${label}: the old password ${expected === 'ok' ? 'is replaced' : 'still works'}`);
+      } finally {
+        await bed.close();
+      }
+    }
   });
 
   test('status: disabled accounts are not enabled, never locked; unknown and malformed anchors are coded', async () => {

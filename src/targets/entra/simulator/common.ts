@@ -78,3 +78,25 @@ export function refId(body: unknown): string | undefined {
   const m = /\/(?:users|directoryObjects|groups)\/([^/?#]+)$/i.exec(ref) ?? /\/(?:users|directoryObjects|groups)\('([^']+)'\)$/i.exec(ref);
   return m ? decodeURIComponent(m[1] as string) : undefined;
 }
+
+/** Directory role template ids (the `wids` claim of an app-only token). */
+export const DIRECTORY_ROLES = {
+  globalAdministrator: '62e90394-69f5-4237-9190-012177145e10',
+  userAdministrator: 'fe930be7-5e62-47db-91af-98c3a49a38b1',
+  privilegedAuthenticationAdministrator: '7be44c8a-adaf-4e2a-84d6-ab2649e08a13',
+} as const;
+
+/**
+ * Application permissions (`roles`) and directory roles (`wids`) of the request's token. The server checked the
+ * signature before dispatch; `$batch` items carry the outer Authorization header.
+ */
+export function callerClaims(req: SimRequest): { roles: string[]; wids: string[] } {
+  const token = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1] ?? '';
+  try {
+    const c = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as { roles?: unknown; wids?: unknown };
+    const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : []);
+    return { roles: list(c.roles), wids: list(c.wids) };
+  } catch {
+    return { roles: [], wids: [] };
+  }
+}

@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import { GraphError, MSG } from './errors.js';
 import type { SimResponse } from './errors.js';
-import { ctxUrl, json, noContent, page, refId } from './common.js';
+import { callerClaims, ctxUrl, DIRECTORY_ROLES, json, noContent, page, refId } from './common.js';
 import type { RouteEnv, SimRequest } from './common.js';
 import { compileFilter, isAdvanced, parseExpand, parseSelect, parseTop } from './query.js';
 import type { Cursor } from './query.js';
@@ -30,6 +30,17 @@ export function renderUser(tenant: Tenant, u: SimUser, select?: readonly string[
     if (m && !m.deleted) out.manager = { '@odata.type': '#microsoft.graph.user', ...renderUser(tenant, m, expand.select ?? ['id', 'displayName', 'userPrincipalName']) };
   }
   return out;
+}
+
+/**
+ * App-only password resets (user-update.md): `User.ReadWrite.All` or `User-PasswordProfile.ReadWrite.All`, and at
+ * least the User Administrator directory role; otherwise 403 Authorization_RequestDenied.
+ */
+function mayResetPasswords(req: SimRequest): void {
+  const { roles, wids } = callerClaims(req);
+  const permission = ['User.ReadWrite.All', 'User-PasswordProfile.ReadWrite.All', 'Directory.ReadWrite.All'].some((r) => roles.includes(r));
+  const role = Object.values(DIRECTORY_ROLES).some((w) => wids.includes(w));
+  if (!permission || !role) throw new GraphError(403, 'Authorization_RequestDenied', MSG.forbidden);
 }
 
 /** Render a group with `$select`. */
@@ -201,7 +212,11 @@ export function usersRoute(env: RouteEnv, req: SimRequest): SimResponse | undefi
       const u = tenant.user(key);
       return json({ '@odata.context': ctxUrl(env, select ? `users(${select.join(',')})/$entity` : 'users/$entity'), ...renderUser(tenant, u, select, parseExpand(req.query.get('$expand'))) });
     }
-    if (m === 'PATCH') { tenant.updateUser(key, req.body); return noContent(); }
+    if (m === 'PATCH') {
+      if (typeof req.body === 'object' && req.body !== null && 'passwordProfile' in req.body) mayResetPasswords(req);
+      tenant.updateUser(key, req.body);
+      return noContent();
+    }
     if (m === 'DELETE') { tenant.deleteUser(key); return noContent(); }
     return undefined;
   }

@@ -11,6 +11,7 @@ import { errorResponse, MSG } from './errors.js';
 import type { SimResponse } from './errors.js';
 import { dispatch, makeRequest } from './dispatch.js';
 import type { RouteEnv } from './common.js';
+import { DIRECTORY_ROLES } from './common.js';
 import { CursorStore } from './query.js';
 import { Tenant, USER_PROPS } from './tenant.js';
 import type { SimSku, TenantSnapshot } from './tenant.js';
@@ -21,8 +22,12 @@ export interface GraphSimulatorOptions {
   port?: number;
   host?: string;
   tenantId?: string;
-  /** Accepted app registrations; absent → any client id/secret is accepted. `roles`: the token's application permissions (default: all Cadre needs). */
-  clients?: { clientId: string; clientSecret: string; roles?: string[] }[];
+  /**
+   * Accepted app registrations; absent → any client id/secret is accepted. `roles`: the token's application
+   * permissions (default: all Cadre needs); `directoryRoles`: role template ids assigned to the app (token `wids`;
+   * default User Administrator, which password resets need).
+   */
+  clients?: { clientId: string; clientSecret: string; roles?: string[]; directoryRoles?: string[] }[];
   verifiedDomains?: string[];
   skus?: { skuId: string; skuPartNumber: string; prepaidUnits: number; servicePlans?: { servicePlanName: string; servicePlanId: string }[] }[];
   /** At most `limit` Graph requests (batch items count individually) per fixed window of `windowSeconds`. */
@@ -139,6 +144,7 @@ export async function startGraphSimulator(opts: GraphSimulatorOptions = {}): Pro
     const payload = b64({
       aud: 'https://graph.microsoft.com', iss: `https://sts.windows.net/${tenantId}/`, iat: now, nbf: now, exp: now + ttl,
       appid: clientId, tid: tenantId, roles: opts.clients?.find((c) => c.clientId === clientId)?.roles ?? DEFAULT_ROLES,
+      wids: opts.clients?.find((c) => c.clientId === clientId)?.directoryRoles ?? [DIRECTORY_ROLES.userAdministrator],
     });
     const sig = createHmac('sha256', key).update(`${header}.${payload}`).digest('base64url');
     return `${header}.${payload}.${sig}`;
