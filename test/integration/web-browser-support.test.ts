@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import * as oidc from 'openid-client';
 import type { Browser } from 'playwright-core';
-import { checkA11y, launchBrowser, withPage } from '../support/browser.js';
+import { checkA11y, injectedScript, launchBrowser, withPage } from '../support/browser.js';
 import { OIDC_USERS, signInAtProvider, startOidcProvider, type TestOidcProvider } from '../support/oidc-provider.js';
 
 const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
@@ -21,6 +21,7 @@ const PAGES: Record<string, string> = {
   '/bad': page('Bad', '<img src="/pixel.png"><button type="button"></button>'),
   '/inline': page('Inline', '<script>alert(1)</script><p>text</p>'),
   '/outside': page('Outside', '<img alt="remote" src="http://example.invalid/x.png">'),
+  '/handlers': page('Handlers', '<img alt="x" src="/pixel.png" onerror="alert(1)"><a href="javascript:alert(2)">link</a>'),
 };
 
 const serve = (handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<{ server: Server; url: string }> =>
@@ -88,6 +89,11 @@ describe('browser test support (Chromium, screenshots, axe under a strict CSP)',
       assert.deepEqual(p.external, ['http://example.invalid/x.png']);
       await p.page.evaluate(() => (globalThis as unknown as { alert(m: string): void }).alert('hi'));
       assert.deepEqual(p.dialogs, ['alert: hi']);
+      assert.deepEqual(await injectedScript(p.page), [], 'the outside page has no script');
+      await p.page.goto(`${site.url}/inline`);
+      assert.deepEqual(await injectedScript(p.page), ['inline <script>']);
+      await p.page.goto(`${site.url}/handlers`);
+      assert.deepEqual(await injectedScript(p.page), ['<img onerror>', '<a href="javascript:…">']);
     });
   });
 });

@@ -159,3 +159,25 @@ export async function checkA11y(page: Page, label = page.url()): Promise<A11yVio
   if (bad.length > 0) throw new Error(`accessibility: ${bad.length} serious/critical axe violation(s) on ${label}:\n${formatViolations(bad)}`);
   return all.filter((v) => !bad.includes(v));
 }
+
+/**
+ * Script that data could have injected into the live DOM: inline `<script>` elements, event-handler attributes
+ * (`onerror`, `onload`, …) and `javascript:` URLs. The console has none of its own (strict CSP, no inline script),
+ * so any hit means unescaped output.
+ */
+export function injectedScript(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    type El = { tagName: string; getAttributeNames(): string[]; getAttribute(n: string): string | null };
+    const doc = (globalThis as unknown as { document: { querySelectorAll(s: string): Iterable<El> } }).document;
+    const found: string[] = [];
+    for (const el of doc.querySelectorAll('*')) {
+      const tag = el.tagName.toLowerCase();
+      if (tag === 'script' && !el.getAttribute('src')) found.push('inline <script>');
+      for (const a of el.getAttributeNames()) {
+        if (a.toLowerCase().startsWith('on')) found.push(`<${tag} ${a}>`);
+        if (/^\s*javascript:/i.test(el.getAttribute(a) ?? '')) found.push(`<${tag} ${a}="javascript:…">`);
+      }
+    }
+    return found;
+  });
+}

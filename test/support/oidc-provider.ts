@@ -18,25 +18,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Provider, { type ProviderAccount } from 'oidc-provider';
 import type { Page } from 'playwright-core';
+import { OIDC_USERS, type OidcTestUser } from './oidc-users.js';
 
-/** A person who can sign in at the test provider (the login name is the account id and `sub`). */
-export interface OidcTestUser {
-  login: string;
-  email: string;
-  name: string;
-  groups: string[];
-}
-
-/** Users every test can rely on: one per console role, one whose groups map to nothing, a manager. */
-export const OIDC_USERS: readonly OidcTestUser[] = [
-  { login: 'olivia', email: 'Olivia.Admin@example.com', name: 'Olivia Admin', groups: ['Cadre-Admins', 'Everyone'] },
-  { login: 'hank', email: 'hank.help@example.com', name: 'Hank Help', groups: ['Helpdesk'] },
-  { login: 'audrey', email: 'audrey.audit@example.com', name: 'Audrey Audit', groups: ['Audit'] },
-  { login: 'nobody', email: 'no.body@example.com', name: 'No Body', groups: ['Everyone', 'Kitchen'] },
-];
-
-/** The `roleMap` that matches {@link OIDC_USERS}. */
-export const OIDC_ROLE_MAP = { admin: ['Cadre-Admins'], helpdesk: ['Helpdesk'], manager: ['Managers'], auditor: ['Audit'] } as const;
+export { OIDC_ROLE_MAP, OIDC_USERS, type OidcTestUser } from './oidc-users.js';
 
 /** Options for {@link startOidcProvider}. */
 export interface OidcProviderOptions {

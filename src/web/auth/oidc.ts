@@ -14,7 +14,8 @@ import type { Claims } from './claims.js';
 export interface OidcSettings {
   issuer: string;
   clientId: string;
-  clientSecret: string;
+  /** Without a secret the client is public (`none`): PKCE still protects the code. */
+  clientSecret?: string;
   scopes: readonly string[];
   /** `<publicUrl>/auth/oidc/callback`: registered at the IdP, and what the token request sends. */
   redirectUri: string;
@@ -99,7 +100,7 @@ export function createOidcClient(settings: OidcSettings, opts: OidcClientOptions
     for (let i = 0; i < attempts; i++) {
       if (i > 0) await sleep(retryDelayMs * 2 ** (i - 1));
       try {
-        return await client.discovery(issuer, settings.clientId, undefined, client.ClientSecretBasic(settings.clientSecret), {
+        return await client.discovery(issuer, settings.clientId, undefined, settings.clientSecret ? client.ClientSecretBasic(settings.clientSecret) : client.None(), {
           timeout: opts.timeoutSeconds ?? 10,
           ...(insecure ? { execute: [client.allowInsecureRequests] } : {}),
         });
