@@ -76,6 +76,17 @@ describe('exampleConfig', () => {
     assert.ok(!Object.keys(r.config?.targets.ad?.attributes ?? {}).some((a) => a.toLowerCase() === 'proxyaddresses'));
   });
 
+  test('the commented helpdesk forms and protection are valid once uncommented with the AD target', () => {
+    const lines = withCommentedTargets(exampleConfig()).split('\n');
+    const from = lines.findIndex((l) => l.startsWith('# protection:'));
+    assert.ok(from > 0);
+    const text = [...lines.slice(0, from), ...lines.slice(from).map((l) => l.replace(/^# ?/, ''))].join('\n');
+    const r = validateConfigText(text);
+    assert.deepEqual(r.problems, []);
+    assert.deepEqual(r.config?.forms.map((f) => f.type), ['resetPassword', 'unlock', 'edit', 'disable', 'groups']);
+    assert.deepEqual(r.config?.protection.memberOf, ['Domain Admins', 'GG-Tier0']);
+  });
+
   test('a proxyAddresses template next to the AD option is reported with its line; an unknown kind too', () => {
     const text = withCommentedTargets(exampleConfig())
       .replace('      mail: "{{ id.mail }}"                  #', `      proxyAddresses: "{{ concat('SMTP:', id.mail) }}"\n      mail: "{{ id.mail }}"                  #`);

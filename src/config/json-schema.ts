@@ -27,6 +27,8 @@ const DESCRIPTIONS: Readonly<Record<string, string>> = {
   executor: 'Retries and concurrency when applying a plan.',
   web: 'The web console (cadre serve): listen address, public URL, session secret (env:NAME) and time-outs, optional OIDC sign-in.',
   'web.sessionSecret': 'Signs session cookies; at least 32 characters. Use env:NAME or file:/path. Required by cadre serve only.',
+  protection: 'Accounts (DN, UPN or group globs, as targets.*.exclude), members of groups, and groups that no helpdesk form may touch.',
+  forms: 'Helpdesk forms of the web console: resetPassword, unlock, edit (whitelisted attributes; edits of rule-mapped ones become overrides), disable (temporary, a hold) and groups; who may use them (roles, oidcGroups) and on whom (scope).',
   runLease: 'One writer at a time: runs renew the store lease every `heartbeat`; a holder silent for `timeout` counts as dead.',
 };
 

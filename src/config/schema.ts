@@ -7,6 +7,10 @@ import { correlationTemplateProblem } from '../core/correlation.js';
 import { isTimeZone } from '../core/lifecycle.js';
 import { durationMs } from '../engine/duration.js';
 import { WEB_DEFAULTS, webGuard } from './schema-web.js';
+import { conditionGuard, exclusionGuard, type Condition } from './schema-shared.js';
+import { formsGuard, protectionGuard, PROTECTION_DEFAULT } from './schema-forms.js';
+
+export { conditionGuard, exclusionGuard, type Condition };
 
 const duration = z.string().regex(/^\d+(ms|s|m|h|d)$/, 'expected a duration like 30s, 5m, 1h, 7d');
 
@@ -42,22 +46,6 @@ export const identifierGuard = z.object({
   maxNumber: z.number().int().positive().default(99),
 }).strict();
 
-const conditionValue = z.union([
-  z.string(), z.number(), z.boolean(), z.null(),
-  z.array(z.union([z.string(), z.number()])),
-  z.object({
-    in: z.array(z.union([z.string(), z.number()])).optional(),
-    notIn: z.array(z.union([z.string(), z.number()])).optional(),
-    matches: z.string().optional(),
-    exists: z.boolean().optional(),
-    not: z.union([z.string(), z.number(), z.boolean()]).optional(),
-  }).strict(),
-]);
-
-/** `attribute: expected` predicates, ANDed; `any` ORs nested conditions; `expr` uses the expression language. */
-export type Condition = { [attribute: string]: z.infer<typeof conditionValue> | Condition[] | string | undefined };
-export const conditionGuard: z.ZodType<Condition> = z.lazy(() => z.record(z.string(), z.union([conditionValue, z.array(conditionGuard)])));
-
 /** An RBAC rule: when the condition holds, grant the entitlements per target. */
 export const entitlementRuleGuard = z.object({
   name: z.string().min(1),
@@ -76,24 +64,6 @@ export const placementGuard = z.object({
   /** Container for disabled leavers, if they should move. */
   disabled: z.string().optional(),
 }).strict();
-
-/**
- * One exclusion: accounts Cadre never touches. Exactly one of `dn`, `upn`, `memberOf`: a glob (`*`, `?`),
- * compared case-insensitively (DNs also ignore blanks around `,` and `=`).
- */
-export const exclusionGuard = z.object({
-  /** The account's distinguished name, e.g. `*,OU=Service Accounts,DC=example,DC=com`. */
-  dn: z.string().min(1).optional(),
-  /** The account's userPrincipalName, e.g. `breakglass*@example.com`. */
-  upn: z.string().min(1).optional(),
-  /**
-   * A group or entitlement the account holds, e.g. `CN=Tier0 Admins,*`: in AD any group DN (or the managed group's
-   * name); in Entra and SQL an entitlement Cadre manages (Entra listings read only managed group memberships).
-   */
-  memberOf: z.string().min(1).optional(),
-  /** Why: shown in plan and explain. */
-  reason: z.string().optional(),
-}).strict().refine((r) => [r.dn, r.upn, r.memberOf].filter((x) => x !== undefined).length === 1, { message: 'an exclusion names exactly one of dn, upn or memberOf' });
 
 export const targetGuard = z.object({
   type: z.string().min(1),
@@ -227,6 +197,10 @@ export const configGuard = z.object({
   executor: z.object({ retries: z.number().int().min(0).default(3), concurrency: z.number().int().positive().default(4) }).strict().default({ retries: 3, concurrency: 4 }),
   runLease: runLeaseGuard.default({ heartbeat: '30s', timeout: '2m' }),
   web: webGuard.default(WEB_DEFAULTS),
+  /** Accounts and groups no helpdesk form may touch (see schema-forms.ts). */
+  protection: protectionGuard.default(PROTECTION_DEFAULT),
+  /** Helpdesk forms of the web console (see schema-forms.ts). */
+  forms: formsGuard,
 }).strict();
 
 /** A validated cadre.yaml. */

@@ -122,6 +122,8 @@ export function catalogBlockers(config: CadreConfig, targets: Readonly<Record<st
   for (const d of desired) {
     if (!catalogs[d.target] || !d.exists) continue;
     for (const g of d.entitlements) {
+      // A form's grant (override) is no config reference: an unknown group fails that one grant, not every plan.
+      if (g.reason.kind === 'manual') continue;
       const ref: CatalogReference = { target: d.target, kind: 'entitlement', name: g.name, source: g.reason.source };
       refs.push(ref);
       count(ref);

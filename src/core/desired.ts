@@ -6,7 +6,8 @@ import { wantedAddresses } from './address-list.js';
 import { correlationCodec, type CorrelationCodec } from './correlation.js';
 import { accountName, exclusionTest } from './exclusions.js';
 import { accountStateFor, lifecycleAt, type LifecycleInfo } from './lifecycle.js';
-import type { AccountState, AttrValue, DesiredAccount, Person, PlanExclusion, Reason, Reservation } from './model.js';
+import type { AccountState, AttrValue, DesiredAccount, Grant, Person, PlanExclusion, Reason, Reservation } from './model.js';
+import { activeOverrides, applyOverrides } from './overrides.js';
 import type { PlanInput, TargetInfo } from './plan-input.js';
 import { personContext } from './rules/context.js';
 import { entitlementsFor } from './rules/entitlements.js';
@@ -270,6 +271,8 @@ export interface DesiredDetail {
   readonly missingIdentifiers: readonly string[];
   /** Attribute → template source (for explain). */
   readonly sources: Readonly<Record<string, string>>;
+  /** Entitlements an override keeps removed: revoked where held, even where a rule grants them or Cadre does not manage them. */
+  readonly removedEntitlements?: readonly Grant[];
 }
 
 /**
@@ -331,9 +334,13 @@ export function desiredDetail(ctx: PlanContext, person: Person, target: string, 
   const placement = placementFor(tcfg.placement, tctx, isLeaver && tcfg.leaver.moveToDisabled, `targets.${target}.placement`);
   const caps = info.capabilities;
   const hasEntitlements = caps.supportsEntitlements || caps.supportsLicences;
-  const entitlements = !exists || !hasEntitlements || (isLeaver && tcfg.leaver.removeEntitlements)
-    ? []
-    : entitlementsFor(ctx.config.entitlements, target, tctx);
+  const rulesGrant = exists && hasEntitlements && !(isLeaver && tcfg.leaver.removeEntitlements);
+  const granted = rulesGrant ? entitlementsFor(ctx.config.entitlements, target, tctx) : [];
+  // Human decisions last: a helpdesk edit or a form's group stays until its override expires.
+  const { entitlements, removed } = applyOverrides(activeOverrides(ctx.input, person.id, target), { attributes, reasons, sources, entitlements: granted }, {
+    exists, entitlements: rulesGrant,
+    protectedAttribute: (a) => (corr !== '' && a.toLowerCase() === corr.toLowerCase()) || readOnly?.has(a.toLowerCase()) === true,
+  }, ctx.config.lifecycle.timezone);
   const desired: DesiredAccount = {
     target,
     personId: person.id,
@@ -345,7 +352,7 @@ export function desiredDetail(ctx: PlanContext, person: Person, target: string, 
     entitlements,
     lifecycle: leaver ? { kind: 'lifecycle', source: 'missing-from-source', detail: 'the person is no longer in the HR source' } : lc.reason,
   };
-  return { desired, lifecycle: lc, placement, missingIdentifiers: missing, sources };
+  return { desired, lifecycle: lc, placement, missingIdentifiers: missing, sources, ...(removed.length > 0 ? { removedEntitlements: removed } : {}) };
 }
 
 /** Desired accounts of a person in every enabled target. */

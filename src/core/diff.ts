@@ -199,10 +199,13 @@ export function diffAccount(detail: DesiredDetail, account: AccountState, tcfg: 
         if (!have.has(g.name.toLowerCase())) drafts.push({ ...base, action: 'grant', changes: [], entitlement: g.name, reason: g.reason });
       }
       const unmanaged = new Set((account.unmanaged ?? []).map((e) => e.toLowerCase()));
+      // Removed by an override (a helpdesk form): revoked where held, managed by the rules or not.
+      const removed = new Map((detail.removedEntitlements ?? []).map((g) => [g.name.toLowerCase(), g]));
       for (const e of [...account.entitlements].sort()) {
         const l = e.toLowerCase();
-        if (want.has(l) || unmanaged.has(l) || !opts.managed(e)) continue;
-        const why: Reason = detail.lifecycle.state === 'terminated' && tcfg.leaver.removeEntitlements
+        const forced = removed.get(l);
+        if (want.has(l) || (forced === undefined && (unmanaged.has(l) || !opts.managed(e)))) continue;
+        const why: Reason = forced !== undefined ? forced.reason : detail.lifecycle.state === 'terminated' && tcfg.leaver.removeEntitlements
           ? { kind: 'lifecycle', source: 'leaver', detail: 'leaver: entitlements are removed' }
           : { kind: 'rule', source: 'no-rule', detail: `no rule grants ${e} any more` };
         drafts.push({ ...base, action: 'revoke', changes: [], entitlement: e, reason: why });

@@ -6,6 +6,7 @@ import { buildPlanContext, desiredDetail, matchAccount } from './desired.js';
 import { localDate } from './lifecycle.js';
 import type { AttrValue, HeldAccount, Hold, LifecycleState, Operation, Person, PlanError, PlanExclusion, Reason, Reservation } from './model.js';
 import { periodsOf } from './periods.js';
+import { overrideActive, type Override } from './overrides.js';
 import type { PlanInput } from './plan-input.js';
 import { computePlan } from './planner.js';
 import { buildSafeguards } from './safeguards.js';
@@ -27,6 +28,8 @@ export interface TargetExplanation {
   readonly entitlements: readonly { readonly name: string; readonly rule: string; readonly because: string; readonly held: boolean }[];
   /** Held entitlements no rule grants any more (managed) or never touched (unmanaged). */
   readonly extraEntitlements: readonly string[];
+  /** Entitlements an override keeps removed (a helpdesk form), with who removed them and until when. */
+  readonly removedEntitlements?: readonly { readonly name: string; readonly because: string }[];
   /** Accounts here that carry the person's id or link but are excluded: never touched. */
   readonly excluded: readonly PlanExclusion[];
   readonly error?: string;
@@ -59,6 +62,8 @@ export interface Explanation {
   readonly holds: readonly Hold[];
   /** Accounts held by a hold, a manual lock or the retention, with what is withheld. */
   readonly held: readonly HeldAccount[];
+  /** The person's overrides (helpdesk edits, form groups), expired ones marked: in force ones replace the rules' values. */
+  readonly overrides?: readonly (Override & { readonly active: boolean })[];
 }
 
 /** Explain one person as of `input.at`. */
@@ -71,8 +76,11 @@ export function explainPerson(personId: string, input: PlanInput): Explanation {
   const errors = plan.errors.filter((e) => e.personId === personId);
   const holds = buildSafeguards(input).holds.filter((h) => h.personId === personId);
   const held = plan.held.filter((h) => h.personId === personId);
+  const tz = input.config.lifecycle.timezone;
+  const mine = (input.overrides ?? []).filter((o) => o.personId === personId);
+  const overrides = mine.length === 0 ? {} : { overrides: mine.map((o) => ({ ...o, active: overrideActive(o, input.at, tz) })) };
   if (!person) {
-    return { personId, found: false, at: input.at, identifiers, targets: [], operations, errors, holds, held };
+    return { personId, found: false, at: input.at, identifiers, targets: [], operations, errors, holds, held, ...overrides };
   }
   const lc = ctx.lifecycle(person);
   const targets: TargetExplanation[] = [];
@@ -85,6 +93,7 @@ export function explainPerson(personId: string, input: PlanInput): Explanation {
       const tcfg = ctx.config.targets[target] as TargetConfig;
       const held = new Set((account?.entitlements ?? []).map((e) => e.toLowerCase()));
       const granted = new Set(d.desired.entitlements.map((g) => g.name.toLowerCase()));
+      const removed = new Set((d.removedEntitlements ?? []).map((g) => g.name.toLowerCase()));
       targets.push({
         target,
         account: m.kind,
@@ -103,7 +112,8 @@ export function explainPerson(personId: string, input: PlanInput): Explanation {
           reason: d.desired.attributeReasons[name] as Reason,
         })),
         entitlements: d.desired.entitlements.map((g) => ({ name: g.name, rule: g.reason.source, because: g.reason.detail, held: held.has(g.name.toLowerCase()) })),
-        extraEntitlements: [...(account?.entitlements ?? []), ...(account?.unmanaged ?? [])].filter((e) => !granted.has(e.toLowerCase())),
+        extraEntitlements: [...(account?.entitlements ?? []), ...(account?.unmanaged ?? [])].filter((e) => !granted.has(e.toLowerCase()) && !removed.has(e.toLowerCase())),
+        ...(d.removedEntitlements ? { removedEntitlements: d.removedEntitlements.map((g) => ({ name: g.name, because: g.reason.detail })) } : {}),
         excluded,
       });
     } catch (e) {
@@ -134,6 +144,7 @@ export function explainPerson(personId: string, input: PlanInput): Explanation {
     errors,
     holds,
     held,
+    ...overrides,
   };
 }
 
@@ -183,16 +194,24 @@ export function formatExplanation(e: Explanation): string {
     if (t.attributes.length > 0) lines.push('    attributes:');
     for (const a of t.attributes) {
       const cur = a.current !== undefined && JSON.stringify(a.current) !== JSON.stringify(a.value) ? ` (now ${show(a.current)})` : '';
-      lines.push(`      ${a.name} = ${show(a.value)}${cur}  ← ${a.source}`);
+      const why = a.reason.kind === 'manual' && a.reason.source === 'override' ? `override: ${a.reason.detail}` : a.source;
+      lines.push(`      ${a.name} = ${show(a.value)}${cur}  ← ${why}`);
     }
     if (t.entitlements.length > 0) lines.push('    entitlements:');
-    for (const g of t.entitlements) lines.push(`      ${g.name}${g.held ? '' : ' (to grant)'}  ← rule "${g.rule}": ${g.because}`);
+    for (const g of t.entitlements) lines.push(`      ${g.name}${g.held ? '' : ' (to grant)'}  ← ${g.rule === 'override' ? `override: ${g.because}` : `rule "${g.rule}": ${g.because}`}`);
+    for (const x of t.removedEntitlements ?? []) lines.push(`      ${x.name}  (removed, kept removed) ← override: ${x.because}`);
     for (const x of t.extraEntitlements) lines.push(`      ${x}  (held, granted by no rule)`);
   }
   if (e.holds.length > 0) {
     lines.push('', '  holds:');
     for (const h of e.holds) {
       lines.push(`    ${h.target ?? 'every target'}: ${h.reason} (by ${h.actor} on ${h.createdAt}${h.until !== undefined ? `, until ${h.until}` : ''}${h.disable === true ? ', kept disabled' : ''})`);
+    }
+  }
+  if (e.overrides && e.overrides.length > 0) {
+    lines.push('', '  overrides:');
+    for (const o of e.overrides) {
+      lines.push(`    ${o.target} ${o.attribute} = ${show(o.value)} (by ${o.actor} on ${o.createdAt}${o.expiresAt !== undefined ? `, until ${o.expiresAt}` : ''}${o.reason ? `: ${o.reason}` : ''})${o.active ? '' : ' — expired'}`);
     }
   }
   if (e.held.length > 0) {

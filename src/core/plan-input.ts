@@ -6,6 +6,7 @@ import type { TargetCapabilities } from './capabilities.js';
 import type { AddressListSpec } from './address-list.js';
 import type { TargetCatalog } from './checks.js';
 import type { AccountState, DisableRecord, Hold, Reservation, Snapshot } from './model.js';
+import type { Override } from './overrides.js';
 import type { EmploymentHistory } from './periods.js';
 
 /** What the planner needs to know about a live target (from its connector). */
@@ -47,6 +48,8 @@ export interface PlanInput {
   readonly disabled?: readonly DisableRecord[];
   /** Holds (from the store), expired ones included: the planner ignores those past `at`. Absent: none. */
   readonly holds?: readonly Hold[];
+  /** Overrides (from the store), expired ones included: the planner ignores those past `at`. Absent: none. */
+  readonly overrides?: readonly Override[];
   /** All identifier reservations (after `allocateIdentifiers`). */
   readonly reservations: readonly Reservation[];
   /** Live targets by name; enabled targets without an entry are skipped. */

@@ -43,7 +43,7 @@ function canonicalize(v: unknown): unknown {
 }
 
 /** Fingerprint of the plan inputs (persons, accounts, reservations, config): apply refuses a stale plan. */
-export function computeBasis(input: Pick<PlanInput, 'snapshot' | 'accounts' | 'reservations' | 'config' | 'disabled' | 'holds' | 'history'>): string {
+export function computeBasis(input: Pick<PlanInput, 'snapshot' | 'accounts' | 'reservations' | 'config' | 'disabled' | 'holds' | 'overrides' | 'history'>): string {
   const persons = [...input.snapshot.persons].sort((a, b) => comparePersonIds(a.id, b.id));
   const accounts = [...input.accounts].sort((a, b) => (a.target < b.target ? -1 : a.target > b.target ? 1 : a.anchor < b.anchor ? -1 : a.anchor > b.anchor ? 1 : 0));
   const res = [...input.reservations].sort((a, b) => comparePersonIds(a.personId, b.personId) || (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0) || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0) || (a.status < b.status ? -1 : a.status > b.status ? 1 : 0));
@@ -54,8 +54,8 @@ export function computeBasis(input: Pick<PlanInput, 'snapshot' | 'accounts' | 'r
     for (const item of list) h.raw(JSON.stringify(canonicalize(item)));
     h.raw('--');
   }
-  // Store facts change what is planned (locks, retention, holds): a plan computed before they changed is stale.
-  const facts = [...(input.disabled ?? []).map((d) => ['d', d]), ...(input.holds ?? []).map((x) => ['h', x])].map((x) => JSON.stringify(canonicalize(x))).sort();
+  // Store facts change what is planned (locks, retention, holds, overrides): a plan computed before they changed is stale.
+  const facts = [...(input.disabled ?? []).map((d) => ['d', d]), ...(input.holds ?? []).map((x) => ['h', x]), ...(input.overrides ?? []).map((x) => ['o', x])].map((x) => JSON.stringify(canonicalize(x))).sort();
   for (const f of facts) h.raw(f);
   // Remembered earlier records change what a plan does (rehires): a plan computed without them is stale.
   const history = input.history ?? {};

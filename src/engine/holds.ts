@@ -12,7 +12,8 @@ import { CadreError, EXIT } from './errors.js';
 /** Meta key: persons whose holds changed since the daemon's last tick (it plans them even if HR did not change). */
 export const HOLDS_TOUCHED = 'holds.touched';
 
-async function touch(tx: Store, personId: string): Promise<void> {
+/** Mark a person for the daemon's next tick (holds and overrides changed outside a run). */
+export async function touch(tx: Store, personId: string): Promise<void> {
   const list = new Set<string>(JSON.parse((await tx.meta.get(HOLDS_TOUCHED)) ?? '[]') as string[]);
   list.add(personId);
   await tx.meta.set(HOLDS_TOUCHED, JSON.stringify([...list]));

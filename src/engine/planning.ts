@@ -5,6 +5,7 @@
 import { allocateIdentifiers, computePlan, keepLastGood, lifecycleAt, secondaryCorrelationValue, type EmploymentHistory, type IsFree, type PlanInput, type TargetCatalog, type TargetInfo } from '../core/index.js';
 import { correlationCodec, type CorrelationCodec } from '../core/correlation.js';
 import type { AccountState, Person, Plan, Reservation, Snapshot } from '../core/model.js';
+import type { Override } from '../core/overrides.js';
 import type { Engine } from './engine.js';
 import { SourceUnusableError } from './errors.js';
 import { IDENTIFIER_TAKEN_CODES } from './identifier-collisions.js';
@@ -25,6 +26,11 @@ export interface PrepareOptions {
   /** Use the stored account state instead of listing targets live (fast incremental ticks). */
   readonly storedAccounts?: boolean;
   readonly progress?: (stage: string, done: number, total: number) => void;
+  /**
+   * Overrides for this plan only, on top of the stored ones (replacing one for the same person, target and
+   * attribute): a helpdesk edit of an attribute no rule maps is written through the plan without being kept.
+   */
+  readonly extraOverrides?: readonly Override[];
 }
 
 /** A plan plus the inputs it was computed from (apply needs them). */
@@ -327,6 +333,7 @@ export async function preparePlan(engine: Engine, opts: PrepareOptions = {}): Pr
   // Store facts the targets cannot tell: who disabled an account, and the holds people put on.
   const disabled = await engine.store.accounts.disabled();
   const holds = await engine.store.holds.all();
+  const overrides = withExtra(await engine.store.overrides.all(), opts.extraOverrides ?? []);
   // Accounts found for creates a killed run left open are Cadre's own: linking them is recovery, not a take-over.
   const resumedCreates = await engine.store.journal.interruptedCreates();
   const input: PlanInput = {
@@ -338,6 +345,7 @@ export async function preparePlan(engine: Engine, opts: PrepareOptions = {}): Pr
     reservations,
     disabled,
     holds,
+    ...(overrides.length > 0 ? { overrides } : {}),
     targets: info,
     history,
     ...(resumedCreates.length > 0 ? { resumedCreates } : {}),
@@ -357,4 +365,12 @@ export async function preparePlan(engine: Engine, opts: PrepareOptions = {}): Pr
 export function lifecycleTransitions(persons: readonly Person[], from: string, to: string, engine: Engine, history: EmploymentHistory = {}): string[] {
   const cfg = engine.config.lifecycle;
   return persons.filter((p) => lifecycleAt(p, from, cfg, history[p.id]).state !== lifecycleAt(p, to, cfg, history[p.id]).state).map((p) => p.id);
+}
+
+/** Stored overrides with a plan's own on top (same person, target and attribute: the extra one wins). */
+function withExtra(stored: readonly Override[], extra: readonly Override[]): Override[] {
+  if (extra.length === 0) return [...stored];
+  const key = (o: Override): string => `${o.personId}\u0000${o.target}\u0000${o.attribute}`;
+  const replaced = new Set(extra.map(key));
+  return [...stored.filter((o) => !replaced.has(key(o))), ...extra];
 }

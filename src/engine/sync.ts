@@ -2,6 +2,7 @@
 import type { Engine } from './engine.js';
 import { applyPrepared, type ApplyReport } from './apply.js';
 import { holdTransitions } from '../core/safeguards.js';
+import { overrideTransitions } from '../core/overrides.js';
 import { takeTouchedHolds } from './holds.js';
 import { withRunLease, type LeaseOptions, type RunLease } from './lease.js';
 import { lifecycleTransitions, preparePlan, type PreparedPlan } from './planning.js';
@@ -72,6 +73,8 @@ export async function incrementalSync(engine: Engine, opts: SyncOptions): Promis
     // Holds added, removed, begun or expired since the last tick: their people catch up now, not at the next full sync.
     for (const id of holdTransitions(await engine.store.holds.all(), lastTick, at, engine.config.lifecycle.timezone)) ids.add(id);
     for (const id of await takeTouchedHolds(engine.store)) ids.add(id);
+    // An override that expired since the last tick: the rule's value comes back now.
+    for (const id of overrideTransitions(await engine.store.overrides.all(), lastTick, at, engine.config.lifecycle.timezone)) ids.add(id);
     // A new manager needs their reports' manager attribute, a changed name their aliases: include direct reports.
     for (const p of stored) if (p.supervisorId && ids.has(p.supervisorId)) ids.add(p.id);
     if (ids.size === 0) {

@@ -12,6 +12,7 @@ import type { StoreConfig } from '../config/schema.js';
 import { accountsRepo } from './accounts.js';
 import { auditRepo } from './audit.js';
 import { holdsRepo } from './holds.js';
+import { overridesRepo } from './overrides.js';
 import { repoContext } from './context.js';
 import { journalRepo } from './journal.js';
 import { leaseRepo, type LeaseSessionOpener } from './lease.js';
@@ -49,6 +50,7 @@ function bind(db: Kysely<Database>, dialect: StoreDialect, inTransaction: boolea
     audit: auditRepo(ctx),
     meta: metaRepo(ctx),
     holds: holdsRepo(ctx),
+    overrides: overridesRepo(ctx),
     lease: leaseRepo(ctx, openSession),
     users: usersRepo(ctx),
     sessions: sessionsRepo(ctx),

@@ -38,6 +38,20 @@ export interface HoldsTable {
   created_at: string;
 }
 
+/** `overrides` (migration 0010): one per (person, target, attribute); entitlements as `entitlement:<name>`. */
+export interface OverridesTable {
+  person_id: string;
+  target: string;
+  attribute: string;
+  /** JSON of the kept value. */
+  value: string;
+  actor: string;
+  created_at: string;
+  /** Last day (`YYYY-MM-DD`) or instant; null: until removed. */
+  expires_at: string | null;
+  reason: string;
+}
+
 /**
  * `reservations`: identifiers, unique per (kind, value_key = lower(value)); (value_key, person_id) references
  * `identifier_values`, so a value belongs to one person across all kinds.
@@ -155,6 +169,7 @@ export interface Database {
   audit: AuditTable;
   meta: MetaTable;
   holds: HoldsTable;
+  overrides: OverridesTable;
   employment_periods: EmploymentPeriodsTable;
   run_lease: RunLeaseTable;
   web_users: WebUsersTable;

@@ -2,6 +2,7 @@
  * Store contract used by the engine. One implementation (kysely) serves SQLite and PostgreSQL.
  */
 import type { AccountState, DisableRecord, Hold, Operation, Person, Reservation } from '../core/model.js';
+import type { Override } from '../core/overrides.js';
 import type { KnownPeriod } from '../core/periods.js';
 import type { Role } from '../core/roles.js';
 
@@ -200,6 +201,16 @@ export interface Store {
     put(hold: Hold): Promise<Hold | undefined>;
     /** Remove the hold of (person, target); returns it, or `undefined` when there was none. */
     remove(personId: string, target?: string): Promise<Hold | undefined>;
+  };
+
+  /** Overrides: at most one per person, target and attribute (`entitlement:<name>` for entitlements). */
+  overrides: {
+    all(): Promise<Override[]>;
+    byPerson(personId: string): Promise<Override[]>;
+    /** Insert or replace the override of (person, target, attribute); returns the one it replaced. */
+    put(override: Override): Promise<Override | undefined>;
+    /** Remove the override of (person, target, attribute); returns it, or `undefined` when there was none. */
+    remove(personId: string, target: string, attribute: string): Promise<Override | undefined>;
   };
 
   /** Identifier reservations: a value (lower case) belongs to one person across every kind. */

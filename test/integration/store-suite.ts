@@ -20,6 +20,7 @@ import { freshDatabase } from '../support/postgres.js';
 import { runAuditQuerySuite } from './store-suite-audit.js';
 import { runLocksSuite } from './store-suite-locks.js';
 import { runWebSuite } from './store-suite-web.js';
+import { runOverridesSuite } from './store-suite-overrides.js';
 
 /** A store plus a way to touch the database behind Cadre's back. */
 export interface StoreHarness {
@@ -544,6 +545,7 @@ export function runStoreSuite(factory: (opts?: HarnessOptions) => Promise<StoreH
   runAuditQuerySuite(withH);
   runLocksSuite(withH, (before, fn) => () => withHarness(() => factory({ migrateBefore: before }), fn));
   runWebSuite(withH);
+  runOverridesSuite(withH, (before, fn) => () => withHarness(() => factory({ migrateBefore: before }), fn));
 }
 
 /** Migrate one fresh database from several processes at the same instant; all must succeed. */

@@ -56,6 +56,13 @@ function checkCondition(cond: Condition | undefined, path: string, out: RuleProb
   walk(cond, path);
 }
 
+/** Problems of one condition outside the rules (a helpdesk form's scope), against the config's identifier kinds. */
+export function conditionProblems(cond: Condition | undefined, path: string, config: CadreConfig): RuleProblem[] {
+  const out: RuleProblem[] = [];
+  checkCondition(cond, path, out, new Set(Object.keys(config.identifiers)));
+  return out;
+}
+
 /**
  * Validate rules. Returns every problem found (empty when the rules are usable). Never throws.
  */

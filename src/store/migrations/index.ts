@@ -11,6 +11,7 @@ import { identifierNamespace } from './0005-identifier-namespace.js';
 import { runLease } from './0006-run-lease.js';
 import { employmentPeriods } from './0008-employment-periods.js';
 import { webConsole } from './0009-web-console.js';
+import { overrides } from './0010-overrides.js';
 import { auditIndexes } from './0011-audit-indexes.js';
 
 /** SQL dialect of a store. */
@@ -26,6 +27,7 @@ export function migrations(dialect: StoreDialect): Record<string, Migration> {
     '0006-run-lease': runLease(dialect),
     '0008-employment-periods': employmentPeriods(dialect),
     '0009-web-console': webConsole(dialect),
+    '0010-overrides': overrides(dialect),
     '0011-audit-indexes': auditIndexes(dialect),
   };
 }
