@@ -24,11 +24,14 @@ function dnOf(a: AccountState): string | undefined {
   return cn !== undefined && a.container !== undefined ? `CN=${cn},${a.container}` : undefined;
 }
 
-/** A compiled test for a target's rules (undefined when it has none). */
-export function exclusionTest(target: string, rules: readonly ExclusionRule[]): ExclusionTest | undefined {
+/**
+ * A compiled test for a target's rules (undefined when it has none). `path` names the rules in what the test reports
+ * (default `targets.<target>.exclude`; the helpdesk's `protection.accounts` use the same matcher).
+ */
+export function exclusionTest(target: string, rules: readonly ExclusionRule[], path = `targets.${target}.exclude`): ExclusionTest | undefined {
   if (rules.length === 0) return undefined;
   const compiled = rules.map((r, i) => {
-    const label = (what: string, p: string): string => `targets.${target}.exclude[${i}] (${what}: ${p})${r.reason ? `: ${r.reason}` : ''}`;
+    const label = (what: string, p: string): string => `${path}[${i}] (${what}: ${p})${r.reason ? `: ${r.reason}` : ''}`;
     if (r.dn !== undefined) {
       const m = globMatcher(r.dn, true);
       return (a: AccountState): string | undefined => { const dn = dnOf(a); return dn !== undefined && m(dn) ? label('dn', r.dn as string) : undefined; };
