@@ -3,6 +3,7 @@
  * ids, forms nobody may use, attributes no form may edit (Cadre's own: identifiers, correlation, security flags),
  * protected groups offered by a groups form, and scope conditions. Pure: config in, problems out.
  */
+import { groupMatcher } from '../core/forms.js';
 import { conditionProblems } from '../core/rules/validate.js';
 import type { RawProblem } from './issues.js';
 import { parsePath } from './locate.js';
@@ -36,7 +37,7 @@ export function checkForms(config: CadreConfig): RawProblem[] {
   const out: RawProblem[] = [];
   const targets = Object.keys(config.targets);
   const list = (s: readonly string[]): string => s.join(', ') || 'none defined';
-  const protectedGroups = new Set(config.protection.groups.map((g) => g.toLowerCase()));
+  const protectedGroups = config.protection.groups.map(groupMatcher);
   const ids = new Map<string, number>();
   config.forms.forEach((form, i) => {
     const at = (...rest: (string | number)[]): (string | number)[] => ['forms', i, ...rest];
@@ -72,7 +73,7 @@ export function checkForms(config: CadreConfig): RawProblem[] {
     }
     if (form.type === 'groups') {
       form.groups.forEach((g, j) => {
-        if (protectedGroups.has(g.toLowerCase())) out.push({ path: at('groups', j), message: `group "${g}" is listed under protection.groups: no form may change its members` });
+        if (protectedGroups.some((m) => m(g))) out.push({ path: at('groups', j), message: `group "${g}" is listed under protection.groups: no form may change its members` });
         if (g.includes('{{')) out.push({ path: at('groups', j), message: 'a form names groups literally (no templates)' });
       });
     }
