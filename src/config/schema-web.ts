@@ -11,6 +11,8 @@ const duration = z.string().regex(/^\d+(ms|s|m|h|d)$/, 'expected a duration like
 /** OIDC sign-in (optional). Secrets as `env:NAME` or `file:/path`. */
 export const webOidcGuard = z.object({
   issuer: z.string().url(),
+  /** Shown on the sign-in button ("Sign in with <name>"); default the issuer's host. */
+  name: z.string().min(1).max(64).optional(),
   clientId: z.string().min(1),
   clientSecret: z.string().min(1).optional(),
   scopes: z.array(z.string().min(1)).default(['openid', 'profile', 'email']),

@@ -28,6 +28,9 @@ export const ACCESS: Readonly<Record<string, Access>> = {
   'POST /sign-in': 'public',
   'POST /sign-out': EVERYONE,
   'POST /lang': 'public',
+  // OIDC (only registered when web.oidc is configured): the redirect to the IdP and its way back.
+  'GET /auth/oidc': 'public',
+  'GET /auth/oidc/callback': 'public',
   // dashboard
   'GET /': EVERYONE,
 };

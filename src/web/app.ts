@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type preHandlerHookHandler } from 'fastify';
+import { resolveSecret } from '../config/secrets.js';
 import { webSecrets } from '../config/web-secrets.js';
 import type { Engine } from '../engine/engine.js';
 import { createMetrics } from '../engine/metrics.js';
@@ -18,6 +19,7 @@ import { createPersonIndex } from './person-index.js';
 import { registerSecurity } from './plugins/security.js';
 import { registerSession, sessionExpired, timeoutsOf, touchSession } from './plugins/session.js';
 import { registerAuth, type SignInExtras } from './routes/auth.js';
+import { oidcClientFor, oidcSignInExtras, registerOidc } from './routes/auth-oidc.js';
 import { registerHealth } from './routes/health.js';
 import { registerHome } from './routes/home.js';
 import { registerLang } from './routes/lang.js';
@@ -186,7 +188,10 @@ export async function buildApp(engine: Engine, opts: WebOptions & { readonly sig
   app.get('/assets/htmx.min.js', async (_req, reply) => reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=86400').send(htmx));
 
   registerHealth(app, ctx, metrics);
-  registerAuth(app, ctx, opts.signIn ?? {});
+  registerAuth(app, ctx, opts.signIn ?? oidcSignInExtras(ctx));
+  // The OIDC client secret is resolved here, not at config load (as the session secret): only the console needs it.
+  const oidcSecret = opts.oidcClientSecret ?? (web.oidc?.clientSecret !== undefined ? resolveSecret(web.oidc.clientSecret, 'web.oidc.clientSecret') : undefined);
+  registerOidc(app, ctx, oidcClientFor(ctx, oidcSecret));
   registerLang(app, ctx);
   registerHome(app, ctx);
   for (const area of [...AREAS, ...(opts.areas ?? [])]) await area(app, ctx);
