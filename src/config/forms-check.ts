@@ -75,6 +75,9 @@ export function checkForms(config: CadreConfig): RawProblem[] {
       form.groups.forEach((g, j) => {
         if (protectedGroups.some((m) => m(g))) out.push({ path: at('groups', j), message: `group "${g}" is listed under protection.groups: no form may change its members` });
         if (g.includes('{{')) out.push({ path: at('groups', j), message: 'a form names groups literally (no templates)' });
+        // Every grant of a privileged entitlement needs an operator's --approve: a form could never grant it.
+        const privileged = (form.targets ?? targets).find((t) => (config.targets[t]?.privilegedEntitlements ?? []).some((p) => groupMatcher(p)(g)));
+        if (privileged !== undefined) out.push({ path: at('groups', j), message: `group "${g}" is a privileged entitlement in ${privileged} (targets.${privileged}.privilegedEntitlements): every grant needs --approve, so no form may offer it` });
       });
     }
   });

@@ -11,6 +11,7 @@ targets:
     options: { driver: sqlite, path: ":memory:", table: users, key: id, correlationColumn: person_id }
     identifiers: { username: [username] }
     createOnly: [username]
+    privilegedEntitlements: [GG-Admin*]
 protection:
   groups: [Domain Admins]
 `;
@@ -43,21 +44,21 @@ test('an unknown form type, an unknown role and an unknown target are reported w
 `);
   const by = (path: string) => p.find((x) => x.path === path);
   assert.match(by('forms[0].type')?.message ?? JSON.stringify(p), /resetPassword/);
-  assert.equal(by('forms[0].type')?.line, 14);
+  assert.equal(by('forms[0].type')?.line, 15);
   assert.match(by('forms[1].roles[0]')?.message ?? JSON.stringify(p), /admin|helpdesk/);
-  assert.equal(by('forms[1].roles[0]')?.line, 18);
+  assert.equal(by('forms[1].roles[0]')?.line, 19);
 });
 
 test('cross-checks: unknown target, duplicate id, nobody may use it, reserved attributes, protected groups, scope conditions', () => {
   const p = problems(`  - { id: one, type: unlock, roles: [admin], targets: [ad, entra] }
   - { id: one, type: unlock, roles: [] }
   - { id: edit, type: edit, roles: [helpdesk], attributes: [phone, userAccountControl, username, Phone] }
-  - { id: groups, type: groups, roles: [admin], groups: [GG-VPN, domain admins] }
+  - { id: groups, type: groups, roles: [admin], groups: [GG-VPN, domain admins, GG-Admins-Tier1] }
   - { id: scoped, type: unlock, roles: [admin], scope: { when: { nosuchfield: 1, department: { matches: "([" } } } }
 `);
   const msg = (path: string): string => p.filter((x) => x.path === path).map((x) => x.message).join(' | ');
   assert.match(msg('forms[0].targets[1]'), /unknown target "entra" \(targets: ad\)/);
-  assert.equal(p.find((x) => x.path === 'forms[0].targets[1]')?.line, 13);
+  assert.equal(p.find((x) => x.path === 'forms[0].targets[1]')?.line, 14);
   assert.match(msg('forms[1].id'), /duplicate form id "one"/);
   assert.match(msg('forms[1].roles'), /nobody could use it/);
   assert.match(msg('forms[2].attributes[1]'), /"userAccountControl" cannot be edited/);
@@ -65,6 +66,8 @@ test('cross-checks: unknown target, duplicate id, nobody may use it, reserved at
   assert.match(msg('forms[2].attributes[3]'), /listed twice/);
   assert.equal(msg('forms[2].attributes[0]'), '');
   assert.match(msg('forms[3].groups[1]'), /protection\.groups/);
+  assert.match(msg('forms[3].groups[2]'), /privileged entitlement in ad/);
+  assert.equal(msg('forms[3].groups[0]'), '');
   assert.ok(p.some((x) => x.path.startsWith('forms[4].scope.when')), JSON.stringify(p));
 });
 
