@@ -20,6 +20,8 @@ export interface Principal {
   /** Links a manager to their Personio person (their scope is this person's reports). */
   readonly personId?: string;
   readonly via: 'local' | 'oidc';
+  /** OIDC only: the values of the groups/roles claim at sign-in (helpdesk forms may be granted by `oidcGroups`). */
+  readonly groups?: readonly string[];
 }
 
 declare module 'fastify' {

@@ -75,6 +75,13 @@ describe('OIDC routes', () => {
     const home = await http.request(`${c.url}/`);
     assert.equal(home.status, 200);
     assert.match(home.body, /Olivia Admin/);
+    // The principal keeps the groups claim (helpdesk forms may be granted by oidcGroups); the sign-in audits them.
+    const raw = decodeURIComponent(after);
+    const stored = await c.engine.store.sessions.get(raw.slice(0, raw.lastIndexOf('.')), new Date().toISOString());
+    const principal = (JSON.parse(stored?.data ?? '{}') as { principal?: Record<string, unknown> }).principal;
+    assert.deepEqual(principal, { id: 'olivia.admin@example.com', name: 'Olivia Admin', role: 'admin', via: 'oidc', groups: ['Cadre-Admins', 'Everyone'] });
+    const signIn = (await audit(c, 'web.signIn')).at(-1);
+    assert.deepEqual([signIn?.actor, signIn?.payload.sub, signIn?.payload.issuer, signIn?.payload.groups], ['web:olivia.admin@example.com', 'olivia', op.issuer, ['Cadre-Admins', 'Everyone']]);
   });
 
   test('a callback is used once, and never in another session', async () => {

@@ -18,12 +18,13 @@ test('a dotted claim name reaches into objects (Keycloak realm_access.roles); a 
   assert.deepEqual(claimGroups({ realm_access: ['Audit'] }, 'realm_access.roles'), []);
 });
 
-test('the most privileged mapped role wins; no mapped group is no role; matching is exact', () => {
+test('the most privileged mapped role wins; no mapped group is no role; names compare case-insensitively', () => {
   assert.equal(mapRole({ groups: ['Audit', 'Cadre-Admins'] }, { rolesClaim: 'groups', roleMap }), 'admin');
   assert.equal(mapRole({ groups: ['Audit', 'Managers'] }, { rolesClaim: 'groups', roleMap }), 'manager');
   assert.equal(mapRole({ groups: ['Helpdesk', 'Managers'] }, { rolesClaim: 'groups', roleMap }), 'helpdesk');
   assert.equal(mapRole({ groups: ['Audit'] }, { rolesClaim: 'groups', roleMap }), 'auditor');
-  assert.equal(mapRole({ groups: ['audit', 'Everyone'] }, { rolesClaim: 'groups', roleMap }), undefined);
+  assert.equal(mapRole({ groups: ['audit', 'Everyone'] }, { rolesClaim: 'groups', roleMap }), 'auditor');
+  assert.equal(mapRole({ groups: ['Auditors', 'Everyone'] }, { rolesClaim: 'groups', roleMap }), undefined, 'whole names only');
   assert.equal(mapRole({ roles: ['Audit'] }, { rolesClaim: 'groups', roleMap }), undefined, 'another claim does not count');
   assert.equal(mapRole({ groups: ['Audit'] }, { rolesClaim: 'groups', roleMap: { admin: ['Audit'] } }), 'admin');
 });

@@ -40,10 +40,13 @@ export function claimGroups(claims: Claims, rolesClaim: string): string[] {
   return [];
 }
 
-/** The role the claims grant, or undefined when no group of the user is mapped. Group names match exactly. */
+/**
+ * The role the claims grant, or undefined when no group of the user is mapped. Group names compare
+ * case-insensitively, as the forms' `oidcGroups` do (Entra sends object ids whose case varies where people copy them).
+ */
 export function mapRole(claims: Claims, m: ClaimMapping): OidcRole | undefined {
-  const groups = new Set(claimGroups(claims, m.rolesClaim));
-  return ROLE_PRECEDENCE.find((role) => (m.roleMap[role] ?? []).some((g) => groups.has(g)));
+  const groups = new Set(claimGroups(claims, m.rolesClaim).map((g) => g.toLowerCase()));
+  return ROLE_PRECEDENCE.find((role) => (m.roleMap[role] ?? []).some((g) => groups.has(g.toLowerCase())));
 }
 
 /** A stable, readable principal id: the e-mail (lower case) when the IdP sends one, else `sub`. */

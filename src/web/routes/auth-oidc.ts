@@ -122,11 +122,12 @@ export function registerOidc(app: FastifyInstance, ctx: WebContext, client: Oidc
       if (found.kind === 'none') return refuse(req, reply, 'noPerson', claims, { role });
       personId = found.person.id;
     }
-    const principal: Principal = { id: principalId(claims), name: displayName(claims), role, via: 'oidc', ...(personId !== undefined ? { personId } : {}) };
+    const groups = claimGroups(claims, oidc.rolesClaim);
+    const principal: Principal = { id: principalId(claims), name: displayName(claims), role, via: 'oidc', groups, ...(personId !== undefined ? { personId } : {}) };
     await signIn(req, principal, ctx.now().getTime());
     await ctx.engine.audit.record({
       actor: ctx.actor(principal), event: 'web.signIn',
-      payload: { via: 'oidc', role, sub, issuer: oidc.issuer, ip: req.ip, ...(personId !== undefined ? { personId } : {}) },
+      payload: { via: 'oidc', role, sub, issuer: oidc.issuer, groups, ip: req.ip, ...(personId !== undefined ? { personId } : {}) },
     });
     return reply.redirect(next, 303);
   });
