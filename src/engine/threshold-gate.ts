@@ -6,6 +6,7 @@
 import { ACTIONS, sha256Hex } from '../core/index.js';
 import type { Plan, ThresholdBreach } from '../core/model.js';
 import type { CadreConfig } from '../config/schema.js';
+import { activeApprovals, approvalCovers, readApprovals, writeApprovals, type StoredApproval } from './approvals-store.js';
 import type { Engine } from './engine.js';
 import { CadreError, EXIT, ThresholdBlockedError } from './errors.js';
 
@@ -107,9 +108,20 @@ export async function gateThresholds(engine: Engine, plan: Plan, runId: string, 
     if (!opts.scoped) await engine.store.meta.set(BLOCKED_KEY, '');
     return;
   }
-  const open = uncovered(plan.breaches, opts.approve);
+  // Approvals left by the console (approvals-store.ts) cover what the run's own --approve does not.
+  const stored = await readApprovals(engine.store);
+  const active = activeApprovals(stored, engine.now());
+  const used = new Set<StoredApproval>();
+  const open = uncovered(plan.breaches, opts.approve).filter((b) => {
+    const a = active.find((x) => approvalCovers(x, b));
+    if (a) used.add(a);
+    return a === undefined;
+  });
   if (open.length === 0) {
-    await engine.audit.record({ actor: opts.actor, event: 'plan.approved', runId, payload: { breaches: plan.breaches, approvals } });
+    const fromConsole = [...used].map((a) => ({ target: a.target, action: a.action, actor: a.actor, comment: a.comment, at: a.at }));
+    await engine.audit.record({ actor: opts.actor, event: 'plan.approved', runId, payload: { breaches: plan.breaches, approvals, ...(fromConsole.length > 0 ? { consoleApprovals: fromConsole } : {}) } });
+    // Used once: the next block needs a new decision. Lapsed ones go too.
+    if (used.size > 0 || active.length < stored.length) await writeApprovals(engine.store, active.filter((a) => !used.has(a)));
     await engine.store.meta.set(BLOCKED_KEY, '');
     return;
   }

@@ -61,7 +61,6 @@ export async function addUser(engine: Engine, req: AddUserRequest): Promise<WebU
   if (!USERNAME.test(username)) throw invalid(`invalid user name "${req.username.slice(0, 64)}": letters, digits, . _ @ - (up to 64)`);
   const role = checkRole(req.role);
   checkPassword(req.password);
-  if (role === 'manager' && req.personId === undefined) throw invalid('a manager needs --person ID (their Personio person): the console shows them their reports');
   if (req.personId !== undefined && (await engine.store.persons.get(req.personId)) === undefined) {
     throw invalid(`no person ${req.personId} in the stored HR snapshot (run cadre sync first, or check the id)`);
   }

@@ -33,6 +33,15 @@ export const ACCESS: Readonly<Record<string, Access>> = {
   'GET /auth/oidc/callback': 'public',
   // dashboard
   'GET /': EVERYONE,
+  'POST /approvals': ['admin'],
+  'GET /plan': ['admin', 'auditor'],
+  // persons (managers: their reports only, enforced by the routes with ctx.canSee)
+  'GET /persons': ['admin', 'helpdesk', 'manager', 'auditor'],
+  'GET /persons/:id': ['admin', 'helpdesk', 'manager', 'auditor'],
+  // holds (managers are not shown holds: those are IT decisions about people beyond their reports too)
+  'GET /holds': ['admin', 'helpdesk', 'auditor'],
+  'POST /holds': ['admin', 'helpdesk'],
+  'POST /holds/remove': ['admin', 'helpdesk'],
 };
 
 /** The row of a route (`HEAD` follows `GET`), or `undefined` when it has none. */

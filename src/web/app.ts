@@ -13,15 +13,18 @@ import type { Engine } from '../engine/engine.js';
 import { createMetrics } from '../engine/metrics.js';
 import { accessFor, allows, type Access } from './access.js';
 import { signOut } from './auth/session.js';
-import type { PageOptions, Principal, RouteModule, WebContext, WebOptions } from './context.js';
+import { localPrincipal, type PageOptions, type Principal, type RouteModule, type WebContext, type WebOptions } from './context.js';
 import { isLang, LANG_COOKIE, negotiate, translator } from './i18n/index.js';
 import { createPersonIndex } from './person-index.js';
 import { registerSecurity } from './plugins/security.js';
 import { registerSession, sessionExpired, timeoutsOf, touchSession } from './plugins/session.js';
 import { registerAuth, type SignInExtras } from './routes/auth.js';
 import { oidcClientFor, oidcSignInExtras, registerOidc } from './routes/auth-oidc.js';
+import { registerDashboard } from './routes/dashboard.js';
+import { registerHolds } from './routes/holds.js';
+import { registerPersons } from './routes/persons.js';
+import { registerPlan } from './routes/plan.js';
 import { registerHealth } from './routes/health.js';
-import { registerHome } from './routes/home.js';
 import { registerLang } from './routes/lang.js';
 import { errorView } from './views/auth.js';
 import { query } from './views/html.js';
@@ -156,12 +159,12 @@ export async function buildApp(engine: Engine, opts: WebOptions & { readonly sig
     }
     if (p.via === 'local') {
       // Removed or disabled users lose their sessions at once; a changed role applies at once.
-      const user = await engine.store.users.get(p.id);
+      const user = s.localUserId === undefined ? undefined : await engine.store.users.get(s.localUserId);
       if (!user || user.disabled) {
         await signOut(req, at, 'expired');
         return;
       }
-      req.principal = { id: user.id, name: user.displayName, role: user.role, via: 'local', ...(user.personId !== undefined ? { personId: user.personId } : {}) };
+      req.principal = localPrincipal(user);
     } else req.principal = p;
     touchSession(req, at);
   });
@@ -193,7 +196,10 @@ export async function buildApp(engine: Engine, opts: WebOptions & { readonly sig
   const oidcSecret = opts.oidcClientSecret ?? (web.oidc?.clientSecret !== undefined ? resolveSecret(web.oidc.clientSecret, 'web.oidc.clientSecret') : undefined);
   registerOidc(app, ctx, oidcClientFor(ctx, oidcSecret));
   registerLang(app, ctx);
-  registerHome(app, ctx);
+  registerDashboard(app, ctx);
+  registerPlan(app, ctx);
+  registerPersons(app, ctx);
+  registerHolds(app, ctx);
   for (const area of [...AREAS, ...(opts.areas ?? [])]) await area(app, ctx);
   await app.ready();
   return app;

@@ -8,6 +8,7 @@ import type { WebConfig } from '../config/schema-web.js';
 import type { Person } from '../core/model.js';
 import type { Role } from '../core/roles.js';
 import type { Engine } from '../engine/engine.js';
+import type { WebUser } from '../store/types.js';
 import type { Lang, Translate } from './i18n/index.js';
 import type { PersonIndex } from './person-index.js';
 import type { Html } from './views/html.js';
@@ -43,6 +44,8 @@ declare module 'fastify' {
     notice?: 'expired' | 'signedOut';
     /** The next page after sign-in (OIDC round trips). */
     next?: string;
+    /** The local user's row id (a user removed and added again under the same name is someone else). */
+    localUserId?: string;
     /** CSRF secret (@fastify/csrf-protection). */
     _csrf?: string;
   }
@@ -55,6 +58,14 @@ export interface PageOptions {
   readonly status?: number;
   /** The nav entry to mark as current (its path, e.g. `/persons`). */
   readonly current?: string;
+}
+
+/**
+ * The principal of a local user. Its id is the user name, so audit entries read `web:alice`; user names are unique
+ * and never renamed.
+ */
+export function localPrincipal(user: WebUser): Principal {
+  return { id: user.username, name: user.displayName, role: user.role, via: 'local', ...(user.personId !== undefined ? { personId: user.personId } : {}) };
 }
 
 /** Options of {@link import('./app.js').buildApp}. */

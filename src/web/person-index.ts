@@ -1,9 +1,13 @@
 /**
- * The console's in-memory view of the stored HR snapshot: persons by id and the reporting lines (manager scope).
- * Loading 10,000 persons per request would be far too slow, so it is built once and refreshed when it is older
- * than `maxAgeMs` (another process may sync) or when the in-process scheduler reports a finished tick.
+ * The console's in-memory view of the stored HR snapshot: persons by id, the reporting lines (manager scope), the
+ * search index, and the per-person facts explain needs (employment history, disable records). Loading 10,000
+ * persons per request would be far too slow, so it is built once and refreshed when older than `maxAgeMs` (another
+ * process may sync) or when the in-process scheduler reports a finished tick. Accounts and holds of the person on
+ * screen are always read fresh from the store.
  */
-import type { Person } from '../core/model.js';
+import type { DisableRecord, Person } from '../core/model.js';
+import type { EmploymentHistory } from '../core/periods.js';
+import { buildSearchIndex, type SearchEntry } from '../core/person-search.js';
 import { managerScope, reportsIndex } from '../core/roles.js';
 import type { Store } from '../store/types.js';
 
@@ -11,6 +15,9 @@ import type { Store } from '../store/types.js';
 export interface PersonSnapshot {
   readonly byId: ReadonlyMap<string, Person>;
   readonly reports: ReadonlyMap<string, readonly string[]>;
+  readonly search: readonly SearchEntry[];
+  readonly history: EmploymentHistory;
+  readonly disabled: readonly DisableRecord[];
   /** When it was loaded (ms). */
   readonly loadedAt: number;
 }
@@ -31,22 +38,30 @@ export function createPersonIndex(store: Store, opts: { readonly now: () => numb
   let current: PersonSnapshot | undefined;
   let loading: Promise<PersonSnapshot> | undefined;
   let generation = 0;
-  const scopes = new Map<string, ReadonlySet<string>>();
+  let scopes = new Map<string, ReadonlySet<string>>();
   const load = (): Promise<PersonSnapshot> => {
     if (loading) return loading;
     const gen = generation;
     loading = (async () => {
-      const persons = await store.persons.all();
-      const snapshot: PersonSnapshot = { byId: new Map(persons.map((p) => [p.id, p])), reports: reportsIndex(persons), loadedAt: opts.now() };
+      const [persons, reservations, history, disabled] = await Promise.all([store.persons.all(), store.reservations.all(), store.periods.all(), store.accounts.disabled()]);
+      const snapshot: PersonSnapshot = {
+        byId: new Map(persons.map((p) => [p.id, p])), reports: reportsIndex(persons), search: buildSearchIndex(persons, reservations),
+        history, disabled, loadedAt: opts.now(),
+      };
       // An invalidation while loading means the data may already be newer: keep it stale so the next get reloads.
       current = gen === generation ? snapshot : { ...snapshot, loadedAt: -Infinity };
-      scopes.clear();
+      scopes = new Map();
       return snapshot;
     })().finally(() => { loading = undefined; });
     return loading;
   };
   const get = async (): Promise<PersonSnapshot> => {
     if (current && opts.now() - current.loadedAt < maxAge) return current;
+    // A stale snapshot keeps answering while the new one loads (requests never queue behind a reload).
+    if (current && current.loadedAt !== -Infinity) {
+      void load().catch(() => undefined);
+      return current;
+    }
     return load();
   };
   return {

@@ -88,7 +88,12 @@ export interface WebHarnessOptions extends Omit<WebOptions, 'now' | 'sessionSecr
   readonly extra?: string;
   /** The `web:` section (default: a generous sign-in rate limit, so tests can sign in often). */
   readonly web?: Record<string, unknown>;
+  /** Persons written to the store (default {@link SEED_PERSONS}; none when `personioUrl` is given and `seed` is not). */
   readonly seed?: readonly Person[];
+  /** A real Personio (simulator) to sync from (default: an unreachable URL; the store is seeded instead). */
+  readonly personioUrl?: string;
+  /** The `thresholds:` line of the config. */
+  readonly thresholds?: string;
   /** Start of the clock (default 2026-06-15T10:00:00Z). */
   readonly start?: string;
 }
@@ -150,18 +155,23 @@ export async function startWebHarness(opts: WebHarnessOptions = {}): Promise<Web
   let at = Date.parse(opts.start ?? '2026-06-15T10:00:00Z');
   const clock: TestClock = { now: () => new Date(at), advance: (ms) => { at += ms; } };
   const webSection = { signInRateLimit: { max: 10_000, window: '1m' }, ...opts.web };
-  const file = writeEngineConfig({ dir, personioUrl: 'http://127.0.0.1:9/', extra: `${opts.extra ?? ''}\nweb: ${JSON.stringify(webSection)}\n` });
+  const file = writeEngineConfig({
+    dir, personioUrl: opts.personioUrl ?? 'http://127.0.0.1:9/', extra: `${opts.extra ?? ''}\nweb: ${JSON.stringify(webSection)}\n`,
+    ...(opts.thresholds !== undefined ? { thresholds: opts.thresholds } : {}),
+  });
   const engine = await openEngine(await loadConfigOrThrow(file), { now: clock.now });
   try {
-    await engine.store.persons.replaceAll(opts.seed ?? SEED_PERSONS);
+    const seed = opts.seed ?? (opts.personioUrl === undefined ? SEED_PERSONS : []);
+    if (seed.length > 0) await engine.store.persons.replaceAll(seed);
     const users = {} as Record<Role, Credentials>;
     for (const role of ROLES) {
       const username = `test-${role}`;
       const password = `pw-${role}-${'x'.repeat(12)}`;
-      await addUser(engine, { username, role, password, displayName: `Test ${role}`, actor: 'test', ...(role === 'manager' ? { personId: MANAGER_PERSON } : {}) });
+      const linked = role === 'manager' && (await engine.store.persons.get(MANAGER_PERSON)) !== undefined;
+      await addUser(engine, { username, role, password, displayName: `Test ${role}`, actor: 'test', ...(linked ? { personId: MANAGER_PERSON } : {}) });
       users[role] = { username, password };
     }
-    const { extra: _extra, seed: _seed, start: _start, web: _web, ...web } = opts;
+    const { extra: _extra, seed: _seed, start: _start, web: _web, personioUrl: _url, thresholds: _th, ...web } = opts;
     const app = await buildApp(engine, { ...web, now: clock.now, sessionSecret: TEST_SESSION_SECRET });
     return {
       dir, engine, app, clock, users,

@@ -53,6 +53,8 @@ export async function usersCommand(args: string[], io: Io): Promise<number> {
       ...(values.person !== undefined ? { personId: values.person } : {}),
     });
     io.out(values.json ? JSON.stringify(publicUser(user)) : `added ${user.username} (${user.role}).`);
+    // A manager sees only their reports; without a person they see nobody.
+    if (user.role === 'manager' && user.personId === undefined) io.err('note: this manager has no --person: the console shows them nobody until one is linked (remove and add again with --person ID)');
     return EXIT.ok;
   }, { storeOnly: true });
 }

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { durationMs } from '../../engine/duration.js';
 import { verifyCredentials } from '../../engine/web-users.js';
 import { nextPath, signIn, signOut } from '../auth/session.js';
-import type { Principal, WebContext } from '../context.js';
+import { localPrincipal, type WebContext } from '../context.js';
 import { signInView } from '../views/auth.js';
 
 /** Extra content for the sign-in page that other modules contribute (the OIDC button). */
@@ -61,11 +61,12 @@ export function registerAuth(app: FastifyInstance, ctx: WebContext, extras: Sign
       // One generic message: it does not say whether the user exists.
       // The attempted name is recorded only when it is a real user: people type passwords into the user name field.
       const known = username.trim() === '' || username.length > 64 ? undefined : await ctx.engine.store.users.byUsername(username);
-      await ctx.engine.audit.record({ actor: 'web:anonymous', event: 'web.signIn.failed', payload: { ...(known ? { user: known.id, username: known.username } : {}), ip: req.ip } });
+      await ctx.engine.audit.record({ actor: 'web:anonymous', event: 'web.signIn.failed', payload: { ...(known ? { username: known.username } : {}), ip: req.ip } });
       return render(req, reply, { error: req.t('signIn.failed'), username: username.slice(0, 64), next, status: 400 });
     }
-    const principal: Principal = { id: user.id, name: user.displayName, role: user.role, via: 'local', ...(user.personId !== undefined ? { personId: user.personId } : {}) };
+    const principal = localPrincipal(user);
     await signIn(req, principal, ctx.now().getTime());
+    req.session.localUserId = user.id;
     await ctx.engine.audit.record({ actor: ctx.actor(principal), event: 'web.signIn', payload: { via: 'local', role: user.role, ip: req.ip } });
     return reply.redirect(next, 303);
   });
