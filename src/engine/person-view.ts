@@ -5,7 +5,7 @@
  */
 import { queryAudit, type AuditQueryPage } from '../audit/query.js';
 import { explainPerson, type Explanation } from '../core/explain.js';
-import type { AccountState, DisableRecord, Person } from '../core/model.js';
+import type { AccountState, DisableRecord, Hold, Person } from '../core/model.js';
 import type { EmploymentHistory } from '../core/periods.js';
 import type { PlanInput } from '../core/plan-input.js';
 import type { Engine } from './engine.js';
@@ -16,6 +16,9 @@ export interface PersonFacts {
   readonly persons?: ReadonlyMap<string, Person>;
   readonly history?: EmploymentHistory;
   readonly disabled?: readonly DisableRecord[];
+  /** The person's own stored accounts and holds, when the caller read them already. */
+  readonly accounts?: readonly AccountState[];
+  readonly holds?: readonly Hold[];
 }
 
 /**
@@ -30,10 +33,11 @@ export async function explainStored(engine: Engine, personId: string, facts: Per
   const supervisor = person?.supervisorId !== undefined ? await get(person.supervisorId) : undefined;
   const persons = [person, supervisor].filter((p): p is Person => p !== undefined);
   const ids = persons.map((p) => p.id);
+  const accountsOf = (id: string) => (id === personId && facts.accounts ? Promise.resolve([...facts.accounts]) : engine.store.accounts.byPerson(id));
   const [accounts, reservations, holds] = await Promise.all([
-    Promise.all(ids.map((id) => engine.store.accounts.byPerson(id))).then((x) => x.flat()),
+    Promise.all(ids.map(accountsOf)).then((x) => x.flat()),
     Promise.all(ids.map((id) => engine.store.reservations.byPerson(id))).then((x) => x.flat()),
-    engine.store.holds.byPerson(personId),
+    facts.holds ? Promise.resolve([...facts.holds]) : engine.store.holds.byPerson(personId),
   ]);
   const anchors = new Set(accounts.map((a) => `${a.target}\u0000${a.anchor}`));
   const disabled = (facts.disabled ?? await engine.store.accounts.disabled()).filter((d) => anchors.has(`${d.target}\u0000${d.anchor}`));

@@ -28,19 +28,21 @@ export function registerPersons(app: FastifyInstance, ctx: WebContext): void {
     if (!principal) return ctx.error(req, reply, 401);
     const id = req.params.id;
     if (!(await ctx.canSee(principal, id))) return ctx.error(req, reply, 404);
-    const person = await engine.store.persons.get(id);
-    if (!person) return ctx.error(req, reply, 404);
     const snap = await ctx.persons.get();
+    // The indexed record (at most seconds old, refreshed after every in-process sync); the store for a newcomer.
+    const person = snap.byId.get(id) ?? await engine.store.persons.get(id);
+    if (!person) return ctx.error(req, reply, 404);
     const supervisorId = person.supervisorId;
     const supervisor = supervisorId !== undefined && (await ctx.canSee(principal, supervisorId)) ? snap.byId.get(supervisorId) : undefined;
     const before = typeof req.query.before === 'string' && /^\d{1,16}$/.test(req.query.before) ? req.query.before : undefined;
-    const [accounts, holds, history, explained, live] = await Promise.all([
+    const [accounts, holds, history, live] = await Promise.all([
       engine.store.accounts.byPerson(id),
       engine.store.holds.byPerson(id),
       personHistory(engine, id, { limit: 25, ...(before !== undefined ? { cursor: before } : {}) }),
-      explainStored(engine, id, { persons: snap.byId, history: snap.history, disabled: snap.disabled }).then((e) => ({ e }), (err: unknown) => ({ err: (err as Error).message })),
       req.query.live === '1' ? liveAccounts(engine, id) : Promise.resolve(undefined),
     ]);
+    const explained = await explainStored(engine, id, { persons: snap.byId, history: snap.history, disabled: snap.disabled, accounts, holds })
+      .then((e) => ({ e }), (err: unknown) => ({ err: (err as Error).message }));
     return ctx.page(req, reply, {
       title: displayName(person), current: '/persons',
       body: personView({
