@@ -129,7 +129,24 @@ export interface TargetConnector {
    * `anchor`, the policy that applies to that account (AD: its fine-grained password policy, if any).
    */
   passwordPolicy?(anchor?: string): Promise<PasswordPolicy>;
+  /**
+   * Optional reporting capability: seats per licence as the target counts them (Entra: `GET /subscribedSkus`,
+   * purchased = `prepaidUnits.enabled`, consumed = `consumedUnits`). For the licence usage report.
+   */
+  licenceCounts?(): Promise<readonly LicenceCount[]>;
   close(): Promise<void>;
+}
+
+/** Seats of one licence, from {@link TargetConnector.licenceCounts}. */
+export interface LicenceCount {
+  /** The entitlement name the target's config maps to it (Entra `options.licences`), when one does. */
+  readonly name?: string;
+  readonly skuId: string;
+  readonly skuPartNumber: string;
+  /** Seats bought and usable. */
+  readonly purchased: number;
+  /** Seats assigned tenant-wide, including to accounts Cadre does not manage. */
+  readonly consumed: number;
 }
 
 /** Options of {@link TargetConnector.resetPassword}. */

@@ -10,6 +10,7 @@ import type { TargetConfig } from '../../config/schema.js';
 import type { AccountState, Operation } from '../../core/model.js';
 import { fail } from '../contract.js';
 import type { ApplyContext, LiveCheckScope, LiveFinding, OperationResult, TargetConnector, TargetDeps } from '../contract.js';
+import { licenceCounts } from './licences.js';
 import { entraLiveCheck } from './live-check.js';
 import { createUser, deleteUser } from './create.js';
 import { EntraError } from './errors.js';
@@ -94,6 +95,7 @@ export function createEntraConnector(name: string, opts: EntraTargetOptions, dep
     isFree: reader.isFree,
     listChanges: reader.listChanges,
     listEntitlements: () => s.resolver.catalog(),
+    licenceCounts: () => licenceCounts(s),
     checkLive: (scope: LiveCheckScope): Promise<LiveFinding[]> => entraLiveCheck(s, target, scope),
     // resetPassword, accountStatus, passwordPolicy (no unlock: Graph exposes no lockout)
     ...entraHelpdesk(s),
