@@ -1,0 +1,84 @@
+/** `cadre report <name>`: the admin reports from the stored state, as a table, CSV or JSON. */
+import { CadreError, EXIT } from '../../engine/errors.js';
+import type { Engine } from '../../engine/engine.js';
+import {
+  accessByDepartment, helpdeskActions, leaversWithEnabledAccounts, licenceUsage, orphanedAccounts, reportCsv, reportJson, reportText, whoHas,
+  type AnyReport,
+} from '../../engine/reports/index.js';
+import { commonOptions, configPath, parse } from '../args.js';
+import { withEngine } from '../context.js';
+import type { Io } from '../io.js';
+
+const REPORTS = ['orphans', 'leavers-enabled', 'access-matrix', 'licences', 'who-has', 'helpdesk'] as const;
+type ReportName = (typeof REPORTS)[number];
+
+const USAGE = `usage: cadre report <${REPORTS.join('|')}> [ENTITLEMENT for who-has] [--target T] [--since ISO] [--until ISO] [--format table|csv|json]`;
+
+/** Reports that need the targets' connectors (planner view of each target, licence seats); the rest read the store only. */
+const NEEDS_TARGETS: ReadonlySet<ReportName> = new Set(['leavers-enabled', 'who-has', 'licences']);
+
+const isReport = (s: string | undefined): s is ReportName => (REPORTS as readonly string[]).includes(s ?? '');
+
+function instant(name: string, v: string | undefined): string | undefined {
+  if (v === undefined) return undefined;
+  const ms = Date.parse(v);
+  if (Number.isNaN(ms)) throw new CadreError('USAGE', `--${name} must be an ISO date or instant (got "${v}")`, EXIT.usage);
+  return new Date(ms).toISOString();
+}
+
+export async function reportCommand(args: string[], io: Io): Promise<number> {
+  const [name, ...rest] = args;
+  if (!isReport(name)) throw new CadreError('USAGE', name === undefined ? USAGE : `unknown report "${name}"\n${USAGE}`, EXIT.usage);
+  const { values, positionals } = parse(rest, {
+    ...commonOptions, target: { type: 'string', short: 't' }, since: { type: 'string' }, until: { type: 'string' }, format: { type: 'string' },
+  }, true);
+  const entitlement = positionals[0];
+  if (name === 'who-has' ? entitlement === undefined || positionals.length > 1 : positionals.length > 0) throw new CadreError('USAGE', USAGE, EXIT.usage);
+  const format = values.format ?? (values.json ? 'json' : 'table');
+  if (format !== 'table' && format !== 'csv' && format !== 'json') throw new CadreError('USAGE', `--format must be table, csv or json (got "${format}")`, EXIT.usage);
+  const since = instant('since', values.since);
+  const until = instant('until', values.until);
+  if ((since !== undefined || until !== undefined) && name !== 'helpdesk') throw new CadreError('USAGE', '--since and --until apply to the helpdesk report only', EXIT.usage);
+
+  return withEngine(configPath(values.config), async (engine) => {
+    const target = values.target;
+    if (target !== undefined && engine.config.targets[target]?.enabled !== true) {
+      throw new CadreError('USAGE', `--target ${target} is not an enabled target (known: ${Object.keys(engine.config.targets).join(', ') || 'none'})`, EXIT.usage);
+    }
+    const opts = target !== undefined ? { target } : {};
+    const report = await build(engine, name, entitlement ?? '', opts, since, until);
+    if (format === 'json') io.out(reportJson(report).trimEnd());
+    else if (format === 'csv') process.stdout.write(reportCsv(report));
+    else {
+      io.out(report.rows.length === 0 ? `${title(name, entitlement)}: nothing to report.` : `${title(name, entitlement)} (${report.rows.length} row(s), as of ${report.at})\n`);
+      if (report.rows.length > 0) io.out(reportText(report));
+    }
+    return EXIT.ok;
+  }, NEEDS_TARGETS.has(name) ? {} : { storeOnly: true });
+}
+
+async function build(engine: Engine, name: ReportName, entitlement: string, opts: { target?: string }, since?: string, until?: string): Promise<AnyReport> {
+  switch (name) {
+    case 'orphans': return orphanedAccounts(engine, opts);
+    case 'leavers-enabled': return leaversWithEnabledAccounts(engine, opts);
+    case 'access-matrix': return accessByDepartment(engine, opts);
+    case 'licences': return licenceUsage(engine, opts);
+    case 'who-has': return whoHas(engine, entitlement, opts);
+    case 'helpdesk': {
+      // Default period: the last 30 days.
+      const from = since ?? new Date(engine.now().getTime() - 30 * 86_400_000).toISOString();
+      return helpdeskActions(engine.store, { since: from, ...(until !== undefined ? { until } : {}), ...opts, now: engine.now() });
+    }
+  }
+}
+
+function title(name: ReportName, entitlement: string | undefined): string {
+  switch (name) {
+    case 'orphans': return 'Orphaned accounts (no HR person)';
+    case 'leavers-enabled': return 'Leavers with enabled accounts';
+    case 'access-matrix': return 'Access by department (enabled accounts)';
+    case 'licences': return 'Licence usage';
+    case 'who-has': return `Who has ${entitlement ?? ''}`;
+    case 'helpdesk': return 'Helpdesk actions';
+  }
+}
