@@ -12,10 +12,10 @@ import type { Io } from '../io.js';
 const REPORTS = ['orphans', 'leavers-enabled', 'access-matrix', 'licences', 'who-has', 'helpdesk'] as const;
 type ReportName = (typeof REPORTS)[number];
 
-const USAGE = `usage: cadre report <${REPORTS.join('|')}> [ENTITLEMENT for who-has] [--target T] [--since ISO] [--until ISO] [--format table|csv|json]`;
+const USAGE = `usage: cadre report <${REPORTS.join('|')}> [ENTITLEMENT for who-has] [--target T] [--since ISO] [--until ISO] [--format table|csv|json] [--stored]`;
 
-/** Reports that need the targets' connectors (planner view of each target, licence seats); the rest read the store only. */
-const NEEDS_TARGETS: ReadonlySet<ReportName> = new Set(['leavers-enabled', 'who-has', 'licences']);
+/** Reads only the audit log: no target is opened. */
+const AUDIT_ONLY: ReadonlySet<ReportName> = new Set(['helpdesk']);
 
 const isReport = (s: string | undefined): s is ReportName => (REPORTS as readonly string[]).includes(s ?? '');
 
@@ -30,7 +30,7 @@ export async function reportCommand(args: string[], io: Io): Promise<number> {
   const [name, ...rest] = args;
   if (!isReport(name)) throw new CadreError('USAGE', name === undefined ? USAGE : `unknown report "${name}"\n${USAGE}`, EXIT.usage);
   const { values, positionals } = parse(rest, {
-    ...commonOptions, target: { type: 'string', short: 't' }, since: { type: 'string' }, until: { type: 'string' }, format: { type: 'string' },
+    ...commonOptions, target: { type: 'string', short: 't' }, since: { type: 'string' }, until: { type: 'string' }, format: { type: 'string' }, stored: { type: 'boolean' },
   }, true);
   const entitlement = positionals[0];
   if (name === 'who-has' ? entitlement === undefined || positionals.length > 1 : positionals.length > 0) throw new CadreError('USAGE', USAGE, EXIT.usage);
@@ -38,6 +38,7 @@ export async function reportCommand(args: string[], io: Io): Promise<number> {
   if (format !== 'table' && format !== 'csv' && format !== 'json') throw new CadreError('USAGE', `--format must be table, csv or json (got "${format}")`, EXIT.usage);
   const since = instant('since', values.since);
   const until = instant('until', values.until);
+  if (values.stored === true && name === 'helpdesk') throw new CadreError('USAGE', '--stored does not apply to the helpdesk report (it reads the audit log)', EXIT.usage);
   if ((since !== undefined || until !== undefined) && name !== 'helpdesk') throw new CadreError('USAGE', '--since and --until apply to the helpdesk report only', EXIT.usage);
 
   return withEngine(configPath(values.config), async (engine) => {
@@ -45,7 +46,7 @@ export async function reportCommand(args: string[], io: Io): Promise<number> {
     if (target !== undefined && engine.config.targets[target]?.enabled !== true) {
       throw new CadreError('USAGE', `--target ${target} is not an enabled target (known: ${Object.keys(engine.config.targets).join(', ') || 'none'})`, EXIT.usage);
     }
-    const opts = target !== undefined ? { target } : {};
+    const opts = { ...(target !== undefined ? { target } : {}), ...(values.stored === true ? { stored: true } : {}) };
     const report = await build(engine, name, entitlement ?? '', opts, since, until);
     if (format === 'json') io.out(reportJson(report).trimEnd());
     else if (format === 'csv') process.stdout.write(reportCsv(report));
@@ -54,10 +55,11 @@ export async function reportCommand(args: string[], io: Io): Promise<number> {
       if (report.rows.length > 0) io.out(reportText(report));
     }
     return EXIT.ok;
-  }, NEEDS_TARGETS.has(name) ? {} : { storeOnly: true });
+  // --stored: no target is contacted, except for the licence seats, which only the target knows.
+  }, AUDIT_ONLY.has(name) || (values.stored === true && name !== 'licences') ? { storeOnly: true } : {});
 }
 
-async function build(engine: Engine, name: ReportName, entitlement: string, opts: { target?: string }, since?: string, until?: string): Promise<AnyReport> {
+async function build(engine: Engine, name: ReportName, entitlement: string, opts: { target?: string; stored?: boolean }, since?: string, until?: string): Promise<AnyReport> {
   switch (name) {
     case 'orphans': return orphanedAccounts(engine, opts);
     case 'leavers-enabled': return leaversWithEnabledAccounts(engine, opts);
@@ -67,7 +69,7 @@ async function build(engine: Engine, name: ReportName, entitlement: string, opts
     case 'helpdesk': {
       // Default period: the last 30 days.
       const from = since ?? new Date(engine.now().getTime() - 30 * 86_400_000).toISOString();
-      return helpdeskActions(engine.store, { since: from, ...(until !== undefined ? { until } : {}), ...opts, now: engine.now() });
+      return helpdeskActions(engine.store, { since: from, ...(until !== undefined ? { until } : {}), ...(opts.target !== undefined ? { target: opts.target } : {}), now: engine.now() });
     }
   }
 }

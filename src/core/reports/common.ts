@@ -5,7 +5,7 @@
 import type { CadreConfig } from '../../config/schema.js';
 import { correlationCodec, type CorrelationCodec } from '../correlation.js';
 import { secondaryCorrelationValue } from '../desired.js';
-import { exclusionTest, type ExclusionTest } from '../exclusions.js';
+import { accountName, exclusionTest, type ExclusionTest } from '../exclusions.js';
 import type { AccountState, Person } from '../model.js';
 import type { EmploymentHistory } from '../periods.js';
 
@@ -119,3 +119,11 @@ export const nameOf = (p: Person): string => `${p.preferredName ?? p.firstName} 
 
 /** Byte-order compare for stable sorting. */
 export const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** A short name for an account in a report: its login (AD, Entra, or a SQL target's `username`) or naming attribute. */
+export function accountLabel(a: AccountState): string {
+  const login = Object.entries(a.attributes).find(([k]) => k.toLowerCase() === 'username')?.[1];
+  const ad = a.attributes['sAMAccountName'] ?? a.attributes['userPrincipalName'];
+  if (typeof ad !== 'string' && typeof login === 'string' && login !== '') return login;
+  return accountName(a) ?? '';
+}

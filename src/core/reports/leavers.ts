@@ -3,12 +3,11 @@
  * configured end-date choice, time zone and employment periods) who hold an enabled account, with the day access
  * should have closed and why it has not (a hold or lock, a failed operation, or a disable still to be applied).
  */
-import { accountName } from '../exclusions.js';
 import { daysBetween, lifecycleAt } from '../lifecycle.js';
 import type { AccountState, DisableRecord, Hold, Person, Reservation } from '../model.js';
 import type { PlanInput, TargetInfo } from '../plan-input.js';
 import { computePlan } from '../planner.js';
-import { cmp, enabledTargets, nameOf, ownerIndex, type Report, type ReportInput } from './common.js';
+import { accountLabel, cmp, enabledTargets, nameOf, ownerIndex, type Report, type ReportInput } from './common.js';
 
 /** One enabled account of a leaver. */
 export type LeaverRow = {
@@ -100,7 +99,7 @@ export function leaversEnabledReport(input: LeaversInput, opts: { target?: strin
     }
     rows.push({
       personId: person.id, person: nameOf(person), state: lc.state, target: account.target, anchor: account.anchor,
-      account: accountName(account) ?? '', accessClosedOn: closed, daysOver: closed === '' ? null : daysBetween(closed, lc.today), cause, why,
+      account: accountLabel(account), accessClosedOn: closed, daysOver: closed === '' ? null : daysBetween(closed, lc.today), cause, why,
     });
   }
   rows.sort((x, y) => cmp(x.accessClosedOn, y.accessClosedOn) || cmp(x.personId, y.personId) || cmp(x.target, y.target));

@@ -1,6 +1,5 @@
 /** Orphaned accounts: in a target, but matching no HR person (excluded accounts are not orphans: they are declared). */
-import { accountName } from '../exclusions.js';
-import { cmp, enabledTargets, ownerIndex, type Report, type ReportInput } from './common.js';
+import { accountLabel, cmp, enabledTargets, ownerIndex, type Report, type ReportInput } from './common.js';
 
 /** One orphaned account. */
 export type OrphanRow = {
@@ -23,7 +22,7 @@ export function orphanReport(input: ReportInput, opts: { target?: string } = {})
     if (!targets.has(a.target)) continue;
     const o = owners.ownerOf(a);
     if (o.kind !== 'none') continue;
-    rows.push({ target: a.target, anchor: a.anchor, name: accountName(a) ?? '', dn: a.dn ?? '', enabled: a.enabled, correlation: a.correlation ?? '', why: o.why });
+    rows.push({ target: a.target, anchor: a.anchor, name: accountLabel(a), dn: a.dn ?? '', enabled: a.enabled, correlation: a.correlation ?? '', why: o.why });
   }
   rows.sort((x, y) => cmp(x.target, y.target) || cmp(x.name.toLowerCase(), y.name.toLowerCase()) || cmp(x.anchor, y.anchor));
   return { report: 'orphans', at: input.at, columns: ['target', 'anchor', 'name', 'dn', 'enabled', 'correlation', 'why'], rows };

@@ -1,9 +1,8 @@
 /** Who has entitlement X, and why: every account holding it, with the rule that grants it (the explain data). */
 import { buildPlanContext, desiredDetail } from '../desired.js';
-import { accountName } from '../exclusions.js';
 import type { Reservation } from '../model.js';
 import type { PlanInput, TargetInfo } from '../plan-input.js';
-import { cmp, enabledTargets, nameOf, ownerIndex, type Report, type ReportInput } from './common.js';
+import { accountLabel, cmp, enabledTargets, nameOf, ownerIndex, type Report, type ReportInput } from './common.js';
 
 /** One holder. */
 export type WhoHasRow = {
@@ -49,7 +48,7 @@ export function whoHasReport(input: WhoHasInput, entitlement: string, opts: { ta
     const held = [...a.entitlements, ...(a.unmanaged ?? [])].find((e) => e.toLowerCase() === wanted);
     if (held === undefined) continue;
     const o = owners.ownerOf(a);
-    const base = { target: a.target, entitlement: held, anchor: a.anchor, account: accountName(a) ?? '', enabled: a.enabled };
+    const base = { target: a.target, entitlement: held, anchor: a.anchor, account: accountLabel(a), enabled: a.enabled };
     if (o.kind !== 'person') {
       rows.push({ ...base, personId: '', person: '', rule: '', why: o.kind === 'excluded' ? `excluded account: ${o.rule}` : `${NOT_GRANTED}; no HR person: ${o.why}` });
       continue;

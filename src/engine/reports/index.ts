@@ -27,11 +27,22 @@ export { reportCsv, reportJson, reportText } from './format.js';
 export interface ReportOptions {
   /** Only this target. */
   readonly target?: string;
+  /**
+   * Read the stored account state only. By default every target the engine opened is listed live: the store keeps
+   * only accounts linked to a person, so accounts nobody owns (orphans, hand-made accounts holding a group) are only
+   * visible in the target itself.
+   */
+  readonly stored?: boolean;
 }
 
-/** Accounts in a target that match no HR person (excluded accounts are not listed). */
+const only = (opts: ReportOptions): { target?: string } => (opts.target !== undefined ? { target: opts.target } : {});
+
+/**
+ * Accounts in a target that match no HR person (excluded accounts are not listed). From the stored state (`stored`)
+ * only the accounts linked to persons no longer in HR can show up.
+ */
 export async function orphanedAccounts(engine: Engine, opts: ReportOptions = {}): Promise<Report<OrphanRow>> {
-  return orphanReport(await loadReportInput(engine), opts);
+  return orphanReport(await loadReportInput(engine, opts), only(opts));
 }
 
 /** Latest failed operation per (target, person) for the given persons, from the audit (indexed by person). */
@@ -58,17 +69,17 @@ async function failuresOf(store: Store, personIds: readonly string[]): Promise<M
 
 /** Persons who have left (terminated or gone now) and still hold an enabled account, with when and why. */
 export async function leaversWithEnabledAccounts(engine: Engine, opts: ReportOptions = {}): Promise<Report<LeaverRow>> {
-  const input = await loadReportInput(engine);
-  const ids = [...new Set(leaverAccounts(input, opts).map((l) => l.person.id))];
+  const input = await loadReportInput(engine, opts);
+  const ids = [...new Set(leaverAccounts(input, only(opts)).map((l) => l.person.id))];
   const [reservations, holds, disabled, failures] = await Promise.all([
     engine.store.reservations.all(), engine.store.holds.all(), engine.store.accounts.disabled(), failuresOf(engine.store, ids),
   ]);
-  return leaversEnabledReport({ ...input, targets: reportTargets(engine), reservations, holds, disabled, failures }, opts);
+  return leaversEnabledReport({ ...input, targets: reportTargets(engine), reservations, holds, disabled, failures }, only(opts));
 }
 
 /** Department × entitlement per target, counting enabled accounts. */
 export async function accessByDepartment(engine: Engine, opts: ReportOptions = {}): Promise<AccessReport> {
-  return accessMatrixReport(await loadReportInput(engine), opts);
+  return accessMatrixReport(await loadReportInput(engine, opts), only(opts));
 }
 
 /**
@@ -76,7 +87,7 @@ export async function accessByDepartment(engine: Engine, opts: ReportOptions = {
  * accounts, on leavers), and purchased / consumed / unused where the connector can tell (`licenceCounts`).
  */
 export async function licenceUsage(engine: Engine, opts: ReportOptions = {}): Promise<LicenceReport> {
-  const input = await loadReportInput(engine);
+  const input = await loadReportInput(engine, opts);
   const licences: Record<string, TargetLicences> = {};
   for (const [name, t] of Object.entries(engine.config.targets)) {
     if (!t.enabled || (opts.target !== undefined && name !== opts.target)) continue;
@@ -99,9 +110,9 @@ export async function licenceUsage(engine: Engine, opts: ReportOptions = {}): Pr
 
 /** Every account holding `entitlement`, with the rule that grants it to its owner, or why none does. */
 export async function whoHas(engine: Engine, entitlement: string, opts: ReportOptions = {}): Promise<Report<WhoHasRow>> {
-  const input = await loadReportInput(engine);
+  const input = await loadReportInput(engine, opts);
   const reservations = await engine.store.reservations.all();
-  return whoHasReport({ ...input, targets: reportTargets(engine), reservations }, entitlement, opts);
+  return whoHasReport({ ...input, targets: reportTargets(engine), reservations }, entitlement, only(opts));
 }
 
 /** Helpdesk actions (`helpdesk.*` audit entries) in `[since, until)`, by actor and type; `target` narrows. */
