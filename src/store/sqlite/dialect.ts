@@ -43,6 +43,18 @@ export function openSqlite(path: string): BetterSqlite3.Database {
     db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
+    // Planner statistics for tables never analysed or grown a lot since: the audit viewer's queries pick the right
+    // plan only with them (a common event prefix is read backwards in seq order, a rare one through its index). Full,
+    // not sampled: a sample of the first rows of an index misjudges how common a value is. It runs once per change of
+    // that size, so it costs seconds once on a large upgraded file. Statistics are an optimisation: a file that is
+    // not writable goes without.
+    if (!memory) {
+      try {
+        db.pragma('optimize = 0x10002');
+      } catch {
+        // not writable now: the next open gathers them
+      }
+    }
     return db;
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
