@@ -5,12 +5,12 @@
  * (`/persons/<id>`, across ids), signed in as an admin. autocannon drives each for the same duration and
  * connections; p95 is computed from every response's latency. The console runs in its own process.
  * Acceptance (issue 8): search and person page each >= 200 requests/s at p95 <= 100 ms.
- * usage: npm run bench:web -- [--n 10000] [--duration 10] [--connections 10] [--warmup 2]
+ * usage: npm run bench:web -- [--n 10000] [--duration 10] [--connections 10] [--warmup 2] [--dir DIR (keep the store)]
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
@@ -24,13 +24,15 @@ import { cookieClient } from '../test/support/cookie-client.js';
 import { engineConfig } from '../test/support/engine-config.js';
 import { startPersonioProcess } from './personio-process.js';
 
-const { values } = parseArgs({ options: { n: { type: 'string', default: '10000' }, duration: { type: 'string', default: '10' }, connections: { type: 'string', default: '10' }, warmup: { type: 'string', default: '2' } } });
+const { values } = parseArgs({ options: { n: { type: 'string', default: '10000' }, duration: { type: 'string', default: '10' }, connections: { type: 'string', default: '10' }, warmup: { type: 'string', default: '2' }, dir: { type: 'string' } } });
 const n = Number(values.n);
 const duration = Number(values.duration);
 const connections = Number(values.connections);
 const warmup = Number(values.warmup);
 const ACCEPT = { rps: 200, p95: 100 };
-const dir = mkdtempSync(join(tmpdir(), 'cadre-bench-web-'));
+// --dir keeps the seeded store for the next run (seeding 10,000 persons takes a while); default a temp dir.
+const keep = values.dir !== undefined;
+const dir = keep ? (mkdirSync(values.dir as string, { recursive: true }), values.dir as string) : mkdtempSync(join(tmpdir(), 'cadre-bench-web-'));
 const seconds = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e9;
 const password = 'bench password that is long enough';
 
@@ -112,11 +114,15 @@ try {
   const engine = await openEngine(await loadConfigOrThrow(file), { log: createLogger('error') });
   let persons: Person[] = [];
   try {
-    const sync = await fullSync(engine, { actor: 'bench' });
-    await addUser(engine, { username: 'bench-admin', role: 'admin', password, actor: 'bench' });
+    const seeded = (await engine.store.persons.count()) === n && (await engine.store.users.byUsername('bench-admin')) !== undefined;
+    if (!seeded) {
+      const sync = await fullSync(engine, { actor: 'bench' });
+      await addUser(engine, { username: 'bench-admin', role: 'admin', password, actor: 'bench' });
+      console.log(`  seeded in ${seconds(t0).toFixed(1)} s (${sync.report?.counts.done ?? 0} operations applied)`);
+    }
     persons = await engine.store.persons.all();
     const accounts = (await engine.store.accounts.all()).length;
-    console.log(`  seeded: ${persons.length} persons, ${accounts} accounts, ${sync.report?.counts.done ?? 0} operations applied in ${seconds(t0).toFixed(1)} s`);
+    console.log(`  store: ${persons.length} persons, ${accounts} accounts${seeded ? ` (kept in ${dir})` : ''}`);
   } finally {
     await engine.close();
   }
@@ -133,6 +139,10 @@ try {
 
   // Warm-up (not counted): the JIT and the console's caches see every route before any is measured.
   for (const paths of [['/healthz'], searchPaths, personPaths]) await load(server.url, 'warm-up', paths, cookie, warmup);
+  // The figures are only as good as the machine is idle: say how busy it was.
+  const [load1 = 0] = loadavg();
+  const cores = availableParallelism();
+  console.log(`  load average ${load1.toFixed(1)} on ${cores} cores${load1 > cores ? ': the machine is busy with other work, so every figure is low (compare the ratios)' : ''}`);
   t0 = process.hrtime.bigint();
   const floor = await load(server.url, '/healthz', ['/healthz'], cookie);
   const search = await load(server.url, '/persons?q=…', searchPaths, cookie);
@@ -147,6 +157,6 @@ try {
 } finally {
   await server?.stop();
   await sim.stop();
-  rmSync(dir, { recursive: true, force: true });
+  if (!keep) rmSync(dir, { recursive: true, force: true });
 }
 process.exitCode = ok ? 0 : 1;
