@@ -13,6 +13,8 @@ import { ROLES, type Role } from '../core/roles.js';
 export type Access = 'public' | readonly Role[];
 
 const EVERYONE: readonly Role[] = ROLES;
+/** Who may open and submit helpdesk forms (the service then checks each form's roles and groups). */
+const HELPDESK_FORMS: readonly Role[] = ['admin', 'helpdesk', 'manager'];
 
 /** The table. */
 export const ACCESS: Readonly<Record<string, Access>> = {
@@ -42,6 +44,12 @@ export const ACCESS: Readonly<Record<string, Access>> = {
   'GET /holds': ['admin', 'helpdesk', 'auditor'],
   'POST /holds': ['admin', 'helpdesk'],
   'POST /holds/remove': ['admin', 'helpdesk'],
+  // helpdesk forms: the roles forms may name for submitting (auditors stay read-only); which forms a principal may
+  // use on whom is the helpdesk service's decision (form roles, OIDC groups, manager scope, protection).
+  'GET /forms': HELPDESK_FORMS,
+  'GET /persons/:id/forms': HELPDESK_FORMS,
+  'GET /persons/:id/forms/:formId': HELPDESK_FORMS,
+  'POST /persons/:id/forms/:formId': HELPDESK_FORMS,
 };
 
 /** The row of a route (`HEAD` follows `GET`), or `undefined` when it has none. */

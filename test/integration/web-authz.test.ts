@@ -14,8 +14,13 @@ import { accessFor, allows } from '../../src/web/access.js';
 import { buildApp } from '../../src/web/app.js';
 import { startWebHarness, TEST_SESSION_SECRET, type WebHarness } from '../support/web.js';
 
-/** Values for path parameters: a real person (in the manager's scope); anything else gets a harmless word. */
-const PARAMS: Readonly<Record<string, string>> = { id: '3', personId: '3', target: 'erp', '*': 'cadre.css' };
+/** Values for path parameters: a real person (in the manager's scope), a real form; anything else gets a harmless word. */
+const PARAMS: Readonly<Record<string, string>> = { id: '3', personId: '3', target: 'erp', formId: 'edit-title', '*': 'cadre.css' };
+
+/** A form every role that may open forms can use, so the form routes answer with real data, not "no such form". */
+const FORMS = `forms:
+  - { id: edit-title, type: edit, roles: [admin, helpdesk, manager], attributes: [title] }
+`;
 
 const resolvePath = (url: string): string => url
   .replace(/:(\w+)/g, (_m, name: string) => encodeURIComponent(PARAMS[name] ?? 'x'))
@@ -26,7 +31,9 @@ describe('web console authorisation matrix', () => {
   const routes: { method: string; url: string }[] = [];
 
   before(async () => {
-    h = await startWebHarness({ onRoute: (method, url) => routes.push({ method, url }) });
+    h = await startWebHarness({ extra: FORMS, onRoute: (method, url) => routes.push({ method, url }) });
+    // Person 3 has an account in erp, so the helpdesk pages render a real form for them.
+    await h.engine.store.accounts.upsert({ target: 'erp', anchor: 'authz-3', personId: '3', enabled: true, attributes: { title: 'Rep' }, entitlements: [] });
   });
   after(async () => h?.close());
 

@@ -1,5 +1,6 @@
 /** German messages. Must have every key of `en.ts` (typed, and checked by a unit test). */
 import type { Catalogue } from './en.js';
+import { formsDe } from './forms-de.js';
 
 export const de: Catalogue = {
   'app.name': 'Cadre',
@@ -172,4 +173,5 @@ export const de: Catalogue = {
   'holds.failed': 'Die Sperre wurde nicht geändert: {reason}',
   'holds.noPerson': 'Keine Person {id} im gespeicherten HR-Bestand.',
   'holds.explain': 'Eine Sperre hält alle Operationen für eine Person (oder eines ihrer Konten) an, außer Deaktivierungen.',
+  ...formsDe,
 };

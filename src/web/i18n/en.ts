@@ -2,6 +2,8 @@
  * English messages: the reference catalogue. Every key here must exist in `de.ts` (the compiler and a unit test
  * check it). Placeholders are `{name}`; values are escaped when rendered.
  */
+import { formsEn } from './forms-en.js';
+
 export const en = {
   'app.name': 'Cadre',
   'app.skip': 'Skip to content',
@@ -173,6 +175,7 @@ export const en = {
   'holds.failed': 'The hold was not changed: {reason}',
   'holds.noPerson': 'No person {id} in the stored HR snapshot.',
   'holds.explain': 'A hold stops every operation for a person (or one of their accounts) except disables.',
+  ...formsEn,
 } as const satisfies Record<string, string>;
 
 /** A message key. */
