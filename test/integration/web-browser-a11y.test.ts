@@ -21,7 +21,9 @@ const employees: EmployeeSpec[] = [
   { id: 3, first: 'Clara', last: 'Conrad', department: 'Finance', office: 'Hamburg', hireDate: '2099-01-01' },
 ];
 /** Sample values for route parameters (`/persons/:id` → `/persons/2`). A new parameter name needs a row here. */
-const PARAMS: Record<string, string> = { id: '2', personId: '2', target: 'erp', form: 'reset-password', report: 'orphans', '*': 'cadre.css' };
+/** A helpdesk form, so the form pages render a real form (the SQL target supports edits). */
+const FORMS = 'forms:\n  - { id: edit-title, type: edit, roles: [admin, helpdesk], attributes: [title, telephoneNumber] }\n';
+const PARAMS: Record<string, string> = { id: '2', personId: '2', target: 'erp', form: 'reset-password', formId: 'edit-title', report: 'orphans', '*': 'cadre.css' };
 
 describe('accessibility (axe-core in Chromium)', () => {
   let browser: Browser;
@@ -29,7 +31,7 @@ describe('accessibility (axe-core in Chromium)', () => {
   before(async () => {
     browser = await launchBrowser();
     c = await startConsole({
-      employees,
+      employees, extra: FORMS,
       users: ROLES.map((role) => ({ username: `a11y-${role}`, role, displayName: `A11y ${role}`, ...(role === 'manager' ? { personId: '1' } : {}) })),
     });
   });

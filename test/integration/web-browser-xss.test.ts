@@ -20,7 +20,9 @@ const employees: EmployeeSpec[] = [
   { id: 1, first: 'Mara', last: 'Manager', department: 'Sales', office: 'Berlin' },
   { id: 66, first: FIRST, last: LAST, supervisorId: 1, department: 'Sales', office: 'Berlin', position: '"><svg onload=alert(3)>' },
 ];
-const PARAMS: Record<string, string> = { id: '66', personId: '66', target: 'erp', form: 'reset-password', report: 'orphans', '*': 'cadre.css' };
+/** A helpdesk form, so the form pages render a real form (the SQL target supports edits). */
+const FORMS = 'forms:\n  - { id: edit-title, type: edit, roles: [admin, helpdesk], attributes: [title, telephoneNumber] }\n';
+const PARAMS: Record<string, string> = { id: '66', personId: '66', target: 'erp', form: 'reset-password', formId: 'edit-title', report: 'orphans', '*': 'cadre.css' };
 
 const injected = injectedScript;
 
@@ -29,7 +31,7 @@ describe('XSS in the browser', () => {
   let c: TestConsole;
   before(async () => {
     browser = await launchBrowser();
-    c = await startConsole({ employees, users: ROLES.map((role) => ({ username: `xss-${role}`, role, ...(role === 'manager' ? { personId: '1' } : {}) })) });
+    c = await startConsole({ employees, extra: FORMS, users: ROLES.map((role) => ({ username: `xss-${role}`, role, ...(role === 'manager' ? { personId: '1' } : {}) })) });
   });
   after(async () => {
     await c?.close();

@@ -90,7 +90,7 @@ function editFields(d: FormPageData, form: EditForm, t: Translate): Html {
     return html`<div class="field">
     <label for="${id}">${name}
       <input id="${id}" name="attr.${name}" type="text" maxlength="1024" value="${shown}" aria-describedby="${id}-hint"></label>
-    <p class="muted small" id="${id}-hint">${t('forms.edit.current', { value: now === '' ? t('forms.edit.empty') : now })}${mapped ? html` ${form.overrideDays !== undefined ? t('forms.edit.overrideExpiry', { days: form.overrideDays }) : t('forms.edit.override')}` : ''}</p>
+    <p class="muted small" id="${id}-hint">${t('forms.edit.current', { value: now === '' ? t('forms.edit.empty') : now })}${mapped ? html`<br><span class="override-note">${form.overrideDays !== undefined ? t('forms.edit.overrideExpiry', { days: form.overrideDays }) : t('forms.edit.override')}</span>` : ''}</p>
   </div>`;
   });
   return html`<p class="muted">${t('forms.edit.clearHint')}</p>${fields}${reasonField(d, t)}`;

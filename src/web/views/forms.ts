@@ -106,13 +106,13 @@ export function accountsTable(accounts: readonly PersonAccount[], d: { readonly 
   if (accounts.length === 0) return html`<p>${t('forms.noAccounts')}</p>`;
   const rows = accounts.map((a) => {
     const s = a.status;
-    const lock = s === undefined ? html`<span class="muted">${t('forms.statusUnknown', { code: a.statusError ?? '—' })}</span>`
+    const lock = s === undefined ? (a.statusError !== undefined ? html`<span class="muted">${t('forms.statusUnknown', { code: a.statusError })}</span>` : '—')
       : s.locked ? html`<span class="badge bad">${t('forms.locked')}</span>${s.lockedUntil ? html` <span class="muted">${t('forms.lockedUntil', { until: when(s.lockedUntil, d.lang, d.timeZone) })}</span>` : ''}`
         : html`<span class="badge ok">${t('forms.notLocked')}</span>`;
     const enabled = (s?.enabled ?? a.enabled) ? html`<span class="badge ok">${t('forms.enabled')}</span>` : html`<span class="badge bad">${t('forms.disabled')}</span>`;
     return html`<tr data-target="${a.target}">
   <td>${a.target}</td><td>${accountLabel(a)}</td><td>${enabled}</td><td>${lock}</td>
-  <td>${s?.mustChangePassword ? t('common.yes') : t('common.no')}</td>
+  <td>${s === undefined ? '—' : s.mustChangePassword ? t('common.yes') : t('common.no')}</td>
   <td>${s?.passwordLastSet ? when(s.passwordLastSet, d.lang, d.timeZone) : '—'}</td>
 </tr>`;
   });
