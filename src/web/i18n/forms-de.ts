@@ -4,7 +4,7 @@ import type { formsEn } from './forms-en.js';
 export const formsDe: Readonly<Record<keyof typeof formsEn, string>> = {
   'forms.title': 'Helpdesk',
   'forms.intro': 'Person suchen, dann die Aktion wählen. Jede Aktion wird auf dem Server erneut geprüft und im Audit-Log festgehalten.',
-  'forms.search': 'Suche nach Name, ID oder E-Mail',
+  'forms.search': 'Suche nach Name, ID, Benutzername oder E-Mail',
   'forms.noResults': 'Niemand gefunden.',
   'forms.more': 'Die ersten {count} werden gezeigt. Suche verfeinern, um weitere zu sehen.',
   'forms.personTitle': 'Helpdesk: {name}',

@@ -2,7 +2,7 @@
 export const formsEn = {
   'forms.title': 'Helpdesk',
   'forms.intro': 'Find the person, then choose what to do. Every action is checked again on the server and recorded in the audit log.',
-  'forms.search': 'Search by name, id or e-mail',
+  'forms.search': 'Search by name, id, user name or e-mail',
   'forms.noResults': 'Nobody matches.',
   'forms.more': 'Showing the first {count}. Refine the search to see others.',
   'forms.personTitle': 'Helpdesk: {name}',

@@ -11,6 +11,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { FormConfig } from '../../config/schema-forms.js';
 import { addDays, localDate } from '../../core/lifecycle.js';
+import { displayName, searchPersons } from '../../core/person-search.js';
 import type { Person } from '../../core/model.js';
 import { createHelpdesk, HelpdeskError, type FormPrincipal } from '../../engine/helpdesk/index.js';
 import type { Principal, WebContext } from '../context.js';
@@ -30,7 +31,7 @@ export function formPrincipal(p: Principal): FormPrincipal {
 }
 
 export const personRef = (p: Person): PersonRef => ({
-  id: p.id, name: `${p.preferredName ?? p.firstName} ${p.lastName}`.trim(), status: p.status,
+  id: p.id, name: displayName(p), status: p.status,
   ...(p.department !== undefined ? { department: p.department } : {}), ...(p.email !== undefined ? { email: p.email } : {}),
 });
 
@@ -50,21 +51,6 @@ export function formError(e: HelpdeskError): FormError {
     code: e.code, message: e.message, refused: e.refused,
     ...(Array.isArray(problems) ? { problems: problems.filter((p): p is string => typeof p === 'string') } : {}),
   };
-}
-
-/** Search persons by id, name or e-mail (case-insensitive substring; every word must match). */
-function search(persons: Iterable<Person>, q: string, scope: ReadonlySet<string> | undefined): { results: PersonRef[]; more: boolean } {
-  const words = q.toLowerCase().split(/\s+/).filter((w) => w !== '');
-  const out: PersonRef[] = [];
-  if (words.length === 0) return { results: out, more: false };
-  for (const p of persons) {
-    if (scope !== undefined && !scope.has(p.id)) continue;
-    const hay = [p.id, p.firstName, p.lastName, p.preferredName ?? '', p.email ?? ''].join(' ').toLowerCase();
-    if (!words.every((w) => hay.includes(w))) continue;
-    if (out.length === SEARCH_LIMIT) return { results: out, more: true };
-    out.push(personRef(p));
-  }
-  return { results: out.sort((a, b) => a.name.localeCompare(b.name)), more: false };
 }
 
 /** Register the helpdesk routes. */
@@ -110,9 +96,9 @@ export function registerForms(app: FastifyInstance, ctx: WebContext): void {
   app.get<{ Querystring: { q?: unknown } }>('/forms', async (req, reply) => {
     const t = req.t;
     const q = typeof req.query.q === 'string' ? req.query.q.trim().slice(0, 200) : '';
-    const scope = await ctx.scope(req.principal as Principal);
-    const { results, more } = search((await ctx.persons.get()).byId.values(), q, scope);
-    return ctx.page(req, reply, { title: t('forms.title'), current: '/forms', body: searchView({ q, results, more }, t) });
+    const [snap, scope] = await Promise.all([ctx.persons.get(), ctx.scope(req.principal as Principal)]);
+    const { results, total } = searchPersons(snap.search, q, { limit: SEARCH_LIMIT, ...(scope ? { scope } : {}) });
+    return ctx.page(req, reply, { title: t('forms.title'), current: '/forms', body: searchView({ q, results: results.map(personRef), more: total > results.length }, t) });
   });
 
   app.get<{ Params: { id: string } }>('/persons/:id/forms', async (req, reply) => {
