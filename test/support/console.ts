@@ -71,7 +71,8 @@ export interface TestConsole {
   close(): Promise<void>;
 }
 
-const freePort = (): Promise<number> =>
+/** A free port on 127.0.0.1 (closed again: the caller listens on it soon after). */
+export const freePort = (): Promise<number> =>
   new Promise((resolve, reject) => {
     const s = createServer();
     s.once('error', reject);
