@@ -116,9 +116,9 @@ describe('cadre report (CLI, SQLite store after a real sync)', () => {
   test('helpdesk: counts by actor and type for the period', async () => {
     const r = JSON.parse(await cli(['report', 'helpdesk', '--since', day(-1), '--json'])) as { rows: unknown[]; entries: unknown[] };
     assert.deepEqual(r.rows, [
-      { actor: 'web:alice', type: 'resetPassword', done: 1, refused: 0 },
-      { actor: 'web:alice', type: 'unlock', done: 1, refused: 0 },
-      { actor: 'web:bob', type: 'resetPassword', done: 0, refused: 1 },
+      { actor: 'web:alice', type: 'resetPassword', done: 1, refused: 0, failed: 0 },
+      { actor: 'web:alice', type: 'unlock', done: 1, refused: 0, failed: 0 },
+      { actor: 'web:bob', type: 'resetPassword', done: 0, refused: 1, failed: 0 },
     ]);
     assert.equal(r.entries.length, 3);
     assert.match(await cli(['report', 'helpdesk', '--until', day(-20)]), /nothing to report/);

@@ -143,19 +143,21 @@ describe('licence report', () => {
 });
 
 describe('helpdesk report', () => {
-  test('counts by actor and type, refusals apart; other events ignored', () => {
+  test('counts by actor and type, refusals and failures apart; other events ignored', () => {
     const row = (seq: number, actor: string, event: string) => ({ seq, at: `2024-06-0${seq}T10:00:00Z`, actor, event, personId: '1', target: 'ad' });
     const r = helpdeskReport([
       row(1, 'web:alice', 'helpdesk.unlock'), row(2, 'web:alice', 'helpdesk.unlock'), row(3, 'web:alice', 'helpdesk.resetPassword.refused'),
-      row(4, 'web:bob', 'helpdesk.resetPassword'), row(5, 'web:bob', 'hold.added'),
+      row(4, 'web:bob', 'helpdesk.resetPassword'), row(5, 'web:bob', 'hold.added'), row(6, 'web:bob', 'helpdesk.unlock.failed'),
     ], AT, { since: '2024-06-01' });
     assert.deepEqual(r.rows, [
-      { actor: 'web:alice', type: 'resetPassword', done: 0, refused: 1 },
-      { actor: 'web:alice', type: 'unlock', done: 2, refused: 0 },
-      { actor: 'web:bob', type: 'resetPassword', done: 1, refused: 0 },
+      { actor: 'web:alice', type: 'resetPassword', done: 0, refused: 1, failed: 0 },
+      { actor: 'web:alice', type: 'unlock', done: 2, refused: 0, failed: 0 },
+      { actor: 'web:bob', type: 'resetPassword', done: 1, refused: 0, failed: 0 },
+      { actor: 'web:bob', type: 'unlock', done: 0, refused: 0, failed: 1 },
     ]);
-    assert.deepEqual(r.byType, { unlock: { done: 2, refused: 0 }, resetPassword: { done: 1, refused: 1 } });
-    assert.equal(r.entries.length, 4);
+    assert.deepEqual(r.byType, { unlock: { done: 2, refused: 0, failed: 1 }, resetPassword: { done: 1, refused: 1, failed: 0 } });
+    assert.equal(r.entries.length, 5);
+    assert.deepEqual(r.entries.map((e) => e.outcome), ['done', 'done', 'refused', 'done', 'failed']);
     assert.equal(r.since, '2024-06-01');
   });
 });
