@@ -6,6 +6,8 @@ import { z } from 'zod';
 import { ROLES } from '../core/roles.js';
 import { durationMs } from '../engine/duration.js';
 
+const LOOPBACK_ISSUER = /^http:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d+)?(\/|$)/;
+
 const duration = z.string().regex(/^\d+(ms|s|m|h|d)$/, 'expected a duration like 30s, 5m, 1h, 7d');
 
 /** OIDC sign-in (optional). Secrets as `env:NAME` or `file:/path`. */
@@ -22,7 +24,11 @@ export const webOidcGuard = z.object({
   roleMap: z.partialRecord(z.enum(ROLES), z.array(z.string().min(1))).default({}),
   /** Claim whose value matches a Personio person's email (links managers to their reports). */
   personClaim: z.string().min(1).default('email'),
-}).strict();
+}).strict()
+  // The client refuses these at sign-in; `cadre validate` says so first.
+  .refine((o) => o.issuer.startsWith('https://') || LOOPBACK_ISSUER.test(o.issuer), { message: 'the issuer must be https (plain http only on this machine: localhost, 127.0.0.1, [::1])', path: ['issuer'] })
+  .refine((o) => Object.values(o.roleMap).some((groups) => (groups ?? []).length > 0), { message: 'roleMap maps no group to a role, so nobody could sign in through OIDC', path: ['roleMap'] })
+  .refine((o) => o.scopes.includes('openid'), { message: 'scopes must include openid', path: ['scopes'] });
 
 /** `web:`. */
 export const webGuard = z.object({
