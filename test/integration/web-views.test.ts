@@ -117,6 +117,8 @@ describe('console admin views', () => {
     assert.match(d.body, /Upcoming lifecycle events/);
     assert.match(d.body, /<svg [^>]*role="img" aria-labelledby="changes-title changes-desc"/);
     assert.match(d.body, /Operations applied per day, 1 in total/);
+    assert.match(d.body, /<svg [^>]*aria-labelledby="bytarget-title bytarget-desc"/);
+    assert.match(d.body, /Operations applied per target: erp 1\./);
     const helpdesk = await h.signIn('helpdesk');
     const s = await helpdesk.get('/');
     assert.equal(s.statusCode, 200);

@@ -14,6 +14,7 @@ import { generateCompany } from '../../sources/personio/generator.js';
 import { mutateCompany } from '../../sources/personio/mutator.js';
 import { startPersonioSimulator } from '../../sources/personio/simulator/index.js';
 import { parse } from '../args.js';
+import { startDemoConsole, type DemoConsole } from './demo-console.js';
 import type { Io } from '../io.js';
 
 const DAY = 86_400_000;
@@ -46,6 +47,7 @@ export async function demoCommand(args: string[], io: Io): Promise<number> {
   const { values } = parse(args, {
     people: { type: 'string', default: '150' }, seed: { type: 'string', default: '42' }, tick: { type: 'string', default: '8s' },
     dir: { type: 'string', default: '.cadre/demo' }, days: { type: 'string' }, keep: { type: 'boolean' },
+    port: { type: 'string', default: '8080' }, 'no-web': { type: 'boolean' },
   });
   const n = Number(values.people);
   const seed = Number(values.seed);
@@ -68,6 +70,10 @@ export async function demoCommand(args: string[], io: Io): Promise<number> {
   io.out(`Config: ${file}   Store: SQLite in ${dir}   Targets: ${[...engine.targets.keys()].join(', ')} (SQL tables)`);
   io.out(`Each tick is one simulated day. Try in another shell: cadre explain <id> --config ${file}\n`);
 
+  // The console on the demo's own throwaway store, with one generated sign-in per role (printed once).
+  let web: DemoConsole | undefined;
+  if (values['no-web'] !== true) web = await startDemoConsole(engine, { port: Number(values.port), io });
+
   let ticks = 0;
   const maxDays = values.days ? Number(values.days) : Infinity;
   let stopped: () => void = () => undefined;
@@ -83,6 +89,7 @@ export async function demoCommand(args: string[], io: Io): Promise<number> {
     },
     async onTick(kind, result, error) {
       ticks += 1;
+      web?.synced();
       if (error) io.err(c.red(`  sync failed: ${(error as Error).message}`));
       else if (!result?.report) io.out('  nothing to do');
       else {
@@ -99,6 +106,7 @@ export async function demoCommand(args: string[], io: Io): Promise<number> {
           for (const o of result.report.outcomes.filter((x) => x.op.target !== 'notify')) io.out(describe(o, persons, io));
         }
       }
+      if (ticks === 1 && web) await web.printSignIns().catch((e: unknown) => io.err(c.red(`  demo users: ${(e as Error).message}`)));
       if (ticks > maxDays) stopped();
     },
   });
@@ -109,6 +117,7 @@ export async function demoCommand(args: string[], io: Io): Promise<number> {
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);
   await daemon.stop();
+  await web?.close();
   await engine.close();
   await sim.close();
   io.out(`\nDemo stopped. State is in ${dir}; \`cadre audit verify --config ${file}\` checks the audit chain.`);

@@ -5,7 +5,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { approveBreach, blockedPlan, rejectBreach } from '../../engine/approvals.js';
-import { changesPerDay, lastRuns, upcomingEvents } from '../../engine/dashboard.js';
+import { changesPerDay, lastRuns, operationsByTarget, upcomingEvents } from '../../engine/dashboard.js';
 import type { WebContext } from '../context.js';
 import { dashboardView } from '../views/dashboard.js';
 import { html } from '../views/html.js';
@@ -18,17 +18,20 @@ export function registerDashboard(app: FastifyInstance, ctx: WebContext): void {
 
   const render = async (req: Parameters<WebContext['page']>[0], reply: Parameters<WebContext['page']>[1], extra: { notice?: 'approved' | 'rejected'; error?: string; status?: number }) => {
     const t = req.t;
-    const now = ctx.now();
-    const [runs, blocked, upcoming, changes] = await Promise.all([
+    // Business dates follow the engine clock (the demo moves it a day per tick); sessions follow the console clock.
+    const now = engine.now();
+    const period = { days: 30, timeZone: engine.config.lifecycle.timezone, now };
+    const [runs, blocked, upcoming, changes, byTarget] = await Promise.all([
       lastRuns(engine.store, { limit: 20 }),
       blockedPlan(engine),
       upcomingEvents(engine, { days: 30 }),
-      changesPerDay(engine.store, { days: 30, timeZone: engine.config.lifecycle.timezone, now }),
+      changesPerDay(engine.store, period),
+      operationsByTarget(engine.store, period),
     ]);
     return ctx.page(req, reply, {
       title: t('nav.dashboard'), current: '/', status: extra.status ?? 200,
       body: dashboardView({
-        runs, upcoming, changes, canDecide: req.principal?.role === 'admin', csrf: ctx.csrf(reply),
+        runs, upcoming, changes, byTarget, canDecide: req.principal?.role === 'admin', csrf: ctx.csrf(reply),
         ...(blocked ? { blocked } : {}), ...(extra.notice ? { notice: extra.notice } : {}), ...(extra.error !== undefined ? { error: extra.error } : {}),
       }, t),
     });

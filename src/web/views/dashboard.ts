@@ -1,7 +1,7 @@
 /** The dashboard: blocked plan with decisions, last runs and failures, upcoming lifecycle events, changes per day. */
 import type { ThresholdBreach } from '../../core/model.js';
 import type { BlockedPlan } from '../../engine/approvals.js';
-import type { DayChanges, LastRuns, UpcomingEvent } from '../../engine/dashboard.js';
+import type { DayChanges, LastRuns, TargetOperations, UpcomingEvent } from '../../engine/dashboard.js';
 import type { RunRecord } from '../../store/types.js';
 import type { Translate } from '../i18n/index.js';
 import { barChart } from './chart.js';
@@ -14,6 +14,7 @@ export interface DashboardData {
   readonly blocked?: BlockedPlan;
   readonly upcoming: readonly UpcomingEvent[];
   readonly changes: readonly DayChanges[];
+  readonly byTarget: readonly TargetOperations[];
   /** Admins decide on blocked plans; auditors only see them. */
   readonly canDecide: boolean;
   readonly csrf: string;
@@ -86,5 +87,11 @@ ${d.runs.failures.length === 0 ? html`<p>${t('dash.noFailures')}</p>` : runsTabl
 ${barChart({
     id: 'changes', title: t('dash.changes'), description: t('dash.changes.desc', { total }), tableLabel: t('dash.changes.table'),
     labelHeader: t('dash.date'), valueHeader: t('dash.count'), bars: d.changes.map((c) => ({ label: c.date.slice(5), value: c.total })),
+  })}</section>
+<section aria-labelledby="h-bytarget"><h2 id="h-bytarget">${t('dash.byTarget')}</h2>
+${barChart({
+    id: 'bytarget', title: t('dash.byTarget'), tableLabel: t('dash.byTarget.table'), labelHeader: t('common.target'), valueHeader: t('dash.count'),
+    description: t('dash.byTarget.desc', { summary: d.byTarget.map((x) => `${x.target} ${x.done}`).join(', ') || '0' }),
+    bars: d.byTarget.map((x) => ({ label: x.target, value: x.done })),
   })}</section>`;
 }
