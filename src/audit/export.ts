@@ -37,24 +37,21 @@ function jsonRow(row: AuditRow): Record<string, unknown> {
   return { ...row, payload };
 }
 
+/** Counts what {@link auditExportChunks} produced (readable once the iteration ended). */
+export interface AuditExportCounter {
+  rows: number;
+}
+
 /**
- * Write the (filtered) audit log to `out`, page by page, honouring back-pressure. Does not end `out`.
+ * The (filtered) audit log in `format`, as text chunks (one per page of 1000 rows). Pull-based: a consumer that stops
+ * (an HTTP client that went away, `Readable.from(...)` destroyed) stops the reading too.
  * `event` matches the event name or any event below it (`apply` matches `apply.operation.done`); `actor` and `target`
  * narrow further.
- * @returns the number of rows written.
  */
-export async function exportAudit(
-  store: Store,
-  format: AuditExportFormat,
-  out: NodeJS.WritableStream,
-  filter?: AuditExportFilter,
-): Promise<number> {
-  const write = async (chunk: string): Promise<void> => {
-    if (!out.write(chunk)) await once(out, 'drain');
-  };
+export async function* auditExportChunks(store: Store, format: AuditExportFormat, filter?: AuditExportFilter, counter?: AuditExportCounter): AsyncGenerator<string, void, undefined> {
   let n = 0;
-  if (format === 'csv') await write(csvLine(COLUMNS));
-  if (format === 'json') await write('[');
+  if (format === 'csv') yield csvLine(COLUMNS);
+  if (format === 'json') yield '[';
   // Filtered in SQL (the viewer's indexes), oldest first.
   for await (const page of iterateAudit(store, filter ?? {}, 1000)) {
     let buf = '';
@@ -67,9 +64,26 @@ export async function exportAudit(
         buf += `${JSON.stringify(jsonRow(row))}\n`;
       }
       n += 1;
+      if (counter) counter.rows = n;
     }
-    if (buf) await write(buf);
+    if (buf) yield buf;
   }
-  if (format === 'json') await write(n === 0 ? ']\n' : '\n]\n');
-  return n;
+  if (format === 'json') yield n === 0 ? ']\n' : '\n]\n';
+}
+
+/**
+ * Write the (filtered) audit log to `out`, page by page, honouring back-pressure. Does not end `out`.
+ * @returns the number of rows written.
+ */
+export async function exportAudit(
+  store: Store,
+  format: AuditExportFormat,
+  out: NodeJS.WritableStream,
+  filter?: AuditExportFilter,
+): Promise<number> {
+  const counter: AuditExportCounter = { rows: 0 };
+  for await (const chunk of auditExportChunks(store, format, filter, counter)) {
+    if (!out.write(chunk)) await once(out, 'drain');
+  }
+  return counter.rows;
 }

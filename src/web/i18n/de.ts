@@ -1,4 +1,5 @@
 /** German messages. Must have every key of `en.ts` (typed, and checked by a unit test). */
+import { auditDe } from './audit.js';
 import type { Catalogue } from './en.js';
 import { formsDe } from './forms-de.js';
 
@@ -177,4 +178,5 @@ export const de: Catalogue = {
   'holds.noPerson': 'Keine Person {id} im gespeicherten HR-Bestand.',
   'holds.explain': 'Eine Sperre hält alle Operationen für eine Person (oder eines ihrer Konten) an, außer Deaktivierungen.',
   ...formsDe,
+  ...auditDe,
 };
