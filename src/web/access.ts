@@ -15,6 +15,8 @@ export type Access = 'public' | readonly Role[];
 const EVERYONE: readonly Role[] = ROLES;
 /** Who may open and submit helpdesk forms (the service then checks each form's roles and groups). */
 const HELPDESK_FORMS: readonly Role[] = ['admin', 'helpdesk', 'manager'];
+/** The trail and the reports: auditors and admins (helpdesk actions per period too: it is about the helpdesk). */
+const AUDIT: readonly Role[] = ['admin', 'auditor'];
 
 /** The table. */
 export const ACCESS: Readonly<Record<string, Access>> = {
@@ -50,6 +52,11 @@ export const ACCESS: Readonly<Record<string, Access>> = {
   'GET /persons/:id/forms': HELPDESK_FORMS,
   'GET /persons/:id/forms/:formId': HELPDESK_FORMS,
   'POST /persons/:id/forms/:formId': HELPDESK_FORMS,
+  // audit log viewer (read only; the full chain walk is a POST because it costs a walk of the whole log)
+  'GET /audit': AUDIT,
+  'POST /audit/verify': AUDIT,
+  'GET /audit/export.csv': AUDIT,
+  'GET /audit/export.json': AUDIT,
 };
 
 /** The row of a route (`HEAD` follows `GET`), or `undefined` when it has none. */

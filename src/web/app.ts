@@ -18,6 +18,7 @@ import { isLang, LANG_COOKIE, negotiate, translator } from './i18n/index.js';
 import { createPersonIndex } from './person-index.js';
 import { registerSecurity } from './plugins/security.js';
 import { registerSession, sessionExpired, timeoutsOf, touchSession } from './plugins/session.js';
+import { registerAudit } from './routes/audit.js';
 import { registerAuth, type SignInExtras } from './routes/auth.js';
 import { oidcClientFor, oidcSignInExtras, registerOidc } from './routes/auth-oidc.js';
 import { registerDashboard } from './routes/dashboard.js';
@@ -50,7 +51,7 @@ const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
  * Route modules besides the foundation's (areas other helpers add: forms, audit, reports, OIDC…). Each gets the
  * app and the context; its routes need rows in access.ts.
  */
-const AREAS: readonly RouteModule[] = [registerForms];
+const AREAS: readonly RouteModule[] = [registerForms, registerAudit];
 
 /** Build the console. Does not listen: the caller does (`cadre serve`), or tests use `inject`. */
 export async function buildApp(engine: Engine, opts: WebOptions & { readonly signIn?: SignInExtras; readonly areas?: readonly RouteModule[] } = {}): Promise<FastifyInstance> {
