@@ -77,7 +77,15 @@ export async function walkPages(
       const access = accessFor('GET', route);
       const who: Role | 'anonymous' = access === 'public' || access === undefined ? 'anonymous' : (access[0] as Role);
       const p = await as(who);
-      const res = await p.page.goto(`${c.url}${path}`);
+      let res: Awaited<ReturnType<typeof p.page.goto>>;
+      try {
+        res = await p.page.goto(`${c.url}${path}`);
+      } catch (err) {
+        // An attachment (the audit and report exports) makes Chromium download instead of navigating.
+        if (!/Download is starting/.test((err as Error).message)) throw err;
+        walk.notPages.push(`${route} (a download)`);
+        continue;
+      }
       const type = res?.headers()['content-type'] ?? '';
       const landed = new URL(p.page.url()).pathname;
       if (!type.startsWith('text/html')) {
