@@ -13,7 +13,7 @@ import type { Person } from '../../src/core/model.js';
 import { applyPrepared } from '../../src/engine/apply.js';
 import { openEngine, type Engine } from '../../src/engine/engine.js';
 import { createHelpdesk, HelpdeskError, type Helpdesk } from '../../src/engine/helpdesk/index.js';
-import { withRunLease } from '../../src/engine/lease.js';
+import { acquireRunLease, withRunLease } from '../../src/engine/lease.js';
 import { preparePlan } from '../../src/engine/planning.js';
 import { createMemoryTarget, type MemoryTarget } from '../../src/targets/conformance/memory-target.js';
 
@@ -252,6 +252,31 @@ describe('helpdesk service (SQLite store, memory target)', () => {
     await assert.rejects(hd.enable({ principal: helpdesk, formId: 'lost-laptop', personId: '3' }), refused('HELPDESK_NOT_DISABLED'));
     const events = (await auditRows()).map((x) => x.event);
     for (const e of ['helpdesk.disable', 'hold.added', 'helpdesk.enable', 'hold.removed', 'helpdesk.disable.refused', 'helpdesk.enable.refused']) assert.ok(events.includes(e), e);
+  });
+
+  test('a plan-backed action waits for a running sync\'s lease, and gives up with nothing changed when it takes too long', async () => {
+    const impatient = createHelpdesk(engine, { waitMs: 300 });
+    const before = await engine.store.overrides.byPerson('6');
+    const lease = await acquireRunLease(engine, { command: 'test' });
+    try {
+      await assert.rejects(impatient.edit({ principal: helpdesk, formId: 'edit', personId: '6', attributes: { department: 'Board' } }), (e: unknown) => {
+        assert.ok(e instanceof HelpdeskError);
+        assert.equal(e.code, 'HELPDESK_BUSY');
+        assert.equal(e.refused, false);
+        return true;
+      });
+    } finally {
+      await lease.release();
+    }
+    assert.deepEqual(await engine.store.overrides.byPerson('6'), before, 'the override was taken back');
+    assert.equal((await auditRows()).filter((x) => x.event === 'helpdesk.edit.failed').length, 1);
+    // Waiting: the call goes through once the other run gives the lease up.
+    const other = await acquireRunLease(engine, { command: 'test' });
+    const pending = hd.edit({ principal: helpdesk, formId: 'edit', personId: '6', attributes: { department: 'Board' } });
+    setTimeout(() => { void other.release(); }, 200);
+    const r = await pending;
+    assert.deepEqual(r.overrides, ['department']);
+    assert.equal(mem.row(await anchorOf('6'))?.attributes['department'], 'Board');
   });
 
   test('formsFor lists what a principal may use on a person, where; accountsOf shows the live status', async () => {

@@ -8,7 +8,8 @@ import type { Engine } from '../engine.js';
 import { actorOf, audited } from './audit.js';
 import { supports } from './check.js';
 import { resetPasswordAction, unlockAction } from './direct.js';
-import { disableAction, editAction, enableAction, groupsAction } from './planned.js';
+import { disableAction, enableAction } from './disable.js';
+import { editAction, groupsAction } from './planned.js';
 import type { ActionOutcome, AvailableForm, DisableCall, EditCall, EnableCall, FormCall, FormPrincipal, GroupsCall, PersonAccount, ResetPasswordCall, ResetPasswordResult } from './types.js';
 
 export { HelpdeskError } from './types.js';

@@ -1,20 +1,19 @@
 /**
- * Helpdesk actions carried out by a person-scoped run (see run.ts): ad hoc edits, temporary disable/enable (a hold)
- * and group membership (entitlement overrides). Each is checked first (check.ts), then recorded so that the next sync
- * keeps it (an override or a hold), then applied through the normal plan → journal → audit path.
+ * Helpdesk actions carried out by a person-scoped run (see run.ts): ad hoc edits and group membership (entitlement
+ * overrides; temporary disable is in disable.ts). Each is checked first (check.ts), then recorded so that the next
+ * sync keeps it (an override), then applied through the normal plan → journal → audit path.
  */
 import { reservedAttributes } from '../../config/forms-check.js';
 import { attributeDecision, groupDecision } from '../../core/forms.js';
 import { addDays, localDate } from '../../core/lifecycle.js';
-import type { AccountState, AttrValue, Hold } from '../../core/model.js';
+import type { AccountState, AttrValue } from '../../core/model.js';
 import { entitlementOverrideKey, type Override } from '../../core/overrides.js';
-import { holdActive } from '../../core/safeguards.js';
 import type { Engine } from '../engine.js';
-import { addHold, removeHold, touch } from '../holds.js';
+import { touch } from '../holds.js';
 import type { AuditFacts } from './audit.js';
 import { checkCall, refuse, type Checked } from './check.js';
-import { outcomesOf, runForPerson, type PersonRun } from './run.js';
-import { HelpdeskError, type ActionOutcome, type DisableCall, type EditCall, type EnableCall, type GroupsCall } from './types.js';
+import { holdOn, outcomesOf, runForPerson, type PersonRun } from './run.js';
+import { HelpdeskError, type ActionOutcome, type EditCall, type GroupsCall } from './types.js';
 
 /** Service options the actions need. */
 export interface PlannedOptions {
@@ -33,14 +32,6 @@ function valueOf(attr: string, v: unknown): AttrValue {
   if (/[\u0000-\u001f\u007f]/.test(t)) throw refuse('HELPDESK_VALUE_INVALID', `${attr}: control characters are not allowed`);
   if (t.length > MAX_VALUE) throw refuse('HELPDESK_VALUE_INVALID', `${attr}: at most ${MAX_VALUE} characters`);
   return t === '' ? null : t;
-}
-
-/** The hold in force on the person's account in `target` (an account hold wins over a person hold). */
-async function holdOn(engine: Engine, personId: string, target: string | undefined): Promise<Hold | undefined> {
-  const now = engine.now().toISOString();
-  const tz = engine.config.lifecycle.timezone;
-  const holds = (await engine.store.holds.byPerson(personId)).filter((h) => holdActive(h, now, tz));
-  return holds.find((h) => h.target === target) ?? holds.find((h) => h.target === undefined);
 }
 
 /** Edits and group changes wait while a hold stops the person's operations: say so instead of doing nothing. */
@@ -73,7 +64,7 @@ async function putOverrides(engine: Engine, list: readonly Override[]): Promise<
 }
 
 /** Throw when an operation of the run for this person and target failed. */
-function mustSucceed(run: PersonRun, personId: string, target: string | undefined, what: (o: { action: string; entitlement?: string; attributes?: string[] }) => boolean): ActionOutcome['operations'] {
+export function mustSucceed(run: PersonRun, personId: string, target: string | undefined, what: (o: { action: string; entitlement?: string; attributes?: string[] }) => boolean): ActionOutcome['operations'] {
   const ops = outcomesOf(run, personId, target);
   const failed = ops.filter((o) => what(o) && o.status !== 'done');
   if (failed.length > 0) {
@@ -181,60 +172,5 @@ export async function groupsAction(engine: Engine, call: GroupsCall, opts: Plann
   return {
     result: { target, anchor: account.anchor, runId: run.report.runId, operations, overrides },
     facts: { target, anchor: account.anchor, before, after, details: { runId: run.report.runId, added: add.map(name), removed: remove.map(name), ...(expiresAt !== undefined ? { until: expiresAt } : {}) } },
-  };
-}
-
-/** The enabled state of each account, by target (before/after of disable and enable). */
-const enabledOf = (accounts: readonly AccountState[]): Record<string, AttrValue> => Object.fromEntries(accounts.map((a) => [a.target, a.enabled]));
-
-/** Temporary disable: a hold with `disable` (kept by every sync until it ends or is lifted), applied now. */
-export async function disableAction(engine: Engine, call: DisableCall, opts: PlannedOptions): Promise<{ result: ActionOutcome & { until?: string }; facts: AuditFacts }> {
-  const checked = await checkCall(engine, call, 'disable', { needsTarget: false });
-  const why = typeof call.reason === 'string' ? call.reason.trim() : '';
-  if (why === '') throw refuse('HELPDESK_REASON_REQUIRED', 'a temporary disable needs a reason (lost laptop, suspected compromise…)');
-  const max = checked.form.maxDays;
-  const tz = engine.config.lifecycle.timezone;
-  const today = localDate(engine.now().toISOString(), tz);
-  let until = typeof call.until === 'string' && call.until !== '' ? call.until : undefined;
-  if (max !== undefined) {
-    const last = addDays(today, max);
-    if (until === undefined) until = last;
-    const untilDay = /^\d{4}-\d{2}-\d{2}$/.test(until) ? until : Number.isNaN(Date.parse(until)) ? until : localDate(new Date(Date.parse(until)).toISOString(), tz);
-    if (untilDay > last) throw refuse('HELPDESK_TOO_LONG', `form ${checked.form.id} disables for at most ${max} days (until ${last})`);
-  }
-  const existing = await holdOn(engine, checked.person.id, checked.target);
-  if (existing && existing.disable !== true) throw refuse('HELPDESK_HELD', `person ${checked.person.id} is already held (${existing.reason}, by ${existing.actor}); an admin decides about that hold`);
-  let hold: Hold;
-  try {
-    hold = await addHold(engine, {
-      personId: checked.person.id, reason: `${why.slice(0, 300)} (form ${checked.form.id})`, actor: opts.actor, disable: true,
-      ...(checked.target !== undefined ? { target: checked.target } : {}), ...(until !== undefined ? { until } : {}),
-    });
-  } catch (e) {
-    if ((e as { code?: string }).code === 'HOLD_INVALID') throw refuse('HELPDESK_VALUE_INVALID', (e as Error).message);
-    throw e;
-  }
-  // The hold is the decision and stays: a disable that fails now is retried by every sync until it is done.
-  const run = await runForPerson(engine, checked.person.id, opts.actor, { accounts: checked.accounts, waitMs: opts.waitMs });
-  const operations = mustSucceed(run, checked.person.id, checked.target, (o) => o.action === 'disable');
-  return {
-    result: { target: checked.target ?? '*', runId: run.report.runId, operations, overrides: [], ...(hold.until !== undefined ? { until: hold.until } : {}) },
-    facts: { ...(checked.target !== undefined ? { target: checked.target } : {}), before: enabledOf(checked.accounts), after: Object.fromEntries(checked.accounts.map((a) => [a.target, false])), details: { runId: run.report.runId, reason: why, until: hold.until ?? null } },
-  };
-}
-
-/** End a temporary disable: lift the disable hold and sync the person (enabled again only if the lifecycle says so). */
-export async function enableAction(engine: Engine, call: EnableCall, opts: PlannedOptions): Promise<{ result: ActionOutcome; facts: AuditFacts }> {
-  const checked = await checkCall(engine, call, 'disable', { needsTarget: false });
-  const stored = (await engine.store.holds.byPerson(checked.person.id)).find((h) => h.target === checked.target);
-  if (!stored) throw refuse('HELPDESK_NOT_DISABLED', `no temporary disable on person ${checked.person.id}${checked.target !== undefined ? ` in ${checked.target}` : ''}`);
-  if (stored.disable !== true) throw refuse('HELPDESK_HELD', `the hold on person ${checked.person.id} is not a temporary disable (${stored.reason}, by ${stored.actor}); an admin decides about it`);
-  await removeHold(engine, { personId: checked.person.id, ...(checked.target !== undefined ? { target: checked.target } : {}), actor: opts.actor, ...(call.reason ? { reason: String(call.reason).slice(0, 300) } : {}) });
-  const run = await runForPerson(engine, checked.person.id, opts.actor, { accounts: checked.accounts, waitMs: opts.waitMs });
-  const operations = mustSucceed(run, checked.person.id, checked.target, (o) => o.action === 'enable');
-  const enabled = operations.some((o) => o.action === 'enable' && o.status === 'done');
-  return {
-    result: { target: checked.target ?? '*', runId: run.report.runId, operations, overrides: [] },
-    facts: { ...(checked.target !== undefined ? { target: checked.target } : {}), before: enabledOf(checked.accounts), details: { runId: run.report.runId, enabled, hold: { reason: stored.reason, actor: stored.actor } } },
   };
 }

@@ -3,7 +3,8 @@
  * tick), refresh the person's accounts from the target, plan that person alone from the store and apply it through
  * the normal path (thresholds, journal, audit of every operation).
  */
-import type { AccountState } from '../../core/model.js';
+import type { AccountState, Hold } from '../../core/model.js';
+import { holdActive } from '../../core/safeguards.js';
 import type { Override } from '../../core/overrides.js';
 import { correlationCodec } from '../../core/correlation.js';
 import { applyPrepared, type ApplyReport } from '../apply.js';
@@ -66,4 +67,12 @@ export function outcomesOf(run: PersonRun, personId: string, target?: string): {
       ...(o.error ? { error: o.error.code } : {}),
       ...(o.op.changes.length > 0 ? { attributes: o.op.changes.map((c) => c.attribute) } : {}),
     }));
+}
+
+/** The hold in force on the person's account in `target` (an account hold wins over a person hold). */
+export async function holdOn(engine: Engine, personId: string, target: string | undefined): Promise<Hold | undefined> {
+  const now = engine.now().toISOString();
+  const tz = engine.config.lifecycle.timezone;
+  const holds = (await engine.store.holds.byPerson(personId)).filter((h) => holdActive(h, now, tz));
+  return holds.find((h) => h.target === target) ?? holds.find((h) => h.target === undefined);
 }
