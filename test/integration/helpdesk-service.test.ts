@@ -279,6 +279,24 @@ describe('helpdesk service (SQLite store, memory target)', () => {
     assert.equal(mem.row(await anchorOf('6'))?.attributes['department'], 'Board');
   });
 
+  test('an edit the plan cannot carry out is reported as not applied, never as done', async () => {
+    // HR moved the hire date far out: the planner leaves the account alone, so the edit cannot happen.
+    const mia = PEOPLE.find((x) => x.id === '5') as Person;
+    await engine.store.persons.upsertMany([{ ...mia, hireDate: '2027-09-01' }]);
+    try {
+      await assert.rejects(hd.edit({ principal: helpdesk, formId: 'edit', personId: '5', attributes: { department: 'Board' } }), (e: unknown) => {
+        assert.ok(e instanceof HelpdeskError);
+        assert.equal(e.code, 'HELPDESK_NOT_APPLIED');
+        assert.match(e.message, /nothing was planned for department in mem/);
+        return true;
+      });
+      assert.deepEqual(await engine.store.overrides.byPerson('5'), [], 'the override was taken back');
+      assert.notEqual(mem.row(await anchorOf('5'))?.attributes['department'], 'Board');
+    } finally {
+      await engine.store.persons.upsertMany([mia]);
+    }
+  });
+
   test('formsFor lists what a principal may use on a person, where; accountsOf shows the live status', async () => {
     const forms = await hd.formsFor(helpdesk, '1');
     assert.deepEqual(forms.map((f) => f.id), ['reset', 'reset-generated', 'unlock', 'edit', 'lost-laptop']);

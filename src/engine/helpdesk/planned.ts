@@ -8,6 +8,7 @@ import { attributeDecision, groupDecision } from '../../core/forms.js';
 import { addDays, localDate } from '../../core/lifecycle.js';
 import type { AccountState, AttrValue } from '../../core/model.js';
 import { entitlementOverrideKey, type Override } from '../../core/overrides.js';
+import { sameValue } from '../../core/values.js';
 import type { Engine } from '../engine.js';
 import { touch } from '../holds.js';
 import type { AuditFacts } from './audit.js';
@@ -73,6 +74,20 @@ export function mustSucceed(run: PersonRun, personId: string, target: string | u
   return ops;
 }
 
+/**
+ * Throw when the run planned no operation for a change the call asked for (a plan error for the person, a hold, an
+ * ambiguity): the caller must not be told it happened.
+ */
+function mustHavePlanned(run: PersonRun, personId: string, target: string, missing: readonly string[]): void {
+  if (missing.length === 0) return;
+  const plan = run.prepared.plan;
+  const why = [
+    ...plan.errors.filter((e) => e.personId === personId && (e.target === undefined || e.target === target)).map((e) => `${e.code}: ${e.message}`),
+    ...plan.held.filter((h) => h.personId === personId && (h.target === target || h.target === '*')).map((h) => `held (${h.kind}): ${h.reason}`),
+  ];
+  throw new HelpdeskError('HELPDESK_NOT_APPLIED', `nothing was planned for ${missing.join(', ')} in ${target}${why.length > 0 ? `: ${why.join('; ')}` : ''}`, false, { runId: run.report.runId });
+}
+
 /** Ad hoc edit: whitelisted attributes, written now; an attribute the rules map is kept by an override. */
 export async function editAction(engine: Engine, call: EditCall, opts: PlannedOptions): Promise<{ result: ActionOutcome; facts: AuditFacts }> {
   const checked: Checked<'edit'> = await checkCall(engine, call, 'edit');
@@ -116,6 +131,8 @@ export async function editAction(engine: Engine, call: EditCall, opts: PlannedOp
     run = await runForPerson(engine, checked.person.id, opts.actor, { accounts: [account], extraOverrides: once, waitMs: opts.waitMs });
     const lower = new Set(names.map((n) => n.toLowerCase()));
     operations = mustSucceed(run, checked.person.id, target, (o) => (o.attributes ?? []).some((a) => lower.has(a.toLowerCase())));
+    const written = new Set(operations.filter((o) => o.status === 'done').flatMap((o) => o.attributes ?? []).map((a) => a.toLowerCase()));
+    mustHavePlanned(run, checked.person.id, target, names.filter((n) => !sameValue(before[n], after[n]) && !written.has(n.toLowerCase())));
   } catch (e) {
     await restore();
     throw e;
@@ -160,6 +177,11 @@ export async function groupsAction(engine: Engine, call: GroupsCall, opts: Plann
     run = await runForPerson(engine, checked.person.id, opts.actor, { accounts: [account], waitMs: opts.waitMs });
     const touched = new Set([...add, ...remove].map((g) => g.toLowerCase()));
     operations = mustSucceed(run, checked.person.id, target, (o) => (o.action === 'grant' || o.action === 'revoke') && touched.has((o.entitlement ?? '').toLowerCase()));
+    const done = new Set(operations.filter((o) => o.status === 'done').map((o) => `${o.action}:${(o.entitlement ?? '').toLowerCase()}`));
+    mustHavePlanned(run, checked.person.id, target, [
+      ...add.filter((g) => !has.has(g.toLowerCase()) && !done.has(`grant:${g.toLowerCase()}`)).map((g) => `grant ${name(g)}`),
+      ...remove.filter((g) => has.has(g.toLowerCase()) && !done.has(`revoke:${g.toLowerCase()}`)).map((g) => `revoke ${name(g)}`),
+    ]);
   } catch (e) {
     await restore();
     throw e;

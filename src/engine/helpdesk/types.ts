@@ -80,7 +80,7 @@ export interface ActionOutcome {
   /** The person-scoped run that carried the change out. */
   readonly runId?: string;
   /** Operations of that run: action, status, and the error code of a failed one. */
-  readonly operations: readonly { readonly action: string; readonly status: string; readonly entitlement?: string; readonly error?: string }[];
+  readonly operations: readonly { readonly action: string; readonly status: string; readonly entitlement?: string; readonly error?: string; readonly attributes?: readonly string[] }[];
   /** Overrides recorded so the next sync keeps the change. */
   readonly overrides: readonly string[];
 }
