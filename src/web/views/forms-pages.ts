@@ -66,7 +66,7 @@ function resetFields(d: FormPageData, form: ResetPasswordForm, t: Translate): Ht
     : pw.allowTyped ? html`<input type="hidden" name="mode" value="typed">${typedInput}` : html`<input type="hidden" name="mode" value="generated"><p>${t('forms.reset.generated')}.</p>`;
   const must = pw.mustChange === 'ask'
     ? html`<input type="hidden" name="mustChangeAsked" value="1">
-    <label class="choice"><input type="checkbox" id="mustChange" name="mustChange" value="1"${d.values?.['mustChange'] === '0' ? '' : html` checked`}> ${t('forms.reset.mustChange')}</label>`
+    <label class="choice"><input type="checkbox" id="mustChange" name="mustChange" value="1"${d.values?.['mustChangeAsked'] === '1' && d.values['mustChange'] !== '1' ? '' : html` checked`}> ${t('forms.reset.mustChange')}</label>`
     : html`<p>${pw.mustChange ? t('forms.reset.mustChangeAlways') : t('forms.reset.mustChangeNever')}</p>`;
   return html`${mode}${must}`;
 }
