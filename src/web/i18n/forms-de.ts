@@ -108,6 +108,8 @@ export const formsDe: Readonly<Record<keyof typeof formsEn, string>> = {
   'forms.err.HELPDESK_BUSY': 'Ein Abgleich läuft. Bitte gleich noch einmal versuchen; es wurde nichts geändert.',
   'forms.err.HELPDESK_TARGET_UNAVAILABLE': 'Das System ist gerade nicht erreichbar.',
   'forms.err.HELPDESK_APPLY_FAILED': 'Das System hat die Änderung nicht angenommen.',
+  'forms.err.HELPDESK_NOT_APPLIED': 'Die Änderung wurde nicht ausgeführt: Der Plan für diese Person enthielt sie nicht (siehe Details). Es wird nichts beibehalten.',
+  'forms.err.HELPDESK_FAILED': 'Die Aktion ist fehlgeschlagen. Der Fehler wurde festgehalten.',
   'forms.err.target': 'Das System hat abgelehnt oder ist fehlgeschlagen ({code}).',
   'forms.err.other': 'Etwas ist schiefgegangen ({code}).',
   'forms.pw.TOO_SHORT': 'zu kurz',

@@ -106,6 +106,8 @@ export const formsEn = {
   'forms.err.HELPDESK_BUSY': 'A sync is running. Try again in a moment; nothing was changed.',
   'forms.err.HELPDESK_TARGET_UNAVAILABLE': 'The system cannot be reached right now.',
   'forms.err.HELPDESK_APPLY_FAILED': 'The system did not accept the change.',
+  'forms.err.HELPDESK_NOT_APPLIED': 'The change was not carried out: the plan for this person did not include it (see the details). Nothing is kept.',
+  'forms.err.HELPDESK_FAILED': 'The action failed. The error has been recorded.',
   'forms.err.target': 'The system refused or failed ({code}).',
   'forms.err.other': 'Something went wrong ({code}).',
   'forms.pw.TOO_SHORT': 'too short',

@@ -35,9 +35,12 @@ export const personRef = (p: Person): PersonRef => ({
   ...(p.department !== undefined ? { department: p.department } : {}), ...(p.email !== undefined ? { email: p.email } : {}),
 });
 
-/** HTTP status of a service error: bad input 400, a refusal 403, unknown things 404, a state conflict 409. */
+/**
+ * HTTP status of a service error: bad input 400, a refusal 403, unknown things 404, a state conflict 409 (held, not
+ * disabled, not planned), a busy run lease 503, a target failure 502.
+ */
 export function statusOf(e: HelpdeskError): number {
-  if (!e.refused) return e.code === 'HELPDESK_BUSY' ? 503 : 502;
+  if (!e.refused) return e.code === 'HELPDESK_BUSY' ? 503 : e.code === 'HELPDESK_NOT_APPLIED' ? 409 : 502;
   if (['HELPDESK_VALUE_INVALID', 'HELPDESK_REASON_REQUIRED', 'HELPDESK_PASSWORD_POLICY', 'HELPDESK_PASSWORD_REQUIRED', 'HELPDESK_NOTHING_TO_DO', 'HELPDESK_TARGET_REQUIRED', 'HELPDESK_TOO_LONG'].includes(e.code)) return 400;
   if (['HELPDESK_FORM_UNKNOWN', 'HELPDESK_PERSON_UNKNOWN', 'HELPDESK_NO_ACCOUNT'].includes(e.code)) return 404;
   if (['HELPDESK_HELD', 'HELPDESK_NOT_DISABLED', 'HELPDESK_AMBIGUOUS'].includes(e.code)) return 409;
