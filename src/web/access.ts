@@ -57,6 +57,27 @@ export const ACCESS: Readonly<Record<string, Access>> = {
   'POST /audit/verify': AUDIT,
   'GET /audit/export.csv': AUDIT,
   'GET /audit/export.json': AUDIT,
+  // reports (each page with its CSV and JSON export) and the activity charts
+  'GET /reports': AUDIT,
+  'GET /reports/activity': AUDIT,
+  'GET /reports/orphans': AUDIT,
+  'GET /reports/orphans.csv': AUDIT,
+  'GET /reports/orphans.json': AUDIT,
+  'GET /reports/leavers-enabled': AUDIT,
+  'GET /reports/leavers-enabled.csv': AUDIT,
+  'GET /reports/leavers-enabled.json': AUDIT,
+  'GET /reports/access-matrix': AUDIT,
+  'GET /reports/access-matrix.csv': AUDIT,
+  'GET /reports/access-matrix.json': AUDIT,
+  'GET /reports/licences': AUDIT,
+  'GET /reports/licences.csv': AUDIT,
+  'GET /reports/licences.json': AUDIT,
+  'GET /reports/who-has': AUDIT,
+  'GET /reports/who-has.csv': AUDIT,
+  'GET /reports/who-has.json': AUDIT,
+  'GET /reports/helpdesk': AUDIT,
+  'GET /reports/helpdesk.csv': AUDIT,
+  'GET /reports/helpdesk.json': AUDIT,
 };
 
 /** The row of a route (`HEAD` follows `GET`), or `undefined` when it has none. */

@@ -25,6 +25,7 @@ import { registerDashboard } from './routes/dashboard.js';
 import { registerHolds } from './routes/holds.js';
 import { registerPersons } from './routes/persons.js';
 import { registerPlan } from './routes/plan.js';
+import { registerReports } from './routes/reports.js';
 import { registerForms } from './routes/forms.js';
 import { registerHealth } from './routes/health.js';
 import { registerLang } from './routes/lang.js';
@@ -51,7 +52,7 @@ const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
  * Route modules besides the foundation's (areas other helpers add: forms, audit, reports, OIDC…). Each gets the
  * app and the context; its routes need rows in access.ts.
  */
-const AREAS: readonly RouteModule[] = [registerForms, registerAudit];
+const AREAS: readonly RouteModule[] = [registerForms, registerAudit, registerReports];
 
 /** Build the console. Does not listen: the caller does (`cadre serve`), or tests use `inject`. */
 export async function buildApp(engine: Engine, opts: WebOptions & { readonly signIn?: SignInExtras; readonly areas?: readonly RouteModule[] } = {}): Promise<FastifyInstance> {

@@ -46,7 +46,10 @@ function valueText(v: unknown): string {
   if (v === null || v === undefined) return '—';
   if (typeof v === 'string') return v.length > MAX_VALUE ? `${v.slice(0, MAX_VALUE)}…` : v;
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
-  if (Array.isArray(v) && v.every((x) => x === null || ['string', 'number', 'boolean'].includes(typeof x))) return valueText(v.map((x) => String(x)).join(', '));
+  const scalar = (x: unknown): boolean => x === null || ['string', 'number', 'boolean'].includes(typeof x);
+  if (Array.isArray(v) && v.every(scalar)) return valueText(v.map((x) => String(x)).join(', '));
+  // A flat object (a reason, counts): key: value pairs read better than JSON.
+  if (isRecord(v) && Object.values(v).every(scalar)) return valueText(Object.entries(v).map(([k, x]) => `${k}: ${String(x)}`).join(' · '));
   return valueText(JSON.stringify(v));
 }
 

@@ -50,8 +50,9 @@ export const PALETTE = ['#0b5cad', '#17663a', '#a4161a', '#8a5300', '#6a3d9a', '
 
 /** Stable colours for the planner's actions (the same action has the same colour on every chart). */
 const ACTION_COLOURS: Readonly<Record<string, string>> = {
-  create: '#17663a', update: '#0b5cad', move: '#00676b', rename: '#6a3d9a', enable: '#4a5360', disable: '#8a5300',
-  delete: '#a4161a', grant: '#1d4f91', revoke: '#b3006b', setPassword: '#5b4a00', writeBack: '#3d5c00', notify: '#5c3b00',
+  // The frequent ones (create, update, grant, revoke, disable, enable, delete) are far apart in hue.
+  create: '#17663a', update: '#0b5cad', grant: '#00676b', revoke: '#b3006b', disable: '#8a5300', enable: '#4a5360',
+  delete: '#a4161a', move: '#6a3d9a', rename: '#5b4a00', setPassword: '#3d5c00', writeBack: '#5c3b00', notify: '#1d4f91',
 };
 
 /** Colours of operation outcomes. */
@@ -135,6 +136,7 @@ export function stackedBarChart(c: StackedBarChart, t: Translate): Html {
     ? html`<text x="${fmt(M.left + plotW / 2)}" y="${fmt(M.top + plotH / 2)}" text-anchor="middle" fill="#4a5360" font-size="13">${t('chart.noData')}</text>`
     : '';
   return html`<figure class="chart" id="${c.id}">
+<figcaption>${c.title}</figcaption>
 <svg xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="${titleId} ${descId}" viewBox="0 0 ${width} ${H}" width="${width}" height="${H}" focusable="false">
 <title id="${titleId}">${c.title}</title>
 <desc id="${descId}">${c.desc}</desc>
@@ -142,7 +144,6 @@ ${ticks}
 <line class="axis" x1="${M.left}" x2="${width - M.right}" y1="${fmt(y(0))}" y2="${fmt(y(0))}" stroke="#4a5360" stroke-width="1"/>
 ${bars}${empty}
 </svg>
-<figcaption>${c.title}</figcaption>
 ${series.length > 0 ? legend(series, t) : ''}
 ${dataTable(c, series, t)}
 </figure>`;
