@@ -22,7 +22,7 @@ import { addUser } from '../../src/engine/web-users.js';
 import { startPersonioSimulator } from '../../src/sources/personio/simulator/index.js';
 import { buildApp } from '../../src/web/app.js';
 import { adE2eTree, createTree, DOMAIN_DN, E2E_OU_PREFIX, one, rawAdmin, removeTree, usersWithEmployeeId, writeAdE2eConfig, type AdE2eTree, type RawUser } from '../support/ad-e2e-config.js';
-import { launchBrowser, withPage, type TestPage } from '../support/browser.js';
+import { checkA11y, launchBrowser, withPage, type TestPage } from '../support/browser.js';
 import { signInLocal } from '../support/console.js';
 import { employee, type EmployeeSpec } from '../support/personio-fixture.js';
 import { createLockoutPolicy, lockOutByBinds, sambaCtl, userBind, type LockoutPolicy } from '../support/samba.js';
@@ -109,6 +109,18 @@ describe('helpdesk forms in Chromium on Samba AD', () => {
   const openForm = async (p: TestPage, formId: string): Promise<void> => {
     await Promise.all([p.page.waitForURL(new RegExp(`/forms/${formId}\\?target=ad$`)), p.page.locator(`li[data-form="${formId}"] a`).click()]);
     await p.shot(`form ${formId}`);
+    await checkA11y(p.page, `form ${formId}`);
+  };
+  /**
+   * What every page of a test must not have done: CSP violations, script errors, requests leaving the machine.
+   * Chromium logs each 4xx answer as a console error: `refusals` is how many the test provoked on purpose.
+   */
+  const clean = (p: TestPage, refusals = 0): void => {
+    const answered4xx = (e: string): boolean => /Failed to load resource: the server responded with a status of 4\d\d/.test(e);
+    assert.equal(p.errors.filter(answered4xx).length, refusals, 'only the refusals the test provoked');
+    assert.deepEqual(p.errors.filter((e) => !answered4xx(e)), [], 'no console errors (CSP violations) or page errors');
+    assert.deepEqual(p.external, [], 'no request left the machine');
+    assert.deepEqual(p.dialogs, []);
   };
   /** Submit the helpdesk form; resolves with the POST's response. */
   const submit = async (page: Page, selector = 'form.helpdesk-form'): Promise<{ status: number; headers: Record<string, string> }> => {
@@ -165,6 +177,8 @@ describe('helpdesk forms in Chromium on Samba AD', () => {
       assert.equal(res.headers['cache-control'], 'no-store', 'the page with the password is not cached');
       assert.equal(res.headers['location'], undefined, 'no redirect carries the password');
       await p.shot('password shown once');
+      await checkA11y(p.page, 'the reset result');
+      assert.equal(await p.page.locator('button[data-copy="new-password"]').isVisible(), true, 'the copy button (cadre.js) is shown');
       const pw = (await p.page.locator('#new-password').textContent()) ?? '';
       assert.equal(pw.length, 16);
       passwords.push(pw);
@@ -184,6 +198,7 @@ describe('helpdesk forms in Chromium on Samba AD', () => {
       // Gone once the page is left: the person page does not carry it.
       await p.page.goto(`${url}/persons/4/forms`);
       assert.ok(!(await p.page.content()).includes(pw2));
+      clean(p);
     });
     const rows = await auditEvents();
     assert.equal(rows.filter((r) => r.event === 'helpdesk.resetPassword' && r.personId === '4').length, 2);
@@ -230,6 +245,7 @@ describe('helpdesk forms in Chromium on Samba AD', () => {
       await p.page.locator('#form-result').waitFor();
       assert.equal(await attr(5, 'lockoutTime'), '0');
       assert.equal(await userBind(upn, known), 'ok', 'the user signs in again');
+      clean(p, 1);
     });
   });
 
@@ -245,6 +261,7 @@ describe('helpdesk forms in Chromium on Samba AD', () => {
       assert.equal((await submit(p.page)).status, 200);
       await p.shot('phone saved');
       assert.match((await p.page.locator('#form-result').textContent()) ?? '', /Kept as overrides: telephoneNumber/);
+      clean(p);
     });
     assert.equal(await attr(1, 'telephoneNumber'), '+49 30 2222');
     await sync();
@@ -268,6 +285,7 @@ describe('helpdesk forms in Chromium on Samba AD', () => {
       await p.shot('enable');
       assert.equal((await submit(p.page)).status, 200);
       await p.shot('enabled');
+      clean(p);
     });
     assert.equal(await attr(1, 'userAccountControl'), '512');
     await sync();
@@ -295,6 +313,7 @@ describe('helpdesk forms in Chromium on Samba AD', () => {
       await p.shot('refused: protected');
       assert.equal(await p.page.locator('#form-error').getAttribute('data-code'), 'HELPDESK_PROTECTED');
       assert.equal(await p.page.locator('#new-password').count(), 0);
+      await checkA11y(p.page, 'the refusal page');
       // The target: a hidden field changed to a system the form does not act in.
       await p.page.goto(`${url}/persons/4/forms/reset?target=ad`);
       await p.page.locator('input[name="target"]').evaluate((el) => { (el as unknown as { value: string }).value = 'entra'; });

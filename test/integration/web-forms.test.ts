@@ -118,6 +118,11 @@ describe('helpdesk form pages (inject, SQLite, memory target)', () => {
     // The protected person (member of GG-Tier0) is offered nothing, and the form page is not there.
     assert.doesNotMatch((await c.get('/persons/2/forms')).body, /data-form=/);
     assert.equal((await c.get('/persons/2/forms/reset?target=mem')).statusCode, 404);
+    // The person page links to the helpdesk page for roles that may open it, and not for auditors.
+    assert.match((await c.get('/persons/1')).body, /class="helpdesk-link"><a href="\/persons\/1\/forms">/);
+    const auditorPage = await (await signIn('auditor')).get('/persons/1');
+    assert.equal(auditorPage.statusCode, 200);
+    assert.doesNotMatch(auditorPage.body, /helpdesk-link/);
   });
 
   test('reset: the generated password is in the response once, no-store, and nowhere else (session, audit, store files)', async () => {

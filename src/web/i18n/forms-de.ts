@@ -10,6 +10,7 @@ export const formsDe: Readonly<Record<keyof typeof formsEn, string>> = {
   'forms.personTitle': 'Helpdesk: {name}',
   'forms.department': 'Abteilung',
   'forms.email': 'E-Mail',
+  'forms.personLink': 'Helpdesk-Aktionen für diese Person (Passwort zurücksetzen, entsperren, …)',
   'forms.accounts': 'Konten',
   'forms.available': 'Mögliche Aktionen',
   'forms.noForms': 'Für diese Person gibt es mit Ihrer Rolle kein Helpdesk-Formular (geschützte Konten und Personen außerhalb des Geltungsbereichs eines Formulars erhalten keines).',

@@ -8,6 +8,7 @@ export const formsEn = {
   'forms.personTitle': 'Helpdesk: {name}',
   'forms.department': 'Department',
   'forms.email': 'E-mail',
+  'forms.personLink': 'Helpdesk actions for this person (reset password, unlock, …)',
   'forms.accounts': 'Accounts',
   'forms.available': 'What you can do',
   'forms.noForms': 'No helpdesk form applies to this person for your role (protected accounts and people outside a form\'s scope get none).',

@@ -14,9 +14,10 @@ import { addDays, localDate } from '../../core/lifecycle.js';
 import { displayName, searchPersons } from '../../core/person-search.js';
 import type { Person } from '../../core/model.js';
 import { createHelpdesk, HelpdeskError, type FormPrincipal } from '../../engine/helpdesk/index.js';
+import { accessFor, allows } from '../access.js';
 import type { Principal, WebContext } from '../context.js';
 import { html } from '../views/html.js';
-import { backLink, errorNotice, formTitle, personFormsView, resultView, searchView, type FormError, type PersonRef } from '../views/forms.js';
+import { backLink, errorNotice, formTitle, personFormsPath, personFormsView, resultView, searchView, type FormError, type PersonRef } from '../views/forms.js';
 import { chooseTargetView, formPageView, type FormPageData } from '../views/forms-pages.js';
 import { submitForm, type FormBody } from './forms-submit.js';
 
@@ -54,6 +55,15 @@ export function formError(e: HelpdeskError): FormError {
     code: e.code, message: e.message, refused: e.refused,
     ...(Array.isArray(problems) ? { problems: problems.filter((p): p is string => typeof p === 'string') } : {}),
   };
+}
+
+/**
+ * The person's helpdesk page for a link on the person page (`/persons/:id`), when the helpdesk area is registered and
+ * the principal's role may open it; which forms apply is shown there.
+ */
+export function helpdeskHref(ctx: WebContext, principal: Principal, personId: string): string | undefined {
+  const route = '/persons/:id/forms';
+  return ctx.routes.has(`GET ${route}`) && allows(accessFor('GET', route) ?? [], principal.role) ? personFormsPath(personId) : undefined;
 }
 
 /** Register the helpdesk routes. */

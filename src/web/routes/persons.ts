@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { displayName, searchPersons } from '../../core/person-search.js';
 import { explainStored, liveAccounts, personHistory } from '../../engine/person-view.js';
 import type { WebContext } from '../context.js';
+import { helpdeskHref } from './forms.js';
 import { personsListView, personView } from '../views/persons.js';
 
 const LIMIT = 50;
@@ -43,6 +44,7 @@ export function registerPersons(app: FastifyInstance, ctx: WebContext): void {
     ]);
     const explained = await explainStored(engine, id, { persons: snap.byId, history: snap.history, disabled: snap.disabled, accounts, holds })
       .then((e) => ({ e }), (err: unknown) => ({ err: (err as Error).message }));
+    const helpdesk = helpdeskHref(ctx, principal, id);
     return ctx.page(req, reply, {
       title: displayName(person), current: '/persons',
       body: personView({
@@ -51,6 +53,7 @@ export function registerPersons(app: FastifyInstance, ctx: WebContext): void {
         ...(history.nextCursor !== undefined ? { olderCursor: history.nextCursor } : {}),
         ...('e' in explained ? { explanation: explained.e } : { explainError: explained.err }),
         ...(live ? { live } : {}),
+        ...(helpdesk !== undefined ? { helpdeskHref: helpdesk } : {}),
       }, req.t),
     });
   });

@@ -5,7 +5,7 @@ import { displayName } from '../../core/person-search.js';
 import type { LiveAccount } from '../../engine/person-view.js';
 import type { AuditRow } from '../../store/types.js';
 import type { Translate } from '../i18n/index.js';
-import { html, query, type Html } from './html.js';
+import { html, safeUrl, query, type Html } from './html.js';
 
 /** The search page. */
 export interface PersonsListData {
@@ -44,6 +44,8 @@ export interface PersonPageData {
   readonly holds: readonly Hold[];
   readonly history: readonly AuditRow[];
   readonly olderCursor?: string;
+  /** The person's helpdesk page, when the viewer may open it (the forms area's hook; see routes/forms.ts). */
+  readonly helpdeskHref?: string;
 }
 
 const show = (v: AttrValue | undefined): string => (v === undefined || v === null ? '' : Array.isArray(v) ? v.join(', ') : String(v));
@@ -103,7 +105,8 @@ ${d.olderCursor !== undefined ? html`<p><a href="/persons/${encodeURIComponent(d
 /** The person page body. */
 export function personView(d: PersonPageData, t: Translate): Html {
   return html`<section aria-labelledby="h-hr"><h2 id="h-hr">${t('persons.hr')}</h2>${facts(d, t)}</section>
-<section aria-labelledby="h-accounts"><h2 id="h-accounts">${t('persons.accounts')}</h2>${accountsSection(d, t)}</section>
+<section aria-labelledby="h-accounts"><h2 id="h-accounts">${t('persons.accounts')}</h2>${accountsSection(d, t)}
+${d.helpdeskHref !== undefined ? html`<p class="helpdesk-link"><a href="${safeUrl(d.helpdeskHref)}">${t('forms.personLink')}</a></p>` : ''}</section>
 <section aria-labelledby="h-ent"><h2 id="h-ent">${t('persons.entitlements')}</h2>${entitlementsSection(d, t)}</section>
 <section aria-labelledby="h-holds"><h2 id="h-holds">${t('persons.holds')}</h2>${holdsSection(d, t)}</section>
 <section aria-labelledby="h-history"><h2 id="h-history">${t('persons.history')}</h2>${historySection(d, t)}</section>`;
