@@ -21,9 +21,10 @@ import { fullSync } from '../../src/engine/sync.js';
 import { addUser } from '../../src/engine/web-users.js';
 import { startPersonioSimulator } from '../../src/sources/personio/simulator/index.js';
 import { buildApp } from '../../src/web/app.js';
-import { adE2eTree, createTree, DOMAIN_DN, E2E_OU_PREFIX, one, rawAdmin, removeTree, usersWithEmployeeId, writeAdE2eConfig, type AdE2eTree, type RawUser } from '../support/ad-e2e-config.js';
+import { adE2eTree, createTree, E2E_OU_PREFIX, one, rawAdmin, removeTree, usersWithEmployeeId, writeAdE2eConfig, type AdE2eTree, type RawUser } from '../support/ad-e2e-config.js';
 import { checkA11y, launchBrowser, withPage, type TestPage } from '../support/browser.js';
 import { signInLocal } from '../support/console.js';
+import { assertCleanPage, openHelpdeskForm, openHelpdeskPerson, removeTreesWithPrefix, submitHelpdeskForm } from '../support/helpdesk-pages.js';
 import { employee, type EmployeeSpec } from '../support/personio-fixture.js';
 import { createLockoutPolicy, lockOutByBinds, sambaCtl, userBind, type LockoutPolicy } from '../support/samba.js';
 
@@ -60,14 +61,6 @@ web:
   signInRateLimit: { max: 1000, window: 1m }
 `;
 
-/** Trees of this suite's crashed earlier runs (they hold domain-wide names). */
-async function removeOwnLeftovers(admin: Client): Promise<void> {
-  const r = await admin.search(DOMAIN_DN, { scope: 'one', filter: '(objectClass=organizationalUnit)', attributes: ['ou'] });
-  for (const e of r.searchEntries) {
-    if (String(e['ou']).startsWith(`${PREFIX} `)) await removeTree(admin, { root: e.dn } as AdE2eTree);
-  }
-}
-
 describe('helpdesk forms in Chromium on Samba AD', () => {
   let dir: string;
   let personio: Awaited<ReturnType<typeof startPersonioSimulator>>;
@@ -96,46 +89,17 @@ describe('helpdesk forms in Chromium on Samba AD', () => {
   };
   /** Sign in as the helpdesk user, find the person by name and open their helpdesk page. */
   const openPerson = async (p: TestPage, pid: number): Promise<void> => {
-    const spec = people.find((x) => x.id === pid) as EmployeeSpec;
     await signInLocal(p.page, { url }, HELPDESK.username, HELPDESK.password);
-    await p.page.goto(`${url}/forms`);
-    await p.page.locator('#q').fill(spec.last as string);
-    await Promise.all([p.page.waitForURL(/\/forms\?q=/), p.page.locator('form[role="search"] button[type="submit"]').click()]);
-    await p.shot(`search ${spec.first}`);
-    await Promise.all([p.page.waitForURL(new RegExp(`/persons/${pid}/forms$`)), p.page.getByRole('link', { name: `${spec.first} ${spec.last}` }).click()]);
-    await p.shot(`helpdesk page of ${spec.first}`);
+    await openHelpdeskPerson(p, url, people.find((x) => x.id === pid) as EmployeeSpec);
   };
-  /** Follow the person page's link to a form in AD. */
-  const openForm = async (p: TestPage, formId: string): Promise<void> => {
-    await Promise.all([p.page.waitForURL(new RegExp(`/forms/${formId}\\?target=ad$`)), p.page.locator(`li[data-form="${formId}"] a`).click()]);
-    await p.shot(`form ${formId}`);
-    await checkA11y(p.page, `form ${formId}`);
-  };
-  /**
-   * What every page of a test must not have done: CSP violations, script errors, requests leaving the machine.
-   * Chromium logs each 4xx answer as a console error: `refusals` is how many the test provoked on purpose.
-   */
-  const clean = (p: TestPage, refusals = 0): void => {
-    const answered4xx = (e: string): boolean => /Failed to load resource: the server responded with a status of 4\d\d/.test(e);
-    assert.equal(p.errors.filter(answered4xx).length, refusals, 'only the refusals the test provoked');
-    assert.deepEqual(p.errors.filter((e) => !answered4xx(e)), [], 'no console errors (CSP violations) or page errors');
-    assert.deepEqual(p.external, [], 'no request left the machine');
-    assert.deepEqual(p.dialogs, []);
-  };
-  /** Submit the helpdesk form; resolves with the POST's response. */
-  const submit = async (page: Page, selector = 'form.helpdesk-form'): Promise<{ status: number; headers: Record<string, string> }> => {
-    const [res] = await Promise.all([
-      page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname.includes('/forms/')),
-      page.locator(`${selector} button[type="submit"]`).click(),
-    ]);
-    await page.waitForLoadState('load');
-    return { status: res.status(), headers: res.headers() };
-  };
+  const openForm = (p: TestPage, formId: string): Promise<void> => openHelpdeskForm(p, formId, 'ad');
+  const submit = (page: Page): ReturnType<typeof submitHelpdeskForm> => submitHelpdeskForm(page);
+  const clean = assertCleanPage;
 
   before(async () => {
     await sambaCtl('start');
     admin = await rawAdmin();
-    await removeOwnLeftovers(admin);
+    await removeTreesWithPrefix(admin, PREFIX);
     await createTree(admin, tree);
     dir = mkdtempSync(join(tmpdir(), 'cadre-web-helpdesk-'));
     personio = await startPersonioSimulator({ port: 0, host: '127.0.0.1', employees: people.map(employee) });
