@@ -1,23 +1,14 @@
-/** `cadre report <name>`: the admin reports from the stored state, as a table, CSV or JSON. */
+/** `cadre report <name>`: the admin reports (accounts listed live from the targets, or `--stored`), as a table, CSV or JSON. */
 import { CadreError, EXIT } from '../../engine/errors.js';
-import type { Engine } from '../../engine/engine.js';
-import {
-  accessByDepartment, helpdeskActions, leaversWithEnabledAccounts, licenceUsage, orphanedAccounts, reportCsv, reportJson, reportText, whoHas,
-  type AnyReport,
-} from '../../engine/reports/index.js';
+import { isReportName, REPORT_NAMES, reportCsv, reportJson, reportText, runReport, type ReportName } from '../../engine/reports/index.js';
 import { commonOptions, configPath, parse } from '../args.js';
 import { withEngine } from '../context.js';
 import type { Io } from '../io.js';
 
-const REPORTS = ['orphans', 'leavers-enabled', 'access-matrix', 'licences', 'who-has', 'helpdesk'] as const;
-type ReportName = (typeof REPORTS)[number];
-
-const USAGE = `usage: cadre report <${REPORTS.join('|')}> [ENTITLEMENT for who-has] [--target T] [--since ISO] [--until ISO] [--format table|csv|json] [--stored]`;
+const USAGE = `usage: cadre report <${REPORT_NAMES.join('|')}> [ENTITLEMENT for who-has] [--target T] [--since ISO] [--until ISO] [--format table|csv|json] [--stored]`;
 
 /** Reads only the audit log: no target is opened. */
 const AUDIT_ONLY: ReadonlySet<ReportName> = new Set(['helpdesk']);
-
-const isReport = (s: string | undefined): s is ReportName => (REPORTS as readonly string[]).includes(s ?? '');
 
 function instant(name: string, v: string | undefined): string | undefined {
   if (v === undefined) return undefined;
@@ -28,7 +19,7 @@ function instant(name: string, v: string | undefined): string | undefined {
 
 export async function reportCommand(args: string[], io: Io): Promise<number> {
   const [name, ...rest] = args;
-  if (!isReport(name)) throw new CadreError('USAGE', name === undefined ? USAGE : `unknown report "${name}"\n${USAGE}`, EXIT.usage);
+  if (!isReportName(name)) throw new CadreError('USAGE', name === undefined ? USAGE : `unknown report "${name}"\n${USAGE}`, EXIT.usage);
   const { values, positionals } = parse(rest, {
     ...commonOptions, target: { type: 'string', short: 't' }, since: { type: 'string' }, until: { type: 'string' }, format: { type: 'string' }, stored: { type: 'boolean' },
   }, true);
@@ -46,8 +37,10 @@ export async function reportCommand(args: string[], io: Io): Promise<number> {
     if (target !== undefined && engine.config.targets[target]?.enabled !== true) {
       throw new CadreError('USAGE', `--target ${target} is not an enabled target (known: ${Object.keys(engine.config.targets).join(', ') || 'none'})`, EXIT.usage);
     }
-    const opts = { ...(target !== undefined ? { target } : {}), ...(values.stored === true ? { stored: true } : {}) };
-    const report = await build(engine, name, entitlement ?? '', opts, since, until);
+    const report = await runReport(engine, name, {
+      ...(target !== undefined ? { target } : {}), ...(values.stored === true ? { stored: true } : {}),
+      ...(entitlement !== undefined ? { entitlement } : {}), ...(since !== undefined ? { since } : {}), ...(until !== undefined ? { until } : {}),
+    });
     if (format === 'json') io.out(reportJson(report).trimEnd());
     else if (format === 'csv') process.stdout.write(reportCsv(report));
     else {
@@ -57,21 +50,6 @@ export async function reportCommand(args: string[], io: Io): Promise<number> {
     return EXIT.ok;
   // --stored: no target is contacted, except for the licence seats, which only the target knows.
   }, AUDIT_ONLY.has(name) || (values.stored === true && name !== 'licences') ? { storeOnly: true } : {});
-}
-
-async function build(engine: Engine, name: ReportName, entitlement: string, opts: { target?: string; stored?: boolean }, since?: string, until?: string): Promise<AnyReport> {
-  switch (name) {
-    case 'orphans': return orphanedAccounts(engine, opts);
-    case 'leavers-enabled': return leaversWithEnabledAccounts(engine, opts);
-    case 'access-matrix': return accessByDepartment(engine, opts);
-    case 'licences': return licenceUsage(engine, opts);
-    case 'who-has': return whoHas(engine, entitlement, opts);
-    case 'helpdesk': {
-      // Default period: the last 30 days.
-      const from = since ?? new Date(engine.now().getTime() - 30 * 86_400_000).toISOString();
-      return helpdeskActions(engine.store, { since: from, ...(until !== undefined ? { until } : {}), ...(opts.target !== undefined ? { target: opts.target } : {}), now: engine.now() });
-    }
-  }
 }
 
 function title(name: ReportName, entitlement: string | undefined): string {

@@ -4,7 +4,7 @@
  */
 import { iterateAudit } from '../../audit/query.js';
 import { accessMatrixReport, type AccessReport } from '../../core/reports/access-matrix.js';
-import type { Report } from '../../core/reports/common.js';
+import type { AnyReport, Report } from '../../core/reports/common.js';
 import { helpdeskReport, type HelpdeskAuditRow, type HelpdeskReport } from '../../core/reports/helpdesk.js';
 import { leaversEnabledReport, leaverAccounts, type FailedOperation, type LeaverRow } from '../../core/reports/leavers.js';
 import { licenceReport, type LicenceReport, type TargetLicences } from '../../core/reports/licences.js';
@@ -126,4 +126,45 @@ export async function helpdeskActions(store: Store, opts: { since?: string; unti
   };
   for await (const page of iterateAudit(store, filter)) rows.push(...page);
   return helpdeskReport(rows, (opts.now ?? new Date()).toISOString(), opts);
+}
+
+/** The reports by name, as `cadre report` and the console's report pages name them. */
+export const REPORT_NAMES = ['orphans', 'leavers-enabled', 'access-matrix', 'licences', 'who-has', 'helpdesk'] as const;
+/** One of {@link REPORT_NAMES}. */
+export type ReportName = (typeof REPORT_NAMES)[number];
+
+/** True for a known report name (input from a URL or the command line). */
+export function isReportName(s: string | undefined): s is ReportName {
+  return (REPORT_NAMES as readonly string[]).includes(s ?? '');
+}
+
+/** Parameters of {@link runReport}: `entitlement` for who-has; `since`/`until` (ISO) for helpdesk (default: 30 days). */
+export interface ReportParams extends ReportOptions {
+  readonly entitlement?: string;
+  readonly since?: string;
+  readonly until?: string;
+}
+
+/** Thrown for a report that lacks a parameter it needs. */
+export class ReportParamError extends Error {
+  readonly code = 'REPORT_PARAM';
+}
+
+/** Run a report by name (the console's report pages and `cadre report` dispatch through here). */
+export async function runReport(engine: Engine, name: ReportName, p: ReportParams = {}): Promise<AnyReport> {
+  const opts: ReportOptions = { ...(p.target !== undefined ? { target: p.target } : {}), ...(p.stored === true ? { stored: true } : {}) };
+  switch (name) {
+    case 'orphans': return orphanedAccounts(engine, opts);
+    case 'leavers-enabled': return leaversWithEnabledAccounts(engine, opts);
+    case 'access-matrix': return accessByDepartment(engine, opts);
+    case 'licences': return licenceUsage(engine, opts);
+    case 'who-has': {
+      if (p.entitlement === undefined || p.entitlement.trim() === '') throw new ReportParamError('the who-has report needs an entitlement');
+      return whoHas(engine, p.entitlement.trim(), opts);
+    }
+    case 'helpdesk': {
+      const since = p.since ?? new Date(engine.now().getTime() - 30 * 86_400_000).toISOString();
+      return helpdeskActions(engine.store, { since, ...(p.until !== undefined ? { until: p.until } : {}), ...(p.target !== undefined ? { target: p.target } : {}), now: engine.now() });
+    }
+  }
 }
