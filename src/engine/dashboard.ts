@@ -100,7 +100,11 @@ export async function operationsByTarget(store: Store, opts: PeriodOptions): Pro
       cell[outcome] = (cell[outcome] ?? 0) + 1;
     }
   }
-  return [...byTarget.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([target, t]) => ({ target, ...t }));
+  // Plain objects for callers (the null-prototype maps only guard the counting against keys like `__proto__`).
+  return [...byTarget.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([target, t]) => ({
+    target, done: t.done, failed: t.failed, skipped: t.skipped, interrupted: t.interrupted,
+    byAction: Object.fromEntries(Object.entries(t.byAction).map(([action, cell]) => [action, { ...cell }])),
+  }));
 }
 
 /** The last runs and which of them went wrong. */
