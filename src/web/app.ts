@@ -71,16 +71,23 @@ export async function buildApp(engine: Engine, opts: WebOptions & { readonly sig
   const routes = new Set<string>();
   const persons = opts.persons ?? createPersonIndex(engine.store, { now: () => now().getTime() });
   const timeouts = timeoutsOf(web);
+  const tokens = new WeakMap<FastifyReply, string>();
 
   const ctx: WebContext = {
     engine, web, options: opts, persons, routes,
     now,
     csrf(reply) {
+      // One token per response (every form on the page shares it; each token costs a random draw and an HMAC).
+      const known = tokens.get(reply);
+      if (known !== undefined) return known;
+      let token = '';
       try {
-        return reply.generateCsrf();
+        token = reply.generateCsrf();
       } catch {
-        return '';
+        token = '';
       }
+      tokens.set(reply, token);
+      return token;
     },
     page(req, reply, page: PageOptions) {
       const role = req.principal?.role;

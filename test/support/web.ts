@@ -15,6 +15,7 @@ import { openEngine, type Engine } from '../../src/engine/engine.js';
 import { addUser } from '../../src/engine/web-users.js';
 import { buildApp } from '../../src/web/app.js';
 import type { WebOptions } from '../../src/web/context.js';
+import { createPersonIndex, type PersonIndex } from '../../src/web/person-index.js';
 import { writeEngineConfig } from './engine-config.js';
 
 /** The session secret of test consoles. */
@@ -76,6 +77,8 @@ export interface WebHarness {
   readonly app: FastifyInstance;
   readonly clock: TestClock;
   readonly users: Readonly<Record<Role, Credentials>>;
+  /** The console's person index (on the harness clock). */
+  readonly persons: PersonIndex;
   client(): WebClient;
   /** A client signed in as the user of `role`. */
   signIn(role: Role): Promise<WebClient>;
@@ -172,9 +175,10 @@ export async function startWebHarness(opts: WebHarnessOptions = {}): Promise<Web
       users[role] = { username, password };
     }
     const { extra: _extra, seed: _seed, start: _start, web: _web, personioUrl: _url, thresholds: _th, ...web } = opts;
-    const app = await buildApp(engine, { ...web, now: clock.now, sessionSecret: TEST_SESSION_SECRET });
+    const persons = web.persons ?? createPersonIndex(engine.store, { now: () => clock.now().getTime() });
+    const app = await buildApp(engine, { ...web, now: clock.now, sessionSecret: TEST_SESSION_SECRET, persons });
     return {
-      dir, engine, app, clock, users,
+      dir, engine, app, clock, users, persons,
       client: () => webClient(app),
       async signIn(role) {
         const c = webClient(app);
