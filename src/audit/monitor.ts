@@ -2,8 +2,9 @@
  * A cached view of `audit verify` for the console, so that the audit viewer can show the chain's state at the top of
  * every page without walking a large log on each view.
  *
- * - The first look, a press of "verify now" ({@link ChainMonitor.verifyFull}) and any look after `fullEveryMs`
- *   walk the whole chain ({@link verifyChain}).
+ * - The first look and a press of "verify now" ({@link ChainMonitor.verifyFull}) walk the whole chain
+ *   ({@link verifyChain}); so does the first look after `fullEveryMs`, in the background: that look (and every look
+ *   until the walk ends) answers from the cache and the tail check, so no page view waits for a scheduled walk.
  * - While the head (the last entry and the recorded chain head) has not moved, the cached result is returned as is:
  *   filtering and paging through the viewer write nothing, so they cost nothing.
  * - When the head moved, only the entries appended since are checked (each links to the one before and matches its
@@ -39,6 +40,8 @@ export interface ChainMonitor {
   status(): Promise<ChainStatus>;
   /** Walk the whole chain now. */
   verifyFull(): Promise<ChainStatus>;
+  /** Resolves when no check or background walk is running (tests, shutdown). */
+  idle(): Promise<void>;
 }
 
 /** Options of {@link createChainMonitor}. */
@@ -73,16 +76,25 @@ export function createChainMonitor(store: Store, opts: ChainMonitorOptions = {})
     const res = await verifyChain(store);
     const at = now().toISOString();
     const last = before ? { seq: before.seq, hash: before.hash } : undefined;
-    const status: ChainStatus = { ok: res.ok, count: res.count, headSeq: last?.seq ?? 0, problems: res.problems, fullAt: at, checkedAt: at, how: 'full' };
+    // An intact chain numbers its entries 1..N; entries the walk saw beyond the head read first are tail-checked later.
+    const count = res.ok ? last?.seq ?? 0 : res.count;
+    const status: ChainStatus = { ok: res.ok, count, headSeq: last?.seq ?? 0, problems: res.problems, fullAt: at, checkedAt: at, how: 'full' };
     cached = { status, headText, ...(last ? { last } : {}) };
     return status;
+  };
+
+  /** The scheduled full walk, in the background (no page view waits for it); one at a time. */
+  let walking: Promise<ChainStatus> | undefined;
+  const walk = (): Promise<ChainStatus> => {
+    walking ??= full().finally(() => { walking = undefined; });
+    return walking;
   };
 
   /**
    * Check the entries after the cached last one up to the recorded head (entries appended meanwhile wait for the next
    * look); `undefined` when something needs the full walk.
    */
-  const tail = async (c: Cached & { last: NonNullable<Cached['last']> }, headText: string | undefined): Promise<ChainStatus | undefined> => {
+  const tail = async (c0: Cached, c: Cached & { last: NonNullable<Cached['last']> }, headText: string | undefined): Promise<ChainStatus | undefined> => {
     const head = parseHead(headText);
     if (!head || head.seq < c.last.seq) return undefined;
     const still = await store.audit.query({}, { limit: 1, order: 'asc', afterSeq: c.last.seq - 1 });
@@ -106,18 +118,20 @@ export function createChainMonitor(store: Store, opts: ChainMonitorOptions = {})
     const headNow = parseHead(await store.meta.get(HEAD_KEY));
     if ((lastNow?.seq ?? 0) > (headNow?.seq ?? 0)) return undefined;
     const status: ChainStatus = { ...c.status, count: c.status.count + added, headSeq: prev.seq, checkedAt: now().toISOString(), how: 'tail' };
-    cached = { status, headText, last: prev };
+    // A full walk that finished meanwhile is authoritative: keep its result.
+    if (cached === c0) cached = { status, headText, last: prev };
     return status;
   };
 
   const look = async (): Promise<ChainStatus> => {
     const c = cached;
-    if (!c || now().getTime() - Date.parse(c.status.fullAt) >= fullEvery) return full();
+    if (!c) return walk();
+    if (now().getTime() - Date.parse(c.status.fullAt) >= fullEvery) void walk().catch(() => undefined);
     const [headText, last] = await Promise.all([store.meta.get(HEAD_KEY), store.audit.last()]);
     if (headText === c.headText && last?.seq === c.last?.seq && last?.hash === c.last?.hash) return { ...c.status, how: 'cached' };
     // A broken chain is walked again in full: its findings must be current, and there is no sound base to extend.
     if (!c.status.ok || !c.last) return full();
-    return (await tail({ ...c, last: c.last }, headText)) ?? full();
+    return (await tail(c, { ...c, last: c.last }, headText)) ?? full();
   };
 
   const once = (fn: () => Promise<ChainStatus>): Promise<ChainStatus> => {
@@ -131,7 +145,11 @@ export function createChainMonitor(store: Store, opts: ChainMonitorOptions = {})
     // A full walk requested while a look is running waits for it, then walks (its result must be a full one).
     async verifyFull() {
       while (pending) await pending.catch(() => undefined);
+      if (walking) await walking.catch(() => undefined);
       return once(full);
+    },
+    async idle() {
+      while (pending || walking) await Promise.allSettled([pending, walking]);
     },
   };
 }
