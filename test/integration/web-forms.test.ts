@@ -144,6 +144,16 @@ describe('helpdesk form pages (inject, SQLite, memory target)', () => {
     assert.ok(!(await c.get('/persons/1/forms')).body.includes(pw));
     assert.ok(!JSON.stringify(await audit()).includes(pw));
     for (const f of readdirSync(dir).filter((n) => n.startsWith('cadre.db'))) assert.ok(!readFileSync(join(dir, f)).includes(Buffer.from(pw)), f);
+    // The form's one-time token: the same submission again (a reload of the result page) resets nothing.
+    const once = /name="once" value="([^"]+)"/.exec(form.body)?.[1] ?? '';
+    assert.ok(once !== '');
+    const first = await c.post('/persons/1/forms/reset', { target: 'mem', mode: 'generated', mustChangeAsked: '1', once });
+    assert.equal(first.statusCode, 200);
+    const pw1 = unescape(/<output id="new-password"[^>]*>([^<]+)<\/output>/.exec(first.body)?.[1] ?? '');
+    const again = await c.post('/persons/1/forms/reset', { target: 'mem', mode: 'generated', once });
+    assert.equal(again.statusCode, 409);
+    assert.match(again.body, /already submitted/);
+    assert.ok(mem.verifyPassword(await anchorOf('1'), pw1), 'the password of the first submission stands');
     const row = (await audit()).filter((r) => r.event === 'helpdesk.resetPassword').at(-1);
     assert.equal(row?.actor, 'web:t-helpdesk', 'the audit actor is web:<user name>');
     assert.equal(JSON.parse(row?.payload ?? '{}').mustChange, false);

@@ -49,6 +49,8 @@ export const formsDe: Readonly<Record<keyof typeof formsEn, string>> = {
   'forms.reset.copyHint': 'Passwort markieren und kopieren (Strg+C) oder die Schaltfläche Kopieren nutzen.',
   'forms.reset.mustChangeDone': 'Der Benutzer muss es bei der nächsten Anmeldung ändern.',
   'forms.reset.noMustChangeDone': 'Der Benutzer kann es behalten.',
+  'forms.reset.alreadySubmitted': 'Dieses Formular wurde bereits abgeschickt: Jetzt wurde nichts geändert. Das Formular erneut öffnen, um ein anderes Passwort zu setzen.',
+  'forms.backToPerson': 'Zurück zur Helpdesk-Seite der Person',
   'forms.unlock.locked': 'Das Konto ist gesperrt.',
   'forms.unlock.notLocked': 'Das Konto ist nicht gesperrt. Entsperren ändert nichts, wird aber festgehalten.',
   'forms.unlock.submit': 'Entsperren',

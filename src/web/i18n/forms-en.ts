@@ -47,6 +47,8 @@ export const formsEn = {
   'forms.reset.copyHint': 'Select the password and copy it (Ctrl+C), or use the Copy button.',
   'forms.reset.mustChangeDone': 'The user must change it at next sign-in.',
   'forms.reset.noMustChangeDone': 'The user can keep it.',
+  'forms.reset.alreadySubmitted': 'This reset form was already submitted: nothing was changed now. Open the form again to set another password.',
+  'forms.backToPerson': 'Back to the person\'s helpdesk page',
   'forms.unlock.locked': 'The account is locked out.',
   'forms.unlock.notLocked': 'The account is not locked. Unlocking it changes nothing but is recorded.',
   'forms.unlock.submit': 'Unlock',

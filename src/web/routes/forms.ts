@@ -8,6 +8,7 @@
  * offers what `formsFor` allows, but a tampered submission still goes to the service, which refuses and records it.
  * A new password is rendered into the response page once and kept nowhere (no redirect, flash, session or log).
  */
+import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { FormConfig } from '../../config/schema-forms.js';
 import { addDays, localDate } from '../../core/lifecycle.js';
@@ -20,6 +21,16 @@ import { html } from '../views/html.js';
 import { backLink, errorNotice, formTitle, personFormsPath, personFormsView, resultView, searchView, type FormError, type PersonRef } from '../views/forms.js';
 import { chooseTargetView, formPageView, type FormPageData } from '../views/forms-pages.js';
 import { submitForm, type FormBody } from './forms-submit.js';
+
+declare module 'fastify' {
+  interface Session {
+    /** One-time tokens of reset forms shown in this session (a reloaded result page must not reset again). */
+    formOnce?: string[];
+  }
+}
+
+/** Reset forms a session may have open at once (older tokens expire). */
+const MAX_OPEN_RESETS = 20;
 
 /** At most this many search results. */
 const SEARCH_LIMIT = 25;
@@ -64,6 +75,14 @@ export function formError(e: HelpdeskError): FormError {
 export function helpdeskHref(ctx: WebContext, principal: Principal, personId: string): string | undefined {
   const route = '/persons/:id/forms';
   return ctx.routes.has(`GET ${route}`) && allows(accessFor('GET', route) ?? [], principal.role) ? personFormsPath(personId) : undefined;
+}
+
+/** A new one-time token for a reset form page (kept in the session; other forms need none). */
+function onceFor(req: FastifyRequest, form: FormConfig): { once?: string } {
+  if (form.type !== 'resetPassword') return {};
+  const once = randomBytes(16).toString('base64url');
+  req.session.formOnce = [...(req.session.formOnce ?? []), once].slice(-MAX_OPEN_RESETS);
+  return { once };
 }
 
 /** Register the helpdesk routes. */
@@ -141,7 +160,7 @@ export function registerForms(app: FastifyInstance, ctx: WebContext): void {
     }
     const data = await pageData(req, person, form, target, reply);
     if (!data) return ctx.error(req, reply, 404);
-    return ctx.page(req, reply, { title, current: '/forms', body: formPageView(data, t) });
+    return ctx.page(req, reply, { title, current: '/forms', body: formPageView({ ...data, ...onceFor(req, form) }, t) });
   });
 
   app.post<{ Params: Params; Body: FormBody }>('/persons/:id/forms/:formId', async (req, reply) => {
@@ -150,6 +169,16 @@ export function registerForms(app: FastifyInstance, ctx: WebContext): void {
     const body: FormBody = req.body !== null && typeof req.body === 'object' ? req.body : {};
     const form = engine.config.forms.find((f) => f.id === req.params.formId);
     if (!form) return ctx.error(req, reply, 404);
+    // A reset form's one-time token: sent again (a reload of the result page, a second click) it resets nothing.
+    // Posts without one still go to the service, which checks them like any other.
+    const once = typeof body.once === 'string' ? body.once : undefined;
+    if (form.type === 'resetPassword' && once !== undefined) {
+      const open = req.session.formOnce ?? [];
+      if (!open.includes(once)) {
+        return ctx.page(req, reply, { title: formTitle(form, req.lang, t), status: 409, current: '/forms', body: html`<p class="notice error" role="alert" id="form-error" data-code="FORM_ALREADY_SUBMITTED">${t('forms.reset.alreadySubmitted')}</p><p><a href="${personFormsPath(req.params.id)}">${t('forms.backToPerson')}</a></p>` });
+      }
+      req.session.formOnce = open.filter((x) => x !== once);
+    }
     const rawTarget = typeof body.target === 'string' ? body.target : undefined;
     const target = rawTarget === undefined || rawTarget === '' || rawTarget === '*' ? undefined : rawTarget;
     try {
@@ -165,7 +194,7 @@ export function registerForms(app: FastifyInstance, ctx: WebContext): void {
       const data = person ? await pageData(req, person, form, target, reply) : undefined;
       if (data && person) {
         const values = Object.fromEntries(Object.entries(body).filter(([k, v]) => typeof v === 'string' && k !== 'password' && k !== '_csrf')) as Record<string, string>;
-        return ctx.page(req, reply, { title, status, current: '/forms', body: formPageView({ ...data, error: err, values }, t) });
+        return ctx.page(req, reply, { title, status, current: '/forms', body: formPageView({ ...data, ...onceFor(req, form), error: err, values }, t) });
       }
       return ctx.page(req, reply, {
         title, status, current: '/forms',

@@ -34,6 +34,8 @@ export interface FormPageData {
   readonly today: string;
   /** The latest `until` the form allows. */
   readonly lastDay?: string;
+  /** One-time token of a reset form (a resubmission resets nothing). */
+  readonly once?: string;
 }
 
 /** A post form around a form type's fields. */
@@ -42,6 +44,7 @@ function shell(d: FormPageData, fields: Html, submit: string, extra: { readonly 
   ${csrfField(d.csrf)}
   <input type="hidden" name="target" value="${d.target ?? '*'}">
   ${extra.op !== undefined ? html`<input type="hidden" name="op" value="${extra.op}">` : ''}
+  ${d.once !== undefined ? html`<input type="hidden" name="once" value="${d.once}">` : ''}
   ${fields}
   <div><button type="submit"${extra.danger ? html` class="danger"` : ''}>${submit}</button></div>
 </form>`;
