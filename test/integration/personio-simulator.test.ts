@@ -219,3 +219,30 @@ describe('cadre sim personio command', () => {
     }
   });
 });
+
+describe('Personio simulator: fixture employees without last_modified_at', () => {
+  test('count as modified when loaded, so updated_since returns them', async () => {
+    const loadedAt = new Date('2025-06-01T10:00:00Z');
+    const stamped = generateCompany(3, { seed: 4, today: '2025-05-01' });
+    const bare = structuredClone(stamped).map((e) => {
+      const { last_modified_at: _drop, ...attributes } = e.attributes;
+      return { ...e, attributes };
+    });
+    const s = await startPersonioSimulator({ employees: bare, now: () => loadedAt });
+    try {
+      const auth = await fetch(`${s.url}/v1/auth`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"client_id":"a","client_secret":"b"}' });
+      const tok = String(at(await auth.json(), 'data', 'token'));
+      const get = async (q: string): Promise<unknown[]> => {
+        const r = await fetch(`${s.url}/v1/company/employees?${q}`, { headers: { authorization: `Bearer ${tok}` } });
+        return arr(at(await r.json(), 'data'));
+      };
+      assert.equal((await get('updated_since=2025-06-01T09:00:00')).length, 3);
+      assert.equal((await get('updated_since=2025-06-01T09:00:00&attributes[]=position')).length, 3);
+      assert.equal((await get('updated_since=2025-06-02')).length, 0);
+      const first = (await get('limit=1'))[0];
+      assert.equal(at(first, 'attributes', 'last_modified_at', 'value'), '2025-06-01T12:00:00+02:00');
+    } finally {
+      await s.close();
+    }
+  });
+});

@@ -81,8 +81,12 @@ export function createSimCompany(employees: readonly unknown[], now: () => Date)
     return id;
   };
 
+  const loadedAt = personioInstant(now());
   for (const raw of employees) {
     const e = asEmployee(structuredClone(raw));
+    // Real Personio stamps every employee; a fixture row without a (valid) stamp counts as modified
+    // when loaded, so `updated_since` returns it instead of silently never matching.
+    if (Number.isNaN(Date.parse(String(attributeValue(e, 'last_modified_at') ?? '')))) setAttributeValue(e, 'last_modified_at', loadedAt);
     byId.set(keyOf(e), e);
     learn(e);
   }
