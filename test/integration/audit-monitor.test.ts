@@ -1,5 +1,5 @@
 /**
- * The console's cached `audit verify` (src/audit/monitor.ts) on a real SQLite store: a full walk first, the cached
+ * The console's cached `audit verify` (src/audit/monitor.ts) on real stores (SQLite and PostgreSQL): a full walk first, the cached
  * result while the head stands still, only the appended tail when it moved, and a full walk (with the exact finding)
  * whenever the tail check sees something odd: an edited new entry, entries written behind Cadre's back, a removed
  * tail. An edit to an entry verified before is found by the full walk (on request or on schedule).
@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { createAuditLog } from '../../src/audit/log.js';
 import { createChainMonitor } from '../../src/audit/monitor.js';
-import { sqliteHarness, withHarness, type StoreHarness } from './store-suite.js';
+import { postgresHarness, sqliteHarness, withHarness, type StoreHarness } from './store-suite.js';
 
 function clock(): { now: () => Date; advance: (ms: number) => void } {
   let t = Date.parse('2026-06-15T08:00:00.000Z');
@@ -26,8 +26,8 @@ const setup = async (h: StoreHarness, n = 5) => {
   return { c, monitor: createChainMonitor(h.store, { now: c.now, fullEveryMs: 60_000 }) };
 };
 
-describe('audit chain monitor (sqlite)', () => {
-  test('full walk first, cached while the head stands still, tail check after appends', () => withHarness(sqliteHarness, async (h) => {
+for (const [dialect, factory] of [['sqlite', sqliteHarness], ['postgres', postgresHarness]] as const) describe(`audit chain monitor (${dialect})`, () => {
+  test('full walk first, cached while the head stands still, tail check after appends', () => withHarness(factory, async (h) => {
     const { c, monitor } = await setup(h);
     const first = await monitor.status();
     assert.equal(first.how, 'full');
@@ -55,7 +55,7 @@ describe('audit chain monitor (sqlite)', () => {
     assert.equal(after.count, 8);
   }));
 
-  test('an edited entry among the appended ones: the tail check falls back to a full walk that names it', () => withHarness(sqliteHarness, async (h) => {
+  test('an edited entry among the appended ones: the tail check falls back to a full walk that names it', () => withHarness(factory, async (h) => {
     const { monitor } = await setup(h);
     await monitor.status();
     await append(h, 3, 5);
@@ -72,7 +72,7 @@ describe('audit chain monitor (sqlite)', () => {
     assert.deepEqual([next.how, next.ok], ['full', false]);
   }));
 
-  test('entries appended behind Cadre\'s back (no head moved with them) are not taken as a valid tail', () => withHarness(sqliteHarness, async (h) => {
+  test('entries appended behind Cadre\'s back (no head moved with them) are not taken as a valid tail', () => withHarness(factory, async (h) => {
     const { monitor } = await setup(h);
     await monitor.status();
     const [last] = await h.raw('SELECT * FROM audit WHERE seq = 5');
@@ -86,7 +86,7 @@ describe('audit chain monitor (sqlite)', () => {
     assert.ok(s.problems.length > 0);
   }));
 
-  test('a removed tail followed by a new entry is found', () => withHarness(sqliteHarness, async (h) => {
+  test('a removed tail followed by a new entry is found', () => withHarness(factory, async (h) => {
     const { monitor } = await setup(h);
     await monitor.status();
     await h.dropAuditTriggers();
@@ -99,7 +99,7 @@ describe('audit chain monitor (sqlite)', () => {
     assert.deepEqual(s.problems.map((p) => `${p.kind}@${p.seq}`), ['removed@4']);
   }));
 
-  test('an edit to an entry verified before: the cached look cannot see it, verifyFull does', () => withHarness(sqliteHarness, async (h) => {
+  test('an edit to an entry verified before: the cached look cannot see it, verifyFull does', () => withHarness(factory, async (h) => {
     const { monitor } = await setup(h);
     await monitor.status();
     await h.dropAuditTriggers();
@@ -109,7 +109,7 @@ describe('audit chain monitor (sqlite)', () => {
     assert.deepEqual([full.how, full.ok, full.problems.map((p) => `${p.kind}@${p.seq}`).join()], ['full', false, 'changed@2']);
   }));
 
-  test('an empty log verifies; the first entries written after it are walked in full', () => withHarness(sqliteHarness, async (h) => {
+  test('an empty log verifies; the first entries written after it are walked in full', () => withHarness(factory, async (h) => {
     const monitor = createChainMonitor(h.store);
     const empty = await monitor.status();
     assert.deepEqual([empty.ok, empty.count, empty.headSeq], [true, 0, 0]);
@@ -119,7 +119,7 @@ describe('audit chain monitor (sqlite)', () => {
     assert.deepEqual([s.ok, s.count, s.headSeq], [true, 2, 2]);
   }));
 
-  test('concurrent looks share one check', () => withHarness(sqliteHarness, async (h) => {
+  test('concurrent looks share one check', () => withHarness(factory, async (h) => {
     const { monitor } = await setup(h);
     const [a, b] = await Promise.all([monitor.status(), monitor.status()]);
     assert.equal(a, b);
