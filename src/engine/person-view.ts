@@ -34,10 +34,11 @@ export async function explainStored(engine: Engine, personId: string, facts: Per
   const persons = [person, supervisor].filter((p): p is Person => p !== undefined);
   const ids = persons.map((p) => p.id);
   const accountsOf = (id: string) => (id === personId && facts.accounts ? Promise.resolve([...facts.accounts]) : engine.store.accounts.byPerson(id));
-  const [accounts, reservations, holds] = await Promise.all([
+  const [accounts, reservations, holds, overrides] = await Promise.all([
     Promise.all(ids.map(accountsOf)).then((x) => x.flat()),
     Promise.all(ids.map((id) => engine.store.reservations.byPerson(id))).then((x) => x.flat()),
     facts.holds ? Promise.resolve([...facts.holds]) : engine.store.holds.byPerson(personId),
+    engine.store.overrides.byPerson(personId),
   ]);
   const anchors = new Set(accounts.map((a) => `${a.target}\u0000${a.anchor}`));
   const disabled = (facts.disabled ?? await engine.store.accounts.disabled()).filter((d) => anchors.has(`${d.target}\u0000${d.anchor}`));
@@ -48,6 +49,7 @@ export async function explainStored(engine: Engine, personId: string, facts: Per
     at, createdAt: at, config: engine.config,
     snapshot: { persons, problems: [], reportedTotal: persons.length, complete: true, readAt: at },
     accounts, reservations, disabled, holds, targets: targetInfo(engine), history,
+    ...(overrides.length > 0 ? { overrides } : {}),
   };
   return explainPerson(personId, input);
 }

@@ -73,6 +73,10 @@ describe('console admin views', () => {
     assert.match(r.body, /<td>erp<\/td><td>role:staff<\/td><td>all-staff<\/td>/, 'the entitlement and its rule');
     assert.match(r.body, /<td>erp<\/td><td>role:legacy<\/td><td class="muted">—<\/td><td class="muted">no rule grants it<\/td>/);
     assert.match(r.body, /<strong>op\.done<\/strong> · erp/);
+    // A helpdesk override (kept against the rules) is shown with its reason.
+    await h.engine.store.overrides.put({ personId: '3', target: 'erp', attribute: 'title', value: 'Chief Tester', actor: 'web:test-helpdesk', createdAt: '2026-06-01T00:00:00.000Z', reason: 'ticket 42' });
+    const after = await c.get('/persons/3');
+    assert.match(after.body, /erp · title = Chief Tester: ticket 42/);
   });
 
   test('holds: add and remove through the engine, audited with the console actor; bad input is a 400 with the reason', async () => {

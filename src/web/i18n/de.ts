@@ -152,6 +152,7 @@ export const de: Catalogue = {
   'persons.state': 'Lebenszyklus-Status',
   'persons.holds': 'Sperren',
   'persons.noHolds': 'Keine Sperren.',
+  'persons.overrides': 'Übersteuerungen (gegen die Regeln beibehalten)',
   'persons.history': 'Verlauf',
   'persons.noHistory': 'Keine Audit-Einträge zu dieser Person.',
   'persons.olderHistory': 'Ältere Einträge',

@@ -154,6 +154,7 @@ export const en = {
   'persons.state': 'Lifecycle state',
   'persons.holds': 'Holds',
   'persons.noHolds': 'No holds.',
+  'persons.overrides': 'Overrides (kept against the rules)',
   'persons.history': 'History',
   'persons.noHistory': 'No audit entries for this person.',
   'persons.olderHistory': 'Older entries',

@@ -90,9 +90,15 @@ function entitlementsSection(d: PersonPageData, t: Translate): Html {
 <tbody>${rows}</tbody></table></div>`;
 }
 
+function overridesList(d: PersonPageData, t: Translate): Html {
+  const list = d.explanation?.overrides ?? [];
+  if (list.length === 0) return html``;
+  return html`<h3>${t('persons.overrides')}</h3><ul>${list.map((o) => html`<li>${o.target} · ${o.attribute} = ${show(o.value)}: ${o.reason} <span class="muted">(${o.actor}, ${o.createdAt.slice(0, 10)}${o.expiresAt !== undefined ? ` → ${o.expiresAt}` : ''}${o.active ? '' : `, ${t('holds.expired')}`})</span></li>`)}</ul>`;
+}
+
 function holdsSection(d: PersonPageData, t: Translate): Html {
-  if (d.holds.length === 0) return html`<p>${t('persons.noHolds')}</p>`;
-  return html`<ul>${d.holds.map((h) => html`<li>${h.target ?? t('common.everyTarget')}: ${h.reason} <span class="muted">(${h.actor}, ${h.createdAt.slice(0, 10)}${h.until !== undefined ? ` → ${h.until}` : ''}${h.disable === true ? `, ${t('holds.keptDisabled')}` : ''})</span></li>`)}</ul>`;
+  if (d.holds.length === 0) return html`<p>${t('persons.noHolds')}</p>${overridesList(d, t)}`;
+  return html`<ul>${d.holds.map((h) => html`<li>${h.target ?? t('common.everyTarget')}: ${h.reason} <span class="muted">(${h.actor}, ${h.createdAt.slice(0, 10)}${h.until !== undefined ? ` → ${h.until}` : ''}${h.disable === true ? `, ${t('holds.keptDisabled')}` : ''})</span></li>`)}</ul>${overridesList(d, t)}`;
 }
 
 function historySection(d: PersonPageData, t: Translate): Html {
