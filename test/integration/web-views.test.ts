@@ -75,6 +75,8 @@ describe('console admin views', () => {
     assert.match(r.body, /<strong>op\.done<\/strong> · erp/);
     // A helpdesk override (kept against the rules) is shown with its reason.
     await h.engine.store.overrides.put({ personId: '3', target: 'erp', attribute: 'title', value: 'Chief Tester', actor: 'web:test-helpdesk', createdAt: '2026-06-01T00:00:00.000Z', reason: 'ticket 42' });
+    // As the helpdesk service does: every change is audited (which is also what renews the page's cached explanation).
+    await h.engine.audit.record({ actor: 'web:test-helpdesk', event: 'helpdesk.edit', personId: '3', target: 'erp', payload: { attribute: 'title' } });
     const after = await c.get('/persons/3');
     assert.match(after.body, /erp · title = Chief Tester: ticket 42/);
   });

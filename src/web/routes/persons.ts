@@ -4,16 +4,21 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { displayName, searchPersons } from '../../core/person-search.js';
+import type { Explanation } from '../../core/explain.js';
+import { localDate } from '../../core/lifecycle.js';
 import { explainStored, liveAccounts, personHistory } from '../../engine/person-view.js';
 import type { WebContext } from '../context.js';
 import { helpdeskHref } from './forms.js';
 import { personsListView, personView } from '../views/persons.js';
 
 const LIMIT = 50;
+/** Explanations kept (least recently used goes first). */
+const EXPLAIN_CACHE = 2000;
 
 /** Register the person routes. */
 export function registerPersons(app: FastifyInstance, ctx: WebContext): void {
   const { engine } = ctx;
+  const explanations = new Map<string, { e: Explanation } | { err: string }>();
 
   app.get<{ Querystring: { q?: string } }>('/persons', async (req, reply) => {
     const principal = req.principal;
@@ -36,14 +41,23 @@ export function registerPersons(app: FastifyInstance, ctx: WebContext): void {
     const supervisorId = person.supervisorId;
     const supervisor = supervisorId !== undefined && (await ctx.canSee(principal, supervisorId)) ? snap.byId.get(supervisorId) : undefined;
     const before = typeof req.query.before === 'string' && /^\d{1,16}$/.test(req.query.before) ? req.query.before : undefined;
-    const [accounts, holds, history, live] = await Promise.all([
+    const [accounts, holds, history, live, last] = await Promise.all([
       engine.store.accounts.byPerson(id),
       engine.store.holds.byPerson(id),
       personHistory(engine, id, { limit: 25, ...(before !== undefined ? { cursor: before } : {}) }),
       req.query.live === '1' ? liveAccounts(engine, id) : Promise.resolve(undefined),
+      engine.store.audit.last(),
     ]);
-    const explained = await explainStored(engine, id, { persons: snap.byId, history: snap.history, disabled: snap.disabled, accounts, holds })
-      .then((e) => ({ e }), (err: unknown) => ({ err: (err as Error).message }));
+    // Explaining plans the person: cached until anything is audited (every change Cadre makes is) or the day turns.
+    const key = `${id}\u0000${last?.seq ?? 0}\u0000${snap.auditSeq}\u0000${localDate(engine.now().toISOString(), engine.config.lifecycle.timezone)}`;
+    let explained = explanations.get(key);
+    if (explained) explanations.delete(key);
+    else {
+      explained = await explainStored(engine, id, { persons: snap.byId, history: snap.history, disabled: snap.disabled, accounts, holds })
+        .then((e) => ({ e }), (err: unknown) => ({ err: (err as Error).message }));
+      if (explanations.size >= EXPLAIN_CACHE) explanations.delete(explanations.keys().next().value as string);
+    }
+    explanations.set(key, explained);
     const helpdesk = helpdeskHref(ctx, principal, id);
     return ctx.page(req, reply, {
       title: displayName(person), current: '/persons',
