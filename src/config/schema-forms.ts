@@ -5,8 +5,8 @@
 import { z } from 'zod';
 import { conditionGuard, exclusionGuard } from './schema-shared.js';
 
-/** Console roles a form may name (the web console's roles). */
-export const FORM_ROLES = ['admin', 'helpdesk', 'manager', 'auditor'] as const;
+/** Console roles a form may name. Not `auditor`: auditors are read only, so a form naming them is a config error. */
+export const FORM_ROLES = ['admin', 'helpdesk', 'manager'] as const;
 /** One of {@link FORM_ROLES}. */
 export type FormRole = (typeof FORM_ROLES)[number];
 

@@ -11,12 +11,14 @@ const cfg = config({
 });
 const acct = (over: Partial<AccountState> = {}): AccountState => adAccount('1', 'g1', { dn: 'CN=Erika,OU=Staff,DC=ex,DC=com', container: 'OU=Staff,DC=ex,DC=com', attributes: { userPrincipalName: 'erika@example.com' }, ...over });
 
-test('mayUseForm: a listed role, or a listed OIDC group (case-insensitive); nothing else', () => {
+test('mayUseForm: a listed role, or a listed OIDC group (case-insensitive); nothing else; never an auditor', () => {
   const f = form({ id: 'f', type: 'unlock', roles: ['helpdesk'], oidcGroups: ['Tier1-Support'] });
   assert.equal(mayUseForm(f, { id: 'a', role: 'helpdesk' }), true);
   assert.equal(mayUseForm(f, { id: 'a', role: 'admin' }), false);
-  assert.equal(mayUseForm(f, { id: 'a', role: 'auditor', groups: ['tier1-support'] }), true);
-  assert.equal(mayUseForm(f, { id: 'a', role: 'auditor', groups: ['Tier2'] }), false);
+  assert.equal(mayUseForm(f, { id: 'a', role: 'manager', groups: ['tier1-support'] }), true);
+  assert.equal(mayUseForm(f, { id: 'a', role: 'manager', groups: ['Tier2'] }), false);
+  // Auditors are read-only: an OIDC group that lists them does not make them writers.
+  assert.equal(mayUseForm(f, { id: 'a', role: 'auditor', groups: ['tier1-support'] }), false);
 });
 
 test('scope: conditions on the HR record and containers on the account (at or below, blanks and case ignored)', () => {

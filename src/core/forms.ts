@@ -33,8 +33,9 @@ export type Decision = { readonly ok: true } | ({ readonly ok: false } & Refusal
 const OK: Decision = { ok: true };
 const no = (code: string, reason: string): Decision => ({ ok: false, code, reason });
 
-/** Whether the principal may use the form at all: one of its roles, or one of its OIDC groups. */
+/** Whether the principal may use the form at all: one of its roles, or one of its OIDC groups. Auditors never (read only). */
 export function mayUseForm(form: FormConfig, principal: FormPrincipal): boolean {
+  if (principal.role === 'auditor') return false;
   if ((form.roles as readonly string[]).includes(principal.role)) return true;
   const groups = new Set((principal.groups ?? []).map((g) => g.toLowerCase()));
   return form.oidcGroups.some((g) => groups.has(g.toLowerCase()));
