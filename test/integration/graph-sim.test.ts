@@ -80,6 +80,24 @@ describe('token endpoint', () => {
     const tenant = await tokenRequest(base, 'no-such-tenant');
     assert.match(String(tenant.body.error_description), /^AADSTS90002:/);
   });
+  test('token URL: a verified domain names the tenant; common/consumers/organizations do not', async () => {
+    const base = { client_id: 'app-1', client_secret: 's3cret', scope: 'https://graph.microsoft.com/.default', grant_type: 'client_credentials' };
+    for (const domain of ['example.onmicrosoft.com', 'Example.COM']) {
+      const t = await tokenRequest(base, domain);
+      assert.equal(t.status, 200, domain);
+      const me = await fetch(`${g}/users?$top=1`, { headers: { authorization: `Bearer ${String(t.body.access_token)}` } });
+      assert.equal(me.status, 200, `a token from ${domain} works on Graph`);
+    }
+    for (const alias of ['common', 'consumers']) {
+      const t = await tokenRequest(base, alias);
+      assert.equal(t.status, 400);
+      assert.equal(t.body.error, 'invalid_request');
+      assert.match(String(t.body.error_description), /^AADSTS9001023: The grant type is not supported over the \/common or \/consumers endpoints/);
+    }
+    const orgs = await tokenRequest(base, 'organizations');
+    assert.equal(orgs.status, 400);
+    assert.match(String(orgs.body.error_description), /^AADSTS50059:/);
+  });
   test('Graph rejects a missing, forged or expired token', async () => {
     const res = await fetch(`${g}/users`);
     assert.equal(res.status, 401);

@@ -165,7 +165,16 @@ export async function startGraphSimulator(opts: GraphSimulatorOptions = {}): Pro
   };
 
   const tokenEndpoint = (tenantSeg: string, headers: Record<string, string | string[] | undefined>, raw: string, contentType: string): SimResponse => {
-    if (tenantSeg !== tenantId && !tenant.verifiedDomains.includes(tenantSeg.toLowerCase())) {
+    const seg = tenantSeg.toLowerCase();
+    // Entra names the directory by id or by any verified domain. The multi-tenant aliases name no
+    // directory, so an app-only (client credentials) token cannot be issued for them.
+    if (seg === 'common' || seg === 'consumers') {
+      return aadError(400, 'invalid_request', 9001023, 'The grant type is not supported over the /common or /consumers endpoints. Please use the /organizations or tenant-specific endpoint.');
+    }
+    if (seg === 'organizations') {
+      return aadError(400, 'invalid_request', 50059, 'No tenant-identifying information found in either the request or implied by any provided credentials.');
+    }
+    if (seg !== tenantId.toLowerCase() && !tenant.verifiedDomains.some((d) => d.toLowerCase() === seg)) {
       return aadError(400, 'invalid_request', 90002, `Tenant '${tenantSeg}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`);
     }
     if (!contentType.includes('application/x-www-form-urlencoded')) {
