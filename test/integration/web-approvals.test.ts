@@ -52,6 +52,17 @@ describe('console approvals of a blocked plan', () => {
     await sim?.close();
   });
 
+  test('person page: stored accounts, and their live state read from the target on request', async () => {
+    const c = await h.signIn('helpdesk');
+    const stored = await c.get('/persons/250');
+    assert.equal(stored.statusCode, 200);
+    assert.match(stored.body, /<td>erp<\/td>/);
+    assert.doesNotMatch(stored.body, /class="badge ok">live</);
+    const live = await c.get('/persons/250?live=1');
+    assert.equal(live.statusCode, 200);
+    assert.match(live.body, /<td>erp<\/td><td>[^<]+<\/td><td>Yes <span class="badge ok">live<\/span>/);
+  });
+
   test('the dashboard shows the blocked breach with approve/reject for admins only', async () => {
     const admin = await h.signIn('admin');
     const page = await admin.get('/');
