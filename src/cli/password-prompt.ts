@@ -14,32 +14,40 @@ export async function readPasswordStdin(stdin: NodeJS.ReadableStream = process.s
   return line;
 }
 
-/** Prompt on the terminal with echo off. Needs a TTY; otherwise tells the caller to use --password-stdin. */
-export async function promptPassword(label: string): Promise<string> {
+/**
+ * Prompt on the terminal with echo off, once per label. Raw mode is switched on before the first prompt shows and
+ * kept until the last answer, so nothing typed early (or pasted) is ever echoed. Needs a TTY; otherwise tells the
+ * caller to use --password-stdin.
+ */
+export async function promptPasswords(labels: readonly string[]): Promise<string[]> {
   const stdin = process.stdin;
   if (!stdin.isTTY) throw new CadreError('USAGE', 'no terminal to prompt for the password on: pipe it in with --password-stdin', EXIT.usage);
-  process.stderr.write(label);
   stdin.setRawMode(true);
-  stdin.resume();
   stdin.setEncoding('utf8');
+  stdin.resume();
   try {
-    return await new Promise<string>((resolve, reject) => {
+    return await new Promise<string[]>((resolve, reject) => {
+      const answers: string[] = [];
       let value = '';
+      process.stderr.write(labels[0] ?? '');
       const onData = (data: string): void => {
         for (const ch of data) {
           if (ch === '\r' || ch === '\n') {
-            stdin.off('data', onData);
             process.stderr.write('\n');
-            resolve(value);
-            return;
-          }
-          if (ch === '\u0003') {
+            answers.push(value);
+            value = '';
+            if (answers.length === labels.length) {
+              stdin.off('data', onData);
+              resolve(answers);
+              return;
+            }
+            process.stderr.write(labels[answers.length] ?? '');
+          } else if (ch === '\u0003') {
             stdin.off('data', onData);
             process.stderr.write('\n');
             reject(new CadreError('USAGE', 'cancelled', EXIT.usage));
             return;
-          }
-          if (ch === '\u007f' || ch === '\b') value = value.slice(0, -1);
+          } else if (ch === '\u007f' || ch === '\b') value = value.slice(0, -1);
           else if (ch >= ' ') value += ch;
         }
       };
@@ -54,8 +62,7 @@ export async function promptPassword(label: string): Promise<string> {
 /** A new password: `--password-stdin`, or prompted twice on the terminal. */
 export async function newPassword(fromStdin: boolean): Promise<string> {
   if (fromStdin) return readPasswordStdin();
-  const first = await promptPassword('New password: ');
-  const second = await promptPassword('Repeat it: ');
+  const [first, second] = await promptPasswords(['New password: ', 'Repeat it: ']);
   if (first !== second) throw new CadreError('USAGE', 'the passwords do not match', EXIT.usage);
-  return first;
+  return first ?? '';
 }

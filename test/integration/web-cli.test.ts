@@ -92,6 +92,26 @@ describe('cadre users and cadre serve', () => {
     }
   });
 
+  test('users add on a terminal: the password is prompted for twice and never echoed', async () => {
+    // `script` (util-linux) gives the CLI a real pseudo-terminal; the answers are typed once each prompt shows.
+    const password = 'typed-on-a-terminal-123';
+    const cmd = [process.execPath, cliBin, 'users', 'add', 'terminal-user', '--role', 'auditor', '--config', file].map((a) => `'${a}'`).join(' ');
+    const child = spawn('script', ['-q', '-e', '-c', cmd, '/dev/null'], { cwd: repoRoot, env: { ...process.env, NO_COLOR: '1' }, stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    let answered = 0;
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      const prompts = (out.match(/New password: |Repeat it: /g) ?? []).length;
+      for (; answered < prompts; answered += 1) child.stdin.write(`${password}\r`);
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    assert.equal(code, 0, out);
+    assert.match(out, /New password: /);
+    assert.match(out, /Repeat it: /);
+    assert.match(out, /added terminal-user \(auditor\)/);
+    assert.ok(!out.includes(password), `the password was echoed:\n${out}`);
+  });
+
   test('serve without a session secret: a config error naming the setting', async () => {
     const r = await runCli(['serve', '--port', '0', '--config', file], { env: { CADRE_TEST_SESSION_SECRET: '' } });
     assert.equal(r.code, 2);
