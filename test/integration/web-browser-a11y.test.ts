@@ -11,7 +11,7 @@ import type { Browser } from 'playwright-core';
 import { ROLES } from '../../src/core/roles.js';
 import { axeViolations, formatViolations, launchBrowser } from '../support/browser.js';
 import { startConsole, type TestConsole } from '../support/console.js';
-import { walkPages } from '../support/console-pages.js';
+import { ROUTE_QUERIES, walkPages } from '../support/console-pages.js';
 import type { EmployeeSpec } from '../support/personio-fixture.js';
 
 const FILE = 'web-browser-a11y';
@@ -43,7 +43,7 @@ describe('accessibility (axe-core in Chromium)', () => {
   for (const lang of ['en', 'de'] as const) {
     test(`no serious or critical violations on any page (${lang})`, async (t) => {
       const problems: string[] = [];
-      const walk = await walkPages(browser, c, { name: `${FILE}/${lang}`, params: PARAMS, userPrefix: 'a11y-', locale: lang === 'de' ? 'de-DE' : 'en-GB' }, async (v) => {
+      const walk = await walkPages(browser, c, { name: `${FILE}/${lang}`, params: PARAMS, userPrefix: 'a11y-', queries: ROUTE_QUERIES, locale: lang === 'de' ? 'de-DE' : 'en-GB' }, async (v) => {
         assert.ok(v.status < 500, `${v.path} answered ${v.status}`);
         await v.page.shot(`${v.who} ${v.path}`);
         const bad = (await axeViolations(v.page.page)).filter((x) => x.impact === 'serious' || x.impact === 'critical');

@@ -10,7 +10,7 @@ import type { Browser } from 'playwright-core';
 import { ROLES } from '../../src/core/roles.js';
 import { injectedScript, launchBrowser, withPage } from '../support/browser.js';
 import { signInLocal, startConsole, type TestConsole } from '../support/console.js';
-import { walkPages } from '../support/console-pages.js';
+import { ROUTE_QUERIES, walkPages } from '../support/console-pages.js';
 import type { EmployeeSpec } from '../support/personio-fixture.js';
 
 const FILE = 'web-browser-xss';
@@ -41,7 +41,7 @@ describe('XSS in the browser', () => {
   test('the script person renders as text on every page; no dialog fires', async (t) => {
     const shownOn: string[] = [];
     const problems: string[] = [];
-    const walk = await walkPages(browser, c, { name: FILE, params: PARAMS, userPrefix: 'xss-' }, async (v) => {
+    const walk = await walkPages(browser, c, { name: FILE, params: PARAMS, userPrefix: 'xss-', queries: ROUTE_QUERIES }, async (v) => {
       await v.page.shot(`${v.who} ${v.path}`);
       const text = await v.page.page.locator('body').innerText();
       if (text.includes(FIRST) || text.includes(LAST)) shownOn.push(v.path);

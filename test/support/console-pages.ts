@@ -13,6 +13,16 @@ import { signInLocal, type TestConsole } from './console.js';
 /** Routes only redirecting to the IdP and back (web-browser-oidc tests them). */
 const REDIRECT_ONLY = new Set(['/auth/oidc', '/auth/oidc/callback']);
 
+/**
+ * Query strings some routes need to show their content rather than a prompt or a 400 (the who-has report asks for
+ * an entitlement; `role:staff` is granted to everyone by test/support/engine-config.ts). Pass as `queries`.
+ */
+export const ROUTE_QUERIES: Readonly<Record<string, string>> = {
+  '/reports/who-has': 'entitlement=role%3Astaff',
+  '/reports/who-has.csv': 'entitlement=role%3Astaff',
+  '/reports/who-has.json': 'entitlement=role%3Astaff',
+};
+
 /** A page reached. */
 export interface VisitedPage {
   route: string;
@@ -48,7 +58,7 @@ export function fillRoute(route: string, params: Readonly<Record<string, string>
 export async function walkPages(
   browser: Browser,
   c: TestConsole,
-  o: { name: string; params: Readonly<Record<string, string>>; userPrefix: string; locale?: string },
+  o: { name: string; params: Readonly<Record<string, string>>; userPrefix: string; locale?: string; queries?: Readonly<Record<string, string>> },
   visit: (v: VisitedPage) => Promise<void>,
 ): Promise<PageWalk> {
   const open = new Map<string, TestPage>();
@@ -69,11 +79,13 @@ export async function walkPages(
         walk.notPages.push(`${route} (redirects to the IdP and back)`);
         continue;
       }
-      const path = fillRoute(route, o.params);
-      if (path === undefined) {
+      const filled = fillRoute(route, o.params);
+      if (filled === undefined) {
         walk.unfillable.push(route);
         continue;
       }
+      const query = o.queries?.[route];
+      const path = query ? `${filled}?${query}` : filled;
       const access = accessFor('GET', route);
       const who: Role | 'anonymous' = access === 'public' || access === undefined ? 'anonymous' : (access[0] as Role);
       const p = await as(who);
