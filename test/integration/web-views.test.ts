@@ -72,7 +72,7 @@ describe('console admin views', () => {
     assert.match(r.body, /<td>erp<\/td><td>acc-3<\/td>/);
     assert.match(r.body, /<td>erp<\/td><td>role:staff<\/td><td>all-staff<\/td>/, 'the entitlement and its rule');
     assert.match(r.body, /<td>erp<\/td><td>role:legacy<\/td><td class="muted">—<\/td><td class="muted">no rule grants it<\/td>/);
-    assert.match(r.body, /<strong>op\.done<\/strong> · erp/);
+    assert.match(r.body, /<strong>op\.done<\/strong> · erp · create · <span class="muted">engine<\/span>/);
     // A helpdesk override (kept against the rules) is shown with its reason.
     await h.engine.store.overrides.put({ personId: '3', target: 'erp', attribute: 'title', value: 'Chief Tester', actor: 'web:test-helpdesk', createdAt: '2026-06-01T00:00:00.000Z', reason: 'ticket 42' });
     // As the helpdesk service does: every change is audited (which is also what renews the page's cached explanation).

@@ -33,7 +33,8 @@ export function barChart(c: BarChart): Html {
   const plotW = W - PAD.left - PAD.right;
   const plotH = H - PAD.top - PAD.bottom;
   const step = c.bars.length > 0 ? plotW / c.bars.length : plotW;
-  const barW = Math.max(1, step * 0.7);
+  // A few bars stay bar-shaped instead of filling the plot.
+  const barW = Math.max(1, Math.min(48, step * 0.7));
   // Label every n-th bar so the axis stays readable at 30 days.
   const every = Math.max(1, Math.ceil(c.bars.length / 10));
   const bars = c.bars.map((b, i) => {

@@ -101,9 +101,19 @@ function holdsSection(d: PersonPageData, t: Translate): Html {
   return html`<ul>${d.holds.map((h) => html`<li>${h.target ?? t('common.everyTarget')}: ${h.reason} <span class="muted">(${h.actor}, ${h.createdAt.slice(0, 10)}${h.until !== undefined ? ` → ${h.until}` : ''}${h.disable === true ? `, ${t('holds.keptDisabled')}` : ''})</span></li>`)}</ul>${overridesList(d, t)}`;
 }
 
+/** ` · create` for an entry whose payload names an action (operations), else nothing. */
+function actionOf(payload: string): string {
+  try {
+    const a = (JSON.parse(payload) as { action?: unknown } | null)?.action;
+    return typeof a === 'string' ? ` · ${a}` : '';
+  } catch {
+    return '';
+  }
+}
+
 function historySection(d: PersonPageData, t: Translate): Html {
   if (d.history.length === 0) return html`<p>${t('persons.noHistory')}</p>`;
-  return html`<ol class="timeline">${d.history.map((r) => html`<li><time datetime="${r.at}">${r.at.slice(0, 16).replace('T', ' ')}</time> · <strong>${r.event}</strong>${r.target !== undefined ? ` · ${r.target}` : ''} · <span class="muted">${r.actor}</span>
+  return html`<ol class="timeline">${d.history.map((r) => html`<li><time datetime="${r.at}">${r.at.slice(0, 16).replace('T', ' ')}</time> · <strong>${r.event}</strong>${r.target !== undefined ? ` · ${r.target}` : ''}${actionOf(r.payload)} · <span class="muted">${r.actor}</span>
 <details><summary>${t('common.details')}</summary><pre>${r.payload.length > 2000 ? `${r.payload.slice(0, 2000)}…` : r.payload}</pre></details></li>`)}</ol>
 ${d.olderCursor !== undefined ? html`<p><a href="/persons/${encodeURIComponent(d.person.id)}${query({ before: d.olderCursor })}">${t('persons.olderHistory')}</a></p>` : ''}`;
 }
