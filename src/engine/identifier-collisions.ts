@@ -7,7 +7,7 @@ import type { Operation } from '../core/model.js';
 import type { OperationResult } from '../targets/contract.js';
 
 /** Connector codes for "a value of this create is already used by another account". */
-export const IDENTIFIER_TAKEN_CODES: readonly string[] = ['AD_IDENTIFIER_TAKEN', 'ENTRA_CONFLICT', 'SQL_UNIQUE_VIOLATION'];
+export const IDENTIFIER_TAKEN_CODES: readonly string[] = ['AD_IDENTIFIER_TAKEN', 'ENTRA_CONFLICT', 'SQL_UNIQUE_VIOLATION', 'SCIM_IDENTIFIER_TAKEN'];
 
 /** Say what happens next when a create hit an identifier someone took after planning. */
 export function explainCollision(op: Operation, result: OperationResult): OperationResult {

@@ -11,6 +11,7 @@ const loaders: Record<string, Loader> = {
   sql: async () => (await import('./sql/index.js')).createSqlTarget,
   ad: async () => (await import('./ad/index.js')).createAdTarget,
   entra: async () => (await import('./entra/index.js')).createEntraTarget,
+  scim: async () => (await import('./scim/index.js')).createScimTarget,
 };
 
 /** Known target types. */
