@@ -10,16 +10,16 @@ import { demoConfig, exampleConfig } from './example.js';
 import { loadConfig, validateConfigText } from './load.js';
 import type { TargetConfig } from './schema.js';
 
-/** Uncomment the commented-out `ad:` and `entra:` target blocks and their grants. */
+/** Uncomment the commented-out `ad:`, `entra:` and `scim:` target blocks and their grants. */
 function withCommentedTargets(text: string): string {
   const lines = text.split('\n');
   const out: string[] = [];
   let inBlock = false;
   for (const line of lines) {
-    if (/^ {2}# (ad|entra):$/.test(line)) inBlock = true;
+    if (/^ {2}# (ad|entra|scim):$/.test(line)) inBlock = true;
     else if (inBlock && !line.startsWith('  #')) inBlock = false;
     if (inBlock) out.push(line.replace(/^ {2}# /, '  '));
-    else if (/^ {6}# (ad|entra): \[/.test(line)) out.push(line.replace(/^ {6}# /, '      '));
+    else if (/^ {6}# (ad|entra|scim): \[/.test(line)) out.push(line.replace(/^ {6}# /, '      '));
     else out.push(line);
   }
   return out.join('\n');
@@ -66,7 +66,9 @@ describe('exampleConfig', () => {
     const text = withCommentedTargets(exampleConfig());
     const r = validateConfigText(text);
     assert.deepEqual(r.problems, []);
-    assert.deepEqual(Object.keys(r.config?.targets ?? {}).sort(), ['ad', 'entra', 'phonebook']);
+    assert.deepEqual(Object.keys(r.config?.targets ?? {}).sort(), ['ad', 'entra', 'phonebook', 'scim']);
+    assert.equal(r.config?.targets.scim?.options.baseUrl, 'https://app.example.com/scim/v2');
+    assert.ok(r.config?.entitlements[0]?.grant.scim);
     assert.equal(r.config?.targets.ad?.options.bindPassword, 'env:AD_BIND_PASSWORD');
     assert.equal(r.config?.targets.ad?.reenable, 'ifDisabledByCadre');
     assert.equal(r.config?.targets.entra?.type, 'entra');

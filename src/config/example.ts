@@ -251,6 +251,32 @@ targets:
   #   password: true
   #   leaver: { removeEntitlements: true }
 
+  # A SaaS application over SCIM 2.0 (RFC 7643/7644): Users with the enterprise extension, Groups as entitlements.
+  # What the service supports (PATCH, filter, ETags) is read from its /ServiceProviderConfig; without PATCH every
+  # change is a PUT of the whole user. Attribute names are SCIM paths; the enterprise fields employeeNumber,
+  # department, costCenter, organization, division and manager (the manager's SCIM id, via ref()) go into the
+  # urn:ietf:params:scim:schemas:extension:enterprise:2.0:User extension.
+  # scim:
+  #   type: scim
+  #   options:
+  #     baseUrl: https://app.example.com/scim/v2   # the part before /Users
+  #     auth: { type: bearer, token: env:SAAS_SCIM_TOKEN }   # or { type: basic, username: …, password: file:/run/secrets/saas }
+  #     correlationAttribute: externalId           # holds the Personio id (default)
+  #     groups: { app-users: App Users }           # entitlement → group displayName (default: the same name)
+  #   identifiers:
+  #     username: [userName]
+  #   attributes:
+  #     userName: "{{ id.username }}"
+  #     displayName: "{{ preferredName ?? firstName }} {{ lastName }}"
+  #     name.givenName: "{{ preferredName ?? firstName }}"
+  #     name.familyName: "{{ lastName }}"
+  #     'emails[type eq "work"].value': "{{ id.mail }}"
+  #     title: "{{ position }}"
+  #     employeeNumber: "{{ personId }}"
+  #     department: "{{ department }}"
+  #     manager: "{{ ref(supervisorId) }}"
+  #   managedEntitlements: [app-users]
+
 # ── Entitlements: who gets which group, role or licence (each grant records the rule, for \`cadre explain\`) ──
 # \`when\` keys are person fields; values: a value (case-insensitive equality), a list (any of), null (empty),
 # { in: […], notIn: […], matches: "regex", exists: true, not: value }, or any: [ … ] (OR), expr: "expression".
@@ -263,6 +289,7 @@ entitlements:
       phonebook: [group:all-staff]
       # ad: ["CN=GG-All-Staff,OU=Groups,DC=example,DC=com"]
       # entra: [group:all-staff, licence:ENTERPRISEPACK]
+      # scim: [app-users]
   - name: finance
     when: { department: Finance }
     grant:

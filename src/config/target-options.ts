@@ -6,6 +6,8 @@
 import type { z } from 'zod';
 import { adTargetGuard, adTargetProblems } from '../targets/ad/guard.js';
 import { entraTargetGuard } from '../targets/entra/guard.js';
+import { scimTargetGuard } from '../targets/scim/guard.js';
+import { scimAttributeProblems } from '../targets/scim/map.js';
 import { sqlTargetGuard } from '../targets/sql/guard.js';
 import type { CadreConfig, TargetConfig } from './schema.js';
 import { issuesToProblems, type RawProblem } from './issues.js';
@@ -16,11 +18,13 @@ export const TARGET_OPTION_GUARDS: Readonly<Record<string, z.ZodType>> = {
   sql: sqlTargetGuard,
   ad: adTargetGuard,
   entra: entraTargetGuard,
+  scim: scimTargetGuard,
 };
 
 /** Checks of a whole target block by type (options against attributes, identifier kinds); paths relative to the target. */
 export const TARGET_CHECKS: Readonly<Record<string, (target: TargetConfig, config: CadreConfig) => readonly { path: readonly (string | number)[]; message: string }[]>> = {
   ad: (t, c) => adTargetProblems(t.options, t.attributes, Object.keys(c.identifiers)),
+  scim: (t) => scimAttributeProblems(Object.keys(t.attributes)),
 };
 
 /** Problems in target options, with full config paths. Issues on `env:`/`file:` references are left to secret resolution. */

@@ -54,3 +54,8 @@ test('replacedResource: read-only attributes dropped, changes and active applied
     schemas: ['urn:ietf:params:scim:schemas:core:2.0:User', ENTERPRISE_URN], userName: 'a', active: false, [ENTERPRISE_URN]: { department: 'E' },
   });
 });
+
+test('scimAttributeProblems: cadre validate names the attributes that are not SCIM paths', async () => {
+  const { scimAttributeProblems } = await import('./map.js');
+  assert.deepEqual(scimAttributeProblems(['userName', 'emails[type eq "work"].value', 'x y', 'active']).map((p) => p.path.join('.')), ['attributes.x y', 'attributes.active']);
+});

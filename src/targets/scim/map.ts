@@ -176,6 +176,19 @@ export function buildMapping(name: string, attributes: readonly string[], correl
   return { paths, correlation: correlation as ScimPath, correlationAttribute };
 }
 
+/** Config-time check of the attribute names (paths relative to the target block), for `cadre validate`. */
+export function scimAttributeProblems(attributes: readonly string[]): { path: readonly string[]; message: string }[] {
+  const out: { path: readonly string[]; message: string }[] = [];
+  for (const a of attributes) {
+    const p = parsePath(a);
+    if (!p) out.push({ path: ['attributes', a], message: 'not a SCIM attribute path (e.g. name.givenName, emails[type eq "work"].value, department)' });
+    else if (p.kind === 'core' && (READ_ONLY.has(p.attr.toLowerCase()) || p.attr.toLowerCase() === 'active')) {
+      out.push({ path: ['attributes', a], message: 'read-only, or set by enable/disable: do not map it' });
+    }
+  }
+  return out;
+}
+
 /** The resource's configured attributes, keyed by attribute name. */
 export function resourceAttributes(m: ScimMapping, resource: Json): Record<string, AttrValue> {
   const out: Record<string, AttrValue> = {};
