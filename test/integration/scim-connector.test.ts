@@ -225,6 +225,23 @@ describe('scim connector: If-Match, paging, filter escaping, auth, errors', () =
     assert.deepEqual(byCorr, []);
   });
 
+  test('429 and 503 are retried (Retry-After honoured); past maxRetries they are transient coded results', async () => {
+    await server.faults(2, 429);
+    assert.equal(await c.isFree('userName', 'nobody-throttled'), true, 'two 429s, then the answer');
+    await server.faults(2, 503);
+    assert.equal(await c.isFree('userName', 'nobody-unavailable'), true, 'two 503s, then the answer');
+    const few = await scimConnector('saas', scimTargetConfig(server, {}, { maxRetries: 1 }));
+    await server.faults(5, 429);
+    const r = await few.apply(makeOp('saas', 'disable', 'x', { anchor: 'nope' }), makeCtx());
+    await server.faults(0);
+    assert.equal(r.ok, false);
+    if (!r.ok) {
+      assert.equal(r.error.code, 'SCIM_THROTTLED');
+      assert.equal(r.error.transient, true, 'the executor retries it later');
+      assert.equal(r.error.retryAfter, 0);
+    }
+  });
+
   test('coded errors: wrong token ACCESS_DENIED, missing user NOT_FOUND, uniqueness SCIM_IDENTIFIER_TAKEN', async () => {
     const bad = await scimConnector('saas', scimTargetConfig(server, {}, { auth: { type: 'bearer', token: 'wrong' } }));
     const r = await bad.apply(makeOp('saas', 'disable', 'x', { anchor: 'nope' }), makeCtx());

@@ -257,6 +257,20 @@ app.post('/_admin/users/:id/touch', (req: Request, res: Response) => {
   res.json(out(s, 'User'));
 });
 
+/** The next N SCIM requests are answered with this status (429 or 503) and `Retry-After: 0`. */
+let faults: { left: number; status: number } = { left: 0, status: 429 };
+app.post('/_admin/faults', (req: Request, res: Response) => {
+  const b = req.body as { count?: number; status?: number };
+  faults = { left: Number(b.count ?? 0), status: Number(b.status ?? 429) };
+  res.json(faults);
+});
+app.use('/scim', (_req: Request, res: Response, next: NextFunction) => {
+  if (faults.left <= 0) return next();
+  faults.left--;
+  res.setHeader('Retry-After', '0');
+  sendError(res, faults.status, undefined, faults.status === 429 ? 'Too many requests' : 'Service unavailable');
+});
+
 if (!args.patch) {
   app.patch('/scim/*rest', (_req: Request, res: Response) => sendError(res, 501, undefined, 'PATCH is not supported by this service provider'));
 }

@@ -32,6 +32,8 @@ export interface ScimServer {
   addGroup(displayName: string): Promise<string>;
   /** A user made behind Cadre's back (as by hand in the SaaS admin UI). */
   addUser(body: Json): Promise<string>;
+  /** Answer the next `count` SCIM requests with `status` (429 or 503) and `Retry-After: 0`. */
+  faults(count: number, status?: number): Promise<void>;
   /** Bump a user's version as an edit elsewhere would. */
   touch(id: string): Promise<void>;
   close(): Promise<void>;
@@ -77,6 +79,9 @@ export async function startScimServer(o: ScimServerOptions = {}): Promise<ScimSe
     },
     async addUser(body) {
       return String(((await (await call('POST', '/users', body)).json()) as Json).id);
+    },
+    async faults(count, status = 429) {
+      await call('POST', '/faults', { count, status });
     },
     async touch(id) {
       await call('POST', `/users/${encodeURIComponent(id)}/touch`);
