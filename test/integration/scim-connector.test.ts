@@ -225,6 +225,13 @@ describe('scim connector: If-Match, paging, filter escaping, auth, errors', () =
     assert.deepEqual(byCorr, []);
   });
 
+  test('isFree on a typed email counts an address of any type as taken (case-insensitively)', async () => {
+    await server.addUser({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'homer', emails: [{ type: 'home', value: 'Home.Taken@example.com' }] });
+    assert.equal(await c.isFree('emails[type eq "work"].value', 'home.taken@example.com'), false);
+    assert.equal(await c.isFree('emails[type eq "work"].value', 'home.free@example.com'), true);
+    assert.equal(c.listsEverything, undefined, 'identifier checks go live, not through the listing of work addresses');
+  });
+
   test('429 and 503 are retried (Retry-After honoured); past maxRetries they are transient coded results', async () => {
     await server.faults(2, 429);
     assert.equal(await c.isFree('userName', 'nobody-throttled'), true, 'two 429s, then the answer');

@@ -68,8 +68,11 @@ export function createScimConnector(name: string, opts: ScimTargetOptions, http:
   const corrPath = filterPath(mapping.correlation);
   const byCorrelation = async (personId: string): Promise<Json[]> => {
     const value = codec.render(personId);
-    // A filter match is re-checked exactly: `eq` on externalId is caseExact, but not every server agrees.
-    return (await users.where(corrPath, value)).filter((r) => readPath(r, mapping.correlation) === value);
+    // A filter match is re-checked: `eq` on externalId is caseExact (RFC 7643 §3.1), but not every server agrees;
+    // other attributes (userName) compare case-insensitively, as the server does.
+    const exact = mapping.correlation.kind === 'core' && mapping.correlation.attr === 'externalId';
+    const same = (v: AttrValue): boolean => typeof v === 'string' && (exact ? v === value : v.toLowerCase() === value.toLowerCase());
+    return (await users.where(corrPath, value)).filter((r) => same(readPath(r, mapping.correlation)));
   };
 
   const anchorFor = async (op: Operation, ctx: ApplyContext): Promise<string | undefined> => {
@@ -225,8 +228,8 @@ export function createScimConnector(name: string, opts: ScimTargetOptions, http:
     capabilities,
     correlationAttribute: mapping.correlationAttribute,
     concurrency: opts.concurrency,
-    // list() reads every User of the service, so identifier checks can use the listing.
-    listsEverything: true,
+    // Not `listsEverything`: the listing shows only the mapped values (the work address, not a home address that
+    // also collides), so identifier candidates are checked live with isFree (`emails.value eq`, any type).
     ...(Object.keys(target.identifiers).length > 0 ? { identifierAttributes: target.identifiers } : {}),
 
     async *list() {
