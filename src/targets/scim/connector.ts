@@ -5,7 +5,7 @@
 import type { TargetConfig } from '../../config/schema.js';
 import { correlationCodec } from '../../core/correlation.js';
 import type { AccountState, AttrValue, Change, CreateOperation, Operation } from '../../core/model.js';
-import { fail } from '../contract.js';
+import { fail, sameValue } from '../contract.js';
 import type { ApplyContext, Correlation, OperationResult, TargetCapabilities, TargetConnector, TargetDeps } from '../contract.js';
 import { isManaged, scimGroups } from './groups.js';
 import type { ScimTargetOptions } from './guard.js';
@@ -128,9 +128,11 @@ export function createScimConnector(name: string, opts: ScimTargetOptions, http:
       const [hit] = existing;
       if (!hit) return undefined;
       const id = String(hit.id);
-      const changes: Change[] = Object.entries(values)
-        .filter(([a, v]) => mapping.paths.has(a) && a !== mapping.correlationAttribute && JSON.stringify(readPath(hit, mapping.paths.get(a) as NonNullable<ReturnType<typeof parsePath>>)) !== JSON.stringify(v ?? null))
-        .map(([attribute, to]) => ({ attribute, from: undefined, to }));
+      const changes: Change[] = [];
+      for (const [attribute, to] of Object.entries(values)) {
+        const p = mapping.paths.get(attribute);
+        if (p && attribute !== mapping.correlationAttribute && !sameValue(readPath(hit, p), to ?? null)) changes.push({ attribute, from: readPath(hit, p), to });
+      }
       const r = changes.length > 0 ? await update(id, changes) : hit;
       return done(r, id, 'existing account for this person adopted');
     };
@@ -261,7 +263,7 @@ export function createScimConnector(name: string, opts: ScimTargetOptions, http:
     checkLive: (scope) => checkLive({ http, sp: readServiceProvider, groups, scope, opts, name }),
 
     async close() {
-      // fetch keeps no per-target state.
+      // Nothing to release: fetch keeps no per-target connection state.
     },
   };
 }
