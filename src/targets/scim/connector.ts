@@ -18,6 +18,15 @@ import {
 import { readServiceProvider, resourceApi } from './resources.js';
 import type { Json, ServiceProvider } from './resources.js';
 
+/**
+ * Whether a create makes the account enabled. Reads both Operation shapes, the union's typed `enabled` and the
+ * older `data.enabled`, so this compiles before and after the discriminated union lands on main.
+ */
+function createEnabled(op: Operation): boolean {
+  const o = op as { readonly enabled?: unknown; readonly data?: Readonly<Record<string, unknown>> };
+  return (o.enabled ?? o.data?.enabled) !== false;
+}
+
 const refOf = (v: AttrValue | undefined): string | undefined => (typeof v === 'string' && v.startsWith('ref:') && v.length > 4 ? v.slice(4) : undefined);
 
 /** Create the connector over a client. */
@@ -119,7 +128,7 @@ export function createScimConnector(name: string, opts: ScimTargetOptions, http:
       const pid = refOf(v);
       values[k] = pid === undefined ? v : (await ctx.resolveAnchor(pid)) ?? null;
     }
-    const enabled = ctx.desired?.enabled ?? op.data?.enabled !== false;
+    const enabled = ctx.desired?.enabled ?? createEnabled(op);
 
     // Idempotency: an account for this person may exist (replay after a lost result, or made by hand).
     const adopt = async (): Promise<OperationResult | undefined> => {
