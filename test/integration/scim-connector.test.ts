@@ -287,4 +287,15 @@ describe('scim connector: basic authentication and a server without PATCH', () =
     const wrong = await scimConnector('saas', scimTargetConfig(server, {}, { auth: { type: 'basic', username: 'cadre', password: 'nope' } }));
     assert.equal((await wrong.isFree('userName', 'x').catch((e: { code?: string }) => e.code)), 'ACCESS_DENIED');
   });
+
+  test('cadre validate --live: a service without filter support is an error (correlation needs eq filters)', async () => {
+    const plain = await startScimServer({ noFilter: true });
+    try {
+      const c = await scimConnector('saas', scimTargetConfig(plain));
+      const findings = await c.checkLive?.({ entitlements: [], containers: [] });
+      assert.deepEqual(findings?.map((f) => `${f.severity} ${f.code}`), ['ok SCIM_REACHABLE', 'error SCIM_FILTER_UNSUPPORTED']);
+    } finally {
+      await plain.close();
+    }
+  });
 });

@@ -1,6 +1,6 @@
 /**
  * A real SCIM 2.0 server for the SCIM connector's tests, run as its own process:
- * `node --import tsx test/support/scim-server-main.ts [--token T] [--basic user:pass] [--no-patch] [--etag] [--max-page N]`.
+ * `node --import tsx test/support/scim-server-main.ts [--token T] [--basic user:pass] [--no-patch] [--etag] [--no-filter] [--max-page N]`.
  * Listens on 127.0.0.1:0 and prints `SCIM_URL=<base url>` on stdout.
  *
  * The protocol logic (routing, schemas, PatchOp, ListResponse paging, filter parsing and matching, error
@@ -30,16 +30,17 @@ import SCIMMYRouters from 'scimmy-routers';
 
 type Json = Record<string, unknown>;
 
-interface Args { token?: string; basic?: string; patch: boolean; etag: boolean; maxPage?: number }
+interface Args { token?: string; basic?: string; patch: boolean; etag: boolean; filter: boolean; maxPage?: number }
 
 function parseArgs(argv: readonly string[]): Args {
-  const args: Args = { patch: true, etag: false };
+  const args: Args = { patch: true, etag: false, filter: true };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--token') args.token = argv[++i];
     else if (a === '--basic') args.basic = argv[++i];
     else if (a === '--no-patch') args.patch = false;
     else if (a === '--etag') args.etag = true;
+    else if (a === '--no-filter') args.filter = false;
     else if (a === '--max-page') args.maxPage = Number(argv[++i]);
   }
   return args;
@@ -307,7 +308,7 @@ app.use('/scim', new SCIMMYRouters({
   context: () => ({}),
 }));
 // scimmy-routers switches every feature on when constructed; the switches are applied after.
-SCIMMY.Config.set({ patch: args.patch, etag: args.etag, filter: 200 });
+SCIMMY.Config.set({ patch: args.patch, etag: args.etag, filter: args.filter ? 200 : false });
 
 const server = app.listen(0, '127.0.0.1', () => {
   const { port } = server.address() as AddressInfo;

@@ -15,6 +15,8 @@ export interface ScimServerOptions {
   readonly noPatch?: boolean;
   /** meta.version, ETag headers and If-Match checks (412). */
   readonly etag?: boolean;
+  /** ServiceProviderConfig filter.supported false (for the live check). */
+  readonly noFilter?: boolean;
   /** At most this many resources per ListResponse page, whatever `count` asks. */
   readonly maxPage?: number;
   /** HTTP basic credentials instead of a bearer token. */
@@ -47,6 +49,7 @@ export async function startScimServer(o: ScimServerOptions = {}): Promise<ScimSe
   const args = ['--import', 'tsx', MAIN, '--token', token];
   if (o.noPatch) args.push('--no-patch');
   if (o.etag) args.push('--etag');
+  if (o.noFilter) args.push('--no-filter');
   if (o.maxPage !== undefined) args.push('--max-page', String(o.maxPage));
   if (o.basic) args.push('--basic', `${o.basic.username}:${o.basic.password}`);
   const child: ChildProcess = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
