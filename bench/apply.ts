@@ -41,7 +41,7 @@ function bareApply(path: string, ops: readonly Operation[]): void {
   for (const op of ops) {
     const v = (a: string) => { const x = op.changes.find((c) => c.attribute === a)?.to; return x === undefined || x === null ? null : String(x); };
     if (op.action === 'create') {
-      insert.run(anchor(op.personId), op.personId, op.data?.enabled ? 1 : 0, typeof op.data?.container === 'string' ? op.data.container : null, v('username'), v('mail'), v('displayName'), v('department'), v('title'), v('aliases'), null);
+      insert.run(anchor(op.personId), op.personId, op.enabled ? 1 : 0, op.container ?? null, v('username'), v('mail'), v('displayName'), v('department'), v('title'), v('aliases'), null);
     } else if (op.action === 'grant' && op.entitlement) {
       grant.run(anchor(op.personId), op.entitlement);
     } else if (op.action === 'update') {

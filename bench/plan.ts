@@ -61,7 +61,7 @@ try {
       db.transaction(() => {
         for (const op of creates.filter((o) => o.target === target)) {
           const v = (a: string) => { const x = op.changes.find((c) => c.attribute === a)?.to; return x === undefined || x === null ? null : String(x); };
-          insert.run(`a-${op.personId}`, op.personId, op.data?.enabled ? 1 : 0, typeof op.data?.container === 'string' ? op.data.container : null, v('username'), v('mail'), v('displayName'), v('department'), v('title'), v('aliases'), created.has(`${target}:${supervisor.get(op.personId)}`) ? `a-${supervisor.get(op.personId)}` : null);
+          insert.run(`a-${op.personId}`, op.personId, op.enabled ? 1 : 0, op.container ?? null, v('username'), v('mail'), v('displayName'), v('department'), v('title'), v('aliases'), created.has(`${target}:${supervisor.get(op.personId)}`) ? `a-${supervisor.get(op.personId)}` : null);
         }
         for (const op of grants.filter((o) => o.target === target)) grant.run(`a-${op.personId}`, op.entitlement);
       })();

@@ -9,31 +9,29 @@ import { canonicalJson, sha256Hex } from './hash.js';
 import type { AccountState, AttrValue, Change, Operation, Reason } from './model.js';
 import type { TargetInfo } from './plan-input.js';
 
+type Draft<O> = O extends Operation ? Omit<O, 'id' | 'dependsOn'> & { readonly dependsOn?: readonly string[] } : never;
 /** An operation before its id is computed (dependencies may still be added). */
-export type OpDraft = Omit<Operation, 'id' | 'dependsOn'> & { readonly dependsOn?: readonly string[] };
+export type OpDraft = Draft<Operation>;
 
 /** Stable operation id: sha256 of target|action|person|entitlement|changes (+ anchor, event), 16 hex chars. */
 export function opId(d: OpDraft): string {
-  const event = d.data?.['event'];
-  const parts = [d.target, d.action, d.personId, d.entitlement ?? '', canonicalJson(d.changes), d.anchor ?? '', typeof event === 'string' ? event : ''];
+  const event = d.action === 'notify' ? d.event : '';
+  const parts = [d.target, d.action, d.personId, d.entitlement ?? '', canonicalJson(d.changes), d.anchor ?? '', event];
   return sha256Hex(parts.join('|')).slice(0, 16);
 }
 
-/** Give a draft its id. */
+/** Keys every operation shows first, in this order (plans and the journal read alike whatever the action). */
+const COMMON_KEYS = ['target', 'action', 'personId', 'anchor', 'changes', 'entitlement', 'reason', 'dependsOn'] as const;
+const COMMON = new Set<string>(COMMON_KEYS);
+
+/** Give a draft its id; the action's own fields follow the common ones, and fields left undefined are dropped. */
 export function makeOp(d: OpDraft): Operation {
-  const op: Operation = {
-    id: opId(d),
-    target: d.target,
-    action: d.action,
-    personId: d.personId,
-    ...(d.anchor !== undefined ? { anchor: d.anchor } : {}),
-    changes: d.changes,
-    ...(d.entitlement !== undefined ? { entitlement: d.entitlement } : {}),
-    reason: d.reason,
-    dependsOn: d.dependsOn ?? [],
-    ...(d.data !== undefined ? { data: d.data } : {}),
-  };
-  return op;
+  const from = d as Readonly<Record<string, unknown>>;
+  const op: Record<string, unknown> = { id: opId(d) };
+  for (const k of COMMON_KEYS) if (from[k] !== undefined) op[k] = from[k];
+  op['dependsOn'] = d.dependsOn ?? [];
+  for (const k of Object.keys(from)) if (!COMMON.has(k) && from[k] !== undefined) op[k] = from[k];
+  return op as unknown as Operation;
 }
 
 /** `ref:<personId>` values point at another person's account in the same target. */
@@ -89,11 +87,14 @@ export function createOps(detail: DesiredDetail, tcfg: TargetConfig, info: Targe
     }
     changes.push({ attribute: attr, from: undefined, to: v });
   }
-  const data: Record<string, AttrValue> = { enabled: d.enabled };
-  if (d.container !== undefined) data['container'] = d.container;
-  if (tcfg.password && info.capabilities.supportsPassword) data['password'] = true;
-  for (const k of Object.keys(ids).sort()) data[`id.${k}`] = ids[k] as string;
-  const create = makeOp({ target: d.target, action: 'create', personId: d.personId, changes, reason: d.lifecycle, data });
+  const identifiers: Record<string, string> = {};
+  for (const k of Object.keys(ids).sort()) identifiers[k] = ids[k] as string;
+  const create = makeOp({
+    target: d.target, action: 'create', personId: d.personId, changes, reason: d.lifecycle, enabled: d.enabled,
+    ...(d.container !== undefined ? { container: d.container } : {}),
+    ...(tcfg.password && info.capabilities.supportsPassword ? { password: true } : {}),
+    ...(Object.keys(identifiers).length > 0 ? { identifiers } : {}),
+  });
   const rest: Operation[] = [];
   for (const g of d.entitlements) {
     rest.push(makeOp({ target: d.target, action: 'grant', personId: d.personId, changes: [], entitlement: g.name, reason: g.reason, dependsOn: [create.id] }));
@@ -187,7 +188,9 @@ export function diffAccount(detail: DesiredDetail, account: AccountState, tcfg: 
       drafts.push({ ...base, action: 'move', changes: [{ attribute: 'container', from: account.container, to: d.container }], reason: detail.placement.reason, ...(renameDraft ? { dependsOn: [opId(renameDraft)] } : {}) });
     }
     if (caps.supportsEnable && account.enabled !== d.enabled) {
-      drafts.push({ ...base, action: d.enabled ? 'enable' : 'disable', changes: [{ attribute: 'enabled', from: account.enabled, to: d.enabled }], reason: d.lifecycle, ...(!d.enabled && detail.lifecycle.endDate !== undefined ? { data: { endDate: detail.lifecycle.endDate, lifecycle: detail.lifecycle.state } } : {}) });
+      const changes = [{ attribute: 'enabled', from: account.enabled, to: d.enabled }];
+      if (d.enabled) drafts.push({ ...base, action: 'enable', changes, reason: d.lifecycle });
+      else drafts.push({ ...base, action: 'disable', changes, reason: d.lifecycle, ...(detail.lifecycle.endDate !== undefined ? { endDate: detail.lifecycle.endDate, lifecycle: detail.lifecycle.state } : {}) });
       if (d.enabled && opts.rehire && tcfg.password && caps.supportsPassword) {
         drafts.push({ ...base, action: 'setPassword', changes: [], reason: { kind: 'lifecycle', source: 'rehire', detail: 'rehired: a new initial password is set' } });
       }
@@ -219,8 +222,7 @@ export function diffAccount(detail: DesiredDetail, account: AccountState, tcfg: 
       : { kind: 'correlation', source: opts.adoptVia ? 'secondary-correlation' : 'correlation', detail: opts.adoptVia
         ? `existing account ${anchor} adopted: it had no correlation id and its ${opts.adoptVia} matches the person's (secondary correlation); the id is stamped`
         : `existing account ${anchor} adopted: its correlation value names the person` };
-    const data: Record<string, AttrValue> | undefined = resumed ? { resumed: true } : opts.adoptVia ? { via: opts.adoptVia } : undefined;
-    const adopt = makeOp({ ...base, action: 'adopt', changes: stamp ? [stamp] : [], reason, ...(data ? { data } : {}) });
+    const adopt = makeOp({ ...base, action: 'adopt', changes: stamp ? [stamp] : [], reason, ...(resumed ? { resumed: true } : opts.adoptVia ? { via: opts.adoptVia } : {}) });
     // Everything else waits for the adoption: it is what links the account to the person.
     return [adopt, ...drafts.map((dr) => makeOp({ ...dr, dependsOn: [...(dr.dependsOn ?? []), adopt.id] }))];
   }

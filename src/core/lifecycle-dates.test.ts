@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { explainPerson, formatExplanation } from './explain.js';
 import { addDays, lifecycleAt } from './lifecycle.js';
-import type { Operation, Person } from './model.js';
+import type { DisableOperation, NotifyOperation, Operation, Person } from './model.js';
 import { decideEnd, type DisableAt } from './periods.js';
 import { accountExpiresFiletime } from './rules/filetime.js';
 import { computePlan } from './planner.js';
@@ -94,12 +94,12 @@ describe('every consumer uses the decided date', () => {
     assert.deepEqual(update.changes.map((c) => [c.attribute, c.to]), [['accountExpires', accountExpiresFiletime('2024-06-10', 'Europe/Berlin')], ['exitDate', '2024-06-10']]);
     const after = computePlan({ ...base, snapshot: { ...base.snapshot, persons: [leaver] }, accounts, at: '2024-06-10T22:00:00Z' });
     assert.ok(brief(after).includes('ad:disable'), brief(after).join(' '));
-    const disable = after.operations.find((o) => o.target === 'ad' && o.action === 'disable') as Operation;
-    assert.equal(disable.data?.['endDate'], '2024-06-10', 'accountExpiresFromEndDate reads this');
+    const disable = after.operations.find((o) => o.target === 'ad' && o.action === 'disable') as DisableOperation;
+    assert.equal(disable.endDate, '2024-06-10', 'accountExpiresFromEndDate reads this');
     assert.match(disable.reason.detail, /last_working_day 2024-06-10 \(disableAt: earliest\)/);
-    const mail = after.operations.find((o) => o.action === 'notify') as Operation;
-    assert.equal(mail.data?.['event'], 'leaver');
-    assert.equal(mail.data?.['endDate'], '2024-06-10', 'the leaver mail names the same day');
+    const mail = after.operations.find((o) => o.action === 'notify') as NotifyOperation;
+    assert.equal(mail.event, 'leaver');
+    assert.equal(mail.endDate, '2024-06-10', 'the leaver mail names the same day');
   });
 
   test('explain names the field that decided and the day retention counts from', () => {

@@ -209,23 +209,96 @@ export interface Change {
   readonly remove?: readonly string[];
 }
 
-/** One step of a plan. */
-export interface Operation {
-  /** Stable id: a hash of target, action, person, entitlement and changes. */
+/** Fields every operation has. */
+interface OperationBase {
+  /** Stable id: a hash of target, action, person, entitlement and changes (+ anchor, notification event). */
   readonly id: string;
   readonly target: string;
-  readonly action: Action;
   readonly personId: string;
   /** The account the operation applies to, when it already exists. */
   readonly anchor?: string;
   readonly changes: readonly Change[];
-  readonly entitlement?: string;
   readonly reason: Reason;
   /** Operation ids that must be done first. */
   readonly dependsOn: readonly string[];
-  /** Extra, action-specific data (e.g. notification template, adopt flag). Never secrets. */
-  readonly data?: Readonly<Record<string, AttrValue>>;
 }
+
+/** Operations without an entitlement (so `op.entitlement` reads on every operation, absent but on grant/revoke). */
+interface NoEntitlement {
+  readonly entitlement?: undefined;
+}
+
+/** `create`: a new account with every attribute in `changes`. */
+export interface CreateOperation extends OperationBase, NoEntitlement {
+  readonly action: 'create';
+  /** false: created disabled (a pre-hire account before day one). */
+  readonly enabled: boolean;
+  /** OU / container, where the target supports placement. */
+  readonly container?: string;
+  /** The target manages passwords: an initial one is generated, set and mailed. */
+  readonly password?: boolean;
+  /** The person's primary identifiers by kind (`username`, `upn`…), for readers of the plan. */
+  readonly identifiers?: Readonly<Record<string, string>>;
+  /** The person's end date (`YYYY-MM-DD`), for targets that let an account expire (AD `accountExpiresFromEndDate`). */
+  readonly endDate?: string;
+}
+
+/** `adopt`: link an existing account found by correlation; its only change, if any, stamps the correlation id. */
+export interface AdoptOperation extends OperationBase, NoEntitlement {
+  readonly action: 'adopt';
+  /** Crash recovery: an interrupted run was creating this account (not counted by thresholds). */
+  readonly resumed?: boolean;
+  /** The secondary correlation attribute that found the account. */
+  readonly via?: string;
+}
+
+/** `disable`: the account stays, sign-in stops. */
+export interface DisableOperation extends OperationBase, NoEntitlement {
+  readonly action: 'disable';
+  /** The end date that closed access (`YYYY-MM-DD`) and the lifecycle state behind it, when a leaver's. */
+  readonly endDate?: string;
+  readonly lifecycle?: LifecycleState;
+  /** Text for the disabled account's description stamp (AD `stampDescription`); default `reason.detail`. */
+  readonly description?: string;
+}
+
+/** `grant` / `revoke` of one entitlement (group, licence, role). */
+export interface EntitlementOperation extends OperationBase {
+  readonly action: 'grant' | 'revoke';
+  readonly entitlement: string;
+}
+
+/** Account operations carrying nothing beyond `changes`: update, rename, move, enable, delete, setPassword. */
+export interface AccountOperation extends OperationBase, NoEntitlement {
+  readonly action: 'update' | 'rename' | 'move' | 'enable' | 'delete' | 'setPassword';
+}
+
+/** `writeBack`: computed values (`changes`) written back to the HR source (pseudo-target `personio`). */
+export interface WriteBackOperation extends OperationBase, NoEntitlement {
+  readonly action: 'writeBack';
+}
+
+/** Events a planned notification reports. */
+export type NotifyEvent = 'joiner' | 'mover' | 'leaver';
+
+/** `notify`: a lifecycle mail after the operations it reports (pseudo-target `notify`). */
+export interface NotifyOperation extends OperationBase, NoEntitlement {
+  readonly action: 'notify';
+  readonly event: NotifyEvent;
+  /** Recipient specs: `manager`, `person` or addresses; empty: those configured for the event. */
+  readonly to: readonly string[];
+  /** Targets of the reported operations. */
+  readonly targets: readonly string[];
+  /** Leaver: the end date that closed access, named in the mail. */
+  readonly endDate?: string;
+  /** Carried over from an interrupted run: the initial password of a joiner is not known any more. */
+  readonly resumed?: boolean;
+}
+
+/** One step of a plan, discriminated by `action`. Never carries secrets. */
+export type Operation =
+  | CreateOperation | AdoptOperation | DisableOperation | EntitlementOperation | AccountOperation
+  | WriteBackOperation | NotifyOperation;
 
 /** Per-person planning error: nothing is planned for that person in that target. */
 export interface PlanError {

@@ -113,8 +113,8 @@ function formatOp(o: Operation, paint: (a: Action, s: string) => string, dim: (s
   const out: string[] = [];
   switch (o.action) {
     case 'create': {
-      const where = typeof o.data?.['container'] === 'string' ? ` in ${o.data['container']}` : '';
-      const state = o.data?.['enabled'] === false ? ' (disabled)' : '';
+      const where = o.container !== undefined ? ` in ${o.container}` : '';
+      const state = o.enabled === false ? ' (disabled)' : '';
       out.push(paint('create', `    ${sym} create${state}${where}`) + why);
       for (const ch of o.changes) out.push(paint('create', `        ${ch.attribute}: ${show(ch.to)}`));
       break;
@@ -141,11 +141,9 @@ function formatOp(o: Operation, paint: (a: Action, s: string) => string, dim: (s
     case 'grant': case 'revoke':
       out.push(paint(o.action, `    ${sym} ${o.action} ${o.entitlement ?? ''}`) + why);
       break;
-    case 'notify': {
-      const to = o.data?.['to'];
-      out.push(paint('notify', `    ${sym} notify ${String(o.data?.['event'] ?? '')} → ${Array.isArray(to) ? to.join(', ') : ''}`));
+    case 'notify':
+      out.push(paint('notify', `    ${sym} notify ${o.event} → ${o.to.join(', ')}`));
       break;
-    }
     default:
       out.push(paint(o.action, `    ${sym} ${o.action}`) + why);
   }

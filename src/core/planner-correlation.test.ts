@@ -104,7 +104,7 @@ describe('adoption review', () => {
     const plan = computePlan(input({ persons: people, reservations: res, accounts: legacy, resumedCreates }));
     const adopts = plan.operations.filter((o) => o.action === 'adopt');
     assert.equal(adopts.length, 12);
-    assert.ok(adopts.every((o) => o.reason.source === 'crash-recovery' && o.data?.['resumed'] === true));
+    assert.ok(adopts.every((o) => o.reason.source === 'crash-recovery' && o.action === 'adopt' && o.resumed === true));
     assert.equal(plan.breaches.filter((b) => b.action === 'adopt').length, 0, 'not a take-over to review');
   });
 

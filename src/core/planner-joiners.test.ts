@@ -2,7 +2,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { TargetConfig } from '../config/schema.js';
-import type { AccountState, Operation } from './model.js';
+import type { AccountState, CreateOperation, Operation } from './model.js';
 import { computePlan } from './planner.js';
 import { accountAfter, AT, brief, disabledBy, erika, erikaIds, ops, synced } from './planner-test-support.js';
 import { config, ids, input, person } from './test-support.js';
@@ -11,11 +11,11 @@ describe('joiners', () => {
   test('pre-hire: accounts created disabled, grants after the create; enabled on the hire day', () => {
     const plan = computePlan(input({ persons: [erika], reservations: erikaIds }));
     assert.deepEqual(brief(plan), ['ad:create', 'sql:create', 'ad:grant:GG-All', 'ad:grant:GG-Sales', 'sql:grant:crm']);
-    const create = ops(plan).find((o) => o.target === 'ad' && o.action === 'create') as Operation;
-    assert.equal(create.data?.['enabled'], false);
-    assert.equal(create.data?.['container'], 'OU=Berlin,DC=ex,DC=com');
-    assert.equal(create.data?.['password'], true);
-    assert.equal(create.data?.['id.username'], 'emuster');
+    const create = ops(plan).find((o) => o.target === 'ad' && o.action === 'create') as CreateOperation;
+    assert.equal(create.enabled, false);
+    assert.equal(create.container, 'OU=Berlin,DC=ex,DC=com');
+    assert.equal(create.password, true);
+    assert.equal(create.identifiers?.['username'], 'emuster');
     const attrs = Object.fromEntries(create.changes.map((c) => [c.attribute, c.to]));
     assert.equal(attrs['sAMAccountName'], 'emuster');
     assert.equal(attrs['employeeID'], '1');

@@ -1,7 +1,7 @@
 /** Planner: steady state, movers (department, office, name changes) and leavers (disable, delete, leave, rehire, thresholds). */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { AccountState, Operation, Reservation } from './model.js';
+import type { AccountState, DisableOperation, NotifyOperation, Operation, Reservation } from './model.js';
 import type { TargetInfo } from './plan-input.js';
 import { computePlan } from './planner.js';
 import { accountAfter, AT, brief, disabledBy, erika, erikaIds, synced } from './planner-test-support.js';
@@ -98,11 +98,11 @@ describe('leavers', () => {
     assert.deepEqual(brief(computePlan({ ...base, accounts, at: '2024-06-30T21:59:00Z' })), []);
     const plan = computePlan({ ...base, accounts, at: '2024-06-30T22:00:00Z' });
     assert.deepEqual(brief(plan), ['ad:move', 'ad:disable', 'sql:disable', 'notify:notify']);
-    const notify = plan.operations.at(-1) as Operation;
-    assert.equal(notify.data?.['event'], 'leaver');
-    assert.deepEqual(notify.data?.['to'], ['it@example.com', 'manager']);
+    const notify = plan.operations.at(-1) as NotifyOperation;
+    assert.equal(notify.event, 'leaver');
+    assert.deepEqual(notify.to, ['it@example.com', 'manager']);
     assert.deepEqual([...notify.dependsOn].sort(), plan.operations.filter((o) => o.action === 'disable').map((o) => o.id).sort());
-    assert.equal(plan.operations[1]?.data?.['endDate'], '2024-06-30');
+    assert.equal((plan.operations[1] as DisableOperation).endDate, '2024-06-30');
   });
 
   test('deleted after retention (accounts only)', () => {

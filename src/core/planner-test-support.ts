@@ -14,10 +14,11 @@ export function accountAfter(plan: Plan, personId: string, target: string, ancho
   const attributes: Record<string, AttrValue> = {};
   for (const c of create.changes) attributes[c.attribute] = c.to ?? null;
   const entitlements = plan.operations.filter((o) => o.action === 'grant' && o.personId === personId && o.target === target).map((o) => o.entitlement as string);
-  const container = create.data?.['container'];
+  assert.equal(create.action, 'create');
+  const container = create.container;
   return {
-    target, anchor, personId, correlation: personId, enabled: create.data?.['enabled'] === true,
-    ...(typeof container === 'string' ? { container } : {}),
+    target, anchor, personId, correlation: personId, enabled: create.enabled,
+    ...(container !== undefined ? { container } : {}),
     attributes, entitlements, ...over,
   };
 }

@@ -331,7 +331,7 @@ function notifyOps(cfg: CadreConfig, personId: string, mine: readonly Operation[
       target: NOTIFY_TARGET, action: 'notify', personId, changes: [],
       reason: { kind: 'lifecycle', source: event, detail },
       dependsOn: deps.map((o) => o.id),
-      data: { event, to: [...to], targets: [...new Set(deps.map((o) => o.target))].sort(), ...(event === 'leaver' && endDate !== undefined ? { endDate } : {}) },
+      event, to: [...to], targets: [...new Set(deps.map((o) => o.target))].sort(), ...(event === 'leaver' && endDate !== undefined ? { endDate } : {}),
     }));
   };
   const creates = mine.filter((o) => o.action === 'create');

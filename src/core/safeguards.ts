@@ -101,7 +101,7 @@ export function guardAccount(ops: readonly Operation[], g: GuardedAccount, safe:
       target: g.target, action: 'disable', personId: g.personId, anchor: account.anchor,
       changes: [{ attribute: 'enabled', from: true, to: false }],
       reason: { kind: 'lifecycle', source: 'gone', detail: `${del.reason.detail}, but the account is still enabled: it is disabled now and deleted ${g.retentionDays} day(s) after that (not before ${deleteOn}), so a mistyped end date can still be corrected` },
-      ...(g.lifecycle.endDate !== undefined ? { data: { endDate: g.lifecycle.endDate, lifecycle: g.lifecycle.state } } : {}),
+      ...(g.lifecycle.endDate !== undefined ? { endDate: g.lifecycle.endDate, lifecycle: g.lifecycle.state } : {}),
     });
     return { ops: [...rest, disable] };
   }

@@ -6,7 +6,7 @@ import { evaluateThresholds } from './thresholds.js';
 
 const op = (action: Operation['action'], target: string, personId: string, entitlement?: string): Operation => ({
   id: `${action}${target}${personId}${entitlement ?? ''}`, action, target, personId, changes: [], dependsOn: [], reason: { kind: 'rule', source: 'x', detail: '' }, ...(entitlement ? { entitlement } : {}),
-});
+}) as Operation;
 
 test('default applies to destructive actions only, counting distinct persons', () => {
   const t = config().thresholds; // default count 25, percent 10

@@ -30,7 +30,7 @@ export function evaluateThresholds(ops: readonly Operation[], thresholds: Thresh
   for (const o of ops) {
     if (o.target === NOTIFY_TARGET) continue;
     // Linking an account an interrupted run created is crash recovery, not a take-over to review.
-    if (o.action === 'adopt' && o.data?.['resumed'] === true) continue;
+    if (o.action === 'adopt' && o.resumed === true) continue;
     const pattern = o.action === 'grant' && o.entitlement !== undefined ? privileged?.(o.target, o.entitlement) : undefined;
     if (pattern !== undefined) {
       let p = priv.get(o.target);

@@ -49,12 +49,12 @@ const key = (target: string, id: string): string => `${target}\u0000${id}`;
 function desiredFromOp(op: Operation): DesiredAccount {
   const attributes: Record<string, AttrValue> = {};
   for (const c of op.changes) if (c.to !== undefined) attributes[c.attribute] = c.to;
-  const container = typeof op.data?.container === 'string' ? op.data.container : undefined;
+  const container = op.action === 'create' ? op.container : undefined;
   return {
     target: op.target,
     personId: op.personId,
     exists: op.action !== 'delete',
-    enabled: op.data?.enabled === true,
+    enabled: op.action === 'create' && op.enabled,
     ...(container ? { container } : {}),
     attributes,
     attributeReasons: {},
@@ -92,7 +92,7 @@ async function closeInterrupted(engine: Engine, lease: RunLease): Promise<Operat
       })));
     });
     for (const { operation: op } of pending) {
-      if (op.target === NOTIFY_TARGET) carried.push({ ...op, dependsOn: [], data: { ...(op.data ?? {}), resumed: true } });
+      if (op.target === NOTIFY_TARGET && op.action === 'notify') carried.push({ ...op, dependsOn: [], resumed: true });
     }
     await engine.store.runs.finish(id, 'failed', { interrupted: pending.length });
     await engine.audit.record({ actor: 'cadre', event: 'run.interrupted', runId: id, payload: { pending: pending.length, resumedBy: runId } });

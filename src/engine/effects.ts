@@ -12,7 +12,7 @@ export function applyEffect(before: AccountState | undefined, op: Operation, anc
       anchor: anchor ?? before?.anchor ?? '',
       personId: op.personId,
       correlation: correlation ?? op.personId,
-      enabled: typeof op.data?.enabled === 'boolean' ? op.data.enabled : (desired?.enabled ?? false),
+      enabled: op.enabled,
       ...(desired?.container ? { container: desired.container } : {}),
       attributes,
       entitlements: before?.entitlements ?? [],

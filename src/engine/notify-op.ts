@@ -3,9 +3,6 @@ import type { Operation, Person } from '../core/model.js';
 import type { OperationResult } from '../targets/contract.js';
 import type { Engine } from './engine.js';
 
-type Event = 'joiner' | 'mover' | 'leaver' | 'blocked' | 'failure';
-const EVENTS: readonly Event[] = ['joiner', 'mover', 'leaver', 'blocked', 'failure'];
-
 const label = (p: Person | undefined, id: string): string => (p ? `${p.preferredName ?? p.firstName} ${p.lastName}` : `person ${id}`);
 
 /** Resolve `manager`, `person` and literal addresses. */
@@ -29,24 +26,22 @@ export async function notifyOperation(
   persons: ReadonlyMap<string, Person>,
   secrets: ReadonlyMap<string, readonly { target: string; login: string; password: string }[]>,
 ): Promise<OperationResult> {
-  const event = EVENTS.find((e) => e === op.data?.event) ?? 'mover';
-  const raw = op.data?.to;
-  const spec = Array.isArray(raw) ? raw : typeof raw === 'string' ? [raw] : (engine.config.notifications.events[event] ?? []);
+  if (op.action !== 'notify') return { ok: false, error: { code: 'NOT_SUPPORTED', message: `${op.action} is not a notification`, transient: false } };
+  const { event } = op;
+  const spec = op.to.length > 0 ? op.to : (engine.config.notifications.events[event] ?? []);
   const person = persons.get(op.personId);
   const to = recipients(spec, person, persons);
   if (to.length === 0) return { ok: true, note: 'no recipient resolved; nothing sent' };
   const lines = op.changes.map((c) => `${c.attribute}: ${c.to === undefined || c.to === null ? '' : String(c.to)}`);
   if (lines.length === 0) lines.push(op.reason.detail);
   const creds = event === 'joiner' ? secrets.get(op.personId) ?? [] : [];
-  if (event === 'joiner' && creds.length === 0 && op.data?.resumed === true && Object.values(engine.config.targets).some((t) => t.password)) {
+  if (event === 'joiner' && creds.length === 0 && op.resumed === true && Object.values(engine.config.targets).some((t) => t.password)) {
     lines.push('An earlier run was interrupted before this message was sent, so the initial password is not known: please ask the helpdesk to set one.');
   }
   const subject = {
     joiner: `New colleague: accounts for ${label(person, op.personId)} are ready`,
     mover: `Access changed for ${label(person, op.personId)}`,
     leaver: `Accounts of ${label(person, op.personId)} were disabled`,
-    blocked: 'Cadre: a run was blocked',
-    failure: 'Cadre: operations failed',
   }[event];
   const first = creds[0];
   // The initial password goes to the manager only; other recipients get the same mail without it.
@@ -57,7 +52,7 @@ export async function notifyOperation(
     subject,
     lines: [...lines, ...creds.slice(1).map((c) => `${c.target}: login ${c.login} (initial password sent separately by the helpdesk)`)],
     // The end date is the one the planner closed access at (lifecycle.disableAt), not whichever field HR set first.
-    ...(person ? { person: { id: person.id, name: label(person, person.id), department: person.department ?? '', position: person.position ?? '', hireDate: person.hireDate ?? '', ...(typeof op.data?.endDate === 'string' ? { endDate: op.data.endDate } : {}) } } : {}),
+    ...(person ? { person: { id: person.id, name: label(person, person.id), department: person.department ?? '', position: person.position ?? '', hireDate: person.hireDate ?? '', ...(op.endDate !== undefined ? { endDate: op.endDate } : {}) } } : {}),
   };
   let result = managers.length > 0 && first
     ? await engine.notifier.send({ ...base, to: managers, secret: { label: `Initial password for ${first.login || first.target} (must be changed at first sign-in)`, value: first.password } })

@@ -1,5 +1,5 @@
 /** Operation journal: pending before sending, done/failed after; lets a crashed apply resume. */
-import type { Operation } from '../core/model.js';
+import { operationFromJson } from '../core/operation-json.js';
 import type { RepoContext } from './context.js';
 import { StoreError } from './errors.js';
 import type { JournalEntry, JournalStatus, Store } from './types.js';
@@ -72,7 +72,8 @@ export function journalRepo(ctx: RepoContext): Store['journal'] {
           personId: r.person_id,
           action: r.action,
           status: toStatus(r.status),
-          operation: parseJson<Operation>(r.operation, `journal ${r.run_id}/${r.op_id}`),
+          // Rows journaled before the typed operations carry a `data` bag: read into the current shape.
+          operation: operationFromJson(parseJson<unknown>(r.operation, `journal ${r.run_id}/${r.op_id}`)),
           attempts: Number(r.attempts),
           ...(error === undefined ? {} : { error }),
           ...(anchor === undefined ? {} : { anchor }),

@@ -87,9 +87,9 @@ function person(n: number, first: string, last: string, sam: string, extra: Reco
   return { personId: PID(n), attributes, container: OU('Berlin'), altContainer: OU('Munich'), entitlements: ['GG-Sales', 'GG-VPN'] };
 }
 
-async function create(c: TargetConnector, s: ConformanceSample, o: { enabled?: boolean; secret?: string; data?: Record<string, AttrValue> } = {}): Promise<OperationResult> {
+async function create(c: TargetConnector, s: ConformanceSample, o: { enabled?: boolean; secret?: string } = {}): Promise<OperationResult> {
   const ctx = { ...makeCtx({ desired: desiredFor('ad', s, o.enabled === undefined ? {} : { enabled: o.enabled }) }), secret: o.secret ?? SECRET };
-  return c.apply(makeOp('ad', 'create', s.personId, { changes: createChanges(s.attributes), ...(o.data ? { data: o.data } : {}) }), ctx);
+  return c.apply(makeOp('ad', 'create', s.personId, { changes: createChanges(s.attributes), ...(o.enabled === undefined ? {} : { enabled: o.enabled }) }), ctx);
 }
 
 function anchorOf(r: OperationResult): string {
@@ -257,7 +257,7 @@ describe('AD target against Samba (LDAPS)', () => {
     const anchor = anchorOf(await create(c, s));
     // a foreign flag (DONT_EXPIRE_PASSWORD) must survive
     await admin.modify(`<GUID=${anchor}>`, new Change({ operation: 'replace', modification: new Attribute({ type: 'userAccountControl', values: [String(512 | 65536)] }) }));
-    let r = await c.apply(makeOp('ad', 'disable', s.personId, { anchor, data: { reason: 'left the company' } }), makeCtx());
+    let r = await c.apply(makeOp('ad', 'disable', s.personId, { anchor, description: 'left the company' }), makeCtx());
     assert.ok(r.ok);
     let e = await byGuid(anchor, ['userAccountControl', 'description']);
     assert.equal(one(e, 'userAccountControl'), String(512 | 65536 | 2));
@@ -309,7 +309,7 @@ describe('AD target against Samba (LDAPS)', () => {
     const bossAnchor = anchorOf(await create(c, boss));
     const s = person(14, 'Rob', 'Report', sam('rreport'), { manager: `ref:${boss.personId}` });
     const ctx = { ...makeCtx({ desired: desiredFor('ad', s), anchors: new Map([[boss.personId, bossAnchor]]) }), secret: SECRET };
-    const anchor = anchorOf(await c.apply(makeOp('ad', 'create', s.personId, { changes: createChanges(s.attributes), data: { endDate: '2031-12-31' } }), ctx));
+    const anchor = anchorOf(await c.apply(makeOp('ad', 'create', s.personId, { changes: createChanges(s.attributes), endDate: '2031-12-31' }), ctx));
     const e = await byGuid(anchor, ['manager', 'accountExpires']);
     assert.ok(sameDn(one(e, 'manager') ?? '', (await byGuid(bossAnchor, ['cn']))!.dn));
     // Berlin is UTC+1 in winter: the last day ends at 23:00 UTC.

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { Attribute, Change, Client } from 'ldapts';
-import type { Operation, Plan } from '../../src/core/model.js';
+import type { CreateOperation, Operation, Plan } from '../../src/core/model.js';
 import { accountExpiresFiletime } from '../../src/core/rules/filetime.js';
 import { startPersonioSimulator } from '../../src/sources/personio/simulator/index.js';
 import { runCli } from '../support/cli.js';
@@ -147,12 +147,12 @@ describe('AD end to end: Personio simulator → cadre sync → Samba AD (LDAPS)'
     assert.ok(move && rename, 'adopted account is renamed and moved into its OU');
     assert.ok(move.dependsOn.includes(rename.id), 'both change the DN: the move waits for the rename');
     // A manager created in the same run: the create leaves it out, a later update waits for both creates.
-    const createOf = (pid: string): Operation => ad.find((o) => o.action === 'create' && o.personId === pid) as Operation;
+    const createOf = (pid: string): CreateOperation => ad.find((o) => o.action === 'create' && o.personId === pid) as CreateOperation;
     assert.ok(!createOf('2').changes.some((c) => c.attribute === 'manager'));
     const setManager = ad.find((o) => o.personId === '2' && o.action === 'update' && o.changes.some((c) => c.attribute === 'manager'));
     assert.ok(setManager, 'manager update for person 2');
     assert.ok(setManager.dependsOn.includes(createOf('1').id) && setManager.dependsOn.includes(createOf('2').id));
-    assert.equal(createOf('8').data?.enabled, false, 'pre-hire account planned disabled');
+    assert.equal(createOf('8').enabled, false, 'pre-hire account planned disabled');
   });
 
   test('day 1 sync: hard names get unique transliterated identifiers, Unicode names, OU, groups, password, manager', async (t) => {

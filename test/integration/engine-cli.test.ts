@@ -3,7 +3,7 @@
  * the human plan, audit export, and the whole flow on a PostgreSQL store.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -133,6 +133,29 @@ describe('engine CLI', () => {
     const ok = await runCli(['apply', file, '--config', config]);
     assert.equal(ok.code, 0, ok.stdout + ok.stderr);
     assert.equal(rowOf(dir, '3')?.title, 'Head of Sales');
+  });
+
+  test('a plan file saved by the previous version (operations with a `data` bag) is still applied: the ids are the same', async () => {
+    sim.company.upsert(employee({ id: 4, first: 'Jana', last: 'Jung', department: 'Finance', office: 'Berlin', supervisorId: 1 }));
+    const file = join(dir, 'plan-before-upgrade.json');
+    assert.equal((await runCli(['plan', '--out', file, '--config', config])).code, 0);
+    const BASE = new Set(['id', 'target', 'action', 'personId', 'anchor', 'changes', 'entitlement', 'reason', 'dependsOn']);
+    const saved = JSON.parse(readFileSync(file, 'utf8')) as { operations: Record<string, unknown>[] };
+    // The previous shape: every action-specific field in `data`, identifiers as `id.<kind>`.
+    saved.operations = saved.operations.map((o) => {
+      const data: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(o)) {
+        if (BASE.has(k)) continue;
+        if (k === 'identifiers') for (const [kind, id] of Object.entries(v as Record<string, string>)) data[`id.${kind}`] = id;
+        else data[k] = v;
+      }
+      return { ...Object.fromEntries(Object.entries(o).filter(([k]) => BASE.has(k))), ...(Object.keys(data).length > 0 ? { data } : {}) };
+    });
+    assert.ok(saved.operations.some((o) => o['action'] === 'create' && (o['data'] as { enabled?: unknown }).enabled === true), 'the joiner\'s create, old style');
+    writeFileSync(file, JSON.stringify(saved));
+    const r = await runCli(['apply', file, '--config', config]);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.equal(rowOf(dir, '4')?.username, 'jana.jung');
   });
 
   test('the same flow on a PostgreSQL store', async () => {

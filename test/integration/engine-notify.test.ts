@@ -3,11 +3,11 @@
  * password only for the manager), and a notification left pending by a killed apply is still sent.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { Operation, Plan } from '../../src/core/model.js';
+import type { NotifyOperation, Operation, Plan } from '../../src/core/model.js';
 import { loadConfigOrThrow } from '../../src/config/load.js';
 import { startPersonioSimulator } from '../../src/sources/personio/simulator/index.js';
 import { startGraphSimulator } from '../../src/targets/entra/simulator/index.js';
@@ -43,36 +43,46 @@ describe('engine notifications', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  test('a joiner notification left pending by a killed apply is sent by the next run', async () => {
-    const full = writeEngineConfig({ dir, personioUrl: sim.url, extra: notifications(smtp.port) });
+  /** A killed run's pending joiner mail, journaled as `journaled` shapes it, is sent by the next run, once. */
+  const killedJoinerIsSent = async (where: string, journaled: (op: NotifyOperation) => object): Promise<void> => {
+    const full = writeEngineConfig({ dir: where, personioUrl: sim.url, extra: notifications(smtp.port) });
     const plan = JSON.parse((await runCli(['plan', '--json', '--config', full])).stdout) as Plan;
-    const joiner = plan.operations.find((o) => o.action === 'notify' && o.personId === '2' && o.data?.event === 'joiner') as Operation;
+    const joiner = plan.operations.find((o): o is NotifyOperation => o.action === 'notify' && o.personId === '2' && o.event === 'joiner');
     assert.ok(joiner, 'the plan notifies the manager of the joiner');
     assert.ok(joiner.dependsOn.length > 0, 'after the creates');
 
     // Accounts get created without notifications (as if the killed run got that far)…
-    const quiet = writeEngineConfig({ dir, personioUrl: sim.url });
+    const quiet = writeEngineConfig({ dir: where, personioUrl: sim.url });
     assert.equal((await runCli(['sync', '--config', quiet])).code, 0);
     // …and the journal still holds its pending joiner notification.
     const store = await createStore((await loadConfigOrThrow(full)).store);
     await store.migrate();
     await store.runs.start({ id: 'run-killed', kind: 'apply' });
-    await store.journal.add('run-killed', [joiner]);
+    await store.journal.add('run-killed', [journaled(joiner) as Operation]);
     await store.close();
 
-    writeEngineConfig({ dir, personioUrl: sim.url, extra: notifications(smtp.port) });
+    const before = smtp.messages.length;
+    writeEngineConfig({ dir: where, personioUrl: sim.url, extra: notifications(smtp.port) });
     const r = await runCli(['sync', '--config', full]);
     assert.equal(r.code, 0, r.stdout + r.stderr);
-    const [mail] = await smtp.waitFor(1, 10_000);
+    const [mail] = (await smtp.waitFor(before + 1, 10_000)).slice(before);
     assert.ok(mail);
     assert.match(mail.subject ?? '', /Neo Neu/);
     assert.match(mail.text ?? '', /accounts created/);
     assert.doesNotMatch(mail.text ?? '', /password/i, 'SQL targets set no password, so none is mentioned');
-    const to = smtp.envelopes.flatMap((e) => e.to).sort();
+    const to = smtp.envelopes.slice(before).flatMap((e) => e.to).sort();
     assert.deepEqual(to, ['it-desk@example.com', 'marta.chefin@hr.example']);
     const again = await runCli(['sync', '--config', full]);
     assert.equal(again.code, 0);
-    assert.equal(smtp.messages.length, 1, 'sent once, never again');
+    assert.equal(smtp.messages.length, before + 1, 'sent once, never again');
+  };
+
+  test('a joiner notification left pending by a killed apply is sent by the next run', () => killedJoinerIsSent(dir, (op) => op));
+
+  test('a pending notification journaled by the previous version (a `data` bag) is sent after the upgrade too', async () => {
+    const where = join(dir, 'before-upgrade');
+    mkdirSync(where);
+    await killedJoinerIsSent(where, ({ event, to, targets, ...rest }) => ({ ...rest, data: { event, to, targets } }));
   });
 
   test('the joiner mail carries the initial password to the manager only', async () => {

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import Database from 'better-sqlite3';
-import type { Operation, Plan } from '../../src/core/model.js';
+import type { CreateOperation, Operation, Plan } from '../../src/core/model.js';
 import { startPersonioSimulator } from '../../src/sources/personio/simulator/index.js';
 import { runCli } from '../support/cli.js';
 import { writeEngineConfig } from '../support/engine-config.js';
@@ -37,7 +37,7 @@ const people: EmployeeSpec[] = [
   { id: 17, first: 'Gerd', last: 'Geher', office: 'Berlin', department: 'Finance', terminationDate: day(3) },
 ];
 
-const creates = (plan: Plan, target = 'erp'): Operation[] => plan.operations.filter((o) => o.action === 'create' && o.target === target);
+const creates = (plan: Plan, target = 'erp'): CreateOperation[] => plan.operations.filter((o): o is CreateOperation => o.action === 'create' && o.target === target);
 const to = (op: Operation, attribute: string) => op.changes.find((c) => c.attribute === attribute)?.to;
 
 describe('engine: plan and sync against the Personio simulator and a SQL table', () => {
@@ -80,9 +80,9 @@ describe('engine: plan and sync against the Personio simulator and a SQL table',
     const problem = plan.problems.find((p) => p.personId === '13');
     assert.ok(problem, 'invalid record reported');
     assert.match(problem.messages.join(' '), /last name/i);
-    assert.equal(byPerson.get('14')?.data?.enabled, false, 'pre-hire account created disabled');
-    assert.equal(byPerson.get('16')?.data?.enabled, true, 'people on leave keep an enabled account (leave: keep)');
-    assert.equal(byPerson.get('1')?.data?.enabled, true);
+    assert.equal(byPerson.get('14')?.enabled, false, 'pre-hire account created disabled');
+    assert.equal(byPerson.get('16')?.enabled, true, 'people on leave keep an enabled account (leave: keep)');
+    assert.equal(byPerson.get('1')?.enabled, true);
     assert.ok(!plan.operations.some((o) => o.personId === '15'), 'far-future hire gets nothing yet');
     const grants = plan.operations.filter((o) => o.action === 'grant' && o.personId === '1').map((o) => o.entitlement).sort();
     assert.deepEqual(grants, ['role:finance', 'role:staff']);

@@ -28,7 +28,7 @@ function ok(r: OperationResult, what: string): string {
 }
 
 async function create(pid: string, a: Record<string, AttrValue>, enabled = true, anchors = new Map<string, string>()): Promise<OperationResult> {
-  return c.apply(makeOp('entra', 'create', pid, { changes: createChanges(a), data: { enabled } }), { ...makeCtx({ anchors }), secret: SECRET });
+  return c.apply(makeOp('entra', 'create', pid, { changes: createChanges(a), enabled }), { ...makeCtx({ anchors }), secret: SECRET });
 }
 const op = (action: Parameters<typeof makeOp>[1], pid: string, o: Parameters<typeof makeOp>[3] = {}) => c.apply(makeOp('entra', action, pid, o), makeCtx());
 const user = (id: string): SimUser => {

@@ -20,7 +20,7 @@ test('licenceCounts: seats per subscribed SKU, consumed follows assignments', as
   for (const pid of ['71', '72']) {
     const r = await tb.connector.apply(makeOp('entra', 'create', pid, {
       changes: createChanges({ displayName: `Lic ${pid}`, userPrincipalName: `lic${pid}@example.com`, mailNickname: `lic${pid}`, employeeId: pid }),
-      data: { enabled: true },
+      enabled: true,
     }), { ...makeCtx(), secret: 'Init!al-Pw-4711' });
     assert.ok(r.ok, r.ok ? '' : r.error.message);
     const g = await tb.connector.apply(makeOp('entra', 'grant', pid, { anchor: r.anchor, entitlement: 'E3' }), makeCtx());

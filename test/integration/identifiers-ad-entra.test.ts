@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Client } from 'ldapts';
-import type { Operation, Plan } from '../../src/core/model.js';
+import type { CreateOperation, Operation, Plan } from '../../src/core/model.js';
 import { startPersonioSimulator } from '../../src/sources/personio/simulator/index.js';
 import { startGraphSimulator } from '../../src/targets/entra/simulator/index.js';
 import type { GraphSimulator, SimUser } from '../../src/targets/entra/simulator/index.js';
@@ -97,9 +97,9 @@ describe('identifiers across AD (Samba) and Entra (Graph simulator)', () => {
     assert.deepEqual(p.errors, []);
     const creates = p.operations.filter((o) => o.action === 'create');
     const ids = (pid: string, target: string): Record<string, unknown> => {
-      const c = creates.find((o) => o.personId === pid && o.target === target) as Operation;
+      const c = creates.find((o) => o.personId === pid && o.target === target) as CreateOperation;
       assert.ok(c, `create for ${pid} in ${target}`);
-      return { username: c.data?.['id.username'], upn: c.data?.['id.upn'] };
+      return { username: c.identifiers?.['username'], upn: c.identifiers?.['upn'] };
     };
     const expected: Record<string, { username: string; upn: string }> = {
       501: { username: 'jumueller', upn: 'juergen.mueller@example.com' },

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Client } from 'ldapts';
 import { loadConfigOrThrow } from '../../src/config/load.js';
-import type { Operation, Plan } from '../../src/core/model.js';
+import type { CreateOperation, Operation, Plan } from '../../src/core/model.js';
 import { applyPrepared } from '../../src/engine/apply.js';
 import { openEngine } from '../../src/engine/engine.js';
 import { withRunLease } from '../../src/engine/lease.js';
@@ -68,9 +68,9 @@ describe('joint identifiers across AD (Samba) and Entra (Graph simulator)', () =
   };
   const adUsers = (pid: number): Promise<RawUser[]> => usersWithEmployeeId(admin, pid);
   const ids = (p: Plan, pid: string, target: string): { username: unknown; upn: unknown } => {
-    const c = p.operations.find((o) => o.action === 'create' && o.personId === pid && o.target === target) as Operation;
+    const c = p.operations.find((o) => o.action === 'create' && o.personId === pid && o.target === target) as CreateOperation;
     assert.ok(c, `create for ${pid} in ${target}`);
-    return { username: c.data?.['id.username'], upn: c.data?.['id.upn'] };
+    return { username: c.identifiers?.['username'], upn: c.identifiers?.['upn'] };
   };
 
   before(async () => {

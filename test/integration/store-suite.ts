@@ -164,16 +164,16 @@ function account(target: string, anchor: string, personId: string | undefined, o
   };
 }
 
-function op(id: string, personId: string, action: Operation['action'] = 'create'): Operation {
-  return {
+function op(id: string, personId: string, action: 'create' | 'update' | 'delete' = 'create'): Operation {
+  const base = {
     id,
     target: 'ad',
-    action,
     personId,
     changes: [{ attribute: 'mail', from: undefined, to: `${personId}@example.test` }],
-    reason: { kind: 'lifecycle', source: 'hire', detail: 'hired' },
+    reason: { kind: 'lifecycle' as const, source: 'hire', detail: 'hired' },
     dependsOn: [],
   };
+  return action === 'create' ? { ...base, action, enabled: true } : { ...base, action };
 }
 
 const settle = async (ps: readonly Promise<unknown>[]) => Promise.allSettled(ps);
@@ -431,6 +431,20 @@ export function runStoreSuite(factory: (opts?: HarnessOptions) => Promise<StoreH
     await store.journal.mark('r1', 'o4', 'done');
     await store.runs.finish('r2', 'ok');
     assert.deepEqual(await store.journal.unfinishedRuns(), []);
+  }));
+
+  test('journal: rows journaled before the typed operations (a `data` bag) read back in the current shape', withH(async ({ store }) => {
+    await store.runs.start({ id: 'old', kind: 'apply', startedAt: '2025-01-01T00:00:00.000Z' });
+    const reason = { kind: 'lifecycle', source: 'joiner', detail: 'accounts created' };
+    // What the previous version wrote (journal.add stores any object as JSON, as it did then).
+    const legacy = [
+      { id: 'c', target: 'ad', action: 'create', personId: '1', changes: [], reason, dependsOn: [], data: { enabled: false, container: 'OU=Berlin', 'id.username': 'emuster' } },
+      { id: 'n', target: 'notify', action: 'notify', personId: '1', changes: [], reason, dependsOn: ['c'], data: { event: 'joiner', to: ['manager'], targets: ['ad'] } },
+    ];
+    await store.journal.add('old', legacy as unknown as Operation[]);
+    const [create, notify] = (await store.journal.entries('old')).map((e) => e.operation);
+    assert.deepEqual(create, { id: 'c', target: 'ad', action: 'create', personId: '1', changes: [], reason, dependsOn: [], enabled: false, container: 'OU=Berlin', identifiers: { username: 'emuster' } });
+    assert.deepEqual(notify, { id: 'n', target: 'notify', action: 'notify', personId: '1', changes: [], reason, dependsOn: ['c'], event: 'joiner', to: ['manager'], targets: ['ad'] });
   }));
 
   test('journal: creates a killed run left open (pending, or closed as interrupted) are listed for crash recovery', withH(async ({ store }) => {

@@ -4,7 +4,7 @@
  * the home directory.
  */
 import type { Entry } from 'ldapts';
-import type { AttrValue, Operation } from '../../core/model.js';
+import type { AttrValue, CreateOperation, Operation } from '../../core/model.js';
 import type { ApplyContext, OperationResult } from '../contract.js';
 import { addressListMods } from './address-values.js';
 import type { ModSpec } from './client.js';
@@ -42,7 +42,7 @@ export function cnCandidate(cn: string, n: number): string {
 }
 
 /** Apply a create. */
-export async function applyCreate(rt: AdRuntime, op: Operation, ctx: ApplyContext): Promise<OperationResult> {
+export async function applyCreate(rt: AdRuntime, op: CreateOperation, ctx: ApplyContext): Promise<OperationResult> {
   const cid = rt.read.codec.render(op.personId);
   const attrs = createAttributes(op, ctx, rt.read.correlationAttribute, cid);
   const sam = str(get(attrs, 'sAMAccountName'));
@@ -74,9 +74,9 @@ export async function applyCreate(rt: AdRuntime, op: Operation, ctx: ApplyContex
       }
     }
 
-    const container = ctx.desired?.container ?? str(op.data?.['container'] ?? null) ?? rt.opts.usersOU;
+    const container = ctx.desired?.container ?? op.container ?? rt.opts.usersOU;
     checkContainer(rt, container);
-    const enabled = typeof op.data?.['enabled'] === 'boolean' ? op.data['enabled'] : (ctx.desired?.enabled ?? true);
+    const { enabled } = op;
     const cn = str(get(attrs, 'cn')) ?? str(get(attrs, 'displayName')) ?? sam;
 
     const add: Record<string, (string | Buffer)[]> = { objectClass: ['top', 'person', 'organizationalPerson', 'user'] };
@@ -93,8 +93,8 @@ export async function applyCreate(rt: AdRuntime, op: Operation, ctx: ApplyContex
       const v = ldapValues(value);
       if (v.length > 0) add[name] = v;
     }
-    if (rt.opts.accountExpiresFromEndDate && op.data !== undefined && 'endDate' in op.data) {
-      add['accountExpires'] = [accountExpiresFor(str(op.data['endDate'] ?? null), rt.opts.timezone)];
+    if (rt.opts.accountExpiresFromEndDate && op.endDate !== undefined) {
+      add['accountExpires'] = [accountExpiresFor(op.endDate, rt.opts.timezone)];
     }
     const home = rt.opts.homeDirectory;
     if (home !== undefined) {

@@ -84,9 +84,6 @@ async function applyUpdate(rt: AdRuntime, op: Operation, ctx: ApplyContext, loc:
     }
     mods.push({ operation: 'replace', attribute: c.attribute, values: ldapValues(c.to) });
   }
-  if (rt.opts.accountExpiresFromEndDate && op.data !== undefined && 'endDate' in op.data && !mods.some((m) => m.attribute.toLowerCase() === 'accountexpires')) {
-    mods.push({ operation: 'replace', attribute: 'accountExpires', values: [accountExpiresFor(nonEmpty(op.data['endDate']), rt.opts.timezone)] });
-  }
   if (moveTo_ !== undefined) checkContainer(rt, moveTo_);
   try {
     await rt.ldap.modify(guidDn(loc.guid), mods);
@@ -111,7 +108,7 @@ async function setEnabled(rt: AdRuntime, op: Operation, ctx: ApplyContext, loc: 
   }
   const description = first(loc.entry, 'description');
   if (!enable && rt.opts.stampDescription && isEnabled) {
-    const reason = nonEmpty(op.data?.['reason']) ?? op.reason.detail;
+    const reason = (op.action === 'disable' ? nonEmpty(op.description) : undefined) ?? op.reason.detail;
     const day = new Date().toISOString().slice(0, 10);
     mods.push({ operation: 'replace', attribute: 'description', values: [`${DISABLE_STAMP}${day}: ${reason}`.slice(0, 1024)] });
   }
@@ -211,12 +208,12 @@ export async function applyOther(rt: AdRuntime, op: Operation, ctx: ApplyContext
       case 'update': return await applyUpdate(rt, op, ctx, loc);
       case 'rename': {
         // A rename may carry other naming attributes (displayName, sAMAccountName, UPN, mail…): apply them all.
-        const cn = nonEmpty(changeTo(op, 'cn')) ?? nonEmpty(op.data?.['cn']) ?? nonEmpty(ctx.desired?.attributes['cn']);
+        const cn = nonEmpty(changeTo(op, 'cn')) ?? nonEmpty(ctx.desired?.attributes['cn']);
         if (cn === undefined) throw new AdTargetError('AD_MISSING_ATTRIBUTE', 'rename without a new cn');
         return await applyUpdate(rt, withChange(op, 'cn', cn), ctx, loc);
       }
       case 'move': {
-        const container = nonEmpty(changeTo(op, 'container')) ?? nonEmpty(op.data?.['container']) ?? ctx.desired?.container;
+        const container = nonEmpty(changeTo(op, 'container')) ?? ctx.desired?.container;
         if (container === undefined) throw new AdTargetError('AD_MISSING_ATTRIBUTE', 'move without a target container');
         return await applyUpdate(rt, withChange(op, 'container', container), ctx, loc);
       }

@@ -22,30 +22,46 @@ export interface ConformanceSample {
 
 const REASON: Reason = { kind: 'manual', source: 'conformance', detail: 'conformance suite' };
 
-/** Options for {@link makeOp}. */
+/** Options for {@link makeOp}: the base fields, and the typed fields of the actions that have them. */
 export interface MakeOpOptions {
   readonly anchor?: string;
   readonly changes?: readonly Change[];
+  /** grant / revoke. */
   readonly entitlement?: string;
-  readonly data?: Readonly<Record<string, AttrValue>>;
+  /** create: created enabled (default) or disabled. */
+  readonly enabled?: boolean;
+  /** create: the container. */
+  readonly container?: string;
+  /** create: the person's end date (accountExpires). */
+  readonly endDate?: string;
+  /** disable: the description stamp text. */
+  readonly description?: string;
   /** Fixed id (to replay the very same operation); random otherwise. */
   readonly id?: string;
 }
 
 /** Build an {@link Operation} for a target. */
 export function makeOp(target: string, action: Action, personId: string, o: MakeOpOptions = {}): Operation {
-  return {
+  const base = {
     id: o.id ?? `conf-${randomUUID()}`,
     target,
-    action,
     personId,
     ...(o.anchor !== undefined ? { anchor: o.anchor } : {}),
     changes: o.changes ?? [],
-    ...(o.entitlement !== undefined ? { entitlement: o.entitlement } : {}),
     reason: REASON,
     dependsOn: [],
-    ...(o.data !== undefined ? { data: o.data } : {}),
   };
+  switch (action) {
+    case 'create':
+      return {
+        ...base, action, enabled: o.enabled ?? true,
+        ...(o.container !== undefined ? { container: o.container } : {}), ...(o.endDate !== undefined ? { endDate: o.endDate } : {}),
+      };
+    case 'disable': return { ...base, action, ...(o.description !== undefined ? { description: o.description } : {}) };
+    case 'grant': case 'revoke': return { ...base, action, entitlement: o.entitlement ?? '' };
+    case 'notify': return { ...base, action, event: 'mover', to: [], targets: [] };
+    default: return { ...base, action };
+  }
 }
 
 /** The desired account for a sample. Entitlements are granted by separate operations, as the planner does. */

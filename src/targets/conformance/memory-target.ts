@@ -84,8 +84,8 @@ export function createMemoryTarget(o: MemoryTargetOptions = {}): MemoryTarget {
         const anchor = existing[0] ?? randomUUID();
         const r: Row = rows.get(anchor) ?? { personId: op.personId, enabled: true, attributes: {}, entitlements: new Set() };
         Object.assign(r.attributes, attrs);
-        r.enabled = ctx.desired?.enabled ?? op.data?.enabled !== false;
-        const container = ctx.desired?.container ?? op.data?.container;
+        r.enabled = ctx.desired?.enabled ?? op.enabled;
+        const container = ctx.desired?.container ?? op.container;
         if (typeof container === 'string') r.container = container;
         rows.set(anchor, r);
         return ok(anchor, r);
@@ -107,7 +107,7 @@ export function createMemoryTarget(o: MemoryTargetOptions = {}): MemoryTarget {
           }
           return ok(anchor, r);
         case 'move': {
-          const to = op.changes.find((c) => c.attribute === 'container')?.to ?? op.data?.container ?? ctx.desired?.container;
+          const to = op.changes.find((c) => c.attribute === 'container')?.to ?? ctx.desired?.container;
           if (typeof to !== 'string') return fail('INVALID_OPERATION', 'move without container');
           r.container = to;
           return ok(anchor, r);

@@ -48,7 +48,7 @@ export function runConformanceSuite(label: string, makeHarness: () => Promise<Co
     /** Create the sample's account and return its anchor. */
     const create = async (s: ConformanceSample, o: { enabled?: boolean } = {}): Promise<string> => {
       const desired = desiredFor(c.name, s, o);
-      const r = await applySafely(c, makeOp(c.name, 'create', s.personId, { changes: createChanges(s.attributes) }), makeCtx({ desired }));
+      const r = await applySafely(c, makeOp(c.name, 'create', s.personId, { changes: createChanges(s.attributes), enabled: desired.enabled }), makeCtx({ desired }));
       assertOk(r, `create ${s.personId}`);
       assert.equal(typeof r.anchor, 'string', 'create must return the anchor');
       assert.ok(r.anchor && r.anchor.length > 0, 'create must return a non-empty anchor');
@@ -171,7 +171,6 @@ export function runConformanceSuite(label: string, makeHarness: () => Promise<Co
       const move = makeOp(c.name, 'move', s.personId, {
         anchor,
         changes: [{ attribute: 'container', from: s.container, to: s.altContainer }],
-        data: { container: s.altContainer },
       });
       assertOk(await applySafely(c, move, makeCtx({ desired })), 'move');
       const a = await mustInspect(anchor);

@@ -3,7 +3,7 @@
  * rehire within 30 days restores the soft-deleted account) and delete (soft, into deleted items).
  */
 import { randomInt } from 'node:crypto';
-import type { AttrValue, Operation } from '../../core/model.js';
+import type { AttrValue, CreateOperation, Operation } from '../../core/model.js';
 import { fail } from '../contract.js';
 import type { ApplyContext, OperationResult } from '../contract.js';
 import { EntraError } from './errors.js';
@@ -26,12 +26,12 @@ function randomPassword(): string {
 }
 
 /** `create`: adopt, restore (rehire) or create the person's user. */
-export async function createUser(s: EntraSession, op: Operation, ctx: ApplyContext): Promise<OperationResult> {
+export async function createUser(s: EntraSession, op: CreateOperation, ctx: ApplyContext): Promise<OperationResult> {
   const { opts, call, expect } = s;
   const what = `create user for person ${op.personId}`;
   const attrs: Record<string, AttrValue> = { ...(ctx.desired?.attributes ?? {}) };
   for (const c of op.changes) attrs[c.attribute] = c.to ?? null;
-  const enabled = typeof op.data?.enabled === 'boolean' ? op.data.enabled : (ctx.desired?.enabled ?? true);
+  const { enabled } = op;
   const employeeId = typeof attrs.employeeId === 'string' && attrs.employeeId ? attrs.employeeId : s.codec.render(op.personId);
   attrs.employeeId = employeeId;
 

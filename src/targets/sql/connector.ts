@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { RawBuilder } from 'kysely';
 import type { TargetConfig } from '../../config/schema.js';
-import type { AccountState, AttrValue, Change, Operation } from '../../core/model.js';
+import type { AccountState, AttrValue, Change, CreateOperation, Operation } from '../../core/model.js';
 import { fail } from '../contract.js';
 import type { ApplyContext, Correlation, OperationResult, TargetCapabilities, TargetConnector, TargetDeps } from '../contract.js';
 import type { SqlClient, SqlRow } from './client.js';
@@ -136,7 +136,7 @@ export function createSqlConnector(name: string, opts: SqlTargetOptions, client:
 
   const containerTarget = (op: Operation, ctx: ApplyContext): string | undefined => {
     const change = op.changes.find((c) => c.attribute === 'container');
-    const v = change?.to ?? op.data?.container ?? ctx.desired?.container;
+    const v = change?.to ?? ctx.desired?.container;
     return v === undefined || v === null ? undefined : String(v);
   };
 
@@ -145,13 +145,13 @@ export function createSqlConnector(name: string, opts: SqlTargetOptions, client:
     return { ok: true, anchor, ...(state ? { state } : {}), ...(note ? { note } : {}) };
   };
 
-  const create = async (schema: SqlSchema, op: Operation, ctx: ApplyContext): Promise<OperationResult> => {
+  const create = async (schema: SqlSchema, op: CreateOperation, ctx: ApplyContext): Promise<OperationResult> => {
     const desired = ctx.desired;
     const values: Array<[string, AttrValue | undefined]> = desired
       ? Object.entries(desired.attributes)
       : op.changes.map((c: Change) => [c.attribute, c.to]);
-    const enabled = desired?.enabled ?? op.data?.enabled !== false;
-    const container = desired?.container ?? (typeof op.data?.container === 'string' ? op.data.container : undefined);
+    const enabled = desired?.enabled ?? op.enabled;
+    const container = desired?.container ?? op.container;
     const set = assignments(schema, values.filter(([a]) => columnOf(a)?.toLowerCase() !== opts.correlationColumn.toLowerCase()));
     if (opts.enabledColumn) set.set(opts.enabledColumn, writeEnabled(opts, client.driver, schema.columns.get(opts.enabledColumn), enabled));
     if (opts.containerColumn && container !== undefined) set.set(opts.containerColumn, container);
@@ -209,7 +209,7 @@ export function createSqlConnector(name: string, opts: SqlTargetOptions, client:
   };
 
   /** `ref:<personId>` values (e.g. the manager) become that person's anchor in this target. */
-  const resolveRefs = async (op: Operation, ctx: ApplyContext): Promise<Operation> => {
+  const resolveRefs = async <O extends Operation>(op: O, ctx: ApplyContext): Promise<O> => {
     if (!op.changes.some((c) => refOf(c.to) !== undefined)) return op;
     const resolve = async (v: AttrValue | undefined): Promise<AttrValue | undefined> => {
       const pid = refOf(v);
