@@ -27,3 +27,12 @@ test('one password generator', () => {
   const defs = files(SRC).filter((f) => !f.endsWith('.test.ts') && /function generatePassword\b/.test(readFileSync(f, 'utf8'))).map((f) => relative(SRC, f));
   assert.deepEqual(defs, [join('util', 'password.ts')]);
 });
+
+test('apply.ts dispatches every operation alike: the write-back and notifications are effect handlers, not special cases', () => {
+  const apply = readFileSync(join(SRC, 'engine', 'apply.ts'), 'utf8');
+  // The pseudo-targets, their actions and what their handlers call (the run-level failure alert is no operation).
+  const pseudo = /NOTIFY_TARGET|WRITEBACK_TARGET|['"`](?:notify|personio|writeBack)['"`]|notifyOperation|updateEmployee|effects\/(?:notify|personio-write-back)/g;
+  assert.deepEqual([...apply.matchAll(pseudo)].map((m) => m[0]), []);
+  const handlers = files(join(SRC, 'engine', 'effects')).filter((f) => !f.endsWith('.test.ts')).map((f) => relative(SRC, f)).sort();
+  assert.deepEqual(handlers, ['engine/effects/contract.ts', 'engine/effects/index.ts', 'engine/effects/notify.ts', 'engine/effects/personio-write-back.ts']);
+});

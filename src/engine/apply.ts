@@ -7,16 +7,15 @@ import { correlationCodec } from '../core/correlation.js';
 import type { AccountState, AttrValue, DesiredAccount, DisableRecord, IdentifierReallocation, Operation, Person } from '../core/model.js';
 import { localDate } from '../core/lifecycle.js';
 import { periodsToRemember } from '../core/periods.js';
-import { NOTIFY_TARGET } from '../core/plan-input.js';
-import type { OperationResult } from '../targets/contract.js';
+import type { OperationResult, TargetConnector } from '../targets/contract.js';
 import type { DisableChange, Store } from '../store/types.js';
 import type { Engine } from './engine.js';
 import { CadreError, EXIT } from './errors.js';
-import { applyEffect } from './effects.js';
+import { applyEffect } from './account-state.js';
+import type { EffectRunContext, RunSecret } from './effects/contract.js';
 import { execute, type OpOutcome } from './executor.js';
 import { groupCommit } from './group-commit.js';
 import type { RunLease } from './lease.js';
-import { notifyOperation } from './notify-op.js';
 import { explainCollision } from './identifier-collisions.js';
 import { generatePassword } from '../util/password.js';
 import type { PreparedPlan } from './planning.js';
@@ -69,8 +68,8 @@ function readBack(state: AccountState, op: Operation, computed: AccountState | u
 }
 
 /**
- * Mark runs that were killed mid-apply. Their pending account work is re-planned from live state; their
- * pending notifications are returned to be sent now (the next plan no longer sees those people as joiners).
+ * Mark runs that were killed mid-apply. Their pending account work is re-planned from live state; the pending
+ * operations their effect handler resumes (see EffectHandler.resume) are returned, to be done in this run.
  * Only runs whose lease is dead are unfinished here: this run holds the lease, so no other run is live, and each
  * close commits only while that is still true.
  */
@@ -92,7 +91,8 @@ async function closeInterrupted(engine: Engine, lease: RunLease): Promise<Operat
       })));
     });
     for (const { operation: op } of pending) {
-      if (op.target === NOTIFY_TARGET && op.action === 'notify') carried.push({ ...op, dependsOn: [], resumed: true });
+      const again = engine.effects.get(op.target)?.resume?.(op);
+      if (again) carried.push(again);
     }
     await engine.store.runs.finish(id, 'failed', { interrupted: pending.length });
     await engine.audit.record({ actor: 'cadre', event: 'run.interrupted', runId: id, payload: { pending: pending.length, resumedBy: runId } });
@@ -198,23 +198,9 @@ export async function applyPrepared(engine: Engine, prepared: PreparedPlan, opts
   const planned = new Set(plan.operations.map((o) => o.id));
   const ops = [...plan.operations, ...carried.filter((o) => !planned.has(o.id))];
   await engine.store.journal.add(runId, ops);
-  const secrets = new Map<string, { target: string; login: string; password: string }[]>();
+  const secrets = new Map<string, RunSecret[]>();
   const counts: Record<string, number> = { done: 0, failed: 0, skipped: 0 };
-
-  const special: Record<string, (op: Operation) => Promise<OperationResult>> = {
-    personio: async (op) => {
-      const fields: Record<string, string | null> = {};
-      for (const c of op.changes) fields[c.attribute] = c.to === undefined || c.to === null ? null : String(c.to);
-      try {
-        await engine.source.updateEmployee(op.personId, fields);
-        return { ok: true };
-      } catch (err) {
-        const code = String((err as { code?: unknown }).code ?? 'PERSONIO_WRITEBACK_FAILED');
-        return { ok: false, error: { code, message: `write-back for person ${op.personId}: ${(err as Error).message}`, transient: /RATE|UNAVAILABLE/.test(code) } };
-      }
-    },
-    notify: (op) => notifyOperation(engine, op, persons, secrets),
-  };
+  const effectCtx: EffectRunContext = { persons, secrets };
 
   // Journal, account state and audit entry of an operation commit together; concurrent settles share a transaction.
   const commit = groupCommit<{ outcome: OpOutcome; write?: (tx: Store) => Promise<void> }>((items) => engine.store.transaction(async (tx) => {
@@ -244,36 +230,42 @@ export async function applyPrepared(engine: Engine, prepared: PreparedPlan, opts
     }));
   }));
 
+  /** One attempt of an operation in its target's connector. */
+  const viaConnector = async (connector: TargetConnector, op: Operation): Promise<OperationResult> => {
+    const current = op.anchor ? state.get(key(op.target, op.anchor)) : byPerson.get(key(op.target, op.personId));
+    const targetCfg = engine.config.targets[op.target];
+    const wantsSecret = (op.action === 'create' || op.action === 'setPassword') && targetCfg?.password === true && connector.capabilities.supportsPassword;
+    const secret = wantsSecret ? generatePassword() : undefined;
+    const resolvedOp = current && !op.anchor ? { ...op, anchor: current.anchor } : op;
+    const result = explainCollision(op, await connector.apply(resolvedOp, {
+      desired: desiredFromOp(op),
+      ...(current ? { current } : {}),
+      ...(secret ? { secret } : {}),
+      resolveAnchor: async (personId) => byPerson.get(key(op.target, personId))?.anchor,
+    }));
+    // An adopted account keeps its password: never mail one that was not set.
+    if (result.ok && secret && !result.adopted) {
+      const login = String(op.changes.find((c) => /samaccountname|userprincipalname|username|login/i.test(c.attribute))?.to ?? '');
+      const list = secrets.get(op.personId) ?? [];
+      list.push({ target: op.target, login, password: secret });
+      secrets.set(op.personId, list);
+    }
+    return result;
+  };
+
   const outcomes = await execute(ops, {
     retries: engine.config.executor.retries,
-    concurrency: (target) => Math.min(engine.targets.get(target)?.concurrency ?? 1, engine.config.executor.concurrency),
+    concurrency: (target) => Math.min((engine.effects.get(target) ?? engine.targets.get(target))?.concurrency ?? 1, engine.config.executor.concurrency),
     progress: opts.progress,
     run: async (op) => {
       // A run that lost its lease sends nothing more (the error fails the commit, which ends the run).
       await lease.ensure();
-      const handler = special[op.target];
-      if (handler) return handler(op);
+      // Every operation goes the same way: its pseudo-target's effect handler or its target's connector.
+      const effect = engine.effects.get(op.target);
+      if (effect) return effect.apply(op, effectCtx);
       const connector = engine.targets.get(op.target);
       if (!connector) return { ok: false, error: { code: 'TARGET_UNKNOWN', message: `target ${op.target} is not configured`, transient: false } };
-      const current = op.anchor ? state.get(key(op.target, op.anchor)) : byPerson.get(key(op.target, op.personId));
-      const targetCfg = engine.config.targets[op.target];
-      const wantsSecret = (op.action === 'create' || op.action === 'setPassword') && targetCfg?.password === true && connector.capabilities.supportsPassword;
-      const secret = wantsSecret ? generatePassword() : undefined;
-      const resolvedOp = current && !op.anchor ? { ...op, anchor: current.anchor } : op;
-      const result = explainCollision(op, await connector.apply(resolvedOp, {
-        desired: desiredFromOp(op),
-        ...(current ? { current } : {}),
-        ...(secret ? { secret } : {}),
-        resolveAnchor: async (personId) => byPerson.get(key(op.target, personId))?.anchor,
-      }));
-      // An adopted account keeps its password: never mail one that was not set.
-      if (result.ok && secret && !result.adopted) {
-        const login = String(op.changes.find((c) => /samaccountname|userprincipalname|username|login/i.test(c.attribute))?.to ?? '');
-        const list = secrets.get(op.personId) ?? [];
-        list.push({ target: op.target, login, password: secret });
-        secrets.set(op.personId, list);
-      }
-      return result;
+      return viaConnector(connector, op);
     },
     settle: async (outcome) => {
       const { op } = outcome;

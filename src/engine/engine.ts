@@ -12,6 +12,7 @@ import { createStore } from '../store/index.js';
 import type { Store } from '../store/types.js';
 import type { TargetConnector } from '../targets/contract.js';
 import { createTarget } from '../targets/registry.js';
+import { createEffectHandlers, type EffectHandler } from './effects/index.js';
 import { createLogger, type Logger } from './log.js';
 
 /** A ready engine: everything opened, migrations run. */
@@ -22,6 +23,8 @@ export interface Engine {
   readonly source: ReturnType<typeof createPersonioClient>;
   readonly notifier: ReturnType<typeof createNotifier>;
   readonly targets: ReadonlyMap<string, TargetConnector>;
+  /** Handlers of the plan's pseudo-targets (Personio write-back, notifications), dispatched like targets. */
+  readonly effects: ReadonlyMap<string, EffectHandler>;
   readonly log: Logger;
   /** Current time; injectable so tests and the demo can move the clock. */
   now(): Date;
@@ -62,8 +65,9 @@ export async function openEngine(config: CadreConfig, opts: EngineOptions = {}):
   }
   const source = createPersonioClient(config.source, { log: log.child({ source: 'personio' }) });
   const notifier = createNotifier(config.notifications, { log: log.child({ component: 'notify' }) });
+  const effects = createEffectHandlers({ config, source, notifier });
   return {
-    config, store, audit, source, notifier, targets, log, now,
+    config, store, audit, source, notifier, targets, effects, log, now,
     async close() {
       await Promise.allSettled([...targets.values()].map((c) => c.close()));
       await store.close();
