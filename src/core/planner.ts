@@ -14,7 +14,7 @@ import { NOTIFY_TARGET, WRITEBACK_TARGET, type PlanInput, type TargetInfo } from
 import { managedPredicate } from './rules/entitlements.js';
 import { compileTemplate } from './rules/expressions.js';
 import { comparePersonIds } from './rules/identifiers.js';
-import { applyHolds, buildSafeguards, guardAccount, holdDisableReason } from './safeguards.js';
+import { buildSafeguards, guardAccount, holdDisableReason, holdInPlace } from './safeguards.js';
 import { evaluateThresholds, privilegedPredicate } from './thresholds.js';
 import { sameValue } from './values.js';
 
@@ -197,10 +197,7 @@ export function computePlan(input: PlanInput): Plan {
   for (const o of planMissing(ctx, scopeIds, problemIds(input))) ops.push(o);
 
   // Holds: nothing but disables for held persons and accounts.
-  const afterHolds = applyHolds(ops, safe, (pid) => !input.onlyPersons || scopeIds.has(pid));
-  ops.length = 0;
-  for (const o of afterHolds.ops) ops.push(o);
-  for (const h of afterHolds.held) held.push(h);
+  holdInPlace(ops, held, safe, (pid) => !input.onlyPersons || scopeIds.has(pid));
 
   // Write-back and notifications, after the account operations they report.
   const byPerson = new Map<string, Operation[]>();
