@@ -4,7 +4,7 @@
  */
 import type { TargetConfig } from '../../config/schema.js';
 import { correlationCodec } from '../../core/correlation.js';
-import type { AccountState, AttrValue, Change, Operation } from '../../core/model.js';
+import type { AccountState, AttrValue, Change, CreateOperation, Operation } from '../../core/model.js';
 import { fail, sameValue } from '../contract.js';
 import type { ApplyContext, Correlation, OperationResult, TargetCapabilities, TargetConnector, TargetDeps } from '../contract.js';
 import { isManaged, scimGroups } from './groups.js';
@@ -17,15 +17,6 @@ import {
 } from './map.js';
 import { readServiceProvider, resourceApi } from './resources.js';
 import type { Json, ServiceProvider } from './resources.js';
-
-/**
- * Whether a create makes the account enabled. Reads both Operation shapes, the union's typed `enabled` and the
- * older `data.enabled`, so this compiles before and after the discriminated union lands on main.
- */
-function createEnabled(op: Operation): boolean {
-  const o = op as { readonly enabled?: unknown; readonly data?: Readonly<Record<string, unknown>> };
-  return (o.enabled ?? o.data?.enabled) !== false;
-}
 
 const refOf = (v: AttrValue | undefined): string | undefined => (typeof v === 'string' && v.startsWith('ref:') && v.length > 4 ? v.slice(4) : undefined);
 
@@ -120,7 +111,7 @@ export function createScimConnector(name: string, opts: ScimTargetOptions, http:
       needsCurrent: needsCurrent(mapping, changes),
     });
 
-  const create = async (op: Operation, ctx: ApplyContext): Promise<OperationResult> => {
+  const create = async (op: CreateOperation, ctx: ApplyContext): Promise<OperationResult> => {
     // Create: references without an account yet stay empty (the planner follows up with an update).
     const values: Record<string, AttrValue> = {};
     const source = ctx.desired ? Object.entries(ctx.desired.attributes) : op.changes.map((c) => [c.attribute, c.to ?? null] as const);
@@ -128,7 +119,7 @@ export function createScimConnector(name: string, opts: ScimTargetOptions, http:
       const pid = refOf(v);
       values[k] = pid === undefined ? v : (await ctx.resolveAnchor(pid)) ?? null;
     }
-    const enabled = ctx.desired?.enabled ?? createEnabled(op);
+    const enabled = ctx.desired?.enabled ?? op.enabled;
 
     // Idempotency: an account for this person may exist (replay after a lost result, or made by hand).
     const adopt = async (): Promise<OperationResult | undefined> => {
