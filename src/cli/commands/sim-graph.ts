@@ -2,7 +2,8 @@
  * `cadre sim graph`: runs the Microsoft Graph / Entra ID simulator in the foreground until SIGINT/SIGTERM.
  */
 import { createHash } from 'node:crypto';
-import { startGraphSimulator } from '../../targets/entra/simulator/index.js';
+import { readFileSync } from 'node:fs';
+import { selfSignedCertificate, startGraphSimulator } from '../../targets/entra/simulator/index.js';
 import type { GraphSimulatorOptions } from '../../targets/entra/simulator/index.js';
 import { serveUntilSignal } from '../serve-until-signal.js';
 import { parseSimArgs, stringArg } from '../sim-args.js';
@@ -17,7 +18,11 @@ const USAGE = `usage: cadre sim graph [options]
   --groups LIST         security groups to create at start (by displayName, skipped if present)
   --tenant ID           tenant id (default a fixed GUID)
   --client-id ID        accepted client id (with --client-secret; default: accept any)
-  --client-secret S     accepted client secret`;
+  --client-secret S     accepted client secret
+  --tls                 serve HTTPS with a self-signed certificate made at start (needs openssl);
+                        the certificate's path is printed: trust it with NODE_EXTRA_CA_CERTS or caFile
+  --tls-cert FILE       serve HTTPS with this PEM certificate (with --tls-key; implies --tls)
+  --tls-key FILE        the PEM private key of --tls-cert`;
 
 /** Stable GUID-shaped id from a string (SKU ids for part numbers given on the command line). */
 function guidFrom(s: string): string {
@@ -49,6 +54,7 @@ export async function simGraphCommand(args: string[]): Promise<number> {
     port: { type: 'string' }, host: { type: 'string' }, state: { type: 'string' }, throttle: { type: 'string' },
     skus: { type: 'string' }, domains: { type: 'string' }, groups: { type: 'string' }, tenant: { type: 'string' },
     'client-id': { type: 'string' }, 'client-secret': { type: 'string' },
+    tls: { type: 'boolean' }, 'tls-cert': { type: 'string' }, 'tls-key': { type: 'string' },
   }, USAGE);
   if (typeof values === 'number') return values;
   const str = (k: string): string | undefined => stringArg(values, k);
@@ -61,6 +67,7 @@ export async function simGraphCommand(args: string[]): Promise<number> {
   const skus = str('skus') === undefined ? undefined : parseSkus(str('skus') as string);
   if (str('skus') !== undefined && !skus) problems.push(`--skus must look like SPE_E3:25,SPE_F1:100, got '${str('skus')}'`);
   if ((str('client-id') === undefined) !== (str('client-secret') === undefined)) problems.push('--client-id and --client-secret go together');
+  if ((str('tls-cert') === undefined) !== (str('tls-key') === undefined)) problems.push('--tls-cert and --tls-key go together');
   if (problems.length > 0) {
     process.stderr.write(`${problems.join('\n')}\n${USAGE}\n`);
     return 2;
@@ -69,8 +76,21 @@ export async function simGraphCommand(args: string[]): Promise<number> {
   const clientSecret = str('client-secret');
   const domains = str('domains')?.split(',').map((d) => d.trim()).filter(Boolean);
   let sim;
+  let certFile: string | undefined;
   try {
+    let tls: { key: string; cert: string } | undefined;
+    const certArg = str('tls-cert');
+    const keyArg = str('tls-key');
+    if (certArg !== undefined && keyArg !== undefined) {
+      tls = { cert: readFileSync(certArg, 'utf8'), key: readFileSync(keyArg, 'utf8') };
+      certFile = certArg;
+    } else if (values.tls === true) {
+      const made = selfSignedCertificate();
+      tls = { cert: made.cert, key: made.key };
+      certFile = made.certFile;
+    }
     sim = await startGraphSimulator({
+      ...(tls ? { tls } : {}),
       port, host: str('host') ?? '127.0.0.1',
       ...(str('state') ? { stateFile: str('state') } : {}),
       ...(throttle ? { throttle } : {}),
@@ -90,6 +110,9 @@ export async function simGraphCommand(args: string[]): Promise<number> {
   process.stdout.write(`Microsoft Graph simulator listening at ${sim.url} (tenant ${sim.tenantId})\n`);
   process.stdout.write(`In cadre.yaml (type: entra): authorityUrl: ${sim.url}, graphUrl: ${sim.url}, tenantId: ${sim.tenantId}\n`);
   process.stdout.write(`SKUs: ${sim.state.skus.map((s) => `${s.skuPartNumber} (${s.prepaidUnits} seats)`).join(', ')}${throttle ? `; throttle ${throttle.limit}/${throttle.windowSeconds}s` : ''}\n`);
+  if (certFile !== undefined) {
+    process.stdout.write(`TLS certificate: ${certFile} (clients trust it with NODE_EXTRA_CA_CERTS=${certFile} or options.caFile: ${certFile})\n`);
+  }
   process.stdout.write(`Control: GET ${sim.url}/_sim/state, POST ${sim.url}/_sim/faults|clock|save. Ctrl-C stops.\n`);
 
   const running = sim;

@@ -3,6 +3,7 @@
  * expire (single flight); the client secret and tokens never reach logs or error messages.
  */
 import { EntraError } from './errors.js';
+import { fetchTrusting } from './tls-fetch.js';
 
 /** Where and how to get a token. */
 export interface TokenSource {
@@ -11,6 +12,8 @@ export interface TokenSource {
   readonly clientId: string;
   readonly clientSecret: string;
   readonly timeoutMs: number;
+  /** Extra CA certificate (PEM) to trust besides the public roots. */
+  readonly ca?: string;
 }
 
 const SCOPE = 'https://graph.microsoft.com/.default';
@@ -54,7 +57,7 @@ export class TokenProvider {
     const form = new URLSearchParams({ client_id: this.src.clientId, client_secret: this.src.clientSecret, scope: SCOPE, grant_type: 'client_credentials' });
     let res: Response;
     try {
-      res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form.toString(), signal: AbortSignal.timeout(this.src.timeoutMs) });
+      res = await fetchTrusting(this.src.ca)(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form.toString(), signal: AbortSignal.timeout(this.src.timeoutMs) });
     } catch (err) {
       throw new EntraError('ENTRA_UNAVAILABLE', `token request to ${new URL(url).host} failed: ${err instanceof Error ? err.message : String(err)}`, true);
     }

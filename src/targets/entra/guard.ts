@@ -34,6 +34,8 @@ export const entraTargetGuard = z.object({
   /** Retries for 429 per request before giving up as a transient failure. */
   maxThrottleRetries: z.number().int().min(0).max(1000).default(50),
   timeoutMs: z.number().int().positive().default(60_000),
+  /** PEM file of an extra CA to trust for authorityUrl and graphUrl (e.g. the Graph simulator's `--tls` certificate). */
+  caFile: z.string().min(1).optional(),
 }).strict();
 
 /** Validated Entra options. */

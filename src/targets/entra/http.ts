@@ -6,6 +6,8 @@
 import { EntraError, retryAfterSeconds } from './errors.js';
 import type { GraphResponse } from './errors.js';
 import type { TokenProvider } from './auth.js';
+import { fetchTrusting } from './tls-fetch.js';
+import type { FetchFn } from './tls-fetch.js';
 
 /** Shared pause: nobody sends before `until`. */
 export class ThrottleGate {
@@ -61,6 +63,8 @@ export interface HttpOptions {
   readonly maxRetries: number;
   readonly maxThrottleRetries: number;
   readonly timeoutMs: number;
+  /** Extra CA certificate (PEM) to trust besides the public roots. */
+  readonly ca?: string;
 }
 
 /** Counters for benchmarks and tests. */
@@ -74,9 +78,11 @@ export class GraphHttp {
   readonly slots: Semaphore;
   readonly stats: HttpStats = { requests: 0, throttled: 0, retries: 0 };
   readonly base: string;
+  private readonly fetch: FetchFn;
 
   constructor(private readonly opts: HttpOptions, private readonly tokens: TokenProvider) {
     this.slots = new Semaphore(opts.concurrency);
+    this.fetch = fetchTrusting(opts.ca);
     this.base = `${opts.graphUrl.replace(/\/+$/, '')}/v1.0`;
   }
 
@@ -91,7 +97,7 @@ export class GraphHttp {
   async once(method: string, pathOrUrl: string, body?: unknown, headers: Record<string, string> = {}): Promise<GraphResponse & { token: string }> {
     const token = await this.tokens.get();
     this.stats.requests += 1;
-    const res = await fetch(this.url(pathOrUrl), {
+    const res = await this.fetch(this.url(pathOrUrl), {
       method,
       headers: { authorization: `Bearer ${token}`, accept: 'application/json', ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),

@@ -2,6 +2,7 @@
  * Per-connector Graph plumbing shared by the Entra connector's read and write sides: the HTTP client
  * with batching, status checks, paging, user search and the soft-deleted-users index.
  */
+import { readFileSync } from 'node:fs';
 import { correlationCodec, type CorrelationCodec } from '../../core/correlation.js';
 import type { TargetConfig } from '../../config/schema.js';
 import { TokenProvider } from './auth.js';
@@ -54,10 +55,21 @@ export interface EntraSession {
   forgetDeleted(): void;
 }
 
+/** The PEM text of `options.caFile`, if set. */
+function readCa(file: string | undefined): string | undefined {
+  if (file === undefined) return undefined;
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new EntraError('ENTRA_INVALID', `cannot read options.caFile ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+}
+
 /** Build the shared plumbing for one connector instance. */
 export function createSession(name: string, opts: EntraTargetOptions, target: TargetConfig): EntraSession {
-  const tokens = new TokenProvider({ authorityUrl: opts.authorityUrl, tenantId: opts.tenantId, clientId: opts.clientId, clientSecret: opts.clientSecret, timeoutMs: opts.timeoutMs });
-  const http = new GraphHttp({ graphUrl: opts.graphUrl, concurrency: opts.concurrency, maxRetries: opts.maxRetries, maxThrottleRetries: opts.maxThrottleRetries, timeoutMs: opts.timeoutMs }, tokens);
+  const ca = readCa(opts.caFile);
+  const tokens = new TokenProvider({ authorityUrl: opts.authorityUrl, tenantId: opts.tenantId, clientId: opts.clientId, clientSecret: opts.clientSecret, timeoutMs: opts.timeoutMs, ...(ca ? { ca } : {}) });
+  const http = new GraphHttp({ graphUrl: opts.graphUrl, concurrency: opts.concurrency, maxRetries: opts.maxRetries, maxThrottleRetries: opts.maxThrottleRetries, timeoutMs: opts.timeoutMs, ...(ca ? { ca } : {}) }, tokens);
   const batcher = opts.batchSize > 1 ? new Batcher(http, { batchSize: opts.batchSize, lingerMs: 4, concurrency: opts.concurrency, maxRetries: opts.maxRetries, maxThrottleRetries: opts.maxThrottleRetries }) : undefined;
   const call: GraphCall = makeCaller(http, batcher);
   const resolver = createResolver(opts, target.managedEntitlements, call);

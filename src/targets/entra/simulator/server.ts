@@ -6,7 +6,7 @@
 import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import Fastify from 'fastify';
-import type { FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { errorResponse, MSG } from './errors.js';
 import type { SimResponse } from './errors.js';
 import { dispatch, makeRequest } from './dispatch.js';
@@ -35,6 +35,11 @@ export interface GraphSimulatorOptions {
   /** JSON file the tenant is loaded from (if present) and saved to by `save()` / on close. */
   stateFile?: string;
   tokenTtlSeconds?: number;
+  /**
+   * Serve HTTPS with this PEM key and certificate (real Graph is HTTPS-only; the Graph JS SDK treats only
+   * https nextLink/deltaLink values as absolute). See `selfSignedCertificate()` in tls.ts.
+   */
+  tls?: { key: string; cert: string };
 }
 
 /** One answered Graph request (top-level or batch item), for tests and benchmarks. */
@@ -242,7 +247,10 @@ export async function startGraphSimulator(opts: GraphSimulatorOptions = {}): Pro
     return { status: 404, headers: { 'content-type': 'application/json' }, body: { error: 'unknown control endpoint' } };
   };
 
-  const app = Fastify({ logger: false, bodyLimit: 8 * 1024 * 1024 });
+  // One instance type for both: the https server is an http.Server subclass as far as routes care.
+  const app = opts.tls
+    ? Fastify({ logger: false, bodyLimit: 8 * 1024 * 1024, https: { key: opts.tls.key, cert: opts.tls.cert } }) as unknown as FastifyInstance
+    : Fastify({ logger: false, bodyLimit: 8 * 1024 * 1024 });
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
 
