@@ -196,6 +196,13 @@ describe('scim connector: If-Match, paging, filter escaping, auth, errors', () =
     assert.notEqual(String(obj(u?.meta).version), v1);
   });
 
+  test('a create planned disabled (pre-hire) without a desired account posts active false', async () => {
+    const r = await c.apply(makeOp('saas', 'create', 'pre1', { enabled: false, changes: [{ attribute: 'userName', from: undefined, to: 'prehire@example.com' }] }), makeCtx());
+    assert.ok(r.ok && r.anchor, JSON.stringify(r));
+    assert.equal((await server.user(r.anchor))?.active, false);
+    assert.equal(r.state?.enabled, false);
+  });
+
   test('list() pages with 1-based startIndex when the server returns fewer than asked', async () => {
     const ids = new Set<string>();
     for (let i = 0; i < 11; i++) ids.add(await create(`pg${i}`, `page${i}@example.com`));
