@@ -4,7 +4,7 @@ import type { BlockedPlan } from '../../engine/approvals.js';
 import type { DayChanges, LastRuns, TargetOperations, UpcomingEvent } from '../../engine/dashboard.js';
 import type { RunRecord } from '../../store/types.js';
 import type { Translate } from '../i18n/index.js';
-import { barChart } from './chart.js';
+import { changesPerDayChart, operationsByTargetChart } from './charts.js';
 import { html, type Html } from './html.js';
 import { csrfField } from './layout.js';
 
@@ -70,7 +70,6 @@ function upcomingTable(events: readonly UpcomingEvent[], t: Translate): Html {
 
 /** The admin/auditor dashboard. */
 export function dashboardView(d: DashboardData, t: Translate): Html {
-  const total = d.changes.reduce((n, c) => n + c.total, 0);
   return html`
 ${d.notice === 'approved' ? html`<p class="notice ok" role="status">${t('dash.approvedNotice')}</p>` : d.notice === 'rejected' ? html`<p class="notice" role="status">${t('dash.rejectedNotice')}</p>` : ''}
 ${d.error !== undefined ? html`<p class="notice error" role="alert">${d.error}</p>` : ''}
@@ -84,14 +83,7 @@ ${d.runs.failures.length === 0 ? html`<p>${t('dash.noFailures')}</p>` : runsTabl
 </div>
 <section aria-labelledby="h-upcoming"><h2 id="h-upcoming">${t('dash.upcoming')}</h2>${upcomingTable(d.upcoming, t)}</section>
 <section aria-labelledby="h-changes"><h2 id="h-changes">${t('dash.changes')}</h2>
-${barChart({
-    id: 'changes', title: t('dash.changes'), description: t('dash.changes.desc', { total }), tableLabel: t('dash.changes.table'),
-    labelHeader: t('dash.date'), valueHeader: t('dash.count'), bars: d.changes.map((c) => ({ label: c.date.slice(5), value: c.total })),
-  })}</section>
+${changesPerDayChart(d.changes, t, { id: 'changes' })}</section>
 <section aria-labelledby="h-bytarget"><h2 id="h-bytarget">${t('dash.byTarget')}</h2>
-${barChart({
-    id: 'bytarget', title: t('dash.byTarget'), tableLabel: t('dash.byTarget.table'), labelHeader: t('common.target'), valueHeader: t('dash.count'),
-    description: t('dash.byTarget.desc', { summary: d.byTarget.map((x) => `${x.target} ${x.done}`).join(', ') || '0' }),
-    bars: d.byTarget.map((x) => ({ label: x.target, value: x.done })),
-  })}</section>`;
+${operationsByTargetChart(d.byTarget, t, { id: 'bytarget' })}</section>`;
 }
