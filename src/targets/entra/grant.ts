@@ -5,6 +5,7 @@
 import type { Operation } from '../../core/model.js';
 import { fail } from '../contract.js';
 import type { OperationResult } from '../contract.js';
+import { licenceHolding } from './mapping.js';
 import { graphErrorOf } from './errors.js';
 import type { EntraSession, GraphUser } from './session.js';
 
@@ -17,8 +18,8 @@ export async function setEntitlement(s: EntraSession, op: Operation, anchor: str
   const r = await resolver.resolve(ent);
   if (r.kind === 'licence') {
     if (grant) {
-      const u = expect(await call('GET', `/users/${anchor}?$select=id,usageLocation,assignedLicenses`), [200], what).body as GraphUser;
-      if (((u.assignedLicenses as { skuId: string }[] | undefined) ?? []).some((l) => l.skuId === r.skuId)) return { ok: true, anchor, note: 'licence already assigned' };
+      const u = expect(await call('GET', `/users/${anchor}?$select=id,usageLocation,assignedLicenses,licenseAssignmentStates`), [200], what).body as GraphUser;
+      if (licenceHolding(u).direct.includes(r.skuId)) return { ok: true, anchor, note: 'licence already assigned' };
       // assignLicense fails without a usage location; set the configured default first.
       if (!u.usageLocation) expect(await call('PATCH', `/users/${anchor}`, { usageLocation: opts.usageLocation }), [204], `${what}: set usageLocation`);
       expect(await call('POST', `/users/${anchor}/assignLicense`, { addLicenses: [{ skuId: r.skuId, disabledPlans: [] }], removeLicenses: [] }), [200], what);

@@ -18,7 +18,7 @@ const MULTI = new Set(['businessPhones', 'otherMails']);
 const DATES = new Set(['employeeHireDate', 'employeeLeaveDateTime']);
 
 /** Properties read by list()/find(). */
-export const USER_SELECT = [...SIMPLE_ATTRS, 'id', 'accountEnabled', 'proxyAddresses', 'assignedLicenses', 'onPremisesExtensionAttributes'].join(',');
+export const USER_SELECT = [...SIMPLE_ATTRS, 'id', 'accountEnabled', 'proxyAddresses', 'assignedLicenses', 'licenseAssignmentStates', 'onPremisesExtensionAttributes'].join(',');
 /** `$expand` for the manager, so it can be reported as `ref:<employeeId>`. */
 export const MANAGER_EXPAND = 'manager($select=id,employeeId)';
 
@@ -84,4 +84,28 @@ export function fromGraph(u: Record<string, unknown>, codec?: CorrelationCodec):
   const mgrPerson = mgr && typeof mgr.employeeId === 'string' && mgr.employeeId ? (codec ? codec.parse(mgr.employeeId) : mgr.employeeId) : undefined;
   out.manager = mgr && typeof mgr.id === 'string' ? (mgrPerson !== undefined ? `ref:${mgrPerson}` : mgr.id) : null;
   return out;
+}
+
+/** SKU ids a user holds by direct assignment and those held only through a licensed group. */
+export interface LicenceHolding {
+  readonly direct: readonly string[];
+  /** Group-assigned only: Graph refuses to remove these from the user (only the group membership does). */
+  readonly inherited: readonly { skuId: string; groups: readonly string[] }[];
+}
+
+/**
+ * Splits a Graph user's licences by `licenseAssignmentStates` (`assignedByGroup` set = inherited). Without
+ * that property every assigned licence counts as direct.
+ */
+export function licenceHolding(u: Record<string, unknown>): LicenceHolding {
+  const assigned = ((u.assignedLicenses as { skuId: string }[] | undefined) ?? []).map((l) => l.skuId);
+  const states = u.licenseAssignmentStates as { skuId: string; assignedByGroup?: string | null }[] | undefined | null;
+  if (!Array.isArray(states)) return { direct: assigned, inherited: [] };
+  const direct = [...new Set(states.filter((s) => !s.assignedByGroup).map((s) => s.skuId))];
+  const inherited = new Map<string, string[]>();
+  for (const s of states) {
+    if (!s.assignedByGroup || direct.includes(s.skuId)) continue;
+    inherited.set(s.skuId, [...(inherited.get(s.skuId) ?? []), s.assignedByGroup]);
+  }
+  return { direct, inherited: [...inherited].map(([skuId, groups]) => ({ skuId, groups })) };
 }

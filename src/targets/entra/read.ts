@@ -6,7 +6,7 @@ import type { AccountState } from '../../core/model.js';
 import type { Correlation } from '../contract.js';
 import { EntraError } from './errors.js';
 import type { GraphResponse } from './errors.js';
-import { fromGraph, MANAGER_EXPAND, USER_SELECT } from './mapping.js';
+import { fromGraph, licenceHolding, MANAGER_EXPAND, USER_SELECT } from './mapping.js';
 import { FILTERABLE } from './session.js';
 import type { EntraSession, GraphUser } from './session.js';
 import { odataString } from './odata.js';
@@ -34,11 +34,14 @@ export function createReader(s: EntraSession): EntraReader {
   async function entitlementsOf(u: GraphUser, memberOf: readonly { id: string; displayName?: string }[] | undefined, managed: Map<string, string> | undefined): Promise<Found> {
     const entitlements: string[] = [];
     const unmanaged: string[] = [];
-    for (const l of (u.assignedLicenses as { skuId: string }[] | undefined) ?? []) {
-      const n = await resolver.licenceName(l.skuId);
+    const held = licenceHolding(u);
+    for (const skuId of held.direct) {
+      const n = await resolver.licenceName(skuId);
       if (n) entitlements.push(n);
-      else unmanaged.push(`licence:${l.skuId}`);
+      else unmanaged.push(`licence:${skuId}`);
     }
+    // A group-assigned licence is not held directly: it is reported, never revoked (Graph refuses that).
+    for (const l of held.inherited) unmanaged.push(`licence:${(await resolver.licenceName(l.skuId)) ?? l.skuId} (assigned by group ${l.groups.join(', ')})`);
     if (memberOf) {
       const byId = new Map([...(managed ?? new Map<string, string>())].map(([n, id]) => [id, n]));
       for (const g of memberOf) {

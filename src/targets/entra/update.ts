@@ -6,7 +6,7 @@
 import type { AttrValue, Operation } from '../../core/model.js';
 import { fail, sameValue } from '../contract.js';
 import type { ApplyContext, OperationResult } from '../contract.js';
-import { fromGraph, toWrite } from './mapping.js';
+import { fromGraph, licenceHolding, toWrite } from './mapping.js';
 import { managerId, setManager } from './references.js';
 import type { EntraSession, GraphUser } from './session.js';
 
@@ -52,9 +52,10 @@ export async function setEnabled(s: EntraSession, op: Operation, anchor: string,
     notes.push('sign-in sessions revoked');
   }
   if (!enabled && opts.removeLicencesOnDisable) {
-    const u = expect(await call('GET', `/users/${anchor}?$select=id,assignedLicenses`), [200], what).body as GraphUser;
+    const u = expect(await call('GET', `/users/${anchor}?$select=id,assignedLicenses,licenseAssignmentStates`), [200], what).body as GraphUser;
     const remove: string[] = [];
-    for (const l of (u.assignedLicenses as { skuId: string }[] | undefined) ?? []) if (await resolver.licenceName(l.skuId)) remove.push(l.skuId);
+    // Only direct assignments: group-assigned licences go with the group membership.
+    for (const skuId of licenceHolding(u).direct) if (await resolver.licenceName(skuId)) remove.push(skuId);
     if (remove.length > 0) {
       expect(await call('POST', `/users/${anchor}/assignLicense`, { addLicenses: [], removeLicenses: remove }), [200], `${what}: remove licences`);
       notes.push(`${remove.length} licence(s) removed`);

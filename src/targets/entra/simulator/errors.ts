@@ -64,6 +64,7 @@ export const MSG = {
   noSeats: (skuId: string) => `Subscription ${skuId} does not have any available licenses.`,
   badSku: (skuId: string) => `License ${skuId} does not correspond to a valid company License.`,
   noSuchLicence: 'User does not have a corresponding license.',
+  inheritedLicence: 'User license is inherited from group membership and cannot be removed directly from the user.',
   pageSize: (top: string) => `Invalid page size specified: '${top}'. Must be between 1 and 999 inclusive.`,
   skip: "'$skip' is not supported by the service.",
   forbidden: 'Insufficient privileges to complete the operation.',

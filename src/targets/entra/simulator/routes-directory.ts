@@ -57,11 +57,16 @@ function groupsRoute(env: RouteEnv, req: SimRequest): SimResponse | undefined {
           if (!tenant.directoryObjectExists(id)) throw new GraphError(404, 'Request_ResourceNotFound', `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`);
           if (g.members.includes(id)) throw new GraphError(400, 'Request_BadRequest', "One or more added object references already exist for the following modified properties: 'members'.");
         }
-        g.members.push(...ids);
+        if (new Set(ids).size !== ids.length) throw new GraphError(400, 'Request_BadRequest', "One or more added object references already exist for the following modified properties: 'members'.");
+        for (const id of ids) tenant.addMember(gid, id); // one at a time: a licensed group licenses each new member
       }
       return noContent();
     }
     return undefined;
+  }
+  if (sub === 'assignLicense' && mid === undefined && m === 'POST') {
+    tenant.assignGroupLicense(gid, req.body);
+    return json({ '@odata.context': ctxUrl(env, 'groups/$entity'), ...renderGroup(tenant.group(gid), undefined) });
   }
   if (sub !== 'members') return undefined;
   if (mid === undefined && m === 'GET') {

@@ -6,6 +6,7 @@ import { GraphError, MSG } from './errors.js';
 import type { Tenant } from './tenant.js';
 import { invalid } from './tenant-model.js';
 import type { SimGroup } from './tenant-model.js';
+import { refreshLicences } from './tenant-licences.js';
 
 /** POST /groups */
 export function createGroup(t: Tenant, body: unknown): SimGroup {
@@ -31,6 +32,15 @@ export function addMember(t: Tenant, groupId: string, memberId: string): void {
   if (!t.directoryObjectExists(memberId)) throw new GraphError(404, 'Request_ResourceNotFound', MSG.notFound(memberId));
   if (g.members.includes(memberId)) throw new GraphError(400, 'Request_BadRequest', MSG.alreadyMember);
   g.members.push(memberId);
+  relicense(t, g, memberId);
+}
+
+/** A licensed group's membership change changes the user's group-assigned licences. */
+function relicense(t: Tenant, g: SimGroup, memberId: string): void {
+  const u = t.users.get(memberId);
+  if (!u || u.deleted || !Array.isArray(g.props.assignedLicenses) || g.props.assignedLicenses.length === 0) return;
+  refreshLicences(t, u);
+  t.bump(u);
 }
 
 /** DELETE /groups/{id}/members/{memberId}/$ref */
@@ -38,6 +48,7 @@ export function removeMember(t: Tenant, groupId: string, memberId: string): void
   const g = t.group(groupId);
   if (!g.members.includes(memberId)) throw new GraphError(404, 'Request_ResourceNotFound', MSG.notFound(memberId));
   g.members = g.members.filter((m) => m !== memberId);
+  relicense(t, g, memberId);
 }
 
 /** Groups a user is a direct member of. */

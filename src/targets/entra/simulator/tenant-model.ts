@@ -73,6 +73,7 @@ export const USER_PROPS: Readonly<Record<string, PropDef>> = {
   onPremisesExtensionAttributes: { type: 'ext', writable: true },
   passwordProfile: { type: 'object', writable: true, required: true },
   assignedLicenses: { type: 'object', writable: false },
+  licenseAssignmentStates: { type: 'object', writable: false },
   createdDateTime: { type: 'datetime', writable: false },
   deletedDateTime: { type: 'datetime', writable: false },
   signInSessionsValidFromDateTime: { type: 'datetime', writable: false },

@@ -158,6 +158,11 @@ export class Tenant {
     return licences.assignLicense(this, idOrUpn, body);
   }
 
+  /** POST /groups/{id}/assignLicense (group-based licensing) */
+  assignGroupLicense(groupId: string, body: unknown): void {
+    licences.assignGroupLicense(this, groupId, body);
+  }
+
   // ---------- groups (tenant-groups.ts) ----------
 
   /** POST /groups */
