@@ -1,0 +1,51 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { parseRetryAfter, retryableStatus, retryDelay } from './retry.js';
+import { idempotencyKey, signature, signingHeaders, verifySignature } from './signing.js';
+import { renderBody, renderUrl } from './template.js';
+
+test('signature: HMAC-SHA256 of "<timestamp>.<body>", hex, sha256= prefix', () => {
+  // openssl: printf '1700000000.{"a":1}' | openssl dgst -sha256 -hmac s3cret
+  assert.equal(signature('s3cret', 1_700_000_000, '{"a":1}'), 'sha256=1698a50bc74d1ff1db85c4e0a5297c2ad9fdba245d5737cdb789e4cc6e098940');
+  const h = signingHeaders('s3cret', '{"a":1}', 1_700_000_000_500);
+  assert.equal(h['x-cadre-timestamp'], '1700000000');
+  assert.match(String(h['x-cadre-signature']), /^sha256=[0-9a-f]{64}$/);
+});
+
+test('verifySignature: ok, wrong secret, changed body, stale, missing', () => {
+  const now = 1_700_000_000_000;
+  const h = signingHeaders('k', 'body', now);
+  const hs = { timestamp: h['x-cadre-timestamp'], signature: h['x-cadre-signature'] };
+  assert.equal(verifySignature('k', 'body', hs, now), 'ok');
+  assert.equal(verifySignature('other', 'body', hs, now), 'mismatch');
+  assert.equal(verifySignature('k', 'body2', hs, now), 'mismatch');
+  assert.equal(verifySignature('k', 'body', hs, now + 301_000), 'stale');
+  assert.equal(verifySignature('k', 'body', { timestamp: hs.timestamp }, now), 'missing');
+});
+
+test('idempotencyKey: stable per operation id, distinct across operations and targets', () => {
+  assert.equal(idempotencyKey('crm', 'op-1'), idempotencyKey('crm', 'op-1'));
+  assert.notEqual(idempotencyKey('crm', 'op-1'), idempotencyKey('crm', 'op-2'));
+  assert.notEqual(idempotencyKey('crm', 'op-1'), idempotencyKey('erp', 'op-1'));
+  assert.match(idempotencyKey('crm', 'op-1'), /^[0-9a-f]{32}$/);
+});
+
+test('retry: retryable statuses, Retry-After honoured and capped, jittered exponential back-off', () => {
+  assert.deepEqual([200, 400, 408, 429, 500, 501, 503].map(retryableStatus), [false, false, true, true, true, false, true]);
+  assert.equal(parseRetryAfter('7'), 7);
+  assert.equal(parseRetryAfter(new Date(10_000).toUTCString(), 0), 10);
+  assert.equal(parseRetryAfter('soon'), undefined);
+  const p = { maxAttempts: 4, baseDelayMs: 100, maxDelayMs: 5_000 };
+  assert.equal(retryDelay(p, 1, 3), 3_000);
+  assert.equal(retryDelay(p, 1, 60), 5_000);
+  assert.equal(retryDelay(p, 3, undefined, () => 0.999), 399);
+  assert.equal(retryDelay(p, 10, undefined, () => 0.5), 2_500);
+});
+
+test('templates: body values JSON-escaped and typed; URL parts percent-encoded', () => {
+  const ctx = { personId: '42', firstName: 'Zoë "Z"', anchor: 'a/b?c#d', active: true, n: 3 };
+  const body = renderBody({ id: '{{ personId }}', name: 'Hi {{ firstName }}', on: '{{ active }}', n: '{{ n }}', tags: ['x', '{{ personId }}'], fixed: 1 }, ctx);
+  assert.deepEqual(JSON.parse(body), { id: '42', name: 'Hi Zoë "Z"', on: true, n: 3, tags: ['x', '42'], fixed: 1 });
+  assert.equal(renderUrl('https://crm.example/users/{{ anchor }}?p={{ personId }}', ctx), 'https://crm.example/users/a%2Fb%3Fc%23d?p=42');
+  assert.equal(renderUrl("https://x/{{ '}}' }}", ctx), 'https://x/%7D%7D');
+});

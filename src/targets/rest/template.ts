@@ -1,0 +1,68 @@
+/**
+ * URL and JSON body templates of the REST webhook target, rendered with the rules' template engine
+ * (`{{ expr }}`, see src/core/rules/expressions.ts). Bodies are built as JSON values and serialised
+ * once, so every value is JSON-escaped; each `{{ }}` in a URL is percent-encoded as one path/query part.
+ */
+import { compileTemplate } from '../../core/rules/expressions.js';
+import type { Context } from '../../core/rules/expressions.js';
+
+/** A JSON body template: strings are templates; objects and arrays are walked. */
+export type BodyTemplate = string | number | boolean | null | readonly BodyTemplate[] | { readonly [k: string]: BodyTemplate };
+
+type Json = string | number | boolean | null | Json[] | { [k: string]: Json };
+
+/**
+ * Renders a body template to a JSON value. A string that is exactly one `{{ expr }}` keeps the value's
+ * type (number, boolean, list, null); mixed text renders to a string.
+ */
+export function renderBodyValue(t: BodyTemplate, ctx: Context): Json {
+  if (typeof t === 'string') {
+    const c = compileTemplate(t);
+    const v = c.render(ctx);
+    return v === undefined ? null : (v as Json);
+  }
+  if (t === null || typeof t !== 'object') return t;
+  if (Array.isArray(t)) return (t as readonly BodyTemplate[]).map((x) => renderBodyValue(x, ctx));
+  const out: { [k: string]: Json } = {};
+  for (const [k, v] of Object.entries(t as { readonly [k: string]: BodyTemplate })) out[k] = renderBodyValue(v, ctx);
+  return out;
+}
+
+/** The body as sent: JSON text of {@link renderBodyValue}. */
+export function renderBody(t: BodyTemplate, ctx: Context): string {
+  return JSON.stringify(renderBodyValue(t, ctx));
+}
+
+/** Index of the `}}` closing a block opened before `from`, skipping quoted strings; -1 if none. */
+function closeOf(src: string, from: number): number {
+  let quote: string | null = null;
+  for (let i = from; i < src.length; i++) {
+    const c = src[i];
+    if (quote) {
+      if (c === '\\') i++;
+      else if (c === quote) quote = null;
+    } else if (c === "'" || c === '"') quote = c;
+    else if (c === '}' && src[i + 1] === '}') return i;
+  }
+  return -1;
+}
+
+/**
+ * Renders a URL template: literal text is kept, each `{{ expr }}` is rendered and percent-encoded
+ * (`encodeURIComponent`), so a value can never add path segments, a query or a fragment.
+ */
+export function renderUrl(t: string, ctx: Context): string {
+  let out = '';
+  let i = 0;
+  while (i < t.length) {
+    const open = t.indexOf('{{', i);
+    if (open === -1) { out += t.slice(i); break; }
+    out += t.slice(i, open);
+    const close = closeOf(t, open + 2);
+    if (close === -1) { compileTemplate(t); throw new Error(`unclosed "{{" in ${t}`); }
+    const v = compileTemplate(t.slice(open, close + 2)).render(ctx);
+    out += encodeURIComponent(v === null || v === undefined ? '' : Array.isArray(v) ? v.join(',') : String(v));
+    i = close + 2;
+  }
+  return out;
+}
