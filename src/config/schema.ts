@@ -9,6 +9,7 @@ import { durationMs } from '../engine/duration.js';
 import { WEB_DEFAULTS, webGuard } from './schema-web.js';
 import { conditionGuard, exclusionGuard, type Condition } from './schema-shared.js';
 import { formsGuard, protectionGuard, PROTECTION_DEFAULT } from './schema-forms.js';
+import { REVIEWS_DEFAULT, reviewsGuard } from './schema-reviews.js';
 
 export { conditionGuard, exclusionGuard, type Condition };
 
@@ -201,6 +202,8 @@ export const configGuard = z.object({
   protection: protectionGuard.default(PROTECTION_DEFAULT),
   /** Helpdesk forms of the web console (see schema-forms.ts). */
   forms: formsGuard,
+  /** Access review campaigns (see schema-reviews.ts). */
+  reviews: reviewsGuard.default(REVIEWS_DEFAULT),
 }).strict();
 
 /** A validated cadre.yaml. */

@@ -5,7 +5,7 @@
 import { escapeHtml as e } from './escape.js';
 
 /** Notification events. */
-export type NotifyEvent = 'joiner' | 'mover' | 'leaver' | 'blocked' | 'failure';
+export type NotifyEvent = 'joiner' | 'mover' | 'leaver' | 'blocked' | 'failure' | 'review';
 
 /** Display data of the person a notification is about. Empty strings are treated as absent. */
 export interface NotifyPerson {
@@ -42,6 +42,7 @@ const TITLES: Readonly<Record<NotifyEvent, string>> = {
   leaver: 'Leaver',
   blocked: 'Run blocked by a safety threshold',
   failure: 'Operations failed',
+  review: 'Access review',
 };
 
 function intro(c: MailContent): string {
@@ -52,6 +53,7 @@ function intro(c: MailContent): string {
     case 'leaver': return c.person?.endDate ? `${name} leaves on ${c.person.endDate}. Their accounts have been disabled.` : `The accounts of ${name} have been disabled.`;
     case 'blocked': return 'A planned run was blocked because it exceeds a safety threshold. Nothing was changed. Review the plan and approve it if it is expected.';
     case 'failure': return 'Some operations failed. They are retried on the next run; see the journal for details.';
+    case 'review': return 'An access review removed access that a rule you own grants. The removal is kept as an exception per person; change the rule if it should not grant this access.';
   }
 }
 

@@ -22,6 +22,7 @@ import { periodsRepo } from './periods.js';
 import { personsRepo } from './persons.js';
 import { openPgPool, openPgSession, postgresDialect } from './postgres/dialect.js';
 import { reservationsRepo } from './reservations.js';
+import { reviewsRepo } from './reviews.js';
 import { runsRepo } from './runs.js';
 import type { Database } from './schema.js';
 import { sqliteDialect } from './sqlite/dialect.js';
@@ -51,6 +52,7 @@ function bind(db: Kysely<Database>, dialect: StoreDialect, inTransaction: boolea
     meta: metaRepo(ctx),
     holds: holdsRepo(ctx),
     overrides: overridesRepo(ctx),
+    reviews: reviewsRepo(ctx),
     lease: leaseRepo(ctx, openSession),
     users: usersRepo(ctx),
     sessions: sessionsRepo(ctx),

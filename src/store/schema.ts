@@ -158,6 +158,20 @@ export interface RunLeaseTable {
 }
 
 /** The whole database. */
+/** Migration 0015: access review campaigns. */
+export interface ReviewCampaignsTable {
+  id: string; template: string; name: string; started_by: string; started_at: string; deadline: string;
+  status: string; default_decision: string; closed_at: string | null; closed_by: string | null;
+}
+
+/** Migration 0015: access review items. */
+export interface ReviewItemsTable {
+  campaign_id: string; seq: number; person_id: string; person_name: string; target: string; entitlement: string;
+  reason_kind: string; reason_source: string; reason_text: string; department: string | null; position: string | null;
+  last_granted_at: string | null; reviewer: string; decision: string | null; comment: string | null;
+  decided_by: string | null; decided_at: string | null;
+}
+
 export interface Database {
   persons: PersonsTable;
   accounts: AccountsTable;
@@ -170,6 +184,8 @@ export interface Database {
   meta: MetaTable;
   holds: HoldsTable;
   overrides: OverridesTable;
+  review_campaigns: ReviewCampaignsTable;
+  review_items: ReviewItemsTable;
   employment_periods: EmploymentPeriodsTable;
   run_lease: RunLeaseTable;
   web_users: WebUsersTable;

@@ -5,6 +5,7 @@ import type { AccountState, DisableRecord, Hold, Operation, Person, Reservation 
 import type { Override } from '../core/overrides.js';
 import type { KnownPeriod } from '../core/periods.js';
 import type { Role } from '../core/roles.js';
+import type { ReviewCampaign, ReviewDecision, ReviewItem } from '../core/reviews/model.js';
 
 /** Journal status of one operation within a run. */
 export type JournalStatus = 'pending' | 'done' | 'failed' | 'skipped';
@@ -312,6 +313,19 @@ export interface Store {
     destroy(sid: string): Promise<void>;
     /** Delete every session expired before `now`; returns how many. */
     purgeExpired(now: string): Promise<number>;
+  };
+
+  /** Access review campaigns and their items (migration 0015). */
+  reviews: {
+    addCampaign(c: ReviewCampaign, items: readonly Omit<ReviewItem, 'campaignId'>[]): Promise<void>;
+    campaigns(): Promise<ReviewCampaign[]>;
+    campaign(id: string): Promise<ReviewCampaign | undefined>;
+    items(campaignId: string): Promise<ReviewItem[]>;
+    /** Open campaigns' items of one reviewer (`person:<id>` / `user:<id>`). */
+    itemsFor(reviewers: readonly string[]): Promise<ReviewItem[]>;
+    item(campaignId: string, seq: number): Promise<ReviewItem | undefined>;
+    decide(campaignId: string, seq: number, d: { decision: ReviewDecision; comment: string; decidedBy: string; decidedAt: string }): Promise<void>;
+    close(id: string, closedBy: string, closedAt: string): Promise<void>;
   };
 
   /** Run a function in one transaction (used for reservations + journal consistency). */

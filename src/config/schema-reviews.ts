@@ -1,0 +1,61 @@
+/**
+ * Access reviews (`reviews:`): campaign templates an admin starts (or a schedule starts from the daemon tick). The
+ * engine (src/engine/reviews/) builds the items, checks every decision and sends removals through the plan.
+ */
+import { z } from 'zod';
+import { durationMs } from '../engine/duration.js';
+
+/** Text shown in the console: one per language. */
+const localized = z.union([z.string().min(1), z.object({ en: z.string().min(1), de: z.string().min(1) }).strict()]);
+
+/** What a campaign reviews. Every given field narrows (entitlement names are case-insensitive globs with `*`). */
+export const reviewScopeGuard = z.object({
+  entitlements: z.array(z.string().min(1)).min(1).optional(),
+  targets: z.array(z.string().min(1)).min(1).optional(),
+  /** HR departments of the holders (exact, case-insensitive). */
+  departments: z.array(z.string().min(1)).min(1).optional(),
+  /** Only grants from approved requests (the catalogue's request grants). */
+  requestGrantsOnly: z.boolean().default(false),
+}).strict();
+
+/** One campaign template. */
+export const reviewTemplateGuard = z.object({
+  id: z.string().regex(/^[a-z][a-z0-9-]*$/, 'review ids are lower-case, digits and dashes (e.g. q4-groups)'),
+  name: localized,
+  scope: reviewScopeGuard.default({ requestGrantsOnly: false }),
+  /** Who decides an item: the holder's manager (Personio supervisor) or the entitlement's catalogue owner. */
+  reviewers: z.object({
+    by: z.enum(['manager', 'owner']).default('manager'),
+    /** Console user id (local user name / OIDC subject) deciding items nobody else may (no manager, own access). */
+    fallback: z.string().min(1),
+  }).strict(),
+  /** Time from start to the deadline (`14d`). */
+  deadline: z.string().refine((d) => durationMs(d) !== undefined, 'a duration such as 14d').default('14d'),
+  /** What an undecided item becomes at close. `keep`: nobody fears mass removal when reviewers stay silent. */
+  default: z.enum(['keep', 'remove']).default('keep'),
+  /** Optional cron expression (croner syntax): the daemon tick starts a campaign when it falls due. */
+  schedule: z.string().min(1).optional(),
+}).strict();
+
+/** `reviews:` in cadre.yaml. */
+export const reviewsGuard = z.object({
+  templates: z.array(reviewTemplateGuard).default([]),
+  /** Who to tell when a review removes a rule grant: rule name → mail address (else the event is for admins). */
+  ruleOwners: z.record(z.string(), z.string().min(1)).default({}),
+}).strict().superRefine((r, ctx) => {
+  const seen = new Set<string>();
+  r.templates.forEach((t, i) => {
+    if (seen.has(t.id)) ctx.addIssue({ code: 'custom', message: `duplicate review id ${t.id}`, path: ['templates', i, 'id'] });
+    seen.add(t.id);
+  });
+});
+
+/** Default of `reviews:`. */
+export const REVIEWS_DEFAULT = { templates: [], ruleOwners: {} };
+
+/** A validated `reviews:`. */
+export type ReviewsConfig = z.infer<typeof reviewsGuard>;
+/** One campaign template. */
+export type ReviewTemplate = z.infer<typeof reviewTemplateGuard>;
+/** A campaign's scope. */
+export type ReviewScope = z.infer<typeof reviewScopeGuard>;

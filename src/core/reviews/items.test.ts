@@ -1,0 +1,82 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { reviewTemplateGuard, type ReviewTemplate } from '../../config/schema-reviews.js';
+import type { AccountState } from '../model.js';
+import { config, person, TARGETS } from '../test-support.js';
+import { buildItems, finalDecision, grantKey, mayDecide, resolveReviewer } from './items.js';
+
+const AT = '2024-06-01T10:00:00.000Z';
+const cfg = config();
+const acct = (target: string, anchor: string, over: Partial<AccountState> = {}): AccountState => ({ target, anchor, enabled: true, attributes: { sAMAccountName: `u${anchor}` }, entitlements: [], ...over });
+const tpl = (over: Record<string, unknown> = {}): ReviewTemplate => reviewTemplateGuard.parse({ id: 'q', name: 'Q', reviewers: { fallback: 'fallback-user' }, ...over });
+
+const persons = [
+  person('1', { department: 'Sales', position: 'Rep', supervisorId: '9' }),
+  person('2', { department: 'IT' }),
+  person('9', { department: 'Board' }),
+];
+const accounts: AccountState[] = [
+  acct('ad', 'a1', { personId: '1', correlation: '1', entitlements: ['GG-All', 'GG-Sales'], unmanaged: ['Printers'] }),
+  acct('ad', 'a2', { personId: '2', correlation: '2', entitlements: ['GG-All', 'GG-IT'] }),
+  acct('ad', 'x1', { attributes: { sAMAccountName: 'nobody' }, entitlements: ['GG-All'] }),
+  acct('sql', 'q1', { personId: '1', correlation: '1', entitlements: ['crm'] }),
+];
+const base = { at: AT, config: cfg, persons, accounts, targets: TARGETS, reservations: [] };
+
+describe('review items', () => {
+  test('one item per held entitlement of a person, with the rule that grants it or unmanaged, department, position, last grant and reviewer', () => {
+    const lastGranted = new Map([[grantKey('ad', '1', 'gg-sales'), '2024-05-01T08:00:00.000Z']]);
+    const items = buildItems({ ...base, lastGranted }, tpl({ scope: { targets: ['ad'], departments: ['sales'] } }));
+    assert.deepEqual(items.map((i) => [i.personId, i.entitlement, i.reasonKind, i.reasonSource, i.reviewer]), [
+      ['1', 'GG-All', 'rule', 'all-staff', 'person:9'],
+      ['1', 'GG-Sales', 'rule', 'sales', 'person:9'],
+      ['1', 'Printers', 'unmanaged', '', 'person:9'],
+    ]);
+    assert.equal(items[1]?.lastGrantedAt, '2024-05-01T08:00:00.000Z');
+    assert.equal(items[0]?.lastGrantedAt, undefined);
+    assert.equal(items[0]?.department, 'Sales');
+    assert.equal(items[0]?.position, 'Rep');
+    assert.match(items[2]?.reasonText ?? '', /unmanaged/);
+  });
+
+  test('entitlement globs and targets narrow; accounts without an HR person are not reviewed', () => {
+    const items = buildItems(base, tpl({ scope: { entitlements: ['gg-*'] } }));
+    assert.deepEqual(items.map((i) => `${i.target}:${i.personId}:${i.entitlement}`), ['ad:1:GG-All', 'ad:1:GG-Sales', 'ad:2:GG-All', 'ad:2:GG-IT']);
+    assert.deepEqual(buildItems(base, tpl({ scope: { targets: ['sql'] } })).map((i) => i.entitlement), ['crm']);
+    assert.deepEqual(buildItems(base, tpl({ scope: { requestGrantsOnly: true } })), []);
+  });
+
+  test('reviewer: the manager when in HR, else (and for `owner` without a catalogue) the fallback', () => {
+    const byId = new Map(persons.map((p) => [p.id, p]));
+    assert.equal(resolveReviewer(tpl(), { supervisorId: '9' }, byId), 'person:9');
+    assert.equal(resolveReviewer(tpl(), { supervisorId: '404' }, byId), 'user:fallback-user');
+    assert.equal(resolveReviewer(tpl(), {}, byId), 'user:fallback-user');
+    assert.equal(resolveReviewer(tpl({ reviewers: { by: 'owner', fallback: 'fb' } }), { supervisorId: '9' }, byId), 'user:fb');
+  });
+
+  test('who may decide: the reviewer, the fallback user, admins; never one\'s own access; not auditors', () => {
+    const it = { personId: '1', reviewer: 'person:9' as const };
+    assert.deepEqual(mayDecide(it, { id: 'boss', role: 'manager', personId: '9' }), { ok: true });
+    assert.equal(mayDecide(it, { id: 'other', role: 'manager', personId: '8' }).ok, false);
+    assert.equal(mayDecide(it, { id: 'root', role: 'admin' }).ok, true);
+    assert.equal(mayDecide(it, { id: 'root', role: 'admin', personId: '1' }).ok, false, 'an admin does not review their own access');
+    assert.equal(mayDecide(it, { id: 'aud', role: 'auditor' }).ok, false);
+    const fb = { personId: '1', reviewer: 'user:fb' as const };
+    assert.equal(mayDecide(fb, { id: 'fb', role: 'helpdesk' }).ok, true);
+    assert.equal(mayDecide(fb, { id: 'fb2', role: 'helpdesk' }).ok, false);
+  });
+
+  test('at close an undecided item gets the default; a decision stays', () => {
+    assert.deepEqual(finalDecision({}, 'keep'), { decision: 'keep', byDefault: true });
+    assert.deepEqual(finalDecision({}, 'remove'), { decision: 'remove', byDefault: true });
+    assert.deepEqual(finalDecision({ decision: 'remove' }, 'keep'), { decision: 'remove', byDefault: false });
+  });
+
+  test('the template defaults: manager reviewers, 14 days, keep', () => {
+    const t = tpl();
+    assert.equal(t.reviewers.by, 'manager');
+    assert.equal(t.deadline, '14d');
+    assert.equal(t.default, 'keep');
+    assert.throws(() => reviewTemplateGuard.parse({ id: 'q', name: 'Q', reviewers: { fallback: 'x' }, deadline: 'soon' }));
+  });
+});
