@@ -16,6 +16,7 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
   explain: { summary: 'explain PERSON: accounts, attributes, entitlements and the rule behind each', load: async () => (await import('./commands/explain.js')).explainCommand },
   hold: { summary: 'hold add PERSON [--target T] --reason TEXT [--until DATE] | hold list | hold remove PERSON: only disables for them', load: async () => (await import('./commands/hold.js')).holdCommand },
   override: { summary: 'override list [--person ID] | override remove PERSON --target T --attribute A: helpdesk edits kept over the rules', load: async () => (await import('./commands/override.js')).overrideCommand },
+  review: { summary: 'review start TEMPLATE | list | report CAMPAIGN [--format table|csv|json] | close CAMPAIGN: access review campaigns', load: async () => (await import('./commands/review.js')).reviewCommand },
   serve: { summary: 'web console + scheduler [--port N] [--host H] [--every 30s] [--full-every 1h] [--no-scheduler]', load: async () => (await import('./commands/serve.js')).serveCommand },
   users: { summary: 'users add USER --role R [--name N] [--person ID] | passwd USER | remove USER | list: console users', load: async () => (await import('./commands/users.js')).usersCommand },
   audit: { summary: 'audit verify | audit export --format csv|json|ndjson [--since --until --person --actor --event --target] | audit report [--since ISO]', load: async () => (await import('./commands/audit.js')).auditCommand },

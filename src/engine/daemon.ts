@@ -4,6 +4,7 @@ import type { LeaseHolder } from '../store/types.js';
 import type { Engine } from './engine.js';
 import { durationMs } from './duration.js';
 import { CadreError } from './errors.js';
+import { reviewTick } from './reviews/index.js';
 import { fullSync, incrementalSync, type SyncResult } from './sync.js';
 
 /** Parse a duration (`30s`, `5m`, `1h`, `7d`, `250ms`) into milliseconds; a usage error otherwise. */
@@ -40,6 +41,8 @@ export function startDaemon(engine: Engine, opts: DaemonOptions): Daemon {
   if (everyMs < 1000) throw new CadreError('USAGE', `--every ${opts.every}: polling needs at least 1s between ticks`, 2);
   if (fullMs < everyMs) throw new CadreError('USAGE', `--full-every ${opts.fullEvery} is shorter than --every ${opts.every}`, 2);
   let lastFull = 0;
+  // Review schedules fire for cron times after this instant (the daemon's start, then each tick).
+  let reviewsSince = engine.now();
   let running: Promise<void> | undefined;
   const actor = opts.actor ?? 'cadre-daemon';
   // Stopping ends a tick that waits for another run's lease.
@@ -51,6 +54,14 @@ export function startDaemon(engine: Engine, opts: DaemonOptions): Daemon {
       if (stopping.signal.aborted) return;
       await opts.beforeTick?.();
       const full = Date.now() - lastFull >= fullMs;
+      try {
+        // Before the sync: a campaign closed at its deadline puts its removals into this tick's plan.
+        const at = engine.now();
+        await reviewTick(engine, reviewsSince, actor);
+        reviewsSince = at;
+      } catch (err) {
+        engine.log.error({ err: (err as Error).message }, 'review tick failed');
+      }
       try {
         // Each tick takes the run lease for itself: between ticks, other runs (a manual sync) may write.
         const result = full ? await fullSync(engine, { actor, lease }) : await incrementalSync(engine, { actor, lease });

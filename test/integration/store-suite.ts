@@ -21,6 +21,7 @@ import { runAuditQuerySuite } from './store-suite-audit.js';
 import { runLocksSuite } from './store-suite-locks.js';
 import { runWebSuite } from './store-suite-web.js';
 import { runOverridesSuite } from './store-suite-overrides.js';
+import { runReviewsSuite } from './store-suite-reviews.js';
 
 /** A store plus a way to touch the database behind Cadre's back. */
 export interface StoreHarness {
@@ -560,6 +561,7 @@ export function runStoreSuite(factory: (opts?: HarnessOptions) => Promise<StoreH
   runLocksSuite(withH, (before, fn) => () => withHarness(() => factory({ migrateBefore: before }), fn));
   runWebSuite(withH);
   runOverridesSuite(withH, (before, fn) => () => withHarness(() => factory({ migrateBefore: before }), fn));
+  runReviewsSuite(withH);
 }
 
 /** Migrate one fresh database from several processes at the same instant; all must succeed. */
