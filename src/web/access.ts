@@ -78,6 +78,16 @@ export const ACCESS: Readonly<Record<string, Access>> = {
   'GET /reports/helpdesk': AUDIT,
   'GET /reports/helpdesk.csv': AUDIT,
   'GET /reports/helpdesk.json': AUDIT,
+  // access reviews: the inbox for every role (auditors see the campaigns, read only); who may decide which item is
+  // the reviews engine's decision (manager of the person, the fallback user, admins; never one's own access).
+  'GET /reviews': EVERYONE,
+  'POST /reviews': ['admin'],
+  'POST /reviews/:id/items/:seq': ['admin', 'helpdesk', 'manager'],
+  'POST /reviews/:id/keep': ['admin', 'helpdesk', 'manager'],
+  'POST /reviews/:id/close': ['admin'],
+  'GET /reviews/:id': AUDIT,
+  'GET /reviews/:id/export.csv': AUDIT,
+  'GET /reviews/:id/export.json': AUDIT,
 };
 
 /** The row of a route (`HEAD` follows `GET`), or `undefined` when it has none. */

@@ -23,6 +23,7 @@ import { registerAuth, type SignInExtras } from './routes/auth.js';
 import { oidcClientFor, oidcSignInExtras, registerOidc } from './routes/auth-oidc.js';
 import { registerDashboard } from './routes/dashboard.js';
 import { registerHolds } from './routes/holds.js';
+import { registerReviews } from './routes/reviews.js';
 import { registerPersons } from './routes/persons.js';
 import { registerPlan } from './routes/plan.js';
 import { registerReports } from './routes/reports.js';
@@ -44,6 +45,7 @@ const NAV: readonly NavItem[] = [
   { href: '/forms', label: 'nav.forms' },
   { href: '/audit', label: 'nav.audit' },
   { href: '/reports', label: 'nav.reports' },
+  { href: '/reviews', label: 'nav.reviews' },
 ];
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -52,7 +54,7 @@ const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
  * Route modules besides the foundation's (areas other helpers add: forms, audit, reports, OIDC…). Each gets the
  * app and the context; its routes need rows in access.ts.
  */
-const AREAS: readonly RouteModule[] = [registerForms, registerAudit, registerReports];
+const AREAS: readonly RouteModule[] = [registerForms, registerAudit, registerReports, registerReviews];
 
 /** Build the console. Does not listen: the caller does (`cadre serve`), or tests use `inject`. */
 export async function buildApp(engine: Engine, opts: WebOptions & { readonly signIn?: SignInExtras; readonly areas?: readonly RouteModule[] } = {}): Promise<FastifyInstance> {

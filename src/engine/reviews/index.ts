@@ -233,3 +233,10 @@ export async function reviewTick(engine: Engine, since: Date, actor = 'cadre-dae
   }
   return { closed, started };
 }
+
+/** Bulk keep: every undecided item of one open campaign the principal reviews is kept (each audited as a decision). */
+export async function keepAll(engine: Engine, req: { readonly campaignId: string; readonly principal: Decider; readonly actor: string; readonly comment?: string }): Promise<number> {
+  const mine = (await itemsToReview(engine, req.principal)).filter((it) => it.campaignId === req.campaignId && it.decision === undefined);
+  for (const it of mine) await decideItem(engine, { campaignId: it.campaignId, seq: it.seq, decision: 'keep', comment: req.comment ?? '', principal: req.principal, actor: req.actor });
+  return mine.length;
+}

@@ -2,6 +2,7 @@
 import { auditDe } from './audit.js';
 import type { Catalogue } from './en.js';
 import { formsDe } from './forms-de.js';
+import { reviewsDe } from './reviews-de.js';
 
 export const de: Catalogue = {
   'app.name': 'Cadre',
@@ -174,5 +175,6 @@ export const de: Catalogue = {
   'holds.noPerson': 'Keine Person {id} im gespeicherten HR-Bestand.',
   'holds.explain': 'Eine Sperre hält alle Operationen für eine Person (oder eines ihrer Konten) an, außer Deaktivierungen.',
   ...formsDe,
+  ...reviewsDe,
   ...auditDe,
 };

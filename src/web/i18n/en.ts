@@ -3,6 +3,7 @@
  * check it). Placeholders are `{name}`; values are escaped when rendered.
  */
 import { formsEn } from './forms-en.js';
+import { reviewsEn } from './reviews-en.js';
 import { auditEn } from './audit.js';
 
 export const en = {
@@ -176,6 +177,7 @@ export const en = {
   'holds.noPerson': 'No person {id} in the stored HR snapshot.',
   'holds.explain': 'A hold stops every operation for a person (or one of their accounts) except disables.',
   ...formsEn,
+  ...reviewsEn,
   ...auditEn,
 } as const satisfies Record<string, string>;
 
