@@ -188,10 +188,19 @@ describe('engine: run lease across processes', () => {
     test(`${driver}: a SIGKILLed holder's lease is taken over and its run closed as interrupted`, async () => {
       const s = await setup(driver, sim.url);
       try {
+        // The lease is taken before the source is read: a slow source keeps the run in that phase long enough to
+        // see the row (a loaded machine could otherwise finish the short apply before the row is read).
+        sim.faults.slowMs = 300;
         const killed = start(['sync', '--config', s.config]);
-        await until('operations being applied', () => (/apply: \d+/.test(killed.out()) ? true : undefined));
-        const lease = await until('the lease row', () => s.holder());
+        let seen: LeaseHolder | undefined;
+        await until('operations being applied', async () => {
+          seen ??= await s.holder();
+          return /apply: \d+/.test(killed.out()) ? true : undefined;
+        });
         killed.child.kill('SIGKILL');
+        sim.faults.slowMs = 0;
+        const lease = seen;
+        assert.ok(lease, 'the lease row was seen while the run held it');
         await killed.exited;
         const r = await runCli(['sync', '--config', s.config], { timeoutMs: 60_000 });
         assert.equal(r.code, 0, r.stdout + r.stderr);
