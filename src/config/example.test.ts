@@ -89,6 +89,17 @@ describe('exampleConfig', () => {
     assert.deepEqual(r.config?.protection.memberOf, ['Domain Admins', 'GG-Tier0']);
   });
 
+  test('the commented access reviews are valid once uncommented', () => {
+    const lines = withCommentedTargets(exampleConfig()).split('\n');
+    const from = lines.findIndex((l) => l.startsWith('# reviews:'));
+    const to = lines.findIndex((l, i) => i > from && l.startsWith('# ── '));
+    assert.ok(from > 0 && to > from);
+    const text = [...lines.slice(0, from), ...lines.slice(from, to).map((l) => l.replace(/^# ?/, '')), ...lines.slice(to)].join('\n');
+    const r = validateConfigText(text);
+    assert.deepEqual(r.problems, []);
+    assert.deepEqual(r.config?.reviews.templates.map((t) => [t.id, t.reviewers.by, t.default, t.deadline]), [['sales-quarterly', 'manager', 'keep', '14d']]);
+  });
+
   test('a proxyAddresses template next to the AD option is reported with its line; an unknown kind too', () => {
     const text = withCommentedTargets(exampleConfig())
       .replace('      mail: "{{ id.mail }}"                  #', `      proxyAddresses: "{{ concat('SMTP:', id.mail) }}"\n      mail: "{{ id.mail }}"                  #`);

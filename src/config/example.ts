@@ -3,6 +3,7 @@
  * from it) and the demo config `cadre demo` runs. Both validate with zero problems (example.test.ts).
  */
 import { FORMS_EXAMPLE } from './example-forms.js';
+import { REVIEWS_EXAMPLE } from './example-reviews.js';
 import { q, type ConfigTextOptions } from './yaml-text.js';
 
 export { demoConfig, type DemoOptions } from './demo.js';
@@ -372,5 +373,6 @@ web:
   #   roleMap: { admin: [Cadre-Admins], helpdesk: [Helpdesk], manager: [Managers], auditor: [Audit] }
   #   personClaim: email       # links a manager to their Personio person
 
+${REVIEWS_EXAMPLE}
 ${FORMS_EXAMPLE}`;
 }

@@ -2,6 +2,7 @@
  * Access reviews (`reviews:`): campaign templates an admin starts (or a schedule starts from the daemon tick). The
  * engine (src/engine/reviews/) builds the items, checks every decision and sends removals through the plan.
  */
+import { Cron } from 'croner';
 import { z } from 'zod';
 import { durationMs } from '../engine/duration.js';
 
@@ -34,7 +35,9 @@ export const reviewTemplateGuard = z.object({
   /** What an undecided item becomes at close. `keep`: nobody fears mass removal when reviewers stay silent. */
   default: z.enum(['keep', 'remove']).default('keep'),
   /** Optional cron expression (croner syntax): the daemon tick starts a campaign when it falls due. */
-  schedule: z.string().min(1).optional(),
+  schedule: z.string().min(1).refine((c) => {
+    try { new Cron(c, { paused: true }).stop(); return true; } catch { return false; }
+  }, 'a cron expression such as "0 8 1 */3 *"').optional(),
 }).strict();
 
 /** `reviews:` in cadre.yaml. */

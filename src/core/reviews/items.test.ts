@@ -78,5 +78,7 @@ describe('review items', () => {
     assert.equal(t.deadline, '14d');
     assert.equal(t.default, 'keep');
     assert.throws(() => reviewTemplateGuard.parse({ id: 'q', name: 'Q', reviewers: { fallback: 'x' }, deadline: 'soon' }));
+    assert.throws(() => reviewTemplateGuard.parse({ id: 'q', name: 'Q', reviewers: { fallback: 'x' }, schedule: 'every tuesday' }), /cron/);
+    assert.equal(tpl({ schedule: '0 8 1 */3 *' }).schedule, '0 8 1 */3 *');
   });
 });
