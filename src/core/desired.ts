@@ -7,6 +7,7 @@ import { correlationCodec, type CorrelationCodec } from './correlation.js';
 import { accountName, exclusionTest } from './exclusions.js';
 import { accountStateFor, lifecycleAt, type LifecycleInfo } from './lifecycle.js';
 import type { AccountState, AttrValue, DesiredAccount, Grant, Person, PlanExclusion, Reason, Reservation } from './model.js';
+import { accessFor, applyAccess, endedGrantReason } from './access-grants.js';
 import { activeOverrides, applyOverrides } from './overrides.js';
 import type { PlanInput, TargetInfo } from './plan-input.js';
 import { personContext } from './rules/context.js';
@@ -271,8 +272,10 @@ export interface DesiredDetail {
   readonly missingIdentifiers: readonly string[];
   /** Attribute → template source (for explain). */
   readonly sources: Readonly<Record<string, string>>;
-  /** Entitlements an override keeps removed: revoked where held, even where a rule grants them or Cadre does not manage them. */
+  /** Entitlements an override or a review keeps removed: revoked where held, even where a rule grants them or Cadre does not manage them. */
   readonly removedEntitlements?: readonly Grant[];
+  /** Request grants that ended (expired, revoked): the reason of their entitlement's revoke. */
+  readonly endedGrants?: readonly Grant[];
 }
 
 /**
@@ -335,9 +338,13 @@ export function desiredDetail(ctx: PlanContext, person: Person, target: string, 
   const caps = info.capabilities;
   const hasEntitlements = caps.supportsEntitlements || caps.supportsLicences;
   const rulesGrant = exists && hasEntitlements && !(isLeaver && tcfg.leaver.removeEntitlements);
-  const granted = rulesGrant ? entitlementsFor(ctx.config.entitlements, target, tctx) : [];
+  const ruled = rulesGrant ? entitlementsFor(ctx.config.entitlements, target, tctx) : [];
+  // Governance next: approved requests add to the rules' grants, review exceptions take away (not for leavers).
+  const access = accessFor(ctx.input, person.id, target);
+  const gov = rulesGrant ? applyAccess(ruled, access.grants, access.exceptions) : { entitlements: ruled, removed: [] };
+  const granted = gov.entitlements;
   // Human decisions last: a helpdesk edit or a form's group stays until its override expires.
-  const { entitlements, removed } = applyOverrides(activeOverrides(ctx.input, person.id, target), { attributes, reasons, sources, entitlements: granted }, {
+  const { entitlements, removed: overridden } = applyOverrides(activeOverrides(ctx.input, person.id, target), { attributes, reasons, sources, entitlements: granted }, {
     exists, entitlements: rulesGrant,
     protectedAttribute: (a) => (corr !== '' && a.toLowerCase() === corr.toLowerCase()) || readOnly?.has(a.toLowerCase()) === true,
   }, ctx.config.lifecycle.timezone);
@@ -352,7 +359,13 @@ export function desiredDetail(ctx: PlanContext, person: Person, target: string, 
     entitlements,
     lifecycle: leaver ? { kind: 'lifecycle', source: 'missing-from-source', detail: 'the person is no longer in the HR source' } : lc.reason,
   };
-  return { desired, lifecycle: lc, placement, missingIdentifiers: missing, sources, ...(removed.length > 0 ? { removedEntitlements: removed } : {}) };
+  const removed = [...gov.removed, ...overridden];
+  const ended = access.ended.map((g) => ({ name: g.entitlement, reason: endedGrantReason(g) }));
+  return {
+    desired, lifecycle: lc, placement, missingIdentifiers: missing, sources,
+    ...(removed.length > 0 ? { removedEntitlements: removed } : {}),
+    ...(ended.length > 0 ? { endedGrants: ended } : {}),
+  };
 }
 
 /** Desired accounts of a person in every enabled target. */

@@ -208,8 +208,10 @@ export function diffAccount(detail: DesiredDetail, account: AccountState, tcfg: 
         const l = e.toLowerCase();
         const forced = removed.get(l);
         if (want.has(l) || (forced === undefined && (unmanaged.has(l) || !opts.managed(e)))) continue;
+        const endedGrant = detail.endedGrants?.find((g) => g.name.toLowerCase() === l);
         const why: Reason = forced !== undefined ? forced.reason : detail.lifecycle.state === 'terminated' && tcfg.leaver.removeEntitlements
           ? { kind: 'lifecycle', source: 'leaver', detail: 'leaver: entitlements are removed' }
+          : endedGrant !== undefined ? endedGrant.reason
           : { kind: 'rule', source: 'no-rule', detail: `no rule grants ${e} any more` };
         drafts.push({ ...base, action: 'revoke', changes: [], entitlement: e, reason: why });
       }

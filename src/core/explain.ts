@@ -25,11 +25,11 @@ export interface TargetExplanation {
   readonly container?: string;
   readonly placement: Reason;
   readonly attributes: readonly { readonly name: string; readonly value: AttrValue; readonly current?: AttrValue; readonly source: string; readonly reason: Reason }[];
-  readonly entitlements: readonly { readonly name: string; readonly rule: string; readonly because: string; readonly held: boolean }[];
+  readonly entitlements: readonly { readonly name: string; readonly rule: string; readonly because: string; readonly held: boolean; readonly kind?: Reason['kind'] }[];
   /** Held entitlements no rule grants any more (managed) or never touched (unmanaged). */
   readonly extraEntitlements: readonly string[];
   /** Entitlements an override keeps removed (a helpdesk form), with who removed them and until when. */
-  readonly removedEntitlements?: readonly { readonly name: string; readonly because: string }[];
+  readonly removedEntitlements?: readonly { readonly name: string; readonly because: string; readonly kind?: Reason['kind'] }[];
   /** Accounts here that carry the person's id or link but are excluded: never touched. */
   readonly excluded: readonly PlanExclusion[];
   readonly error?: string;
@@ -111,9 +111,9 @@ export function explainPerson(personId: string, input: PlanInput): Explanation {
           source: d.sources[name] ?? tcfg.attributes[name] ?? '',
           reason: d.desired.attributeReasons[name] as Reason,
         })),
-        entitlements: d.desired.entitlements.map((g) => ({ name: g.name, rule: g.reason.source, because: g.reason.detail, held: held.has(g.name.toLowerCase()) })),
+        entitlements: d.desired.entitlements.map((g) => ({ name: g.name, rule: g.reason.source, because: g.reason.detail, held: held.has(g.name.toLowerCase()), ...(g.reason.kind !== 'rule' ? { kind: g.reason.kind } : {}) })),
         extraEntitlements: [...(account?.entitlements ?? []), ...(account?.unmanaged ?? [])].filter((e) => !granted.has(e.toLowerCase()) && !removed.has(e.toLowerCase())),
-        ...(d.removedEntitlements ? { removedEntitlements: d.removedEntitlements.map((g) => ({ name: g.name, because: g.reason.detail })) } : {}),
+        ...(d.removedEntitlements ? { removedEntitlements: d.removedEntitlements.map((g) => ({ name: g.name, because: g.reason.detail, ...(g.reason.kind !== 'manual' ? { kind: g.reason.kind } : {}) })) } : {}),
         excluded,
       });
     } catch (e) {
@@ -198,8 +198,8 @@ export function formatExplanation(e: Explanation): string {
       lines.push(`      ${a.name} = ${show(a.value)}${cur}  ← ${why}`);
     }
     if (t.entitlements.length > 0) lines.push('    entitlements:');
-    for (const g of t.entitlements) lines.push(`      ${g.name}${g.held ? '' : ' (to grant)'}  ← ${g.rule === 'override' ? `override: ${g.because}` : `rule "${g.rule}": ${g.because}`}`);
-    for (const x of t.removedEntitlements ?? []) lines.push(`      ${x.name}  (removed, kept removed) ← override: ${x.because}`);
+    for (const g of t.entitlements) lines.push(`      ${g.name}${g.held ? '' : ' (to grant)'}  ← ${g.kind === 'request' ? g.because : g.rule === 'override' ? `override: ${g.because}` : `rule "${g.rule}": ${g.because}`}`);
+    for (const x of t.removedEntitlements ?? []) lines.push(`      ${x.name}  (removed, kept removed) ← ${x.kind === 'review' ? `review ${x.because}` : `override: ${x.because}`}`);
     for (const x of t.extraEntitlements) lines.push(`      ${x}  (held, granted by no rule)`);
   }
   if (e.holds.length > 0) {

@@ -91,7 +91,7 @@ export type LifecycleState = 'future' | 'prehire' | 'active' | 'leave' | 'termin
 
 /** Why something is desired: the rule or lifecycle event behind it (what `explain` shows). */
 export interface Reason {
-  readonly kind: 'rule' | 'lifecycle' | 'mapping' | 'identifier' | 'placement' | 'drift' | 'correlation' | 'manual';
+  readonly kind: 'rule' | 'lifecycle' | 'mapping' | 'identifier' | 'placement' | 'drift' | 'correlation' | 'manual' | 'request' | 'review';
   /** Rule name / identifier name / lifecycle event. */
   readonly source: string;
   readonly detail: string;

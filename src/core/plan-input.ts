@@ -6,6 +6,7 @@ import type { TargetCapabilities } from './capabilities.js';
 import type { AddressListSpec } from './address-list.js';
 import type { TargetCatalog } from './checks.js';
 import type { AccountState, DisableRecord, Hold, Reservation, Snapshot } from './model.js';
+import type { AccessException, AccessGrant } from './access-grants.js';
 import type { Override } from './overrides.js';
 import type { EmploymentHistory } from './periods.js';
 
@@ -50,6 +51,13 @@ export interface PlanInput {
   readonly holds?: readonly Hold[];
   /** Overrides (from the store), expired ones included: the planner ignores those past `at`. Absent: none. */
   readonly overrides?: readonly Override[];
+  /**
+   * Entitlements approved requests grant (from the store), ended ones included: the planner grants the active ones
+   * (unless a rule grants them already) and names an ended one as the reason of its revoke. Absent: none.
+   */
+  readonly accessGrants?: readonly AccessGrant[];
+  /** Entitlements a decision (an access review) keeps removed even where a rule grants them. Absent: none. */
+  readonly accessExceptions?: readonly AccessException[];
   /** All identifier reservations (after `allocateIdentifiers`). */
   readonly reservations: readonly Reservation[];
   /** Live targets by name; enabled targets without an entry are skipped. */

@@ -5,6 +5,8 @@
  */
 import { queryAudit, type AuditQueryPage } from '../audit/query.js';
 import { explainPerson, type Explanation } from '../core/explain.js';
+import { accessExceptions } from './access-exceptions.js';
+import { requestGrants } from './requests/grants.js';
 import type { AccountState, DisableRecord, Hold, Person } from '../core/model.js';
 import type { EmploymentHistory } from '../core/periods.js';
 import type { PlanInput } from '../core/plan-input.js';
@@ -40,6 +42,7 @@ export async function explainStored(engine: Engine, personId: string, facts: Per
     facts.holds ? Promise.resolve([...facts.holds]) : engine.store.holds.byPerson(personId),
     engine.store.overrides.byPerson(personId),
   ]);
+  const [grants, exceptions] = await Promise.all([requestGrants(engine, personId), accessExceptions(engine, personId)]);
   const anchors = new Set(accounts.map((a) => `${a.target}\u0000${a.anchor}`));
   const disabled = (facts.disabled ?? await engine.store.accounts.disabled()).filter((d) => anchors.has(`${d.target}\u0000${d.anchor}`));
   const allHistory = facts.history ?? await engine.store.periods.all();
@@ -50,6 +53,8 @@ export async function explainStored(engine: Engine, personId: string, facts: Per
     snapshot: { persons, problems: [], reportedTotal: persons.length, complete: true, readAt: at },
     accounts, reservations, disabled, holds, targets: targetInfo(engine), history,
     ...(overrides.length > 0 ? { overrides } : {}),
+    ...(grants.length > 0 ? { accessGrants: grants } : {}),
+    ...(exceptions.length > 0 ? { accessExceptions: exceptions } : {}),
   };
   return explainPerson(personId, input);
 }

@@ -6,6 +6,8 @@ import { allocateIdentifiers, computePlan, keepLastGood, lifecycleAt, secondaryC
 import { correlationCodec, type CorrelationCodec } from '../core/correlation.js';
 import type { AccountState, Person, Plan, Reservation, Snapshot } from '../core/model.js';
 import type { Override } from '../core/overrides.js';
+import { accessExceptions } from './access-exceptions.js';
+import { requestGrants } from './requests/grants.js';
 import type { Engine } from './engine.js';
 import { SourceUnusableError } from './errors.js';
 import { IDENTIFIER_TAKEN_CODES } from './identifier-collisions.js';
@@ -334,6 +336,8 @@ export async function preparePlan(engine: Engine, opts: PrepareOptions = {}): Pr
   const disabled = await engine.store.accounts.disabled();
   const holds = await engine.store.holds.all();
   const overrides = withExtra(await engine.store.overrides.all(), opts.extraOverrides ?? []);
+  // Governance: approved requests add grants, review exceptions keep grants removed.
+  const [grants, exceptions] = await Promise.all([requestGrants(engine), accessExceptions(engine)]);
   // Accounts found for creates a killed run left open are Cadre's own: linking them is recovery, not a take-over.
   const resumedCreates = await engine.store.journal.interruptedCreates();
   const input: PlanInput = {
@@ -346,6 +350,8 @@ export async function preparePlan(engine: Engine, opts: PrepareOptions = {}): Pr
     disabled,
     holds,
     ...(overrides.length > 0 ? { overrides } : {}),
+    ...(grants.length > 0 ? { accessGrants: grants } : {}),
+    ...(exceptions.length > 0 ? { accessExceptions: exceptions } : {}),
     targets: info,
     history,
     ...(resumedCreates.length > 0 ? { resumedCreates } : {}),

@@ -3,6 +3,8 @@ import type { Engine } from './engine.js';
 import { applyPrepared, type ApplyReport } from './apply.js';
 import { holdTransitions } from '../core/safeguards.js';
 import { overrideTransitions } from '../core/overrides.js';
+import { accessGrantTransitions } from '../core/access-grants.js';
+import { requestGrants } from './requests/grants.js';
 import { takeTouchedHolds } from './holds.js';
 import { withRunLease, type LeaseOptions, type RunLease } from './lease.js';
 import { lifecycleTransitions, preparePlan, type PreparedPlan } from './planning.js';
@@ -75,6 +77,8 @@ export async function incrementalSync(engine: Engine, opts: SyncOptions): Promis
     for (const id of await takeTouchedHolds(engine.store)) ids.add(id);
     // An override that expired since the last tick: the rule's value comes back now.
     for (const id of overrideTransitions(await engine.store.overrides.all(), lastTick, at, engine.config.lifecycle.timezone)) ids.add(id);
+    // A request grant that ended (or began) since the last tick: granted or revoked now.
+    for (const id of accessGrantTransitions(await requestGrants(engine), lastTick, at, engine.config.lifecycle.timezone)) ids.add(id);
     // A new manager needs their reports' manager attribute, a changed name their aliases: include direct reports.
     for (const p of stored) if (p.supervisorId && ids.has(p.supervisorId)) ids.add(p.id);
     if (ids.size === 0) {
