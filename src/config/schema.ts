@@ -18,6 +18,8 @@ const duration = z.string().regex(/^\d+(ms|s|m|h|d)$/, 'expected a duration like
 /** Personio v1 source. */
 export const personioSourceGuard = z.object({
   type: z.literal('personio'),
+  /** Which Personio API to read: v1 (`/v1/company/employees`, the default) or v2 (`/v2/persons` + employments). */
+  apiVersion: z.enum(['v1', 'v2']).optional(),
   baseUrl: z.string().url().default('https://api.personio.de'),
   clientId: z.string().min(1),
   clientSecret: z.string().min(1),

@@ -8,6 +8,8 @@ import type { CadreConfig } from '../config/schema.js';
 import { createAuditLog } from '../audit/log.js';
 import { createNotifier } from '../notify/index.js';
 import { createPersonioClient } from '../sources/personio/client.js';
+import type { PersonioClient } from '../sources/personio/client.js';
+import { createPersonioV2Client } from '../sources/personio/v2/client.js';
 import { createStore } from '../store/index.js';
 import type { Store } from '../store/types.js';
 import type { TargetConnector } from '../targets/contract.js';
@@ -20,7 +22,7 @@ export interface Engine {
   readonly config: CadreConfig;
   readonly store: Store;
   readonly audit: ReturnType<typeof createAuditLog>;
-  readonly source: ReturnType<typeof createPersonioClient>;
+  readonly source: PersonioClient;
   readonly notifier: ReturnType<typeof createNotifier>;
   readonly targets: ReadonlyMap<string, TargetConnector>;
   /** Handlers of the plan's pseudo-targets (Personio write-back, notifications), dispatched like targets. */
@@ -63,7 +65,8 @@ export async function openEngine(config: CadreConfig, opts: EngineOptions = {}):
     await store.close();
     throw err;
   }
-  const source = createPersonioClient(config.source, { log: log.child({ source: 'personio' }) });
+  const sourceDeps = { log: log.child({ source: 'personio' }) };
+  const source = config.source.apiVersion === 'v2' ? createPersonioV2Client(config.source, sourceDeps) : createPersonioClient(config.source, sourceDeps);
   const notifier = createNotifier(config.notifications, { log: log.child({ component: 'notify' }) });
   const effects = createEffectHandlers({ config, source, notifier });
   return {

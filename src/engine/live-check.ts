@@ -7,6 +7,7 @@ import type { CadreConfig } from '../config/schema.js';
 import { redactSecrets } from '../config/secrets.js';
 import { checkReferences, configReferences } from '../core/checks.js';
 import { createPersonioClient } from '../sources/personio/client.js';
+import { createPersonioV2Client } from '../sources/personio/v2/client.js';
 import type { LiveFinding, TargetConnector } from '../targets/contract.js';
 import { createTarget } from '../targets/registry.js';
 import { createLogger, type Logger } from './log.js';
@@ -23,7 +24,8 @@ const codeOf = (e: unknown, fallback: string): string => {
 };
 
 async function checkSource(config: CadreConfig, log: Logger): Promise<LiveFinding[]> {
-  const client = createPersonioClient({ ...config.source, maxRetries: Math.min(config.source.maxRetries, 1) }, { log: log.child({ source: 'personio' }) });
+  const create = config.source.apiVersion === 'v2' ? createPersonioV2Client : createPersonioClient;
+  const client = create({ ...config.source, maxRetries: Math.min(config.source.maxRetries, 1) }, { log: log.child({ source: 'personio' }) });
   try {
     const { total } = await client.probe();
     return [{ severity: 'ok', code: 'PERSONIO_READ', message: `authenticated at ${config.source.baseUrl}; ${total ?? 'an unknown number of'} employees readable`, hint: '' }];

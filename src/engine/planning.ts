@@ -303,6 +303,18 @@ async function awaitingAccount(engine: Engine, accounts: readonly AccountState[]
   };
 }
 
+/** Stored periods plus the source's, one per person and hire date (the source's end dates win). */
+function mergeHistory(stored: EmploymentHistory, fromSource: EmploymentHistory): EmploymentHistory {
+  if (Object.keys(fromSource).length === 0) return stored;
+  const out: Record<string, EmploymentHistory[string]> = { ...stored };
+  for (const [id, periods] of Object.entries(fromSource)) {
+    const byHire = new Map((out[id] ?? []).map((p) => [p.hireDate, p]));
+    for (const p of periods) byHire.set(p.hireDate, p);
+    out[id] = [...byHire.values()].sort((a, b) => a.hireDate.localeCompare(b.hireDate));
+  }
+  return out;
+}
+
 /** Compute a plan as of `at` (default: now). Throws SourceUnusableError (exit 4) on a bad source read. */
 export async function preparePlan(engine: Engine, opts: PrepareOptions = {}): Promise<PreparedPlan> {
   const at = opts.at ?? engine.now().toISOString();
@@ -324,7 +336,8 @@ export async function preparePlan(engine: Engine, opts: PrepareOptions = {}): Pr
   for (const [name, catalog] of Object.entries(catalogs)) if (info[name]) info[name] = { ...info[name], catalog };
   const existing: Reservation[] = await engine.store.reservations.all();
   // Earlier records (hire date → end dates): a rehire's former period still counts after HR cleared its dates.
-  const history = await engine.store.periods.all();
+  // The v2 source also knows employments besides the current one: they count as periods as well.
+  const history = mergeHistory(await engine.store.periods.all(), engine.source.history?.() ?? {});
   phase('reservations');
   const scope = opts.onlyPersons ? new Set(opts.onlyPersons) : undefined;
   const toAllocate = scope ? snapshot.persons.filter((p) => scope.has(p.id)) : snapshot.persons;

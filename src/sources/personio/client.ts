@@ -32,6 +32,8 @@ export interface PersonioClient {
   updateEmployee(id: string, fields: Record<string, string | null>): Promise<void>;
   /** Authenticate and read one employee (`cadre validate --live`): the number of employees the API reports. */
   probe(): Promise<{ total: number | undefined }>;
+  /** Employment periods the source knows besides the current one (v2: the other employments), by person id. */
+  history?(): Readonly<Record<string, readonly import('../../core/periods.js').KnownPeriod[]>>;
   /** Counters for diagnostics and tests. */
   readonly stats: { readonly authCalls: number; readonly requests: number };
 }

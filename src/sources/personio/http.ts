@@ -36,6 +36,8 @@ export interface HttpResult {
 interface CallOptions {
   readonly query?: URLSearchParams;
   readonly body?: unknown;
+  /** Form-urlencoded body (v2 token request); wins over `body`. */
+  readonly form?: URLSearchParams;
   /** Return 404 responses instead of throwing. */
   readonly allow404?: boolean;
 }
@@ -47,13 +49,31 @@ export function errorMessage(body: unknown): string | undefined {
   if (isRecord(err) && typeof err.message === 'string') return err.message;
   if (typeof err === 'string') return err;
   if (typeof body.message === 'string') return body.message;
+  // v2 problem+json: `{errors:[{title,detail}]}` or the OAuth shape `{error, error_description}`.
+  if (Array.isArray(body.errors)) {
+    const parts = body.errors.filter(isRecord).map((e) => [e.title, e.detail].filter((x) => typeof x === 'string').join(': '));
+    if (parts.length > 0) return parts.join('; ');
+  }
+  if (typeof body.error_description === 'string') return body.error_description;
   return undefined;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-/** Creates the transport; {@link PersonioTransport.call} is the only way requests leave. */
+/** Seconds of a `Retry-After` header (delta seconds or HTTP date) in ms; undefined when absent or unreadable. */
+export function retryAfterMs(v: string | null, nowMs: number = Date.now()): number | undefined {
+  if (!v) return undefined;
+  if (/^\s*\d+\s*$/.test(v)) return Number(v) * 1000;
+  const t = Date.parse(v);
+  return Number.isNaN(t) ? undefined : Math.max(0, t - nowMs);
+}
+
+/**
+ * Creates the transport; {@link PersonioTransport.call} is the only way requests leave.
+ * `cfg.apiVersion: v2` authenticates at `/v2/auth/token` (client credentials, form body) instead of `/v1/auth`.
+ */
 export function createTransport(cfg: PersonioSourceConfig, deps: PersonioClientDeps) {
+  const v2 = cfg.apiVersion === 'v2';
   const base = cfg.baseUrl.replace(/\/+$/, '').replace(/\/v1$/, '');
   const doFetch = deps.fetch ?? globalThis.fetch;
   const backoffBase = deps.backoffBaseMs ?? 1000;
@@ -82,8 +102,8 @@ export function createTransport(cfg: PersonioSourceConfig, deps: PersonioClientD
 
   const commonHeaders = (): Record<string, string> => {
     const h: Record<string, string> = { Accept: 'application/json', 'User-Agent': 'cadre-personio/1' };
-    if (cfg.partnerId) h['X-Personio-Partner-ID'] = cfg.partnerId;
-    if (cfg.appId) h['X-Personio-App-ID'] = cfg.appId;
+    if (cfg.partnerId) h[v2 ? 'Personio-Partner-ID' : 'X-Personio-Partner-ID'] = cfg.partnerId;
+    if (cfg.appId) h[v2 ? 'Personio-App-ID' : 'X-Personio-App-ID'] = cfg.appId;
     return h;
   };
 
@@ -103,8 +123,9 @@ export function createTransport(cfg: PersonioSourceConfig, deps: PersonioClientD
         stats.requests++;
         res = await doFetch(url, {
           method,
-          headers: opts.body === undefined ? headers : { ...headers, 'Content-Type': 'application/json' },
-          body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+          headers: opts.form ? { ...headers, 'Content-Type': 'application/x-www-form-urlencoded' }
+            : opts.body === undefined ? headers : { ...headers, 'Content-Type': 'application/json' },
+          body: opts.form ? opts.form.toString() : opts.body === undefined ? undefined : JSON.stringify(opts.body),
           signal: AbortSignal.timeout(cfg.timeoutMs),
         });
         text = await res.text();
@@ -121,7 +142,10 @@ export function createTransport(cfg: PersonioSourceConfig, deps: PersonioClientD
         continue;
       }
       if (res.status === 429) {
-        const wait = backoff(rateAttempts++);
+        // Retry-After (when sent) is the server's word; otherwise exponential backoff.
+        const hinted = retryAfterMs(res.headers.get('retry-after'));
+        const wait = hinted !== undefined ? Math.min(backoffMax, Math.max(hinted, backoffBase)) : backoff(rateAttempts);
+        rateAttempts++;
         if (rateWaited + wait > rateBudget) {
           throw new PersonioError('PERSONIO_RATE_LIMITED',
             `Personio rate limit still exceeded on ${method} ${path} after waiting ${Math.round(rateWaited / 1000)} s`, { status: 429, retryable: true });
@@ -151,7 +175,27 @@ export function createTransport(cfg: PersonioSourceConfig, deps: PersonioClientD
     }
   }
 
+  async function authenticateV2(): Promise<string> {
+    stats.authCalls++;
+    const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: cfg.clientId, client_secret: cfg.clientSecret });
+    const { res, body } = await send('POST', '/v2/auth/token', commonHeaders(), { form });
+    if (!res.ok) {
+      const msg = scrub(errorMessage(body) ?? `HTTP ${res.status}`);
+      throw new PersonioError('PERSONIO_AUTH_FAILED',
+        `Personio rejected the API credentials (HTTP ${res.status}: ${msg}); check source.clientId / source.clientSecret`, { status: res.status });
+    }
+    if (!isRecord(body) || typeof body.access_token !== 'string' || body.access_token === '') {
+      throw new PersonioError('PERSONIO_AUTH_FAILED', 'Personio /v2/auth/token answered without an access_token', { status: res.status });
+    }
+    const ttl = typeof body.expires_in === 'number' && body.expires_in > 0 ? body.expires_in : 86_400;
+    token = body.access_token;
+    tokenExpiresAt = Date.now() + Math.max(1, ttl - Math.min(60, ttl / 10)) * 1000;
+    log.debug({ expiresIn: ttl }, 'Personio v2 token obtained');
+    return token;
+  }
+
   async function authenticate(): Promise<string> {
+    if (v2) return authenticateV2();
     stats.authCalls++;
     const { res, body } = await send('POST', '/v1/auth', commonHeaders(), {
       body: { client_id: cfg.clientId, client_secret: cfg.clientSecret },
@@ -196,8 +240,8 @@ export function createTransport(cfg: PersonioSourceConfig, deps: PersonioClientD
         continue;
       }
       if (res.ok) {
-        // Personio echoes (formerly: rotated) the token in the Authorization header; keep the newest.
-        const echoed = res.headers.get('authorization')?.replace(/^Bearer\s+/i, '').trim();
+        // Personio v1 echoes (formerly: rotated) the token in the Authorization header; keep the newest.
+        const echoed = v2 ? undefined : res.headers.get('authorization')?.replace(/^Bearer\s+/i, '').trim();
         if (echoed && echoed !== token) token = echoed;
         if (body === undefined && text !== '') {
           throw new PersonioError('PERSONIO_BAD_RESPONSE', `Personio ${method} ${path} answered HTTP ${res.status} with a body that is not JSON`, { status: res.status });

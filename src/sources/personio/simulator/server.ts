@@ -14,6 +14,7 @@ import type { RawEmployee } from '../raw.js';
 import { createSimCompany, fixtureEmployees } from './company.js';
 import type { SimCompany } from './company.js';
 import { createRateLimiter } from './rate-limit.js';
+import { registerV2 } from './v2.js';
 import { applyEmployeeFields, createEmployee, WriteRejected } from './writes.js';
 
 /** Faults that can be switched at runtime (directly or via `POST /_sim/faults`). */
@@ -155,7 +156,7 @@ export async function startPersonioSimulator(opts: PersonioSimulatorOptions = {}
   });
 
   app.addHook('onRequest', async (req, reply) => {
-    if (!req.url.startsWith('/v1/')) return;
+    if (!req.url.startsWith('/v1/') && !req.url.startsWith('/v2/')) return;
     const path = req.url.split('?')[0] ?? req.url;
     const header = (n: string): string | undefined => {
       const v = req.headers[n];
@@ -175,10 +176,10 @@ export async function startPersonioSimulator(opts: PersonioSimulatorOptions = {}
       const code = errorToggle++ % 2 === 0 ? 500 : 503;
       return reply.code(code).send(errorBody(code, code === 500 ? 'Internal Server Error' : 'Service Unavailable'));
     }
-    const isEmployeesGet = req.method === 'GET' && path.startsWith('/v1/company/employees');
+    const isEmployeesGet = req.method === 'GET' && (path.startsWith('/v1/company/employees') || path.startsWith('/v2/persons'));
     const limited = faults.rateLimitNext > 0
       || (isEmployeesGet && employeesLimiter !== undefined && !employeesLimiter.take())
-      || (path === '/v1/auth' && authLimiter !== undefined && !authLimiter.take());
+      || ((path === '/v1/auth' || path === '/v2/auth/token') && authLimiter !== undefined && !authLimiter.take());
     if (limited) {
       if (faults.rateLimitNext > 0) faults.rateLimitNext--;
       return reply.code(429).send(errorBody(429, 'Too Many Requests'));
@@ -339,6 +340,18 @@ export async function startPersonioSimulator(opts: PersonioSimulatorOptions = {}
     }
   });
 
+  let baseUrl = '';
+  registerV2(app, {
+    company, ttl, issueToken,
+    tokenValid: (t) => {
+      const exp = tokens.get(t);
+      return exp !== undefined && exp > clock();
+    },
+    credentialsOk: (id, secret) => id !== '' && secret !== '' && !faults.failAuth
+      && (!opts.credentials || (sameSecret(id, opts.credentials.clientId) && sameSecret(secret, opts.credentials.clientSecret))),
+    countAuth: () => { stats.authCalls++; },
+  }, () => baseUrl);
+
   // ---- control endpoints (not part of Personio) ----
   app.get('/_sim/state', async () => ({
     employees: company.size, faults, authCalls: stats.authCalls, requests: stats.requests.length, activeTokens: tokens.size,
@@ -380,6 +393,7 @@ export async function startPersonioSimulator(opts: PersonioSimulatorOptions = {}
   const port = typeof addr === 'object' && addr ? addr.port : opts.port ?? 0;
   const urlHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
 
+  baseUrl = `http://${urlHost}:${port}`;
   const sim: PersonioSimulator = {
     url: `http://${urlHost}:${port}`,
     company,
