@@ -10,6 +10,7 @@ import { WEB_DEFAULTS, webGuard } from './schema-web.js';
 import { conditionGuard, exclusionGuard, type Condition } from './schema-shared.js';
 import { formsGuard, protectionGuard, PROTECTION_DEFAULT } from './schema-forms.js';
 import { REVIEWS_DEFAULT, reviewsGuard } from './schema-reviews.js';
+import { CATALOG_DEFAULT, catalogGuard } from './schema-catalog.js';
 
 export { conditionGuard, exclusionGuard, type Condition };
 
@@ -206,6 +207,8 @@ export const configGuard = z.object({
   forms: formsGuard,
   /** Access review campaigns (see schema-reviews.ts). */
   reviews: reviewsGuard.default(REVIEWS_DEFAULT),
+  /** Request catalogue (see schema-catalog.ts). */
+  catalog: catalogGuard.default(CATALOG_DEFAULT),
 }).strict();
 
 /** A validated cadre.yaml. */
