@@ -62,16 +62,39 @@ describe('Personio v1 and v2 modes', () => {
     assert.deepEqual(ops(v2), ops(v1));
   });
 
-  test('v2 persons refuse a limit over 50 with problem+json', async () => {
+  const token = async (): Promise<string> => {
     const tok = await fetch(`${sim.url}/v2/auth/token`, {
       method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({ grant_type: 'client_credentials', client_id: 'a', client_secret: 'b' }).toString(),
     });
-    const { access_token: token } = await tok.json() as { access_token: string };
-    const res = await fetch(`${sim.url}/v2/persons?limit=51`, { headers: { authorization: `Bearer ${token}` } });
+    return (await tok.json() as { access_token: string }).access_token;
+  };
+
+  test('v2 persons refuse a limit over 50 with problem+json', async () => {
+    const res = await fetch(`${sim.url}/v2/persons?limit=51`, { headers: { authorization: `Bearer ${await token()}` } });
     assert.equal(res.status, 400);
     assert.match(res.headers.get('content-type') ?? '', /application\/problem\+json/);
     const body = await res.json() as { errors: { title: string }[] };
     assert.equal(body.errors[0]?.title, 'Bad request');
+  });
+
+  test('webhook management: created DISABLED by default, enabled by PATCH, listed, removed; the token is never shown', async () => {
+    const h = { authorization: `Bearer ${await token()}`, 'content-type': 'application/json' };
+    const created = await fetch(`${sim.url}/v2/webhooks`, {
+      method: 'POST', headers: h, body: JSON.stringify({ url: 'https://cadre.example.com/hook', token: 'secret-token-1', enabled_events: ['person.updated'] }),
+    });
+    assert.equal(created.status, 201);
+    const w = await created.json() as { id: string; status: string; token?: string };
+    assert.equal(w.status, 'DISABLED');
+    assert.equal(w.token, undefined);
+    const bad = await fetch(`${sim.url}/v2/webhooks`, { method: 'POST', headers: h, body: JSON.stringify({ url: 'https://x.example.com', enabled_events: ['nope'] }) });
+    assert.equal(bad.status, 422);
+    const patched = await fetch(`${sim.url}/v2/webhooks/${w.id}`, { method: 'PATCH', headers: h, body: JSON.stringify({ status: 'ENABLED' }) });
+    assert.equal((await patched.json() as { status: string }).status, 'ENABLED');
+    assert.equal(sim.webhooks.get(w.id)?.token, 'secret-token-1');
+    const list = await (await fetch(`${sim.url}/v2/webhooks`, { headers: h })).json() as { _data: { id: string }[] };
+    assert.deepEqual(list._data.map((x) => x.id), [w.id]);
+    assert.equal((await fetch(`${sim.url}/v2/webhooks/${w.id}`, { method: 'DELETE', headers: { authorization: h.authorization } })).status, 204);
+    assert.equal((await fetch(`${sim.url}/v2/webhooks/${w.id}`, { headers: h })).status, 404);
   });
 });

@@ -15,6 +15,7 @@ import { createSimCompany, fixtureEmployees } from './company.js';
 import type { SimCompany } from './company.js';
 import { createRateLimiter } from './rate-limit.js';
 import { registerV2 } from './v2.js';
+import type { SimWebhook } from './webhooks.js';
 import { applyEmployeeFields, createEmployee, WriteRejected } from './writes.js';
 
 /** Faults that can be switched at runtime (directly or via `POST /_sim/faults`). */
@@ -71,6 +72,8 @@ export interface PersonioSimulator {
   readonly company: SimCompany;
   readonly faults: SimFaults;
   readonly stats: { authCalls: number; readonly requests: SimRequest[] };
+  /** Webhooks registered through `POST /v2/webhooks`, by id. */
+  readonly webhooks: ReadonlyMap<string, SimWebhook>;
   /** Invalidates every issued token (clients must re-authenticate). */
   revokeTokens(): void;
   /** Applies realistic HR changes (hires, moves, renames, office moves, leavers). */
@@ -341,7 +344,7 @@ export async function startPersonioSimulator(opts: PersonioSimulatorOptions = {}
   });
 
   let baseUrl = '';
-  registerV2(app, {
+  const webhooks = registerV2(app, {
     company, ttl, issueToken,
     tokenValid: (t) => {
       const exp = tokens.get(t);
@@ -399,6 +402,7 @@ export async function startPersonioSimulator(opts: PersonioSimulatorOptions = {}
     company,
     faults,
     stats,
+    webhooks,
     revokeTokens: () => tokens.clear(),
     mutate: (counts) => mutateCompany(company, rng, now().toISOString().slice(0, 10), counts),
     close: async () => { await app.close(); },

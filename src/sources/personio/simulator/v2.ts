@@ -8,6 +8,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { attributeValue, isRecord } from '../raw.js';
 import type { RawEmployee } from '../raw.js';
 import type { SimCompany } from './company.js';
+import { registerWebhooks } from './webhooks.js';
+import type { SimWebhook } from './webhooks.js';
 
 /** What the v2 routes need from the simulator. */
 export interface V2Context {
@@ -113,7 +115,7 @@ export function personOf(e: RawEmployee, base: string): Record<string, unknown> 
 }
 
 /** Registers the v2 routes on the simulator's fastify app. */
-export function registerV2(app: FastifyInstance, ctx: V2Context, base: () => string): void {
+export function registerV2(app: FastifyInstance, ctx: V2Context, base: () => string): Map<string, SimWebhook> {
   const authorized = (req: FastifyRequest, reply: FastifyReply): boolean => {
     const h = req.headers.authorization;
     const token = typeof h === 'string' ? h.replace(/^Bearer\s+/i, '').trim() : '';
@@ -224,4 +226,5 @@ export function registerV2(app: FastifyInstance, ctx: V2Context, base: () => str
     }
     return page(req, reply, '/v2/cost-centers', [...m].map(([id, name]) => ({ id, name })));
   });
+  return registerWebhooks(app, authorized, () => new Date());
 }
