@@ -17,6 +17,7 @@ import { decideItem, reviewTick, startCampaign } from '../../src/engine/reviews/
 import { fullSync } from '../../src/engine/sync.js';
 import { startPersonioSimulator } from '../../src/sources/personio/simulator/index.js';
 import { writeEngineConfig } from '../support/engine-config.js';
+import { startSmtpServer, type TestSmtpServer } from '../support/smtp.js';
 import { employee, type EmployeeSpec } from '../support/personio-fixture.js';
 
 const people: EmployeeSpec[] = [
@@ -25,7 +26,10 @@ const people: EmployeeSpec[] = [
   { id: 3, first: 'Bea', last: 'Boss', department: 'Board', office: 'Berlin' },
 ];
 
-const extra = `reviews:
+const extra = (smtpPort: number) => `notifications:
+  smtp: { host: 127.0.0.1, port: ${smtpPort}, secure: false, from: "cadre@example.com", insecure: true }
+reviews:
+  ruleOwners: { sales: sales-owner@example.com }
   templates:
     - { id: strict, name: Strict, scope: { entitlements: ["role:sales"] }, reviewers: { fallback: root }, deadline: 1d, default: remove }
     - { id: lenient, name: Lenient, scope: { entitlements: ["role:staff"] }, reviewers: { fallback: root }, deadline: 1d }
@@ -36,6 +40,7 @@ describe('access reviews in the engine (SQLite)', () => {
   let dir: string;
   let engine: Engine;
   let personio: Awaited<ReturnType<typeof startPersonioSimulator>>;
+  let smtp: TestSmtpServer;
   let clock = new Date('2026-12-01T10:00:00.000Z');
   const roles = (pid: string): string[] => {
     const db = new Database(join(dir, 'erp.db'), { readonly: true });
@@ -49,13 +54,15 @@ describe('access reviews in the engine (SQLite)', () => {
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'cadre-reviews-engine-'));
     personio = await startPersonioSimulator({ port: 0, host: '127.0.0.1', employees: people.map(employee) });
-    engine = await openEngine(await loadConfigOrThrow(writeEngineConfig({ dir, personioUrl: personio.url, extra })), { now: () => clock });
+    smtp = await startSmtpServer({ startTls: false });
+    engine = await openEngine(await loadConfigOrThrow(writeEngineConfig({ dir, personioUrl: personio.url, extra: extra(smtp.port) })), { now: () => clock });
     await fullSync(engine, { actor: 'test', at: clock.toISOString() });
     assert.deepEqual(roles('1'), ['role:sales', 'role:staff']);
   });
   after(async () => {
     await engine?.close();
     await personio?.close();
+    await smtp?.close();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
@@ -77,6 +84,12 @@ describe('access reviews in the engine (SQLite)', () => {
     const items = await engine.store.reviews.items(strict.campaign.id);
     assert.deepEqual(items.map((i) => [i.seq, i.decision, i.decidedBy]), [[1, 'remove', 'review-default'], [2, 'keep', 'web:bea']]);
     assert.ok((await engine.store.reviews.items(lenient.campaign.id)).every((i) => i.decision === 'keep'));
+
+    // The removed rule grant is flagged to the rule's owner by mail.
+    const [mail] = await smtp.waitFor(1, 10_000);
+    assert.match(mail?.subject ?? '', /review "Strict" removed access your rule grants/);
+    assert.deepEqual(smtp.envelopes[0]?.to, ['sales-owner@example.com']);
+    assert.match(mail?.text ?? '', /Sina Sales \(1\): role:sales in erp, granted by rule sales/);
 
     const r = await fullSync(engine, { actor: 'test', at: clock.toISOString() });
     assert.deepEqual(r.prepared.plan.operations.map((o) => [o.action, o.personId, o.entitlement]), [['revoke', '1', 'role:sales']], 'one revoke: the defaulted removal');
