@@ -23,6 +23,7 @@ import { personsRepo } from './persons.js';
 import { openPgPool, openPgSession, postgresDialect } from './postgres/dialect.js';
 import { reservationsRepo } from './reservations.js';
 import { reviewsRepo } from './reviews.js';
+import { requestsRepo } from './requests.js';
 import { runsRepo } from './runs.js';
 import type { Database } from './schema.js';
 import { sqliteDialect } from './sqlite/dialect.js';
@@ -53,6 +54,7 @@ function bind(db: Kysely<Database>, dialect: StoreDialect, inTransaction: boolea
     holds: holdsRepo(ctx),
     overrides: overridesRepo(ctx),
     reviews: reviewsRepo(ctx),
+    requests: requestsRepo(ctx),
     lease: leaseRepo(ctx, openSession),
     users: usersRepo(ctx),
     sessions: sessionsRepo(ctx),

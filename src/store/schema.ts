@@ -38,6 +38,41 @@ export interface HoldsTable {
   created_at: string;
 }
 
+/** `access_requests` (migration 0014): catalogue requests, id shown as #42. */
+export interface AccessRequestsTable {
+  id: number;
+  item: string;
+  person_id: string;
+  requester: string;
+  justification: string;
+  end_date: string | null;
+  status: string;
+  stage: number;
+  created_at: string;
+  decided_at: string | null;
+  ended_at: string | null;
+  note: string | null;
+  reminded: number;
+}
+
+/** `request_decisions` (migration 0014). */
+export interface RequestDecisionsTable {
+  request_id: number;
+  stage: number;
+  approver: string;
+  decision: string;
+  comment: string;
+  at: string;
+}
+
+/** `request_delegations` (migration 0014). */
+export interface RequestDelegationsTable {
+  approver: string;
+  delegate: string;
+  from_at: string;
+  until_at: string;
+}
+
 /** `overrides` (migration 0010): one per (person, target, attribute); entitlements as `entitlement:<name>`. */
 export interface OverridesTable {
   person_id: string;
@@ -184,6 +219,9 @@ export interface Database {
   meta: MetaTable;
   holds: HoldsTable;
   overrides: OverridesTable;
+  access_requests: AccessRequestsTable;
+  request_decisions: RequestDecisionsTable;
+  request_delegations: RequestDelegationsTable;
   review_campaigns: ReviewCampaignsTable;
   review_items: ReviewItemsTable;
   employment_periods: EmploymentPeriodsTable;

@@ -3,6 +3,43 @@
  */
 import type { AccountState, DisableRecord, Hold, Operation, Person, Reservation } from '../core/model.js';
 import type { Override } from '../core/overrides.js';
+import type { RequestStatus } from '../core/requests/policy.js';
+
+/** A catalogue request (#id). */
+export interface AccessRequest {
+  readonly id: number;
+  readonly item: string;
+  readonly personId: string;
+  /** Principal id of who asked. */
+  readonly requester: string;
+  readonly justification: string;
+  /** Last day (`YYYY-MM-DD`, inclusive) of the grant; absent: open-ended. */
+  readonly endDate?: string;
+  readonly status: RequestStatus;
+  /** Index of the approval stage it waits for (pending) or reached. */
+  readonly stage: number;
+  readonly createdAt: string;
+  readonly decidedAt?: string;
+  /** When an approved grant ended (revoked / expired). */
+  readonly endedAt?: string;
+  /** Why it ended or was refused. */
+  readonly note?: string;
+  /** The "expires in 7 days" mail went out. */
+  readonly reminded: boolean;
+}
+
+/** One approver's decision on a request stage. */
+export interface RequestDecision {
+  readonly requestId: number;
+  readonly stage: number;
+  readonly approver: string;
+  readonly decision: 'approve' | 'reject';
+  readonly comment: string;
+  readonly at: string;
+}
+
+/** An approver lets a delegate decide in their place between two instants. */
+export interface Delegation { readonly approver: string; readonly delegate: string; readonly from: string; readonly until: string }
 import type { KnownPeriod } from '../core/periods.js';
 import type { Role } from '../core/roles.js';
 import type { ReviewCampaign, ReviewDecision, ReviewItem } from '../core/reviews/model.js';
@@ -326,6 +363,19 @@ export interface Store {
     item(campaignId: string, seq: number): Promise<ReviewItem | undefined>;
     decide(campaignId: string, seq: number, d: { decision: ReviewDecision; comment: string; decidedBy: string; decidedAt: string }): Promise<void>;
     close(id: string, closedBy: string, closedAt: string): Promise<void>;
+  };
+
+  /** Catalogue requests, their decisions and approvers' delegations (migration 0014). */
+  requests: {
+    /** Insert; returns the new id (#42). */
+    add(r: Omit<AccessRequest, 'id' | 'reminded'>): Promise<number>;
+    get(id: number): Promise<AccessRequest | undefined>;
+    list(filter?: { personId?: string; requester?: string; status?: readonly RequestStatus[] }): Promise<AccessRequest[]>;
+    update(id: number, patch: Partial<Pick<AccessRequest, 'status' | 'stage' | 'decidedAt' | 'endedAt' | 'note' | 'reminded'>>): Promise<void>;
+    addDecision(d: RequestDecision): Promise<void>;
+    decisions(requestId: number): Promise<RequestDecision[]>;
+    addDelegation(d: Delegation): Promise<void>;
+    delegations(): Promise<Delegation[]>;
   };
 
   /** Run a function in one transaction (used for reservations + journal consistency). */

@@ -22,6 +22,7 @@ import { runLocksSuite } from './store-suite-locks.js';
 import { runWebSuite } from './store-suite-web.js';
 import { runOverridesSuite } from './store-suite-overrides.js';
 import { runReviewsSuite } from './store-suite-reviews.js';
+import { runRequestsSuite } from './store-suite-requests.js';
 
 /** A store plus a way to touch the database behind Cadre's back. */
 export interface StoreHarness {
@@ -562,6 +563,7 @@ export function runStoreSuite(factory: (opts?: HarnessOptions) => Promise<StoreH
   runWebSuite(withH);
   runOverridesSuite(withH, (before, fn) => () => withHarness(() => factory({ migrateBefore: before }), fn));
   runReviewsSuite(withH);
+  runRequestsSuite(withH);
 }
 
 /** Migrate one fresh database from several processes at the same instant; all must succeed. */

@@ -13,6 +13,7 @@ import { employmentPeriods } from './0008-employment-periods.js';
 import { webConsole } from './0009-web-console.js';
 import { overrides } from './0010-overrides.js';
 import { auditIndexes } from './0011-audit-indexes.js';
+import { requests } from './0014-requests.js';
 import { reviews } from './0015-reviews.js';
 
 /** SQL dialect of a store. */
@@ -30,6 +31,7 @@ export function migrations(dialect: StoreDialect): Record<string, Migration> {
     '0009-web-console': webConsole(dialect),
     '0010-overrides': overrides(dialect),
     '0011-audit-indexes': auditIndexes(dialect),
+    '0014-requests': requests(dialect),
     '0015-reviews': reviews(dialect),
   };
 }
