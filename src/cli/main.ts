@@ -21,6 +21,7 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
   users: { summary: 'users add USER --role R [--name N] [--person ID] | passwd USER | remove USER | list: console users', load: async () => (await import('./commands/users.js')).usersCommand },
   audit: { summary: 'audit verify | audit export --format csv|json|ndjson [--since --until --person --actor --event --target] | audit report [--since ISO]', load: async () => (await import('./commands/audit.js')).auditCommand },
   report: { summary: 'report orphans|leavers-enabled|access-matrix|licences|who-has ENTITLEMENT|helpdesk [--target T] [--since ISO] [--until ISO] [--format table|csv|json]', load: async () => (await import('./commands/report.js')).reportCommand },
+  personio: { summary: 'personio webhooks register --url URL --token-env NAME [--events a,b] | list | remove ID: Personio v2 webhooks', load: async () => (await import('./commands/personio.js')).personioCommand },
   sim: { summary: 'sim personio | sim graph: run an API simulator', load: async () => simCommand },
   demo: { summary: 'generated company + simulator + SQLite targets, then watch joiners, movers and leavers', load: async () => (await import('./commands/demo.js')).demoCommand },
 };
