@@ -24,7 +24,7 @@ export const reviewTemplateGuard = z.object({
   id: z.string().regex(/^[a-z][a-z0-9-]*$/, 'review ids are lower-case, digits and dashes (e.g. q4-groups)'),
   name: localized,
   scope: reviewScopeGuard.default({ requestGrantsOnly: false }),
-  /** Who decides an item: the holder's manager (Personio supervisor) or the entitlement's catalogue owner. */
+  /** Who decides an item: the holder's manager (Personio supervisor) or the owner of the entitlement's catalogue item. */
   reviewers: z.object({
     by: z.enum(['manager', 'owner']).default('manager'),
     /** Console user id (local user name / OIDC subject) deciding items nobody else may (no manager, own access). */

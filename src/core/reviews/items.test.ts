@@ -39,6 +39,14 @@ describe('review items', () => {
     assert.match(items[2]?.reasonText ?? '', /unmanaged/);
   });
 
+  test('by owner: each item goes to the owner of the catalogue item for that target and entitlement', () => {
+    const withCatalog = config({ catalog: { items: [{ id: 'crm', name: 'CRM', target: 'sql', entitlement: 'CRM', owner: 'group:CRM-Owners', approval: { stages: [{ by: 'owner' }] }, duration: { kind: 'none' } }] } });
+    const items = buildItems({ ...base, config: withCatalog }, tpl({ reviewers: { by: 'owner', fallback: 'fb' } }));
+    assert.deepEqual(items.map((i) => [i.target, i.entitlement, i.reviewer]), [
+      ['ad', 'GG-All', 'user:fb'], ['ad', 'GG-Sales', 'user:fb'], ['ad', 'Printers', 'user:fb'], ['ad', 'GG-All', 'user:fb'], ['ad', 'GG-IT', 'user:fb'], ['sql', 'crm', 'group:CRM-Owners'],
+    ]);
+  });
+
   test('entitlement globs and targets narrow; accounts without an HR person are not reviewed', () => {
     const items = buildItems(base, tpl({ scope: { entitlements: ['gg-*'] } }));
     assert.deepEqual(items.map((i) => `${i.target}:${i.personId}:${i.entitlement}`), ['ad:1:GG-All', 'ad:1:GG-Sales', 'ad:2:GG-All', 'ad:2:GG-IT']);
@@ -51,7 +59,11 @@ describe('review items', () => {
     assert.equal(resolveReviewer(tpl(), { supervisorId: '9' }, byId), 'person:9');
     assert.equal(resolveReviewer(tpl(), { supervisorId: '404' }, byId), 'user:fallback-user');
     assert.equal(resolveReviewer(tpl(), {}, byId), 'user:fallback-user');
-    assert.equal(resolveReviewer(tpl({ reviewers: { by: 'owner', fallback: 'fb' } }), { supervisorId: '9' }, byId), 'user:fb');
+    const owner = tpl({ reviewers: { by: 'owner', fallback: 'fb' } });
+    assert.equal(resolveReviewer(owner, { supervisorId: '9' }, byId), 'user:fb', 'no catalogue item: the fallback');
+    assert.equal(resolveReviewer(owner, { supervisorId: '9' }, byId, 'group:Sales-IT'), 'group:Sales-IT');
+    assert.equal(resolveReviewer(owner, {}, byId, '2'), 'person:2', 'an owner who is an HR person');
+    assert.equal(resolveReviewer(owner, {}, byId, 'crm-admin'), 'user:crm-admin', 'else a console user id');
   });
 
   test('who may decide: the reviewer, the fallback user, admins; never one\'s own access; not auditors', () => {
@@ -64,6 +76,9 @@ describe('review items', () => {
     const fb = { personId: '1', reviewer: 'user:fb' as const };
     assert.equal(mayDecide(fb, { id: 'fb', role: 'helpdesk' }).ok, true);
     assert.equal(mayDecide(fb, { id: 'fb2', role: 'helpdesk' }).ok, false);
+    const grp = { personId: '1', reviewer: 'group:Sales-IT' as const };
+    assert.equal(mayDecide(grp, { id: 'x', role: 'helpdesk', groups: ['Sales-IT'] }).ok, true);
+    assert.equal(mayDecide(grp, { id: 'x', role: 'helpdesk', groups: ['Other'] }).ok, false);
   });
 
   test('at close an undecided item gets the default; a decision stays', () => {

@@ -24,10 +24,24 @@ export const grantKey = (target: string, personId: string, entitlement: string):
 /** An item before it is stored (no campaign yet). */
 export type NewItem = Omit<ReviewItem, 'campaignId' | 'seq'>;
 
-/** The reviewer of a person's item under a template: their manager, else (or for `owner`, until a catalogue names owners) the fallback. */
-export function resolveReviewer(template: Pick<ReviewTemplate, 'reviewers'>, person: Pick<Person, 'supervisorId'>, persons: ReadonlyMap<string, Person>): ReviewerRef {
+/**
+ * The reviewer of a person's item under a template. `manager`: their supervisor when in HR. `owner`: the owner of the
+ * catalogue item for this target and entitlement (`group:<g>`, a person id in HR, else a console user id). Otherwise
+ * the template's fallback user.
+ */
+export function resolveReviewer(template: Pick<ReviewTemplate, 'reviewers'>, person: Pick<Person, 'supervisorId'>, persons: ReadonlyMap<string, Person>, owner?: string): ReviewerRef {
   if (template.reviewers.by === 'manager' && person.supervisorId !== undefined && persons.has(person.supervisorId)) return `person:${person.supervisorId}`;
+  if (template.reviewers.by === 'owner' && owner !== undefined && owner.trim() !== '') {
+    if (owner.startsWith('group:')) return `group:${owner.slice('group:'.length)}`;
+    return persons.has(owner) ? `person:${owner}` : `user:${owner}`;
+  }
   return `user:${template.reviewers.fallback}`;
+}
+
+/** The catalogue owner of an entitlement in a target (first matching item, case-insensitive), if any. */
+export function catalogueOwner(config: ItemsInput['config'], target: string, entitlement: string): string | undefined {
+  const e = entitlement.toLowerCase();
+  return config.catalog.items.find((i) => i.target === target && i.entitlement.toLowerCase() === e)?.owner;
 }
 
 /** Whether a holding is in a scope (targets and department here; entitlement globs by {@link scopeMatcher}). */
@@ -82,7 +96,7 @@ export function buildItems(input: ItemsInput, template: ReviewTemplate): NewItem
         ...(o.person.department !== undefined ? { department: o.person.department } : {}),
         ...(o.person.position !== undefined ? { position: o.person.position } : {}),
         ...(last !== undefined ? { lastGrantedAt: last } : {}),
-        reviewer: resolveReviewer(template, o.person, owners.persons),
+        reviewer: resolveReviewer(template, o.person, owners.persons, catalogueOwner(input.config, a.target, e)),
       });
     }
   }
@@ -95,6 +109,8 @@ export interface Decider {
   readonly id: string;
   readonly role: string;
   readonly personId?: string;
+  /** OIDC groups of the principal (catalogue owners may be a group). */
+  readonly groups?: readonly string[];
 }
 
 /**
@@ -107,6 +123,7 @@ export function mayDecide(item: Pick<ReviewItem, 'personId' | 'reviewer'>, p: De
   if (p.role === 'auditor') return { ok: false, why: 'auditors are read only' };
   if (item.reviewer.startsWith('person:') && p.personId !== undefined && item.reviewer === `person:${p.personId}`) return { ok: true };
   if (item.reviewer.startsWith('user:') && item.reviewer === `user:${p.id}`) return { ok: true };
+  if (item.reviewer.startsWith('group:') && (p.groups ?? []).some((g) => item.reviewer === `group:${g}`)) return { ok: true };
   return { ok: false, why: 'not the reviewer of this item' };
 }
 

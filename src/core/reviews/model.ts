@@ -21,10 +21,11 @@ export interface ReviewCampaign {
 }
 
 /**
- * Who decides an item: `person:<id>` (the holder's manager, matched by the console principal's `personId`) or
- * `user:<id>` (a console user id: the template's fallback).
+ * Who decides an item: `person:<id>` (the holder's manager or a catalogue owner, matched by the console principal's
+ * `personId`), `user:<id>` (a console user id: an owner or the template's fallback) or `group:<name>` (members of an
+ * OIDC group owning the catalogue item).
  */
-export type ReviewerRef = `person:${string}` | `user:${string}`;
+export type ReviewerRef = `person:${string}` | `user:${string}` | `group:${string}`;
 
 /** One item: one entitlement one person holds in one target. */
 export interface ReviewItem {

@@ -86,7 +86,7 @@ async function campaignOf(engine: Engine, id: string): Promise<ReviewCampaign> {
 
 /** The items a principal reviews in open campaigns (theirs as manager, and as the fallback user). */
 export async function itemsToReview(engine: Engine, p: Decider): Promise<ReviewItem[]> {
-  const refs = [`user:${p.id}`, ...(p.personId !== undefined ? [`person:${p.personId}`] : [])];
+  const refs = [`user:${p.id}`, ...(p.personId !== undefined ? [`person:${p.personId}`] : []), ...(p.groups ?? []).map((g) => `group:${g}`)];
   return (await engine.store.reviews.itemsFor(refs)).filter((it) => mayDecide(it, p).ok);
 }
 

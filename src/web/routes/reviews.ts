@@ -21,7 +21,7 @@ const USER_ERRORS = new Set(['REVIEW_CLOSED', 'REVIEW_COMMENT_REQUIRED', 'REVIEW
 export function registerReviews(app: FastifyInstance, ctx: WebContext): void {
   const { engine } = ctx;
   const tz = engine.config.lifecycle.timezone;
-  const decider = (p: Principal) => ({ id: p.id, role: p.role, ...(p.personId !== undefined ? { personId: p.personId } : {}) });
+  const decider = (p: Principal) => ({ id: p.id, role: p.role, ...(p.personId !== undefined ? { personId: p.personId } : {}), ...(p.groups !== undefined ? { groups: p.groups } : {}) });
 
   const render = async (req: FastifyRequest, reply: FastifyReply, extra: Pick<ReviewsData, 'notice' | 'error'> & { status?: number } = {}) => {
     const p = req.principal;
