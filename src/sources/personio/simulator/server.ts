@@ -16,6 +16,8 @@ import type { SimCompany } from './company.js';
 import { createRateLimiter } from './rate-limit.js';
 import { registerV2 } from './v2.js';
 import type { SimWebhook } from './webhooks.js';
+import { createDelivery, watchCompany } from './delivery.js';
+import type { DeliveryAttempt } from './delivery.js';
 import { applyEmployeeFields, createEmployee, WriteRejected } from './writes.js';
 
 /** Faults that can be switched at runtime (directly or via `POST /_sim/faults`). */
@@ -32,6 +34,12 @@ export interface SimFaults {
   failAuth: boolean;
   /** Historic Personio behaviour: every successful call invalidates its token and returns a new one in `Authorization`. */
   rotateTokens: boolean;
+  /** Webhooks: every delivery is sent twice. */
+  webhookDuplicates: boolean;
+  /** Webhooks: extra delay before each delivery (late events). */
+  webhookDelayMs: number;
+  /** Webhooks: events are held back in pairs and sent newest first. */
+  webhookReorder: boolean;
 }
 
 /** One API request as the simulator saw it (for tests and `GET /_sim/requests`). */
@@ -63,6 +71,8 @@ export interface PersonioSimulatorOptions {
   readonly now?: () => Date;
   /** Seed of the mutation PRNG. */
   readonly seed?: number;
+  /** Factor on Personio's webhook retry schedule (e.g. 0.0001 in tests; default 1). */
+  readonly webhookTimeScale?: number;
 }
 
 /** A running simulator. */
@@ -74,6 +84,8 @@ export interface PersonioSimulator {
   readonly stats: { authCalls: number; readonly requests: SimRequest[] };
   /** Webhooks registered through `POST /v2/webhooks`, by id. */
   readonly webhooks: ReadonlyMap<string, SimWebhook>;
+  /** Webhook delivery attempts, and a wait for every delivery in flight. */
+  readonly deliveries: { readonly attempts: readonly DeliveryAttempt[]; settle(): Promise<void> };
   /** Invalidates every issued token (clients must re-authenticate). */
   revokeTokens(): void;
   /** Applies realistic HR changes (hires, moves, renames, office moves, leavers). */
@@ -137,7 +149,8 @@ function intParam(v: unknown): number | undefined | 'invalid' {
 export async function startPersonioSimulator(opts: PersonioSimulatorOptions = {}): Promise<PersonioSimulator> {
   const now = opts.now ?? (() => new Date());
   const company = createSimCompany(opts.employees === undefined ? [] : fixtureEmployees(opts.employees), now);
-  const faults: SimFaults = { serverErrors: 0, rateLimitNext: 0, slowMs: 0, truncatePages: false, failAuth: false, rotateTokens: false };
+  const faults: SimFaults = { serverErrors: 0, rateLimitNext: 0, slowMs: 0, truncatePages: false, failAuth: false, rotateTokens: false,
+    webhookDuplicates: false, webhookDelayMs: 0, webhookReorder: false };
   const stats = { authCalls: 0, requests: [] as SimRequest[] };
   const tokens = new Map<string, number>();
   const ttl = opts.tokenTtlSeconds ?? 86_400;
@@ -354,6 +367,9 @@ export async function startPersonioSimulator(opts: PersonioSimulatorOptions = {}
       && (!opts.credentials || (sameSecret(id, opts.credentials.clientId) && sameSecret(secret, opts.credentials.clientSecret))),
     countAuth: () => { stats.authCalls++; },
   }, () => baseUrl);
+  const delivery = createDelivery(webhooks, faults, { companyId: '1', timeScale: opts.webhookTimeScale ?? 1, now });
+  watchCompany(company, delivery.emit);
+
 
   // ---- control endpoints (not part of Personio) ----
   app.get('/_sim/state', async () => ({
@@ -403,6 +419,7 @@ export async function startPersonioSimulator(opts: PersonioSimulatorOptions = {}
     faults,
     stats,
     webhooks,
+    deliveries: { attempts: delivery.attempts, settle: () => delivery.settle() },
     revokeTokens: () => tokens.clear(),
     mutate: (counts) => mutateCompany(company, rng, now().toISOString().slice(0, 10), counts),
     close: async () => { await app.close(); },
