@@ -6,6 +6,7 @@
 import type { z } from 'zod';
 import { adTargetGuard, adTargetProblems } from '../targets/ad/guard.js';
 import { entraTargetGuard } from '../targets/entra/guard.js';
+import { restTargetGuard } from '../targets/rest/guard.js';
 import { scimTargetGuard } from '../targets/scim/guard.js';
 import { scimAttributeProblems } from '../targets/scim/map.js';
 import { sqlTargetGuard } from '../targets/sql/guard.js';
@@ -19,6 +20,7 @@ export const TARGET_OPTION_GUARDS: Readonly<Record<string, z.ZodType>> = {
   ad: adTargetGuard,
   entra: entraTargetGuard,
   scim: scimTargetGuard,
+  rest: restTargetGuard,
 };
 
 /** Checks of a whole target block by type (options against attributes, identifier kinds); paths relative to the target. */

@@ -12,6 +12,7 @@ const loaders: Record<string, Loader> = {
   ad: async () => (await import('./ad/index.js')).createAdTarget,
   entra: async () => (await import('./entra/index.js')).createEntraTarget,
   scim: async () => (await import('./scim/index.js')).createScimTarget,
+  rest: async () => (await import('./rest/index.js')).createRestTarget,
 };
 
 /** Known target types. */

@@ -2,7 +2,8 @@
  * A webhook receiver for the REST target's tests (node:http): verifies `X-Cadre-Signature` over
  * `<timestamp>.<body>` and refuses stale timestamps (401), honours `Idempotency-Key` by replaying the first
  * response, stores accounts in memory (`POST /users` → 201 with an id, `PATCH|DELETE /users/:id`,
- * `GET /users?offset&limit`), and can answer the next requests with a fault (e.g. 503 with Retry-After).
+ * `GET /users?offset&limit`, `GET /users?cursor&limit` with a next link, `GET /users?<field>=<value>`,
+ * `PUT|DELETE /users/:id/entitlements/:name`), and can answer the next requests with a fault (e.g. 503 with Retry-After).
  */
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
@@ -70,11 +71,30 @@ export async function startRestReceiver(secret: string): Promise<RestReceiver> {
         if (key && req.method !== 'GET') replies.set(key, { status, body: json === undefined ? '' : JSON.stringify(json) });
         answer(status, json);
       };
+      const g = /^\/users\/([^/]+)\/entitlements\/([^/]+)$/.exec(url.pathname);
+      if (g) {
+        const user = accounts.get(decodeURIComponent(g[1] as string));
+        if (!user) return remember(404, { error: 'no such user' });
+        const ent = decodeURIComponent(g[2] as string);
+        const held = Array.isArray(user.entitlements) ? (user.entitlements as string[]).filter((e) => e !== ent) : [];
+        if (req.method === 'PUT') held.push(ent);
+        else if (req.method !== 'DELETE') return answer(405, { error: 'method not allowed' });
+        user.entitlements = held;
+        return remember(200, { ...user, ...extra });
+      }
       const m = /^\/users(?:\/([^/]+))?$/.exec(url.pathname);
       if (!m) return answer(404, { error: 'not found' });
       const id = m[1] ? decodeURIComponent(m[1]) : undefined;
       if (req.method === 'GET' && !id) {
-        const all = [...accounts.values()];
+        // `?<field>=<value>` filters (the find endpoint); `cursor` pages by next link instead of offset.
+        const filters = [...url.searchParams].filter(([k]) => !['offset', 'limit', 'cursor'].includes(k));
+        const all = [...accounts.values()].filter((a) => filters.every(([k, v]) => a[k] === v));
+        if (url.searchParams.has('cursor')) {
+          const at = Number(url.searchParams.get('cursor'));
+          const limit = Number(url.searchParams.get('limit') ?? 100);
+          const next = at + limit < all.length ? `/users?cursor=${at + limit}&limit=${limit}` : null;
+          return answer(200, { items: all.slice(at, at + limit), next, ...extra });
+        }
         const offset = Number(url.searchParams.get('offset') ?? 0);
         const limit = Number(url.searchParams.get('limit') ?? 100);
         return answer(200, { items: all.slice(offset, offset + limit), total: all.length, ...extra });

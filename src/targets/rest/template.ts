@@ -3,7 +3,7 @@
  * (`{{ expr }}`, see src/core/rules/expressions.ts). Bodies are built as JSON values and serialised
  * once, so every value is JSON-escaped; each `{{ }}` in a URL is percent-encoded as one path/query part.
  */
-import { compileTemplate } from '../../core/rules/expressions.js';
+import { compileExpression, compileTemplate } from '../../core/rules/expressions.js';
 import type { Context } from '../../core/rules/expressions.js';
 
 /** A JSON body template: strings are templates; objects and arrays are walked. */
@@ -13,11 +13,16 @@ type Json = string | number | boolean | null | Json[] | { [k: string]: Json };
 
 /**
  * Renders a body template to a JSON value. A string that is exactly one `{{ expr }}` keeps the value's
- * type (number, boolean, list, null); mixed text renders to a string.
+ * type (number, boolean, list, null, object); mixed text renders to a string.
  */
 export function renderBodyValue(t: BodyTemplate, ctx: Context): Json {
   if (typeof t === 'string') {
     const c = compileTemplate(t);
+    // A lone `{{ expr }}` naming an object (e.g. `{{ attributes }}`) sends the whole object, not null.
+    if (c.isExpression) {
+      const raw = compileExpression(t.trim().slice(2, -2)).evaluate(ctx);
+      if (raw !== null && typeof raw === 'object' && !Array.isArray(raw)) return JSON.parse(JSON.stringify(raw)) as Json;
+    }
     const v = c.render(ctx);
     return v === undefined ? null : (v as Json);
   }
