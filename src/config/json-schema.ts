@@ -18,7 +18,7 @@ const DESCRIPTIONS: Readonly<Record<string, string>> = {
   store: "Cadre's own state: identifier reservations, known accounts, journal and audit log (sqlite or postgres).",
   identifiers: 'Identifier kinds (username, mail, upn…): patterns tried in order, unique across the store and every target.',
   lifecycle: 'When accounts are created (pre-hire), disabled (end date) and deleted (retention).',
-  targets: 'Systems Cadre manages accounts in, by name (lower-case). Each has a type (sql, ad, entra, scim) and type-specific options.',
+  targets: 'Systems Cadre manages accounts in, by name (lower-case). Each has a type (sql, ad, entra, scim, rest) and type-specific options.',
   entitlements: 'RBAC rules: when a condition holds for a person, grant entitlements (groups, roles, licences) per target.',
   thresholds: 'Safety limits on destructive changes per plan; a plan over a limit is blocked until approved.',
   notifications: 'E-mail notifications (SMTP) and their recipients per event.',

@@ -55,7 +55,7 @@ export interface Correlation {
 export interface TargetConnector {
   /** Configured target name (the key under `targets:` in cadre.yaml). */
   readonly name: string;
-  /** Connector type: `sql`, `ad`, `entra`, `scim`. */
+  /** Connector type: `sql`, `ad`, `entra`, `scim`, `rest`. */
   readonly kind: string;
   readonly capabilities: TargetCapabilities;
   /** Attribute whose value is the person id (e.g. `employeeID`). */

@@ -7,7 +7,7 @@ import type { AttrValue } from '../../src/core/model.js';
 import { targetGuard } from '../../src/config/schema.js';
 import type { TargetConfig } from '../../src/config/schema.js';
 import type { ConformanceHarness, InspectedAccount } from '../../src/targets/conformance/index.js';
-import { createRestTarget } from '../../src/targets/rest/index.js';
+import { createTarget } from '../../src/targets/registry.js';
 import { startRestReceiver } from './rest-receiver.js';
 import type { RestReceiver } from './rest-receiver.js';
 
@@ -69,7 +69,8 @@ export async function restHarness(o: RestHarnessOptions = {}): Promise<Conforman
   const secret = randomBytes(24).toString('hex');
   const receiver = await startRestReceiver(secret);
   const target = restTargetConfig(receiver, secret, o);
-  const connector = await createRestTarget('hooks', target.options, { log: silent }, target);
+  // Through the registry, so `type: rest` is known the way cadre.yaml names it.
+  const connector = await createTarget('hooks', target, { log: silent });
   return {
     receiver, connector,
     referenceAttribute: 'manager',

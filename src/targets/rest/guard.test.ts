@@ -29,3 +29,12 @@ test('body template: a lone {{ expr }} naming an object sends the object, JSON-e
   assert.equal(renderBody('{{ attributes }}', { attributes: { title: 'A "quoted" title' } }), '{"title":"A \\"quoted\\" title"}');
   assert.equal(renderBody({ on: '{{ enabled }}' }, { enabled: false }), '{"on":false}');
 });
+
+test('cadre validate checks rest options at config time; an env: secret is left to secret resolution', async () => {
+  const { checkTargetOptions } = await import('../../config/target-options.js');
+  type Config = Parameters<typeof checkTargetOptions>[0];
+  const config = (options: Record<string, unknown>): Config => ({ targets: { hooks: { type: 'rest', options, attributes: {} } } }) as unknown as Config;
+  assert.deepEqual(checkTargetOptions(config({ ...base, secret: 'env:HOOKS_SECRET' })), []);
+  const problems = checkTargetOptions(config({ ...base, list: undefined }));
+  assert.ok(problems.some((p) => p.path.join('.') === 'targets.hooks.options.list'), JSON.stringify(problems));
+});
