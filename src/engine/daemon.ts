@@ -5,6 +5,7 @@ import type { Engine } from './engine.js';
 import { durationMs } from './duration.js';
 import { CadreError } from './errors.js';
 import { reviewTick } from './reviews/index.js';
+import { requestTick } from './requests/tick.js';
 import { fullSync, incrementalSync, type SyncResult } from './sync.js';
 
 /** Parse a duration (`30s`, `5m`, `1h`, `7d`, `250ms`) into milliseconds; a usage error otherwise. */
@@ -61,6 +62,12 @@ export function startDaemon(engine: Engine, opts: DaemonOptions): Daemon {
         reviewsSince = at;
       } catch (err) {
         engine.log.error({ err: (err as Error).message }, 'review tick failed');
+      }
+      try {
+        // Before the sync: a request denied, expired or ended since the last tick is planned in this one.
+        await requestTick(engine, actor);
+      } catch (err) {
+        engine.log.error({ err: (err as Error).message }, 'request tick failed');
       }
       try {
         // Each tick takes the run lease for itself: between ticks, other runs (a manual sync) may write.

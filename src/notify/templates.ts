@@ -5,7 +5,7 @@
 import { escapeHtml as e } from './escape.js';
 
 /** Notification events. */
-export type NotifyEvent = 'joiner' | 'mover' | 'leaver' | 'blocked' | 'failure' | 'review';
+export type NotifyEvent = 'joiner' | 'mover' | 'leaver' | 'blocked' | 'failure' | 'review' | 'request';
 
 /** Display data of the person a notification is about. Empty strings are treated as absent. */
 export interface NotifyPerson {
@@ -43,6 +43,7 @@ const TITLES: Readonly<Record<NotifyEvent, string>> = {
   blocked: 'Run blocked by a safety threshold',
   failure: 'Operations failed',
   review: 'Access review',
+  request: 'Access request',
 };
 
 function intro(c: MailContent): string {
@@ -53,6 +54,7 @@ function intro(c: MailContent): string {
     case 'leaver': return c.person?.endDate ? `${name} leaves on ${c.person.endDate}. Their accounts have been disabled.` : `The accounts of ${name} have been disabled.`;
     case 'blocked': return 'A planned run was blocked because it exceeds a safety threshold. Nothing was changed. Review the plan and approve it if it is expected.';
     case 'failure': return 'Some operations failed. They are retried on the next run; see the journal for details.';
+    case 'request': return 'An access request needs your attention or has changed. Open the console to see it; decisions are made there only.';
     case 'review': return 'An access review removed access that a rule you own grants. The removal is kept as an exception per person; change the rule if it should not grant this access.';
   }
 }

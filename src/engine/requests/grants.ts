@@ -1,10 +1,40 @@
 /**
  * Request grants for the planner: the entitlements approved catalogue requests give (see core/access-grants.ts).
+ * Approved requests are active grants (until their end date); requests that ended in the last 30 days (expired,
+ * revoked) are passed as ended grants, so the revoke in the plan names the request.
  */
 import type { AccessGrant } from '../../core/access-grants.js';
+import { localDate } from '../../core/lifecycle.js';
+import type { AccessRequest } from '../../store/types.js';
 import type { Engine } from '../engine.js';
 
-/** Approved (and recently ended) request grants, all persons or one. Filled once the request store lands. */
-export async function requestGrants(_engine: Engine, _personId?: string): Promise<AccessGrant[]> {
-  return [];
+const RECENT_MS = 30 * 86_400_000;
+
+/** "request #42, approved by web:olga on 2026-12-02, expires 2026-12-31". */
+async function detailOf(engine: Engine, r: AccessRequest): Promise<string> {
+  const tz = engine.config.lifecycle.timezone;
+  const by = [...new Set((await engine.store.requests.decisions(r.id)).filter((d) => d.decision === 'approve').map((d) => d.approver))];
+  const on = r.decidedAt !== undefined ? ` on ${localDate(r.decidedAt, tz)}` : '';
+  return `request #${r.id}, approved by ${by.join(', ') || 'unknown'}${on}, ${r.endDate !== undefined ? `expires ${r.endDate}` : 'no end date'}`;
+}
+
+/** Approved (and recently ended) request grants, all persons or one. */
+export async function requestGrants(engine: Engine, personId?: string): Promise<AccessGrant[]> {
+  const items = new Map(engine.config.catalog.items.map((i) => [i.id, i]));
+  if (items.size === 0) return [];
+  const now = engine.now().getTime();
+  const list = await engine.store.requests.list({ ...(personId !== undefined ? { personId } : {}), status: ['approved', 'expired', 'revoked'] });
+  const out: AccessGrant[] = [];
+  for (const r of list) {
+    const item = items.get(r.item);
+    if (!item) continue;
+    if (r.status !== 'approved' && (r.endedAt === undefined || now - Date.parse(r.endedAt) > RECENT_MS)) continue;
+    const until = r.status === 'revoked' ? r.endedAt : r.endDate;
+    out.push({
+      personId: r.personId, target: item.target, entitlement: item.entitlement, source: 'request', ref: `#${r.id}`,
+      detail: await detailOf(engine, r), ...(until !== undefined ? { until } : {}),
+      ...(r.status === 'revoked' ? { ended: `revoked: ${r.note ?? 'revoked'}` } : r.status === 'expired' ? { ended: `expired on ${r.endDate ?? ''}` } : {}),
+    });
+  }
+  return out;
 }
