@@ -13,6 +13,7 @@ import { accountsRepo } from './accounts.js';
 import { auditRepo } from './audit.js';
 import { holdsRepo } from './holds.js';
 import { overridesRepo } from './overrides.js';
+import { sourceEventsRepo } from './source-events.js';
 import { repoContext } from './context.js';
 import { journalRepo } from './journal.js';
 import { leaseRepo, type LeaseSessionOpener } from './lease.js';
@@ -53,6 +54,7 @@ function bind(db: Kysely<Database>, dialect: StoreDialect, inTransaction: boolea
     meta: metaRepo(ctx),
     holds: holdsRepo(ctx),
     overrides: overridesRepo(ctx),
+    sourceEvents: sourceEventsRepo(ctx),
     reviews: reviewsRepo(ctx),
     requests: requestsRepo(ctx),
     lease: leaseRepo(ctx, openSession),

@@ -73,6 +73,19 @@ export interface RequestDelegationsTable {
   until_at: string;
 }
 
+/** `source_events` (migration 0016): webhook events queued before they are acknowledged. */
+export interface SourceEventsTable {
+  event_key: string;
+  delivery_id: string | null;
+  event_name: string;
+  person_id: string | null;
+  occurred_at: string;
+  received_at: string;
+  processed_at: string | null;
+  attempts: number;
+  last_error: string | null;
+}
+
 /** `overrides` (migration 0010): one per (person, target, attribute); entitlements as `entitlement:<name>`. */
 export interface OverridesTable {
   person_id: string;
@@ -219,6 +232,7 @@ export interface Database {
   meta: MetaTable;
   holds: HoldsTable;
   overrides: OverridesTable;
+  source_events: SourceEventsTable;
   access_requests: AccessRequestsTable;
   request_decisions: RequestDecisionsTable;
   request_delegations: RequestDelegationsTable;

@@ -241,6 +241,17 @@ export interface Store {
     remove(personId: string, target?: string): Promise<Hold | undefined>;
   };
 
+  /** Webhook events from the source, queued durably before they are acknowledged (drained in `occurredAt` order). */
+  sourceEvents: {
+    /** Queue an event; false when an event with this key is queued already (a repeated delivery). */
+    enqueue(event: Omit<SourceEvent, 'attempts' | 'processedAt' | 'lastError'>): Promise<boolean>;
+    /** Unprocessed events, oldest `occurredAt` first. */
+    pending(limit: number): Promise<SourceEvent[]>;
+    markProcessed(keys: readonly string[], at: string): Promise<void>;
+    /** Count a failed attempt (the event stays pending). */
+    markFailed(key: string, error: string): Promise<void>;
+  };
+
   /** Overrides: at most one per person, target and attribute (`entitlement:<name>` for entitlements). */
   overrides: {
     all(): Promise<Override[]>;
@@ -380,4 +391,19 @@ export interface Store {
 
   /** Run a function in one transaction (used for reservations + journal consistency). */
   transaction<T>(fn: (store: Store) => Promise<T>): Promise<T>;
+}
+
+/** One queued source (webhook) event. */
+export interface SourceEvent {
+  /** Identity of the event: repeated deliveries share it. */
+  readonly key: string;
+  readonly deliveryId?: string;
+  readonly eventName: string;
+  readonly personId?: string;
+  /** The event's own time. */
+  readonly occurredAt: string;
+  readonly receivedAt: string;
+  readonly processedAt?: string;
+  readonly attempts: number;
+  readonly lastError?: string;
 }

@@ -21,6 +21,7 @@ import { runAuditQuerySuite } from './store-suite-audit.js';
 import { runLocksSuite } from './store-suite-locks.js';
 import { runWebSuite } from './store-suite-web.js';
 import { runOverridesSuite } from './store-suite-overrides.js';
+import { runSourceEventsSuite } from './store-suite-source-events.js';
 import { runReviewsSuite } from './store-suite-reviews.js';
 import { runRequestsSuite } from './store-suite-requests.js';
 
@@ -562,6 +563,7 @@ export function runStoreSuite(factory: (opts?: HarnessOptions) => Promise<StoreH
   runLocksSuite(withH, (before, fn) => () => withHarness(() => factory({ migrateBefore: before }), fn));
   runWebSuite(withH);
   runOverridesSuite(withH, (before, fn) => () => withHarness(() => factory({ migrateBefore: before }), fn));
+  runSourceEventsSuite(withH);
   runReviewsSuite(withH);
   runRequestsSuite(withH);
 }

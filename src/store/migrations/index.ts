@@ -15,6 +15,7 @@ import { overrides } from './0010-overrides.js';
 import { auditIndexes } from './0011-audit-indexes.js';
 import { requests } from './0014-requests.js';
 import { reviews } from './0015-reviews.js';
+import { sourceEvents } from './0016-source-events.js';
 
 /** SQL dialect of a store. */
 export type StoreDialect = 'sqlite' | 'postgres';
@@ -33,6 +34,7 @@ export function migrations(dialect: StoreDialect): Record<string, Migration> {
     '0011-audit-indexes': auditIndexes(dialect),
     '0014-requests': requests(dialect),
     '0015-reviews': reviews(dialect),
+    '0016-source-events': sourceEvents(dialect),
   };
 }
 
