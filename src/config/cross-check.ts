@@ -5,6 +5,7 @@
 import type { CadreConfig } from './schema.js';
 import type { RawProblem } from './issues.js';
 import { targetTypes } from '../targets/registry.js';
+import { catalogCheck } from './catalog-check.js';
 
 const EVENT_RECIPIENT = /^(manager|person|[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+)$/;
 
@@ -31,5 +32,6 @@ export function crossCheck(config: CadreConfig, knownTypes: readonly string[] = 
       if (!EVENT_RECIPIENT.test(r)) out.push({ path: ['notifications', 'events', event, i], message: `expected "manager", "person" or an e-mail address, got "${r.slice(0, 80)}"` });
     });
   }
+  out.push(...catalogCheck(config));
   return out;
 }

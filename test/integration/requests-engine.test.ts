@@ -42,7 +42,7 @@ catalog:
       approval: { stages: [{ by: owner }], deadline: 3d }
       duration: { kind: maxDays, maxDays: 30 }
       incompatibleWith: [audit]
-    - { id: audit, name: Audit, target: erp, entitlement: "role:finance-audit", owner: olga, approval: { stages: [{ by: owner }] } }
+    - { id: audit, name: Audit, target: erp, entitlement: "role:finance", owner: olga, approval: { stages: [{ by: owner }] } }
     - { id: staff, name: Staff, target: erp, entitlement: "role:staff", owner: olga, approval: { stages: [{ by: owner }], justification: false } }
     - id: two
       name: Two approvers

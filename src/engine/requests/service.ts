@@ -70,11 +70,11 @@ export async function createRequest(engine: Engine, p: RequestPrincipal, req: Ne
     && t.entitlements.some((g) => g.name.toLowerCase() === entitlement.toLowerCase() && (g.kind === undefined || g.kind === 'rule')));
   const holds = (target: string, entitlement: string): boolean => ruleGrants(target, entitlement) || explained.targets.some((t) => t.target === target
     && [...t.entitlements.filter((g) => g.held).map((g) => g.name), ...t.extraEntitlements].some((e) => e.toLowerCase() === entitlement.toLowerCase()));
+  const sod = sodConflict(item, engine.config.catalog.items, holds, open.map((r) => r.item));
+  if (sod) return fail('REQUEST_SOD', sod.message);
   if (ruleGrants(item.target, item.entitlement)) {
     return fail('REQUEST_ALREADY_GRANTED', `a rule already grants ${item.entitlement} in ${item.target} to person ${req.personId}: nothing to request`);
   }
-  const sod = sodConflict(item, engine.config.catalog.items, holds, open.map((r) => r.item));
-  if (sod) return fail('REQUEST_SOD', sod.message);
   const created = await engine.store.transaction(async (tx) => {
     const id = await tx.requests.add({ item: item.id, personId: req.personId, requester: p.id, justification, ...(end.until !== undefined ? { endDate: end.until } : {}), status: 'pending', stage: 0, createdAt: now });
     await engine.audit.recordIn(tx, { actor: actorOf(p), event: 'request.created', personId: req.personId, target: item.target, payload: { request: id, item: item.id, entitlement: item.entitlement, endDate: end.until ?? null } });
