@@ -62,6 +62,12 @@ export function reviewsRepo(ctx: RepoContext): Store['reviews'] {
       await ctx.db.updateTable('review_items').set({ decision: d.decision, comment: d.comment, decided_by: d.decidedBy, decided_at: d.decidedAt })
         .where('campaign_id', '=', campaignId).where('seq', '=', seq).execute();
     },
+    async ruleRemovals(personId) {
+      let q = ctx.db.selectFrom('review_items').innerJoin('review_campaigns', 'review_campaigns.id', 'review_items.campaign_id')
+        .selectAll('review_items').where('review_campaigns.status', '=', 'closed').where('review_items.decision', '=', 'remove').where('review_items.reason_kind', '=', 'rule');
+      if (personId !== undefined) q = q.where('review_items.person_id', '=', personId);
+      return (await q.orderBy('review_items.campaign_id').orderBy('review_items.seq').execute()).map(itemOf);
+    },
     async close(id, closedBy, closedAt) {
       await ctx.db.updateTable('review_campaigns').set({ status: 'closed', closed_by: closedBy, closed_at: closedAt }).where('id', '=', id).execute();
     },

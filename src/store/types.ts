@@ -374,6 +374,8 @@ export interface Store {
     item(campaignId: string, seq: number): Promise<ReviewItem | undefined>;
     decide(campaignId: string, seq: number, d: { decision: ReviewDecision; comment: string; decidedBy: string; decidedAt: string }): Promise<void>;
     close(id: string, closedBy: string, closedAt: string): Promise<void>;
+    /** Items of closed campaigns decided `remove` whose access a rule grants (the review exceptions), all or one person's. */
+    ruleRemovals(personId?: string): Promise<ReviewItem[]>;
   };
 
   /** Catalogue requests, their decisions and approvers' delegations (migration 0014). */

@@ -40,6 +40,12 @@ export function runReviewsSuite(withH: WithHarness): void {
     const c = await store.reviews.campaign('q4-2026-12-02-abc');
     assert.deepEqual([c?.status, c?.closedBy, c?.closedAt], ['closed', 'web:root', '2026-12-04T00:00:00.000Z']);
     assert.equal((await store.reviews.itemsFor(['person:9'])).length, 0, 'closed campaigns are not in anyone\'s inbox');
+    // Review exceptions: removed rule grants of closed campaigns only (item 2 is unmanaged, item 3 a removed rule grant).
+    await store.reviews.decide('q4-2026-12-02-abc', 2, { decision: 'remove', comment: 'x', decidedBy: 'web:boss', decidedAt: '2026-12-03T09:00:00.000Z' });
+    await store.reviews.decide('other', 1, { decision: 'remove', comment: 'x', decidedBy: 'web:fb', decidedAt: '2026-12-03T09:00:00.000Z' });
+    assert.deepEqual((await store.reviews.ruleRemovals()).map((i) => [i.campaignId, i.seq]), [['q4-2026-12-02-abc', 3]]);
+    assert.deepEqual(await store.reviews.ruleRemovals('2'), []);
+    assert.equal((await store.reviews.ruleRemovals('1')).length, 1);
   }));
 
   test('reviews: a campaign and its items commit or roll back together', withH(async ({ store }) => {

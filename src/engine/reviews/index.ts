@@ -1,9 +1,10 @@
 /**
  * Access reviews seen from the engine: start a campaign from a template (items from the account state and the
  * rules' reasons), record decisions (the reviewer is checked here, not in the console), and close it. A removal
- * never writes to a target: it becomes an entitlement override `false` (src/core/overrides.ts), so the next plan
- * revokes it as an ordinary, thresholded `revoke` with the review as its reason and keeps it removed although a
- * rule grants it (the per-person exception `explain` shows). Everything is audited (`review.*`).
+ * never writes to a target: a removed rule grant is an access exception the planner reads from the closed campaign
+ * (src/engine/access-exceptions.ts: kept removed although the rule grants it, shown by `explain`); any other removal
+ * (an unmanaged membership) an entitlement override `false` (src/core/overrides.ts). Either way the next plan
+ * revokes it as an ordinary, thresholded `revoke` with the review as its reason. Everything is audited (`review.*`).
  */
 import { randomBytes } from 'node:crypto';
 import { Cron } from 'croner';
@@ -19,6 +20,9 @@ import { touch } from '../holds.js';
 import { loadReportInput, reportTargets } from '../reports/input.js';
 
 export type { ReviewCampaign, ReviewDecision, ReviewItem } from '../../core/reviews/model.js';
+
+/** `decidedBy` of an item that took the campaign default at close. */
+export const DEFAULT_DECIDER = 'review-default';
 
 /** The template's name in a language (`en` when it has one name). */
 export function templateName(t: Pick<ReviewTemplate, 'name'>, lang = 'en'): string {
@@ -147,9 +151,9 @@ export function removalReason(c: ReviewCampaign, it: ReviewItem, byDefault: bool
 }
 
 /**
- * Close a campaign (an admin, or the daemon at the deadline): undecided items get the default; every removal becomes
- * an entitlement override `false` for the person's account, so the next plan shows and applies a `revoke` (through
- * the thresholds) and later plans keep it removed even where a rule grants it. Audited: `review.exception` per
+ * Close a campaign (an admin, or the daemon at the deadline): undecided items get the default; every removal goes
+ * into the next plan as a `revoke` (through the thresholds): a rule grant as an access exception, kept removed
+ * although the rule grants it; an unmanaged membership as an entitlement override `false`. Audited: `review.exception` per
  * removal, `review.closed` once.
  */
 export async function closeCampaign(engine: Engine, req: { readonly campaignId: string; readonly actor: string }): Promise<CloseResult> {
@@ -167,11 +171,13 @@ export async function closeCampaign(engine: Engine, req: { readonly campaignId: 
       const f = finalDecision(it, c.defaultDecision);
       if (f.byDefault) {
         defaulted += 1;
-        await tx.reviews.decide(c.id, it.seq, { decision: f.decision, comment: 'campaign default (no decision by the deadline)', decidedBy: 'review-default', decidedAt: closedAt });
+        await tx.reviews.decide(c.id, it.seq, { decision: f.decision, comment: 'campaign default (no decision by the deadline)', decidedBy: DEFAULT_DECIDER, decidedAt: closedAt });
       }
       if (f.decision !== 'remove') continue;
       const reason = removalReason(closed, it, f.byDefault, tz);
-      await tx.overrides.put({ personId: it.personId, target: it.target, attribute: entitlementOverrideKey(it.entitlement), value: false, actor: req.actor, createdAt: closedAt, reason });
+      // A rule grant becomes an access exception (read from the closed campaign by the planner: the rule would grant
+      // it again otherwise); anything else (unmanaged) an entitlement override false, revoked once and kept removed.
+      if (it.reasonKind !== 'rule') await tx.overrides.put({ personId: it.personId, target: it.target, attribute: entitlementOverrideKey(it.entitlement), value: false, actor: req.actor, createdAt: closedAt, reason });
       await touch(tx, it.personId);
       removed.push(it);
       const owner = it.reasonKind === 'rule' ? (engine.config.reviews.ruleOwners[it.reasonSource] ?? 'admins') : '';

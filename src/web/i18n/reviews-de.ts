@@ -44,5 +44,8 @@ export const reviewsDe: Readonly<Record<keyof typeof reviewsEn, string>> = {
   'reviews.flag': 'Hinweis',
   'reviews.reviewer': 'Prüfer',
   'reviews.export': 'Export',
+  'reviews.exception': 'Ausnahme aus Prüfung',
+  'reviews.overrideRemoved': 'Übersteuerung',
+  'reviews.keptRemoved': 'nein (bleibt entzogen)',
   'reviews.startedBy': 'Gestartet von {who}',
 };

@@ -42,5 +42,8 @@ export const reviewsEn = {
   'reviews.flag': 'Flag',
   'reviews.reviewer': 'Reviewer',
   'reviews.export': 'Export',
+  'reviews.exception': 'review exception',
+  'reviews.overrideRemoved': 'override',
+  'reviews.keptRemoved': 'no (kept removed)',
   'reviews.startedBy': 'Started by {who}',
 } as const;

@@ -83,6 +83,8 @@ function entitlementsSection(d: PersonPageData, t: Translate): Html {
   const rows = (d.explanation?.targets ?? []).flatMap((x) => [
     ...x.entitlements.map((e) => html`<tr><td>${x.target}</td><td>${e.name}</td><td>${e.rule}</td><td>${e.because}</td><td>${e.held ? t('common.yes') : t('common.no')}</td></tr>`),
     ...x.extraEntitlements.map((e) => html`<tr><td>${x.target}</td><td>${e}</td><td class="muted">—</td><td class="muted">${t('persons.noRule')}</td><td>${t('common.yes')}</td></tr>`),
+    // Kept removed against the rules: a review exception or an override (a form's removal).
+    ...(x.removedEntitlements ?? []).map((e) => html`<tr><td>${x.target}</td><td>${e.name}</td><td>${e.kind === 'review' ? t('reviews.exception') : t('reviews.overrideRemoved')}</td><td>${e.because}</td><td>${t('reviews.keptRemoved')}</td></tr>`),
   ]);
   if (rows.length === 0) return html`<p>${t('persons.noEntitlements')}</p>`;
   return html`<div class="table-wrap"><table><caption class="visually-hidden">${t('persons.entitlements')}</caption>
