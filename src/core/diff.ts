@@ -208,7 +208,8 @@ export function diffAccount(detail: DesiredDetail, account: AccountState, tcfg: 
         const l = e.toLowerCase();
         const forced = removed.get(l);
         if (want.has(l) || (forced === undefined && (unmanaged.has(l) || !opts.managed(e)))) continue;
-        const endedGrant = detail.endedGrants?.find((g) => g.name.toLowerCase() === l);
+        // Several ended requests for it: the latest (grants come in request order) is why it goes now.
+        const endedGrant = [...(detail.endedGrants ?? [])].reverse().find((g) => g.name.toLowerCase() === l);
         const why: Reason = forced !== undefined ? forced.reason : detail.lifecycle.state === 'terminated' && tcfg.leaver.removeEntitlements
           ? { kind: 'lifecycle', source: 'leaver', detail: 'leaver: entitlements are removed' }
           : endedGrant !== undefined ? endedGrant.reason

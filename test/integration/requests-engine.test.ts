@@ -42,6 +42,7 @@ catalog:
       approval: { stages: [{ by: owner }], deadline: 3d }
       duration: { kind: maxDays, maxDays: 30 }
       incompatibleWith: [audit]
+    - { id: sales-tool, name: Sales tool, target: erp, entitlement: "role:finance", owner: olga, approval: { stages: [{ by: owner }] }, revokeOnChange: [department] }
     - { id: audit, name: Audit, target: erp, entitlement: "role:finance", owner: olga, approval: { stages: [{ by: owner }] } }
     - { id: staff, name: Staff, target: erp, entitlement: "role:staff", owner: olga, approval: { stages: [{ by: owner }], justification: false } }
     - id: two
@@ -125,6 +126,24 @@ describe('catalogue requests in the engine (SQLite)', () => {
     assert.ok(JSON.stringify(refusals).includes('REQUEST_SCOPE'));
     const r = await createRequest(engine, cleo, { itemId: 'finance', personId: '1', justification: 'transitive', endDate: '2026-12-20' });
     assert.equal((await cancelRequest(engine, cleo, r.id)).status, 'cancelled');
+  });
+
+  test('revokeOnChange: a department change revokes the request (audited) and the plan names it', async () => {
+    const r = await createRequest(engine, bea, { itemId: 'sales-tool', personId: '1', justification: 'crm' });
+    await decide(engine, olga, r.id, 'approve', '');
+    await fullSync(engine, { actor: 'test', at: clock.toISOString() });
+    assert.ok(roles('1').includes('role:finance'));
+    assert.deepEqual((await requestTick(engine, 'test')).revoked, [], 'nothing changed yet');
+    personio.company.upsert(employee({ ...(people[0] as EmployeeSpec), department: 'Marketing' }));
+    await fullSync(engine, { actor: 'test', at: clock.toISOString() });
+    assert.deepEqual((await requestTick(engine, 'test')).revoked, [r.id]);
+    assert.match((await engine.store.requests.get(r.id))?.note ?? '', /department changed \(Sales → Marketing\)/);
+    const s = await fullSync(engine, { actor: 'test', at: new Date(clock.getTime() + 1000).toISOString() });
+    const revoke = s.prepared.plan.operations.find((o) => o.action === 'revoke' && o.entitlement === 'role:finance');
+    assert.match(revoke?.reason.detail ?? '', /ended: revoked: department changed/);
+    assert.ok(!roles('1').includes('role:finance'));
+    personio.company.upsert(employee(people[0] as EmployeeSpec));
+    await fullSync(engine, { actor: 'test', at: new Date(clock.getTime() + 2000).toISOString() });
   });
 
   test('stages: manager then all of olga and piet (piet by delegation); a deadline without decision denies and mails the requester', async () => {

@@ -15,6 +15,9 @@ import { touch } from '../holds.js';
 import { explainStored } from '../person-view.js';
 import { mailRequest } from './mail.js';
 
+/** `note` of an approved request: the HR facts revokeOnChange watches (JSON). */
+export const approvalSnapshot = (p: { department?: string; position?: string } | undefined): string => JSON.stringify({ department: p?.department ?? null, position: p?.position ?? null });
+
 /** A console principal acting on requests. */
 export interface RequestPrincipal extends Actor { readonly role: Role }
 
@@ -149,7 +152,8 @@ export async function decide(engine: Engine, p: RequestPrincipal, id: number, de
       await tx.requests.update(id, { stage: r.stage + 1 });
       await engine.audit.recordIn(tx, { ...base, event: 'request.stage-approved', payload });
     } else if (outcome === 'approved') {
-      await tx.requests.update(id, { status: 'approved', decidedAt: now });
+      // What revokeOnChange compares against later: the person's department and position when it was approved.
+      await tx.requests.update(id, { status: 'approved', decidedAt: now, note: approvalSnapshot(person) });
       await touch(tx, r.personId);
       await engine.audit.recordIn(tx, { ...base, event: 'request.approved', payload: { ...payload, endDate: r.endDate ?? null } });
     } else {

@@ -10,12 +10,12 @@ import { touch } from '../holds.js';
 import { mailRequest } from './mail.js';
 
 /** What one tick did (request ids). */
-export interface RequestTickResult { readonly denied: number[]; readonly expired: number[]; readonly reminded: number[] }
+export interface RequestTickResult { readonly denied: number[]; readonly expired: number[]; readonly revoked: number[]; readonly reminded: number[] }
 
 /** Run the request tick at `now` (the engine clock by default). */
 export async function requestTick(engine: Engine, actor = 'cadre-daemon', now: Date = engine.now()): Promise<RequestTickResult> {
   const items = new Map(engine.config.catalog.items.map((i) => [i.id, i]));
-  const out: RequestTickResult = { denied: [], expired: [], reminded: [] };
+  const out: RequestTickResult = { denied: [], expired: [], revoked: [], reminded: [] };
   if (items.size === 0) return out;
   const at = now.toISOString();
   const today = localDate(at, engine.config.lifecycle.timezone);
@@ -32,6 +32,17 @@ export async function requestTick(engine: Engine, actor = 'cadre-daemon', now: D
       });
       out.denied.push(r.id);
       await mailRequest(engine, { ...r, status: 'denied-deadline' }, 'denied-deadline', [r.requester]);
+      continue;
+    }
+    const changed = item.revokeOnChange.length > 0 ? await changedSince(engine, r.personId, r.note, item.revokeOnChange) : undefined;
+    if (changed !== undefined) {
+      await engine.store.transaction(async (tx) => {
+        await tx.requests.update(r.id, { status: 'revoked', endedAt: at, note: changed });
+        await touch(tx, r.personId);
+        await engine.audit.recordIn(tx, { actor, event: 'request.revoked', personId: r.personId, target: item.target, payload: { request: r.id, item: item.id, reason: changed } });
+      });
+      out.revoked.push(r.id);
+      await mailRequest(engine, { ...r, status: 'revoked' }, 'revoked', [r.requester]);
       continue;
     }
     if (r.endDate === undefined) continue;
@@ -52,4 +63,18 @@ export async function requestTick(engine: Engine, actor = 'cadre-daemon', now: D
     }
   }
   return out;
+}
+
+/** "department changed (Sales → Marketing)" when a watched HR field differs from the approval snapshot. */
+async function changedSince(engine: Engine, personId: string, note: string | undefined, fields: readonly ('department' | 'position')[]): Promise<string | undefined> {
+  let snap: Record<string, unknown>;
+  try { snap = JSON.parse(note ?? '') as Record<string, unknown>; } catch { return undefined; }
+  const p = await engine.store.persons.get(personId);
+  if (!p) return undefined; // a leaver's grants go with the lifecycle
+  for (const f of fields) {
+    const before = snap[f] ?? null;
+    const now = p[f] ?? null;
+    if (before !== now) return `${f} changed (${String(before ?? '-')} → ${String(now ?? '-')})`;
+  }
+  return undefined;
 }
