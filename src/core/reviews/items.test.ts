@@ -52,6 +52,10 @@ describe('review items', () => {
     assert.deepEqual(items.map((i) => `${i.target}:${i.personId}:${i.entitlement}`), ['ad:1:GG-All', 'ad:1:GG-Sales', 'ad:2:GG-All', 'ad:2:GG-IT']);
     assert.deepEqual(buildItems(base, tpl({ scope: { targets: ['sql'] } })).map((i) => i.entitlement), ['crm']);
     assert.deepEqual(buildItems(base, tpl({ scope: { requestGrantsOnly: true } })), []);
+    // An approved request's grant is reviewed as `request`, named by the request.
+    const accessGrants = [{ personId: '1', target: 'ad', entitlement: 'Printers', source: 'request' as const, ref: '#42', detail: 'request #42, approved by web:olga' }];
+    const req = buildItems({ ...base, accessGrants }, tpl({ scope: { requestGrantsOnly: true } }));
+    assert.deepEqual(req.map((i) => [i.personId, i.entitlement, i.reasonKind, i.reasonSource, i.reasonText]), [['1', 'Printers', 'request', '#42', 'request #42, approved by web:olga']]);
   });
 
   test('reviewer: the manager when in HR, else (and for `owner` without a catalogue) the fallback', () => {

@@ -5,6 +5,7 @@
 import type { ReviewScope, ReviewTemplate } from '../../config/schema-reviews.js';
 import { buildPlanContext, desiredDetail } from '../desired.js';
 import { globMatcher } from '../glob.js';
+import type { AccessGrant } from '../access-grants.js';
 import type { Person, Reservation } from '../model.js';
 import type { PlanInput, TargetInfo } from '../plan-input.js';
 import { enabledTargets, nameOf, ownerIndex, type ReportInput } from '../reports/common.js';
@@ -16,6 +17,8 @@ export interface ItemsInput extends ReportInput {
   readonly reservations: readonly Reservation[];
   /** Last grant instant per `target\0person\0entitlement (lower case)`, from the audit. */
   readonly lastGranted?: ReadonlyMap<string, string>;
+  /** Approved requests' grants (the planner's request grants), so their holdings are reviewed as `request`. */
+  readonly accessGrants?: readonly AccessGrant[];
 }
 
 /** Key of {@link ItemsInput.lastGranted}. */
@@ -69,6 +72,7 @@ export function buildItems(input: ItemsInput, template: ReviewTemplate): NewItem
     at: input.at, createdAt: input.at, config: input.config, accounts: input.accounts, reservations: input.reservations, targets: input.targets,
     snapshot: { persons: input.persons, problems: [], reportedTotal: input.persons.length, complete: true, readAt: input.at },
     ...(input.history ? { history: input.history } : {}),
+    ...(input.accessGrants ? { accessGrants: input.accessGrants } : {}),
   };
   const ctx = buildPlanContext(plan);
   const out: NewItem[] = [];
@@ -78,17 +82,18 @@ export function buildItems(input: ItemsInput, template: ReviewTemplate): NewItem
     if (o.kind !== 'person' || !scope.department(o.person.department)) continue;
     const held = [...new Set([...a.entitlements, ...(a.unmanaged ?? [])])].filter((e) => scope.entitlement(e));
     if (held.length === 0) continue;
-    let grants: ReadonlyMap<string, { source: string; detail: string }> = new Map();
+    let grants: ReadonlyMap<string, { kind: ReviewReasonKind; source: string; detail: string }> = new Map();
     try {
       const d = desiredDetail(ctx, o.person, a.target);
-      grants = new Map(d.desired.entitlements.filter((g) => g.reason.kind === 'rule').map((g) => [g.name.toLowerCase(), { source: g.reason.source, detail: g.reason.detail }]));
+      grants = new Map(d.desired.entitlements.filter((g) => g.reason.kind === 'rule' || g.reason.kind === 'request')
+        .map((g) => [g.name.toLowerCase(), { kind: g.reason.kind === 'request' ? 'request' as const : 'rule' as const, source: g.reason.source, detail: g.reason.detail }]));
     } catch {
       // rules that cannot be evaluated grant nothing: the holding is reviewed as unmanaged
     }
     for (const e of held) {
       const g = grants.get(e.toLowerCase());
-      const kind: ReviewReasonKind = g ? 'rule' : 'unmanaged';
-      if (template.scope.requestGrantsOnly) continue; // request grants arrive with the catalogue; none are held yet
+      const kind: ReviewReasonKind = g ? g.kind : 'unmanaged';
+      if (template.scope.requestGrantsOnly && kind !== 'request') continue;
       const last = input.lastGranted?.get(grantKey(a.target, o.person.id, e));
       out.push({
         personId: o.person.id, personName: nameOf(o.person), target: a.target, entitlement: e, reasonKind: kind,

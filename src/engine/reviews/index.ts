@@ -18,6 +18,7 @@ import { durationMs } from '../duration.js';
 import { CadreError, EXIT } from '../errors.js';
 import { touch } from '../holds.js';
 import { loadReportInput, reportTargets } from '../reports/input.js';
+import { requestGrants } from '../requests/grants.js';
 
 export type { ReviewCampaign, ReviewDecision, ReviewItem } from '../../core/reviews/model.js';
 
@@ -60,11 +61,12 @@ async function lastGrants(engine: Engine, personIds: ReadonlySet<string>): Promi
 export async function startCampaign(engine: Engine, req: { readonly template: string; readonly actor: string }): Promise<{ campaign: ReviewCampaign; items: ReviewItem[] }> {
   const t = templateOf(engine, req.template);
   const input = await loadReportInput(engine);
-  const [reservations, lastGranted] = await Promise.all([
+  const [reservations, accessGrants, lastGranted] = await Promise.all([
     engine.store.reservations.all(),
+    requestGrants(engine),
     lastGrants(engine, new Set(input.accounts.map((a) => a.personId).filter((x): x is string => x !== undefined))),
   ]);
-  const built = buildItems({ ...input, targets: reportTargets(engine), reservations, lastGranted }, t);
+  const built = buildItems({ ...input, targets: reportTargets(engine), reservations, lastGranted, accessGrants }, t);
   const now = engine.now();
   const campaign: ReviewCampaign = {
     id: `${t.id}-${localDate(now.toISOString(), engine.config.lifecycle.timezone)}-${randomBytes(3).toString('hex')}`,
@@ -177,7 +179,12 @@ export async function closeCampaign(engine: Engine, req: { readonly campaignId: 
       const reason = removalReason(closed, it, f.byDefault, tz);
       // A rule grant becomes an access exception (read from the closed campaign by the planner: the rule would grant
       // it again otherwise); anything else (unmanaged) an entitlement override false, revoked once and kept removed.
-      if (it.reasonKind !== 'rule') await tx.overrides.put({ personId: it.personId, target: it.target, attribute: entitlementOverrideKey(it.entitlement), value: false, actor: req.actor, createdAt: closedAt, reason });
+      // A request grant: the request is revoked (the next plan revokes the grant naming it).
+      const requestId = it.reasonKind === 'request' ? Number(it.reasonSource.replace(/^#/, '')) : NaN;
+      if (Number.isInteger(requestId)) {
+        await tx.requests.update(requestId, { status: 'revoked', endedAt: closedAt, note: reason });
+        await engine.audit.recordIn(tx, { actor: req.actor, event: 'request.revoked', personId: it.personId, target: it.target, payload: { request: requestId, reason } });
+      } else if (it.reasonKind !== 'rule') await tx.overrides.put({ personId: it.personId, target: it.target, attribute: entitlementOverrideKey(it.entitlement), value: false, actor: req.actor, createdAt: closedAt, reason });
       await touch(tx, it.personId);
       removed.push(it);
       const owner = it.reasonKind === 'rule' ? (engine.config.reviews.ruleOwners[it.reasonSource] ?? 'admins') : '';
