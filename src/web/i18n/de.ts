@@ -3,6 +3,7 @@ import { auditDe } from './audit.js';
 import type { Catalogue } from './en.js';
 import { formsDe } from './forms-de.js';
 import { reviewsDe } from './reviews-de.js';
+import { requestsDe } from './requests-de.js';
 
 export const de: Catalogue = {
   'app.name': 'Cadre',
@@ -176,5 +177,6 @@ export const de: Catalogue = {
   'holds.explain': 'Eine Sperre hält alle Operationen für eine Person (oder eines ihrer Konten) an, außer Deaktivierungen.',
   ...formsDe,
   ...reviewsDe,
+  ...requestsDe,
   ...auditDe,
 };

@@ -4,6 +4,7 @@
  */
 import { formsEn } from './forms-en.js';
 import { reviewsEn } from './reviews-en.js';
+import { requestsEn } from './requests-en.js';
 import { auditEn } from './audit.js';
 
 export const en = {
@@ -178,6 +179,7 @@ export const en = {
   'holds.explain': 'A hold stops every operation for a person (or one of their accounts) except disables.',
   ...formsEn,
   ...reviewsEn,
+  ...requestsEn,
   ...auditEn,
 } as const satisfies Record<string, string>;
 

@@ -1,0 +1,21 @@
+/** English messages of catalogue requests (spread into `en.ts`; `requests-de.ts` has the same keys). */
+export const requestsEn = {
+  'nav.requests': 'Requests',
+  'requests.title': 'Access requests',
+  'requests.inbox': 'Waiting for my decision',
+  'requests.mine': 'My requests',
+  'requests.new': 'Request access',
+  'requests.item': 'Catalogue item',
+  'requests.person': 'Person id',
+  'requests.justification': 'Justification',
+  'requests.endDate': 'End date (YYYY-MM-DD, where the item allows one)',
+  'requests.submit': 'Send request',
+  'requests.approve': 'Approve',
+  'requests.reject': 'Reject',
+  'requests.comment': 'Comment',
+  'requests.nothing': 'Nothing here.',
+  'requests.status': 'Status',
+  'requests.history': 'History',
+  'requests.refused': 'Refused: {reason}',
+  'requests.created': 'Request #{id} sent.',
+} as const;
