@@ -6,6 +6,7 @@ import type { CadreConfig } from './schema.js';
 import type { RawProblem } from './issues.js';
 import { targetTypes } from '../targets/registry.js';
 import { catalogCheck } from './catalog-check.js';
+import { NOTIFY_TARGET, WRITEBACK_TARGET } from '../core/plan-input.js';
 
 const EVENT_RECIPIENT = /^(manager|person|[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+)$/;
 
@@ -17,6 +18,10 @@ export function crossCheck(config: CadreConfig, knownTypes: readonly string[] = 
 
   if (targets.size === 0) out.push({ path: ['targets'], message: 'at least one target is required' });
   for (const [name, t] of Object.entries(config.targets)) {
+    // Write-back and notification operations travel under these names; a target so named would be shadowed by them.
+    if (name === WRITEBACK_TARGET || name === NOTIFY_TARGET) {
+      out.push({ path: ['targets', name], message: `"${name}" is reserved (Cadre's ${name === NOTIFY_TARGET ? 'notifications' : 'Personio write-back'} use it): give this target another name` });
+    }
     if (!knownTypes.includes(t.type)) {
       out.push({ path: ['targets', name, 'type'], message: `unknown target type "${t.type}" (known: ${knownTypes.join(', ')})` });
     }

@@ -148,6 +148,18 @@ notifications:
   });
 });
 
+describe('reserved target names', () => {
+  test('a target named personio or notify is refused: write-back and notifications travel under those names', () => {
+    for (const name of ['personio', 'notify']) {
+      const r = validateConfigText(MINIMAL.replace('  hr:\n', `  ${name}:\n`));
+      const p = byPath(r.problems);
+      assert.match(p[`targets.${name}`]?.message ?? '', /is reserved .* give this target another name/, name);
+      assert.equal(p[`targets.${name}`]?.line, 6, 'the line of the target key');
+    }
+    assert.deepEqual(validateConfigText(MINIMAL).problems, []);
+  });
+});
+
 describe('paths', () => {
   test('format and parse round-trip, also for dotted numeric and quoted keys', () => {
     const path = ['targets', 'ad', 'placement', 'map', 'Frankfurt am Main', 'x'];
