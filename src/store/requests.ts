@@ -1,8 +1,12 @@
 /** Catalogue requests repository (migration 0014). */
+import { sql } from 'kysely';
 import type { RequestStatus } from '../core/requests/policy.js';
 import type { RepoContext } from './context.js';
 import type { AccessRequestsTable } from './schema.js';
 import type { AccessRequest, Delegation, RequestDecision, Store } from './types.js';
+
+/** Advisory lock key serialising request numbering on PostgreSQL ('cadre-req'). */
+const PG_REQUEST_NUMBER_LOCK = 0x63726571;
 
 const requestOf = (r: AccessRequestsTable): AccessRequest => ({
   id: Number(r.id), item: r.item, personId: r.person_id, requester: r.requester, justification: r.justification,
@@ -15,6 +19,9 @@ const requestOf = (r: AccessRequestsTable): AccessRequest => ({
 export function requestsRepo(ctx: RepoContext): Store['requests'] {
   return {
     add: (r) => ctx.atomic(async (db) => {
+      // Request numbers are shown to people (#42), so they are dense: the next one is max + 1. Two PostgreSQL
+      // transactions would read the same max; the lock (held to commit) serialises them. SQLite's write lock does it.
+      if (ctx.dialect === 'postgres') await sql`select pg_advisory_xact_lock(${PG_REQUEST_NUMBER_LOCK})`.execute(db);
       const max = await db.selectFrom('access_requests').select((eb) => eb.fn.max('id').as('m')).executeTakeFirst();
       const id = Number(max?.m ?? 0) + 1;
       await db.insertInto('access_requests').values({

@@ -7,6 +7,13 @@ type WithHarness = (fn: (h: StoreHarness) => Promise<void>) => () => Promise<voi
 
 /** The requests assertions. */
 export function runRequestsSuite(withH: WithHarness): void {
+  test('requests: concurrent requests each get their own number (no clash on PostgreSQL)', withH(async ({ store }) => {
+    const base = { item: 'crm', requester: 'web:mia', justification: 'needs CRM', status: 'pending' as const, stage: 0, createdAt: '2026-12-02T10:00:00.000Z' };
+    const ids = await Promise.all(Array.from({ length: 12 }, (_, i) => store.requests.add({ ...base, personId: String(100 + i) })));
+    assert.deepEqual([...ids].sort((x, y) => x - y), Array.from({ length: 12 }, (_, i) => i + 1));
+    assert.equal((await store.requests.list()).length, 12);
+  }));
+
   test('requests: ids count up (#1, #2), filters, updates, decisions and delegations round-trip', withH(async ({ store }) => {
     const base = { item: 'crm', personId: '7', requester: 'web:mia', justification: 'needs CRM', status: 'pending' as const, stage: 0, createdAt: '2026-12-02T10:00:00.000Z' };
     const a = await store.requests.add({ ...base, endDate: '2026-12-31' });
