@@ -110,6 +110,18 @@ describe('joint allocation of identifiers built from others', () => {
   });
 });
 
+test('exhausted after a re-allocation: a reserved value taken meanwhile is dropped even when the search never reached it', async () => {
+  // Found by the stale-reservations property (seed -4220659): the username moved, every UPN built from it was taken,
+  // and the old UPN (taken too) was kept because only the new candidates had been checked.
+  const p = person('1', { firstName: 'Tom', lastName: 'Lea' });
+  const first = await allocateIdentifiers([p], cfg, [], async () => true, LIMITS);
+  const taken = ['tlea', 'tolea', 'tlea3', 'tlea@corp.example.com', 'tlea2@corp.example.com', 'tlea4@corp.example.com'];
+  const again = await allocateIdentifiers([p], cfg, first.reservations, takenIn(taken), LIMITS, { verifyReserved: () => true });
+  assert.deepEqual(again.reservations.filter((r) => taken.includes(r.value)), []);
+  assert.equal(again.errors[0]?.code, 'IDENTIFIER_EXHAUSTED');
+  assert.equal(primary(again.reservations, '1', 'mail'), 'tom.lea@example.com', 'the independent mail stays');
+});
+
 // ---- property: whenever some candidate tuple is free, allocation succeeds, with values free everywhere ----
 
 const NAMES: readonly [string, string][] = [['Tom', 'Lee'], ['Tim', 'Lee'], ['Tom', 'Lea'], ['Ti', 'Le']];

@@ -211,8 +211,9 @@ export async function allocateIdentifiers(
           }
           if (got === undefined) {
             errors.push({ personId: person.id, code: 'IDENTIFIER_EXHAUSTED', message: `no free ${s.kind} for ${person.firstName} ${person.lastName}: all candidates of identifiers.${s.kind}.patterns${s.deps.length > 0 ? ` (with every candidate of ${s.deps.map((d) => slots[d]?.kind).join(', ')})` : ''} are taken or too long (limit ${effectiveLimit(s.cfg, s.limit)})` });
-            // A reserved value known to be taken is not offered again; one merely without alternatives stays.
-            if (s.current !== undefined && !taken.has(s.current)) assign(pos, s.current);
+            // A reserved value known to be taken is not offered again; one merely without alternatives stays. A value
+            // under verification that the search never reached (its base moved first) is checked before it is kept.
+            if (s.current !== undefined && !taken.has(s.current) && (!s.verify || await usable(s.kind, s.current, true))) assign(pos, s.current);
           } else assign(pos, got);
         }
       }
