@@ -93,6 +93,34 @@ clear_stale() {
   done
 }
 
+# All processes of our instance (the master and its children: ldap, kdc, smbd, winbindd, …).
+our_pids() {
+  local p
+  for p in $(pgrep -x samba 2>/dev/null || true) $(pgrep -x smbd 2>/dev/null || true) $(pgrep -x winbindd 2>/dev/null || true); do
+    [ "$(readlink "/proc/$p/fd/1" 2>/dev/null || true)" = "$DIR/samba.out" ] && echo "$p"
+  done
+  return 0
+}
+
+# A port of the DC that something still listens on (a child of the previous instance, usually), or nothing.
+busy_port() {
+  local port
+  for port in 636 389 88 464 3268 3269 135 445; do
+    if timeout 1 bash -c "exec 3<>/dev/tcp/$HOST/$port" >/dev/null 2>&1; then echo "$port"; return 0; fi
+  done
+  return 0
+}
+
+launch() {
+  clear_stale
+  rm -f "$PIDFILE"
+  mkdir -p /run/samba
+  [ -f "$DIR/samba.out" ] && mv -f "$DIR/samba.out" "$DIR/samba.out.prev"
+  # setsid: samba survives the caller's process group (test runners kill theirs)
+  setsid samba -s "$DIR/etc/smb.conf" -F --debug-stdout -d 1 >"$DIR/samba.out" 2>&1 </dev/null 9>&- &
+  echo $! >"$PIDFILE"
+}
+
 do_start() {
   do_install
   [ -n "$(running_pid)" ] && port_answers && return 0
@@ -100,21 +128,34 @@ do_start() {
     die "port 636 is served by another process (another samba?); stop it first"
   fi
   [ -f "$DIR/.provisioned" ] || provision
-  if [ -z "$(running_pid)" ]; then
-    clear_stale
-    rm -f "$PIDFILE"
-    mkdir -p /run/samba
-    # setsid: samba survives the caller's process group (test runners kill theirs)
-    setsid samba -s "$DIR/etc/smb.conf" -F --debug-stdout -d 1 >"$DIR/samba.out" 2>&1 </dev/null 9>&- &
-    echo $! >"$PIDFILE"
-  fi
-  local i
-  for i in $(seq 1 240); do
-    port_answers && return 0
-    [ -n "$(running_pid)" ] || die "samba exited during start (see $DIR/samba.out)"
-    sleep 0.25
+  local attempt i
+  for attempt in 1 2 3; do
+    if [ -z "$(running_pid)" ]; then
+      wait_gone 100 || true # children of a previous instance still exiting hold the ports and the LMDB locks
+      launch
+    fi
+    for i in $(seq 1 240); do
+      port_answers && return 0
+      [ -n "$(running_pid)" ] || break
+      sleep 0.25
+    done
+    [ -n "$(running_pid)" ] && die "samba did not answer on $HOST:636 within 60 s (see $DIR/samba.out)"
+    # Exited during start: seen after a restart while the old instance's children were still releasing ports.
+    echo "samba.sh: samba exited during start (attempt $attempt); its last lines:" >&2
+    tail -n 15 "$DIR/samba.out" >&2 || true
+    sleep 2
   done
-  die "samba did not answer on $HOST:636 within 60 s (see $DIR/samba.out)"
+  die "samba exited during start three times (see $DIR/samba.out)"
+}
+
+# Wait up to $1 tenths of a second until no process of ours is left and no DC port is held.
+wait_gone() {
+  local i
+  for i in $(seq 1 "$1"); do
+    [ -z "$(our_pids)" ] && [ -z "$(busy_port)" ] && return 0
+    sleep 0.1
+  done
+  return 1
 }
 
 do_stop() {
@@ -128,12 +169,13 @@ do_stop() {
     done
     kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null || true
   fi
-  # wait for the children (ldap, kdc, …) that still hold the ports
-  local i
-  for i in $(seq 1 50); do
-    port_answers || break
-    sleep 0.1
-  done
+  # The children (ldap, kdc, smbd, winbindd, …) exit on their own once the master is gone; a start before they
+  # have released the ports and the database locks fails. Wait for them, then kill what is left.
+  if ! wait_gone 150; then
+    local p
+    for p in $(our_pids); do kill -KILL "$p" 2>/dev/null || true; done
+    wait_gone 50 || echo "samba.sh: after stop, port $(busy_port) is still in use" >&2
+  fi
   rm -f "$PIDFILE"
 }
 
