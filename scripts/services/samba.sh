@@ -95,10 +95,8 @@ clear_stale() {
 
 # All processes of our instance (the master and its children: ldap, kdc, smbd, winbindd, …).
 our_pids() {
-  local p
-  for p in $(pgrep -x samba 2>/dev/null || true) $(pgrep -x smbd 2>/dev/null || true) $(pgrep -x winbindd 2>/dev/null || true); do
-    [ "$(readlink "/proc/$p/fd/1" 2>/dev/null || true)" = "$DIR/samba.out" ] && echo "$p"
-  done
+  # children rename themselves (ldap[master], tfork(…), smbd): find them by their stdout, not by name
+  find /proc/[0-9]*/fd/1 -maxdepth 0 -lname "$DIR/samba.out" 2>/dev/null | cut -d/ -f3
   return 0
 }
 
