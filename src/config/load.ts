@@ -11,6 +11,7 @@ import { ConfigError, type ConfigProblem } from './errors.js';
 import { formatPath, locate, parsePath, type ConfigPath } from './locate.js';
 import { issuesToProblems, type RawProblem } from './issues.js';
 import { crossCheck } from './cross-check.js';
+import { withImplicitMappings } from './implicit-mappings.js';
 import { checkForms } from './forms-check.js';
 import { coreValidateRules } from './rules.js';
 import { checkTargetOptions } from './target-options.js';
@@ -64,7 +65,7 @@ function analyse(text: string, _file: string): Analysis {
   if (!parsed.success) {
     return { config: undefined, problems: place(issuesToProblems(parsed.error.issues, input, configGuard), at), at };
   }
-  const config = parsed.data;
+  const config = withImplicitMappings(parsed.data);
   const raw: RawProblem[] = [...crossCheck(config), ...checkTargetOptions(config), ...checkForms(config)];
   for (const p of coreValidateRules(config)) raw.push({ path: parsePath(p.path), message: p.message });
   return { config, problems: place(raw, at), at };

@@ -68,7 +68,7 @@ export const adTargetGuard = z
       .optional(),
     /** Length of generated initial passwords. */
     passwordLength: z.number().int().min(8).max(128).default(16),
-    /** Set `accountExpires` from the person's end date (a create's `endDate`): the account expires at the end of that day. */
+    /** Set `accountExpires` from the person's end date: the account expires at the end of that day. The config loader turns it into the `accountExpires` mapping (src/config/implicit-mappings.ts), so it also follows a changed end date. */
     accountExpiresFromEndDate: z.boolean().default(false),
     /** IANA zone for `accountExpiresFromEndDate` and date-valued `accountExpires` mappings; defaults to `lifecycle.timezone`. */
     timezone: z.string().refine(isTimeZone, 'an IANA time zone, e.g. Europe/Berlin').optional(),
