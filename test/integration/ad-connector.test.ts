@@ -320,6 +320,20 @@ describe('AD target against Samba (LDAPS)', () => {
     assert.equal(dangling.ok ? 'ok' : dangling.error.code, 'AD_MANAGER_UNRESOLVED');
   });
 
+  test('an account that never expires reads accountExpires 0, as a mapping without an end date renders it (no update)', async () => {
+    const mapped = await createAdTarget('ad', options(), { log: quietLog, timezone: 'Europe/Berlin' },
+      targetGuard.parse({ type: 'ad', attributes: { accountExpires: "{{ filetime(endDate, 'Europe/Berlin') }}" }, password: true }));
+    try {
+      const s = person(20, 'Nia', 'Never', sam('nnever'));
+      const anchor = anchorOf(await create(mapped, s));
+      assert.equal(one(await byGuid(anchor, ['accountExpires']), 'accountExpires'), '9223372036854775807', 'Samba writes "never" as the largest FILETIME');
+      const [st] = await mapped.find({ attribute: 'employeeID', value: s.personId });
+      assert.equal(st?.attributes['accountExpires'], '0');
+    } finally {
+      await mapped.close();
+    }
+  });
+
   test('delete archives the home folder; deleting again is ok', async () => {
     const s = person(15, 'Lea', 'Leaver', sam('lleaver'));
     const anchor = anchorOf(await create(c, s));

@@ -10,7 +10,7 @@ import type { AdLdap } from './client.js';
 import { bufferValue, values } from './client.js';
 import { normalizeDn, parentDn } from './escape.js';
 import type { GroupDirectory } from './groups.js';
-import { guidToString, UAC_ACCOUNTDISABLE } from './values.js';
+import { guidToString, NEVER_EXPIRES, UAC_ACCOUNTDISABLE } from './values.js';
 
 /** Attributes that are multi-valued in the AD schema and always reported as arrays. */
 export const MULTI_VALUED = new Set(['proxyaddresses', 'othermailbox', 'othertelephone', 'othermobile', 'otherhomephone', 'url', 'serviceprincipalname', 'objectclass', 'memberof', 'member']);
@@ -79,6 +79,8 @@ export async function entryToState(entry: Entry, ctx: ReadContext, managers: Man
     const v = values(entry, name);
     if (v.length === 0) continue;
     if (name.toLowerCase() === 'manager') attributes[name] = await managers.name(v[0] as string);
+    // AD writes "never" as 0 or as the largest FILETIME; mappings say 0, so a never-expiring account is no change
+    else if (name.toLowerCase() === 'accountexpires' && v[0] === NEVER_EXPIRES) attributes[name] = '0';
     else attributes[name] = MULTI_VALUED.has(name.toLowerCase()) || v.length > 1 ? v : (v[0] as string);
   }
   // memberOf may itself come back ranged for users in very many groups
