@@ -68,3 +68,15 @@ test('grant transitions: the incremental tick plans persons whose request grant 
   assert.equal(accessGrantActive(grant(), '2024-06-30T22:30:00Z', 'Europe/Berlin'), false);
   assert.deepEqual(accessGrantTransitions([grant(), grant({ personId: '2', until: undefined })], '2024-06-30T21:00:00Z', '2024-06-30T23:00:00Z', 'Europe/Berlin'), ['1']);
 });
+
+test('revokeOnChange: a department change ends the grant in the same plan that sees the change, and the revoke says why', () => {
+  // Before, only the request tick noticed (from the stored person), so the revoke came one sync late.
+  const held = inSync({ entitlements: ['GG-All', 'GG-Sales', 'GG-IT'] });
+  const same = computePlan(input({ ...base, accounts: [held], accessGrants: [grant({ watch: { department: 'Sales' } })] }));
+  assert.deepEqual(adOps(same), [], 'unchanged department: the grant stays');
+  const moved = computePlan(input({ ...base, accounts: [held], accessGrants: [grant({ watch: { department: 'Finance' } })] }));
+  assert.deepEqual(adOps(moved), ['revoke:GG-IT']);
+  assert.match(eop(moved)?.reason.detail ?? '', /ended: revoked: department changed \(Finance → Sales\)/);
+  const position = computePlan(input({ ...base, accounts: [held], accessGrants: [grant({ watch: { position: 'Analyst' } })] }));
+  assert.deepEqual(adOps(position), ['revoke:GG-IT'], 'a watched position that was set and is now empty is a change');
+});

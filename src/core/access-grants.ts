@@ -25,6 +25,11 @@ export interface AccessGrant {
   readonly until?: string;
   /** Why it ended, for the revoke reason ("expired on 2026-12-31", "revoked: department changed"). */
   readonly ended?: string;
+  /**
+   * HR fields the item revokes on (`revokeOnChange`) with their values at approval. When the person's current value
+   * differs, the grant has ended in this very plan, before the request tick records it as revoked.
+   */
+  readonly watch?: Readonly<Partial<Record<'department' | 'position', string | null>>>;
 }
 
 /** An entitlement a decision (an access review) keeps removed, even where a rule grants it. */
@@ -80,12 +85,29 @@ function indexOf(input: PlanInput): Index {
     const active = new Map<string, AccessGrant[]>();
     const ended = new Map<string, AccessGrant[]>();
     const exceptions = new Map<string, AccessException[]>();
-    for (const g of input.accessGrants ?? []) push(accessGrantActive(g, input.at, tz) ? active : ended, key(g.personId, g.target), g);
+    const persons = new Map(input.snapshot.persons.map((p) => [p.id, p]));
+    for (const g of input.accessGrants ?? []) {
+      const changed = g.ended === undefined ? watchedChange(g, persons.get(g.personId)) : undefined;
+      if (changed !== undefined) push(ended, key(g.personId, g.target), { ...g, ended: `revoked: ${changed}` });
+      else push(accessGrantActive(g, input.at, tz) ? active : ended, key(g.personId, g.target), g);
+    }
     for (const x of input.accessExceptions ?? []) push(exceptions, key(x.personId, x.target), x);
     idx = { active, ended, exceptions };
     indexes.set(input, idx);
   }
   return idx;
+}
+
+/** "department changed (Sales → Marketing)" when a watched field of the person differs from its value at approval. */
+export function watchedChange(g: Pick<AccessGrant, 'watch'>, person: { readonly department?: string; readonly position?: string } | undefined): string | undefined {
+  if (g.watch === undefined || person === undefined) return undefined; // a leaver's grants go with the lifecycle
+  for (const f of ['department', 'position'] as const) {
+    if (!(f in g.watch)) continue;
+    const before = g.watch[f] ?? null;
+    const now = person[f] ?? null;
+    if (before !== now) return `${f} changed (${before ?? '-'} → ${now ?? '-'})`;
+  }
+  return undefined;
 }
 
 /** Request grants and review exceptions of one person's account in one target at the plan instant. */

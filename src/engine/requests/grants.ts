@@ -18,6 +18,15 @@ async function detailOf(engine: Engine, r: AccessRequest): Promise<string> {
   return `request #${r.id}, approved by ${by.join(', ') || 'unknown'}${on}, ${r.endDate !== undefined ? `expires ${r.endDate}` : 'no end date'}`;
 }
 
+/** The approval snapshot (`note`) of the fields an item revokes on; nothing when the snapshot is unreadable. */
+export function watchOf(note: string | undefined, fields: readonly ('department' | 'position')[]): Pick<AccessGrant, 'watch'> {
+  let snap: Record<string, unknown>;
+  try { snap = JSON.parse(note ?? '') as Record<string, unknown>; } catch { return {}; }
+  const watch: Partial<Record<'department' | 'position', string | null>> = {};
+  for (const f of fields) watch[f] = typeof snap[f] === 'string' ? snap[f] : null;
+  return { watch };
+}
+
 /** Approved (and recently ended) request grants, all persons or one. */
 export async function requestGrants(engine: Engine, personId?: string): Promise<AccessGrant[]> {
   const items = new Map(engine.config.catalog.items.map((i) => [i.id, i]));
@@ -34,6 +43,7 @@ export async function requestGrants(engine: Engine, personId?: string): Promise<
       personId: r.personId, target: item.target, entitlement: item.entitlement, source: 'request', ref: `#${r.id}`,
       detail: await detailOf(engine, r), ...(until !== undefined ? { until } : {}),
       ...(r.status === 'revoked' ? { ended: `revoked: ${r.note ?? 'revoked'}` } : r.status === 'expired' ? { ended: `expired on ${r.endDate ?? ''}` } : {}),
+      ...(r.status === 'approved' && item.revokeOnChange.length > 0 ? watchOf(r.note, item.revokeOnChange) : {}),
     });
   }
   return out;

@@ -3,10 +3,12 @@
  * requester is told), approved grants past their end date become `expired` (audited; the next plan revokes them),
  * and a grant ending within 7 days mails its requester and the person's manager once.
  */
+import { watchedChange } from '../../core/access-grants.js';
 import { localDate } from '../../core/lifecycle.js';
 import { durationMs } from '../duration.js';
 import type { Engine } from '../engine.js';
 import { touch } from '../holds.js';
+import { watchOf } from './grants.js';
 import { mailRequest } from './mail.js';
 
 /** What one tick did (request ids). */
@@ -34,7 +36,7 @@ export async function requestTick(engine: Engine, actor = 'cadre-daemon', now: D
       await mailRequest(engine, { ...r, status: 'denied-deadline' }, 'denied-deadline', [r.requester]);
       continue;
     }
-    const changed = item.revokeOnChange.length > 0 ? await changedSince(engine, r.personId, r.note, item.revokeOnChange) : undefined;
+    const changed = item.revokeOnChange.length > 0 ? watchedChange(watchOf(r.note, item.revokeOnChange), await engine.store.persons.get(r.personId)) : undefined;
     if (changed !== undefined) {
       await engine.store.transaction(async (tx) => {
         await tx.requests.update(r.id, { status: 'revoked', endedAt: at, note: changed });
@@ -63,18 +65,4 @@ export async function requestTick(engine: Engine, actor = 'cadre-daemon', now: D
     }
   }
   return out;
-}
-
-/** "department changed (Sales → Marketing)" when a watched HR field differs from the approval snapshot. */
-async function changedSince(engine: Engine, personId: string, note: string | undefined, fields: readonly ('department' | 'position')[]): Promise<string | undefined> {
-  let snap: Record<string, unknown>;
-  try { snap = JSON.parse(note ?? '') as Record<string, unknown>; } catch { return undefined; }
-  const p = await engine.store.persons.get(personId);
-  if (!p) return undefined; // a leaver's grants go with the lifecycle
-  for (const f of fields) {
-    const before = snap[f] ?? null;
-    const now = p[f] ?? null;
-    if (before !== now) return `${f} changed (${String(before ?? '-')} → ${String(now ?? '-')})`;
-  }
-  return undefined;
 }
