@@ -6,6 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { CadreConfig } from '../config/schema.js';
 import { createAuditLog } from '../audit/log.js';
+import { literalGrants } from '../core/rules/entitlements.js';
 import { createNotifier } from '../notify/index.js';
 import { createPersonioClient } from '../sources/personio/client.js';
 import type { PersonioClient } from '../sources/personio/client.js';
@@ -55,7 +56,7 @@ export async function openEngine(config: CadreConfig, opts: EngineOptions = {}):
     if (!opts.storeOnly) {
       for (const [name, target] of Object.entries(config.targets)) {
         if (!target.enabled) continue;
-        const connector = await createTarget(name, target, { log: log.child({ target: name }), timezone: config.lifecycle.timezone });
+        const connector = await createTarget(name, target, { log: log.child({ target: name }), timezone: config.lifecycle.timezone, grants: literalGrants(config, name) });
         targets.set(name, connector);
         opened.push(connector);
       }

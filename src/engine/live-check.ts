@@ -6,6 +6,7 @@
 import type { CadreConfig } from '../config/schema.js';
 import { redactSecrets } from '../config/secrets.js';
 import { checkReferences, configReferences } from '../core/checks.js';
+import { literalGrants } from '../core/rules/entitlements.js';
 import { createPersonioClient } from '../sources/personio/client.js';
 import { createPersonioV2Client } from '../sources/personio/v2/client.js';
 import type { LiveFinding, TargetConnector } from '../targets/contract.js';
@@ -65,7 +66,7 @@ async function checkTarget(config: CadreConfig, name: string, log: Logger): Prom
   if (!target) return [];
   let c: TargetConnector;
   try {
-    c = await createTarget(name, target, { log: log.child({ target: name }), timezone: config.lifecycle.timezone });
+    c = await createTarget(name, target, { log: log.child({ target: name }), timezone: config.lifecycle.timezone, grants: literalGrants(config, name) });
   } catch (e) {
     return [{ severity: 'error', code: codeOf(e, 'CONFIG_INVALID'), message: messageOf(e), hint: `fix targets.${name}.options`, unreachable: true }];
   }

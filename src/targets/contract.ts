@@ -216,6 +216,12 @@ export interface TargetDeps {
   readonly log: { info(obj: object, msg?: string): void; warn(obj: object, msg?: string): void; error(obj: object, msg?: string): void; debug(obj: object, msg?: string): void };
   /** The lifecycle's IANA time zone (`lifecycle.timezone`): where "the end of the last day" is. */
   readonly timezone?: string;
+  /**
+   * The entitlement names the config grants literally in this target (rules and catalogue). A connector whose
+   * entitlements have several names (an AD group by cn or by DN) lists memberships under these, so the planner
+   * sees granted groups as held and can revoke them.
+   */
+  readonly grants?: readonly string[];
 }
 
 /** Helper for connectors: make a coded error result. */

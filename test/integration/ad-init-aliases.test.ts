@@ -2,6 +2,8 @@
  * The AD example of `cadre init`, as a new user runs it: init, uncomment the AD block, point it at the test Samba
  * DC, `cadre sync`, a marriage in the Personio simulator, `cadre sync` again. proxyAddresses is read straight from
  * the directory: the old address stays as smtp:, the new one is SMTP:, and values added by hand are untouched.
+ * The example's group grant (by DN, managed by the DN pattern `CN=GG-*`) is held after a sync, so later plans do
+ * not grant it again, and is revoked when no rule grants it any more.
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -32,6 +34,7 @@ const FOREIGN = [
   `smtp:m.curie-${RUN}@example.com`,
 ];
 const BIND_PASSWORD = 'Adm1n!Passw0rd';
+const ALL_STAFF = `CN=GG-All-Staff,OU=Groups,${ROOT}`;
 
 /** Uncomment the `ad:` target block of the example and point it at the test DC, as a user would edit it. */
 function adaptToTestDc(text: string): string {
@@ -40,7 +43,9 @@ function adaptToTestDc(text: string): string {
   for (const line of text.split('\n')) {
     if (line === '  # ad:') inAd = true;
     else if (inAd && !line.startsWith('  #')) inAd = false;
-    out.push(inAd ? line.replace(/^ {2}# /, '  ') : line);
+    // The AD grant of the all-staff rule, uncommented with its target.
+    if (/^ {6}# ad: \[/.test(line)) out.push(line.replace(/^ {6}# /, '      '));
+    else out.push(inAd ? line.replace(/^ {2}# /, '  ') : line);
   }
   return out.join('\n')
     .replace('url: ldaps://dc1.example.com', 'url: ldaps://127.0.0.1:636')
@@ -69,9 +74,10 @@ describe('cadre init → AD on Samba: a marriage keeps the old address as smtp:,
   before(async () => {
     await sambaCtl('start');
     admin = await rawAdmin();
-    for (const dn of [ROOT, `OU=Staff,${ROOT}`, `OU=Berlin,OU=Staff,${ROOT}`, `OU=Muenchen,OU=Staff,${ROOT}`, `OU=External,OU=Staff,${ROOT}`, `OU=Disabled,OU=Staff,${ROOT}`, `OU=Cadre Groups,${ROOT}`]) {
+    for (const dn of [ROOT, `OU=Staff,${ROOT}`, `OU=Berlin,OU=Staff,${ROOT}`, `OU=Muenchen,OU=Staff,${ROOT}`, `OU=External,OU=Staff,${ROOT}`, `OU=Disabled,OU=Staff,${ROOT}`, `OU=Groups,${ROOT}`]) {
       await admin.add(dn, { objectClass: ['top', 'organizationalUnit'] });
     }
+    await admin.add(ALL_STAFF, { objectClass: ['top', 'group'], sAMAccountName: `gg-all-${RUN}` });
     personio = await startPersonioSimulator({ port: 0, host: '127.0.0.1', employees: [employee({ id: 501, first: 'Marie', last: MAIDEN, department: 'Research', office: 'Berlin', position: 'Physicist' })] });
     dir = mkdtempSync(join(tmpdir(), 'cadre-init-ad-'));
   });
@@ -97,6 +103,7 @@ describe('cadre init → AD on Samba: a marriage keeps the old address as smtp:,
     const u = await account();
     assert.equal(one(u.entry, 'mail'), OLD);
     assert.deepEqual(many(u.entry, 'proxyAddresses'), [`SMTP:${OLD}`]);
+    assert.deepEqual(many(u.entry, 'memberOf'), [ALL_STAFF], 'the all-staff rule\'s group');
   });
 
   test('marriage: mail follows, the old address stays as smtp:, X500:/SIP:/smtp: values added by hand stay; a second sync plans nothing', async () => {
@@ -110,7 +117,16 @@ describe('cadre init → AD on Samba: a marriage keeps the old address as smtp:,
     assert.equal(one(u.entry, 'displayName'), `Marie ${MARRIED}`);
     assert.deepEqual(many(u.entry, 'proxyAddresses').sort(), [`SMTP:${NEW}`, `smtp:${OLD}`, ...FOREIGN].sort());
     const plan = JSON.parse(await cadre(['plan', '--json'])) as Plan;
-    assert.deepEqual(plan.operations.filter((o) => o.target === 'ad'), [], 'converged');
+    assert.deepEqual(plan.operations.filter((o) => o.target === 'ad'), [], 'converged: the group granted by DN is seen as held');
     assert.deepEqual(plan.errors, []);
+  });
+
+  test('a contractor loses the all-staff group: the DN-named grant is revoked, read back from the directory', async () => {
+    personio.company.upsert(employee({ id: 501, first: 'Marie', last: MARRIED, department: 'Research', office: 'Berlin', position: 'Physicist', employmentType: 'external' }));
+    const plan = JSON.parse(await cadre(['plan', '--json'])) as Plan;
+    assert.deepEqual(plan.operations.filter((o) => o.target === 'ad' && o.action === 'revoke').map((o) => o.action === 'revoke' && o.entitlement), [ALL_STAFF]);
+    await cadre(['sync']);
+    const u = await account();
+    assert.deepEqual(many(u.entry, 'memberOf'), [], 'no longer a member');
   });
 });

@@ -28,6 +28,24 @@ export function entitlementsFor(rules: readonly EntitlementRule[], target: strin
   return out;
 }
 
+/**
+ * The entitlement names the config grants literally in one target (rules, and catalogue items), in config order
+ * and deduplicated case-insensitively. A connector that can name one group several ways (AD: cn, sAMAccountName,
+ * DN) names memberships by these, so what it lists compares equal to what the rules grant.
+ */
+export function literalGrants(config: Pick<CadreConfig, 'entitlements'> & { catalog?: { items: readonly { target: string; entitlement: string }[] } }, target: string): string[] {
+  const out: string[] = [];
+  const seen = new Set<string>();
+  const add = (n: string): void => {
+    if (n.includes('{{') || seen.has(n.toLowerCase())) return;
+    seen.add(n.toLowerCase());
+    out.push(n);
+  };
+  for (const rule of config.entitlements) for (const g of rule.grant[target] ?? []) add(g);
+  for (const item of config.catalog?.items ?? []) if (item.target === target) add(item.entitlement);
+  return out;
+}
+
 /** A compiled "is this entitlement managed by Cadre in this target" predicate. */
 export type ManagedPredicate = (entitlement: string) => boolean;
 

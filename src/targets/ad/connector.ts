@@ -36,7 +36,7 @@ export function createAdConnector(name: string, opts: AdTargetOptions, ldap: AdL
   // The address list is read back so that it converges (and so that foreign values are seen and kept).
   const listed = addressList ? [addressList.attribute] : [];
   const attributes = [...new Set([...(mapped.length > 0 ? mapped : DEFAULT_ATTRIBUTES), ...listed, 'cn', 'sAMAccountName', 'userPrincipalName', opts.correlationAttribute])];
-  const groups = new GroupDirectory(ldap, opts, target.managedEntitlements);
+  const groups = new GroupDirectory(ldap, opts, target.managedEntitlements, deps.grants ?? []);
   const codec = correlationCodec(target.correlation?.value);
   const read: ReadContext = { target: name, correlationAttribute: opts.correlationAttribute, codec, attributes, groups, ldap, rangeSize: opts.rangeSize };
   const rt: AdRuntime = { name, opts, ldap, groups, read, log: deps.log, domainRoot: domainRootOf(opts.baseDN), ...(addressList ? { addressList: addressList.attribute } : {}) };

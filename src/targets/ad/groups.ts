@@ -44,6 +44,12 @@ export class GroupDirectory {
     private readonly opts: AdTargetOptions,
     /** `managedEntitlements` of the target block (exact names or `prefix*`). */
     private readonly patterns: readonly string[],
+    /**
+     * Names the rules grant (cn, sAMAccountName or DN): resolved before listing, so a membership is named as the
+     * rules name it. Otherwise a group granted by DN is listed by its cn, re-granted by every plan and, when
+     * `managedEntitlements` are DN patterns, never revoked from a leaver or a mover.
+     */
+    private readonly granted: readonly string[] = [],
   ) {}
 
   /** Whether a group DN is managed: configured explicitly, below a managed OU, or matching a managed pattern. */
@@ -96,6 +102,17 @@ export class GroupDirectory {
         } catch (e) {
           // A configured group that does not exist yet must not break listing; grants will report it.
           if (!(e instanceof AdTargetError) || e.code !== 'AD_GROUP_NOT_FOUND') throw e;
+        }
+      }
+      for (const g of this.granted) {
+        if (this.byLabel.has(g.toLowerCase())) continue;
+        // The first name a rule uses for a group names its memberships (a second name for it would not compare).
+        if (looksLikeDn(g) && [...this.byLabel.values()].some((r) => sameDn(r.dn, g))) continue;
+        try {
+          await this.resolve(g);
+        } catch (e) {
+          // Missing, unmanaged or ambiguous: the planner's catalogue check names the rule that grants it.
+          if (!(e instanceof AdTargetError) || !['AD_GROUP_NOT_FOUND', 'AD_UNMANAGED_GROUP', 'AD_GROUP_AMBIGUOUS'].includes(e.code)) throw e;
         }
       }
     })();
