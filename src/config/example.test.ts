@@ -73,6 +73,8 @@ describe('exampleConfig', () => {
     assert.equal(r.config?.targets.ad?.reenable, 'ifDisabledByCadre');
     assert.equal(r.config?.targets.entra?.type, 'entra');
     assert.ok(r.config?.entitlements[0]?.grant.ad);
+    // A DN in a YAML flow list must be quoted: unquoted, its commas split it into four "OUs".
+    assert.deepEqual(r.config?.targets.ad?.options.managedGroupsOUs, ['OU=Groups,DC=example,DC=com']);
     // proxyAddresses is first class (SMTP: + id.mail, smtp: + former addresses), not a hand-written template.
     assert.deepEqual(r.config?.targets.ad?.options.proxyAddresses, { identifiers: ['mail'] });
     assert.ok(!Object.keys(r.config?.targets.ad?.attributes ?? {}).some((a) => a.toLowerCase() === 'proxyaddresses'));

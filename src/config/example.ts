@@ -178,7 +178,7 @@ targets:
   #     bindPassword: env:AD_BIND_PASSWORD
   #     baseDN: OU=Staff,DC=example,DC=com
   #     usersOU: OU=Staff,DC=example,DC=com       # default container when placement gives none
-  #     managedGroupsOUs: [OU=Cadre Groups,DC=example,DC=com]   # only these groups are ever revoked
+  #     managedGroupsOUs: ["OU=Groups,DC=example,DC=com"]   # groups below are managed (quote DNs in [lists])
   #     upnSuffix: example.com
   #     # caFile: /etc/ssl/certs/example-ca.pem   # trust the domain's CA for LDAPS
   #     # proxyAddresses: "SMTP:" + id.mail, "smtp:" + every former mail (after a marriage the old address keeps

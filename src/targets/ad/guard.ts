@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { isTimeZone } from '../../core/lifecycle.js';
 import { AdTargetError } from './errors.js';
+import { splitDn } from './escape.js';
 
 const dn = z.string().min(3).regex(/^[A-Za-z][A-Za-z0-9-]*=/, 'expected a distinguished name such as OU=Staff,DC=example,DC=com');
 
@@ -94,6 +95,26 @@ export const adTargetGuard = z
     if (o.caFile !== undefined && o.insecure) {
       ctx.addIssue({ code: 'custom', path: ['insecure'], message: 'either caFile or insecure, not both' });
     }
+    // Every container lives in baseDN's domain. An unquoted DN in a YAML flow list ([OU=Groups,DC=example,DC=com])
+    // is split at its commas into "OU=Groups", "DC=example", "DC=com": caught here, not at the first LDAP search.
+    const dcs = splitDn(o.baseDN).filter((r) => /^dc=/i.test(r));
+    const domain = dcs.map((r) => r.toLowerCase().replace(/\s*=\s*/, '='));
+    const inDomain = (dn: string): boolean => {
+      const rdns = splitDn(dn).map((r) => r.toLowerCase().replace(/\s*=\s*/, '='));
+      return domain.length > 0 && rdns.length >= domain.length && rdns.slice(-domain.length).join(',') === domain.join(',');
+    };
+    const check = (dn: string | undefined, path: (string | number)[]): void => {
+      if (dn === undefined || inDomain(dn)) return;
+      const hint = splitDn(dn).length === 1 ? ': a DN in a YAML [list] must be quoted, else its commas split it into several items' : '';
+      ctx.addIssue({ code: 'custom', path, message: `"${dn}" is not in the domain of baseDN (${dcs.join(',')})${hint}` });
+    };
+    if (domain.length === 0) {
+      ctx.addIssue({ code: 'custom', path: ['baseDN'], message: 'expected a DN ending in the domain, such as OU=Staff,DC=example,DC=com' });
+      return;
+    }
+    check(o.usersOU, ['usersOU']);
+    check(o.disabledOU, ['disabledOU']);
+    o.managedGroupsOUs.forEach((dn, i) => check(dn, ['managedGroupsOUs', i]));
   });
 
 /** A problem in an AD target block beyond its options (path relative to the target). */
