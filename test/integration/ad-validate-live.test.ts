@@ -16,7 +16,7 @@ import { startPersonioSimulator } from '../../src/sources/personio/simulator/ind
 import { runCli } from '../support/cli.js';
 import { adE2eConfig, adE2eTree, addRawUser, createTree, many, one, rawAdmin, removeTree, usersWithEmployeeId, type AdE2eTree } from '../support/ad-e2e-config.js';
 import { employee } from '../support/personio-fixture.js';
-import { sambaCtl } from '../support/samba.js';
+import { sambaCaFile, sambaCtl } from '../support/samba.js';
 
 const RUN = randomBytes(3).toString('hex');
 // Own root prefix: other suites remove stale "Cadre E2E" trees while they start.
@@ -96,6 +96,16 @@ describe('AD: config mistakes are caught before they hurt', () => {
     assert.match(f?.hint ?? '', /bindPassword/);
     assert.ok(!r.text.includes('Wr0ng!Secret-xyz'));
     assert.equal(r.findings.filter((x) => x.system === 'ad').length, 1, 'nothing else is checked without a bind');
+  });
+
+  test('caFile trusted, but the URL is an IP the certificate does not name: the hint says so (not "set caFile")', async () => {
+    const ca = sambaCaFile();
+    const r = await live(variant('ip', (y) => y.replace('insecure: true', `caFile: ${JSON.stringify(ca)}`)));
+    assert.equal(r.code, 2, r.text);
+    const f = r.findings.find((x) => x.system === 'ad');
+    assert.match(f?.message ?? '', /altnames/, r.text);
+    assert.match(f?.hint ?? '', /issued to another name than the host in options\.url/);
+    assert.doesNotMatch(f?.hint ?? '', /set options\.caFile/);
   });
 
   test('a low-privilege service account: cannot create users in the OUs, cannot change the managed groups', async () => {

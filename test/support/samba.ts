@@ -19,6 +19,12 @@ export interface SambaEnv {
 
 let started: Promise<SambaEnv> | undefined;
 
+/** The CA certificate Samba generated for its LDAPS listener (issued to DC1.example.test, not to 127.0.0.1). */
+export function sambaCaFile(): string {
+  const base = process.env['CADRE_SERVICES_DIR'] ?? join(dirname(SCRIPT), '..', '..', '.services');
+  return join(base, 'samba', 'private', 'tls', 'ca.pem');
+}
+
 /** Run a samba.sh sub-command (install|start|stop|status|reset). */
 export async function sambaCtl(cmd: 'install' | 'start' | 'stop' | 'status' | 'reset'): Promise<string> {
   const { stdout } = await run('bash', [SCRIPT, cmd], { timeout: 600_000, maxBuffer: 1 << 20 });

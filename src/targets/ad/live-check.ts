@@ -25,6 +25,8 @@ const has = (list: readonly string[], name: string): boolean => list.some((v) =>
 
 function connectionHint(err: AdTargetError, rt: AdRuntime): string {
   if (err.code === 'AD_AUTH_FAILED') return `check options.bindDN (${rt.opts.bindDN}) and options.bindPassword; a locked, disabled or expired service account fails the same way`;
+  // caFile is set and trusted, but the certificate names another host (an IP address or alias in options.url).
+  if (/altnames|Hostname\/IP does not match/i.test(err.message)) return `the DC's certificate is valid but issued to another name than the host in options.url (${rt.opts.url}): connect by the DC's name as the certificate gives it (ldaps://dc1.example.com), not by an IP address or alias`;
   if (/certificate|self[- ]signed|CERT_|unable to verify/i.test(err.message)) return 'the DC\'s certificate is not trusted: set options.caFile to your CA\'s PEM file';
   if (err.code === 'AD_INSECURE_TRANSPORT') return 'the DC requires an encrypted connection: use ldaps:// or startTls: true';
   return `check options.url (${rt.opts.url}): the DC's host name and port (636 for LDAPS), DNS and firewalls between Cadre and the DC`;
