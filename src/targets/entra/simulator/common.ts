@@ -19,6 +19,8 @@ export interface SimRequest {
 /** What routes need from the simulator. */
 export interface RouteEnv {
   readonly tenant: Tenant;
+  /** The directory's id (`/organization`). */
+  readonly tenantId?: string;
   readonly cursors: CursorStore;
   /** Graph base URL including `/v1.0`. */
   readonly base: string;

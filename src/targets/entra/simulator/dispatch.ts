@@ -53,7 +53,7 @@ export function dispatch(env: RouteEnv, req: SimRequest, hooks: DispatchHooks, i
       return res;
     }
     if (root === undefined) return json({ '@odata.context': `${env.base}/$metadata`, value: [] });
-    const known = ['users', 'groups', 'directory', 'subscribedSkus', 'domains'];
+    const known = ['users', 'groups', 'directory', 'subscribedSkus', 'domains', 'organization'];
     if (known.includes(root)) throw new GraphError(400, 'Request_BadRequest', `Unsupported request: ${req.method} ${req.path}`);
     throw new GraphError(400, 'BadRequest', `Resource not found for the segment '${root}'.`);
   } catch (err) {

@@ -1,4 +1,4 @@
-/** `/groups`, `/directory/deletedItems`, `/subscribedSkus` and `/domains` routes. */
+/** `/groups`, `/directory/deletedItems`, `/subscribedSkus`, `/domains` and `/organization` routes. */
 import { GraphError } from './errors.js';
 import type { SimResponse } from './errors.js';
 import { ctxUrl, json, noContent, page, refId } from './common.js';
@@ -144,6 +144,15 @@ export function directoryRoute(env: RouteEnv, req: SimRequest): SimResponse | un
   if (root === 'domains' && req.segments.length === 1 && req.method === 'GET') {
     const value = env.tenant.verifiedDomains.map((d, i) => ({ id: d, isVerified: true, isDefault: i === 0, isInitial: d.endsWith('.onmicrosoft.com'), authenticationType: 'Managed' }));
     return json({ '@odata.context': ctxUrl(env, 'domains'), value });
+  }
+  if (root === 'organization' && req.segments.length === 1 && req.method === 'GET') {
+    const domains = env.tenant.verifiedDomains;
+    const initial = domains.find((d) => d.endsWith('.onmicrosoft.com')) ?? domains[0];
+    const value = [{
+      id: env.tenantId ?? '', displayName: 'Cadre Simulator', tenantType: 'AAD', countryLetterCode: 'DE', preferredLanguage: 'de',
+      verifiedDomains: domains.map((d, i) => ({ capabilities: 'Email, OfficeCommunicationsOnline', isDefault: i === 0, isInitial: d === initial, name: d, type: 'Managed' })),
+    }];
+    return json({ '@odata.context': ctxUrl(env, 'organization'), value });
   }
   return undefined;
 }

@@ -7,6 +7,7 @@ import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypt
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import Fastify from 'fastify';
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { aadError, keySet, openIdConfiguration } from './authority.js';
 import { errorResponse, MSG } from './errors.js';
 import type { SimResponse } from './errors.js';
 import { dispatch, makeRequest } from './dispatch.js';
@@ -80,20 +81,6 @@ const DEFAULT_SKUS: SimSku[] = [
   { skuId: '66b55226-6b4f-492c-910c-a3b7a3c9d993', skuPartNumber: 'SPE_F1', prepaidUnits: 25, servicePlans: [{ servicePlanName: 'EXCHANGE_S_DESKLESS', servicePlanId: '4a82b400-a79f-41a4-b4e2-e94f5787b113' }] },
 ];
 
-function aadError(status: number, error: string, code: number, description: string): SimResponse {
-  const traceId = randomUUID();
-  const correlationId = randomUUID();
-  const timestamp = new Date().toISOString().replace('T', ' ').replace(/\.\d{3}Z$/, 'Z');
-  return {
-    status,
-    headers: { 'content-type': 'application/json; charset=utf-8' },
-    body: {
-      error, error_description: `AADSTS${code}: ${description} Trace ID: ${traceId} Correlation ID: ${correlationId} Timestamp: ${timestamp}`,
-      error_codes: [code], timestamp, trace_id: traceId, correlation_id: correlationId, error_uri: `https://login.microsoftonline.com/error?code=${code}`,
-    },
-  };
-}
-
 const b64 = (o: unknown): string => Buffer.from(JSON.stringify(o)).toString('base64url');
 const safeEq = (a: string, b: string): boolean => {
   const x = Buffer.from(a);
@@ -119,7 +106,7 @@ export async function startGraphSimulator(opts: GraphSimulatorOptions = {}): Pro
   let windowStart = 0;
   let windowCount = 0;
   let base = '';
-  const env: RouteEnv = { tenant, cursors: new CursorStore(), get base() { return `${base}/v1.0`; } };
+  const env: RouteEnv = { tenant, tenantId, cursors: new CursorStore(), get base() { return `${base}/v1.0`; } };
 
   const record = (e: SimLogEntry): void => {
     log.push(e);
@@ -272,6 +259,12 @@ export async function startGraphSimulator(opts: GraphSimulatorOptions = {}): Pro
     if (path.startsWith('/_sim/')) return send(reply, control(request.method, path, parseJson()));
     const tokenMatch = /^\/([^/]+)\/oauth2\/v2\.0\/token$/.exec(path);
     if (tokenMatch && request.method === 'POST') return send(reply, tokenEndpoint(decodeURIComponent(tokenMatch[1] as string), request.headers, raw, contentType));
+    if (request.method === 'GET') {
+      const oidc = /^\/([^/]+)\/v2\.0\/\.well-known\/openid-configuration$/.exec(path);
+      if (oidc) return send(reply, openIdConfiguration(base, decodeURIComponent(oidc[1] as string), tenantId, tenant.verifiedDomains));
+      const keys = /^\/([^/]+)\/discovery\/v2\.0\/keys$/.exec(path);
+      if (keys) return send(reply, keySet(decodeURIComponent(keys[1] as string), tenantId, tenant.verifiedDomains));
+    }
     if (!/^\/v1\.0(\/|$)/.test(path)) return send(reply, errorResponse(404, 'NotFound', `Unknown path ${path}`));
 
     stats.requests += 1;

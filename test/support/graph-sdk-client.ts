@@ -1,0 +1,92 @@
+/**
+ * Microsoft's own client libraries against the Graph simulator: @azure/identity (MSAL) for the token and the
+ * Graph JS SDK for the calls, configured as a user would for a non-Microsoft host (`authorityHost`,
+ * `disableInstanceDiscovery`, `baseUrl`, `customHosts`), trusting the simulator's certificate through
+ * NODE_EXTRA_CA_CERTS. Run as a child process (the CA must be set at start); prints one JSON object of findings.
+ * argv: <simUrl> <tenant (id or verified domain)> <clientId> <clientSecret>
+ */
+import { ClientSecretCredential } from '@azure/identity';
+import { BatchRequestContent, BatchResponseContent, Client, GraphError, PageIterator } from '@microsoft/microsoft-graph-client';
+import type { PageCollection } from '@microsoft/microsoft-graph-client';
+import { TokenCredentialAuthenticationProvider } from '@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials/index.js';
+
+const [url = '', tenant = '', clientId = '', clientSecret = ''] = process.argv.slice(2);
+const SCOPE = 'https://graph.microsoft.com/.default';
+const out: Record<string, unknown> = {};
+
+const credential = (secret: string): ClientSecretCredential =>
+  new ClientSecretCredential(tenant, clientId, secret, { authorityHost: url, disableInstanceDiscovery: true });
+
+try {
+  await credential('wrong-secret').getToken(SCOPE);
+  out['wrongSecret'] = 'accepted';
+} catch (e) {
+  out['wrongSecret'] = /AADSTS7000215/.test((e as Error).message) ? 'AADSTS7000215' : (e as Error).message.slice(0, 200);
+}
+
+const cred = credential(clientSecret);
+const client = Client.initWithMiddleware({
+  authProvider: new TokenCredentialAuthenticationProvider(cred, { scopes: [SCOPE] }),
+  baseUrl: `${url}/`, defaultVersion: 'v1.0', customHosts: new Set([new URL(url).hostname]),
+});
+
+const org = await client.api('/organization').get() as { value: { id: string; verifiedDomains: { name: string; isDefault: boolean }[] }[] };
+out['tenantId'] = org.value[0]?.id;
+const domain = org.value[0]?.verifiedDomains.find((d) => d.isDefault)?.name ?? '';
+
+const ids: string[] = [];
+for (let i = 0; i < 7; i += 1) {
+  const u = await client.api('/users').post({
+    accountEnabled: true, displayName: `SDK User ${i}`, mailNickname: `sdk${i}`, userPrincipalName: `sdk${i}@${domain}`,
+    employeeId: `sdk-${i}`, passwordProfile: { password: 'Xy12!abcdefgh', forceChangePasswordNextSignIn: true },
+  }) as { id: string };
+  ids.push(u.id);
+}
+
+// Paging through https nextLinks with the SDK's PageIterator.
+const seen: string[] = [];
+const first = await client.api('/users').select(['id', 'userPrincipalName']).top(3).get() as PageCollection;
+await new PageIterator(client, first, (u: { userPrincipalName: string }) => { seen.push(u.userPrincipalName); return true; }).iterate();
+out['paged'] = seen.filter((s) => s.startsWith('sdk')).sort();
+
+// Delta: the first round pages to a deltaLink; after one change, the deltaLink returns only that user.
+let d = await client.api('/users/delta').select(['displayName', 'jobTitle']).get() as { value: unknown[]; '@odata.nextLink'?: string; '@odata.deltaLink'?: string };
+let rounds = 1;
+while (d['@odata.nextLink']) { d = await client.api(d['@odata.nextLink']).get() as typeof d; rounds += 1; }
+const deltaLink = d['@odata.deltaLink'] ?? '';
+await client.api(`/users/${ids[2]}`).patch({ jobTitle: 'Changed by the SDK' });
+const changes = await client.api(deltaLink).get() as { value: { id: string; jobTitle?: string }[] };
+out['deltaLink'] = deltaLink.startsWith('https://');
+out['deltaChanges'] = changes.value.map((v) => [v.id === ids[2], v.jobTitle]);
+
+// $batch through BatchRequestContent: a group, then two member $refs that depend on it.
+const group = await client.api('/groups').post({ displayName: 'SDK Group', mailNickname: 'sdkgroup', mailEnabled: false, securityEnabled: true }) as { id: string };
+const batch = new BatchRequestContent([0, 1].map((i) => ({
+  id: String(i + 1),
+  request: new Request(`${url}/v1.0/groups/${group.id}/members/$ref`, {
+    method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ '@odata.id': `${url}/v1.0/directoryObjects/${ids[i]}` }),
+  }),
+})));
+const batchRes = new BatchResponseContent(await client.api('/$batch').post(await batch.getContent()) as { responses: [] });
+out['batchStatuses'] = [...batchRes.getResponses().values()].map((r) => r.status).sort();
+const members = await client.api(`/groups/${group.id}/members`).select('id').get() as { value: { id: string }[] };
+out['members'] = members.value.map((m) => ids.indexOf(m.id)).sort();
+
+// Manager reference, read back.
+await client.api(`/users/${ids[1]}/manager/$ref`).put({ '@odata.id': `${url}/v1.0/users/${ids[0]}` });
+const manager = await client.api(`/users/${ids[1]}/manager`).get() as { id: string };
+out['manager'] = manager.id === ids[0];
+
+// Errors surface as GraphError with Graph's code.
+try {
+  await client.api('/users/00000000-0000-0000-0000-000000000000').get();
+} catch (e) {
+  out['notFound'] = e instanceof GraphError ? [e.statusCode, e.code] : String(e);
+}
+try {
+  await client.api('/users').post({ accountEnabled: true, displayName: 'Dup', mailNickname: 'dup', userPrincipalName: `sdk0@${domain}`, passwordProfile: { password: 'Xy12!abcdefgh' } });
+} catch (e) {
+  out['duplicate'] = e instanceof GraphError ? [e.statusCode, e.code] : String(e);
+}
+process.stdout.write(`${JSON.stringify(out)}\n`);
