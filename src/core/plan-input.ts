@@ -28,6 +28,8 @@ export interface TargetInfo {
   readonly addressList?: AddressListSpec;
   /** Attributes the target reports but never lets Cadre write (Graph `proxyAddresses`): never filled, never diffed. */
   readonly readOnlyAttributes?: readonly string[];
+  /** Attributes whose value makes the target disable the account itself at that time (AD `accountExpires`). */
+  readonly expiryAttributes?: readonly string[];
   /** What the live target holds that the config can name (entitlements, containers); absent: not checked. */
   readonly catalog?: TargetCatalog;
 }

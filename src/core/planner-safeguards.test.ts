@@ -7,7 +7,7 @@ import { AT, brief, disabledBy, erika, erikaIds, synced } from './planner-test-s
 import { explainPerson, formatExplanation } from './explain.js';
 import { formatPlan } from './plan-format.js';
 import { holdActive, holdTransitions } from './safeguards.js';
-import { config, snapshot } from './test-support.js';
+import { TARGETS, config, snapshot } from './test-support.js';
 
 const active = { ...erika, status: 'active' as const, hireDate: '2020-01-01' };
 const off = (accounts: readonly AccountState[]): AccountState[] => accounts.map((a) => ({ ...a, enabled: false }));
@@ -200,5 +200,27 @@ describe('holds', () => {
     const out = formatExplanation(e);
     assert.match(out, /holds:\n {4}ad: legal review \(by alice on 2024-06-01T10:00:00Z, until 2024-06-30\)/);
     assert.match(out, /HELD ad \(hold\) withheld: update, grant, revoke — hold by alice/);
+  });
+});
+
+describe('an account expiry the directory enforces is a disable for the thresholds', () => {
+  test('a leave date entered in advance sets accountExpires: blocked like the disable on the day would be', () => {
+    const base = config();
+    const ad = base.targets['ad'];
+    assert.ok(ad);
+    const cfg = config({
+      targets: { ...base.targets, ad: { ...ad, attributes: { ...ad.attributes, accountExpires: "{{ filetime(endDate, 'Europe/Berlin') }}" } } },
+      thresholds: { default: { count: 25, percent: 10 }, actions: { disable: { count: 0 } } },
+    });
+    const targets = { ...TARGETS, ad: { ...TARGETS['ad'], expiryAttributes: ['accountExpires'] } } as typeof TARGETS;
+    const { base: input0, accounts } = synced(active, erikaIds, AT, { config: cfg, targets });
+    const leaving = { ...active, lastWorkingDay: '2024-06-20' };
+    const plan = computePlan({ ...input0, snapshot: snapshot([leaving]), accounts });
+    assert.deepEqual(brief(plan).filter((b) => b.startsWith('ad:')), ['ad:update'], 'only the expiry today; the disable comes on 2024-06-21');
+    assert.deepEqual(plan.breaches.map((b) => [b.target, b.action, b.count]), [['ad', 'disable', 1]]);
+    assert.match(plan.breaches[0]?.limit ?? '', /by an account expiry date set/);
+    // A target that enforces no expiry (its connector declares none): the update is harmless.
+    const plain = computePlan({ ...input0, targets: TARGETS, snapshot: snapshot([leaving]), accounts });
+    assert.deepEqual(plain.breaches, []);
   });
 });

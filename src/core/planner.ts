@@ -15,7 +15,7 @@ import { managedPredicate } from './rules/entitlements.js';
 import { compileTemplate } from './rules/expressions.js';
 import { comparePersonIds } from './rules/identifiers.js';
 import { buildSafeguards, guardAccount, holdDisableReason, holdInPlace } from './safeguards.js';
-import { evaluateThresholds, privilegedPredicate } from './thresholds.js';
+import { evaluateThresholds, expiringPersons, privilegedPredicate } from './thresholds.js';
 import { sameValue } from './values.js';
 
 export type { PlanInput, TargetInfo } from './plan-input.js';
@@ -219,7 +219,8 @@ export function computePlan(input: PlanInput): Plan {
   const blockers = catalogBlockers(cfg, input.targets, records.map((r) => r.detail.desired));
   const ordered = orderOperations(dedupeIds(ops));
   const population = managedPopulation(ctx);
-  const breaches: ThresholdBreach[] = evaluateThresholds(ordered, cfg.thresholds, population, privilegedPredicate(cfg));
+  const expiring = expiringPersons(ordered, (t) => input.targets[t]?.expiryAttributes);
+  const breaches: ThresholdBreach[] = evaluateThresholds(ordered, cfg.thresholds, population, privilegedPredicate(cfg), expiring);
   const summary: Record<string, number> = {};
   for (const o of ordered) summary[o.action] = (summary[o.action] ?? 0) + 1;
   summary['errors'] = errors.length;

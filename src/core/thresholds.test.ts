@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Operation } from './model.js';
 import { config } from './test-support.js';
-import { evaluateThresholds } from './thresholds.js';
+import { evaluateThresholds, expiringPersons } from './thresholds.js';
 
 const op = (action: Operation['action'], target: string, personId: string, entitlement?: string): Operation => ({
   id: `${action}${target}${personId}${entitlement ?? ''}`, action, target, personId, changes: [], dependsOn: [], reason: { kind: 'rule', source: 'x', detail: '' }, ...(entitlement ? { entitlement } : {}),
@@ -38,4 +38,23 @@ test('percent limits wait for percentMinCount people; count limits do not', () =
   assert.equal(evaluateThresholds(five, t, 10).length, 1);
   const strict = { ...t, default: { count: 2 } };
   assert.equal(evaluateThresholds(few, strict, 1000).length, 1, 'a count limit applies from the first person');
+});
+
+test('an expiry date set or brought forward counts as a disable of the person; cleared or pushed back it does not', () => {
+  const upd = (personId: string, from: unknown, to: unknown, attribute = 'accountExpires'): Operation => ({ ...op('update', 'ad', personId), id: `u${personId}`, changes: [{ attribute, from, to }] }) as Operation;
+  const attrs = (t: string): readonly string[] | undefined => (t === 'ad' ? ['accountExpires'] : undefined);
+  const ops = [
+    upd('1', '0', '134412444000000000'), // never → a date
+    upd('2', '9223372036854775807', '134412444000000000'), // never (max) → a date
+    upd('3', '134412444000000000', '134400000000000000'), // earlier
+    upd('4', '134412444000000000', '134500000000000000'), // later: nobody loses access sooner
+    upd('5', '134412444000000000', '0'), // cleared (a rehire)
+    upd('6', undefined, '134412444000000000', 'description'), // another attribute
+    { ...upd('7', '0', '134412444000000000'), target: 'sql' } as Operation, // a target without expiry attributes
+  ];
+  assert.deepEqual(expiringPersons(ops, attrs).map((x) => x.personId), ['1', '2', '3']);
+  const t = { ...config().thresholds, default: { count: 2 } };
+  const b = evaluateThresholds([op('disable', 'ad', '1'), op('disable', 'ad', '9')], t, 1000, undefined, expiringPersons(ops, attrs));
+  assert.deepEqual(b.map((x) => [x.target, x.action, x.count]), [['ad', 'disable', 4]], 'persons 1, 2, 3 by expiry and 9 by a disable; 1 once');
+  assert.match(b[0]?.limit ?? '', /count 4 > 2 \(3 of them by an account expiry date set, which the target enforces itself\)/);
 });

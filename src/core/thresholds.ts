@@ -18,13 +18,50 @@ export type PrivilegedTest = (target: string, entitlement: string) => string | u
 
 type Limit = { count?: number; percent?: number };
 
+/** A point in time of an expiry value: AD FILETIME (100 ns since 1601; 0 and 2^63-1 mean never) or an ISO date. */
+function expiryInstant(v: unknown): bigint | undefined {
+  if (typeof v === 'number' && Number.isFinite(v)) v = String(Math.trunc(v));
+  if (typeof v !== 'string' || v.trim() === '') return undefined;
+  const s = v.trim();
+  if (/^\d+$/.test(s)) {
+    const n = BigInt(s);
+    return n === 0n || n >= 9223372036854775807n ? undefined : n / 10_000n - 11_644_473_600_000n;
+  }
+  const t = Date.parse(s);
+  return Number.isNaN(t) ? undefined : BigInt(t);
+}
+
+/**
+ * Updates that set an account's expiry, or bring it forward, in an attribute the target enforces itself (AD
+ * `accountExpires`): the directory disables the account at that instant, so these count as disables of the
+ * person. Without this a mass leave entered in advance passed the thresholds as harmless updates and the
+ * directory then locked everyone out on the day, although the disables themselves would have been blocked.
+ */
+export function expiringPersons(ops: readonly Operation[], expiryAttributes: (target: string) => readonly string[] | undefined): { target: string; personId: string }[] {
+  const out: { target: string; personId: string }[] = [];
+  for (const o of ops) {
+    if (o.action !== 'update') continue;
+    const attrs = expiryAttributes(o.target)?.map((a) => a.toLowerCase());
+    if (!attrs || attrs.length === 0) continue;
+    const sets = o.changes.some((c) => {
+      if (!attrs.includes(c.attribute.toLowerCase())) return false;
+      const to = expiryInstant(c.to);
+      if (to === undefined) return false;
+      const from = expiryInstant(c.from);
+      return from === undefined || to < from;
+    });
+    if (sets) out.push({ target: o.target, personId: o.personId });
+  }
+  return out;
+}
+
 /**
  * Evaluate thresholds. Counted per target and action as the number of distinct persons affected
  * (ten revoked groups of one mover are one person). The most specific limit applies:
  * `targets.<t>.<action>` > `actions.<action>` > `default` (the default only for destructive actions).
  */
-export function evaluateThresholds(ops: readonly Operation[], thresholds: ThresholdsConfig, population: number, privileged?: PrivilegedTest): ThresholdBreach[] {
-  const counted = new Map<string, { target: string; action: Action; persons: Set<string> }>();
+export function evaluateThresholds(ops: readonly Operation[], thresholds: ThresholdsConfig, population: number, privileged?: PrivilegedTest, expiring: readonly { target: string; personId: string }[] = []): ThresholdBreach[] {
+  const counted = new Map<string, { target: string; action: Action; persons: Set<string>; expiring?: Set<string> }>();
   // Privileged grants need approval however few: one breach per target, naming the entitlements.
   const priv = new Map<string, { persons: Set<string>; names: Set<string>; patterns: Set<string> }>();
   for (const o of ops) {
@@ -44,9 +81,17 @@ export function evaluateThresholds(ops: readonly Operation[], thresholds: Thresh
     if (!e) { e = { target: o.target, action: o.action, persons: new Set() }; counted.set(key, e); }
     e.persons.add(o.personId);
   }
+  // An expiry set is a disable the directory carries out at the end date (see expiringPersons).
+  for (const x of expiring) {
+    const key = `${x.target}\u0000disable`;
+    let e = counted.get(key);
+    if (!e) { e = { target: x.target, action: 'disable', persons: new Set() }; counted.set(key, e); }
+    e.persons.add(x.personId);
+    (e.expiring ??= new Set()).add(x.personId);
+  }
   const out: ThresholdBreach[] = [];
   const pop = Math.max(0, population);
-  for (const { target, action, persons } of counted.values()) {
+  for (const { target, action, persons, expiring: byExpiry } of counted.values()) {
     const specific = thresholds.targets[target]?.[action];
     const perAction = thresholds.actions[action];
     let limit: Limit | undefined;
@@ -60,7 +105,8 @@ export function evaluateThresholds(ops: readonly Operation[], thresholds: Thresh
     const parts: string[] = [];
     if (overCount) parts.push(`count ${count} > ${limit.count}`);
     if (overPercent) parts.push(`${Number.isFinite(pct) ? pct.toFixed(1) : '∞'}% of ${pop} > ${limit.percent}%`);
-    out.push({ action, target, count, population: pop, limit: `${where}: ${parts.join(', ')}` });
+    const note = byExpiry && byExpiry.size > 0 ? ` (${byExpiry.size} of them by an account expiry date set, which the target enforces itself)` : '';
+    out.push({ action, target, count, population: pop, limit: `${where}: ${parts.join(', ')}${note}` });
   }
   for (const [target, p] of priv) {
     const names = [...p.names].sort();

@@ -177,6 +177,7 @@ export function targetInfo(engine: Engine): Record<string, TargetInfo> {
       ...(createOnly.length > 0 ? { createOnly } : {}),
       ...(addressList ? { addressList } : {}),
       ...(readOnlyAttributes.length > 0 ? { readOnlyAttributes } : {}),
+      ...(c.expiryAttributes && c.expiryAttributes.length > 0 ? { expiryAttributes: c.expiryAttributes } : {}),
     };
   }
   return out;

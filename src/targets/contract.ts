@@ -86,6 +86,11 @@ export interface TargetConnector {
   readonly addressList?: AddressListSpec;
   /** Optional: attributes reported by `list()` that Cadre must never write (Graph `proxyAddresses`). */
   readonly readOnlyAttributes?: readonly string[];
+  /**
+   * Optional: attributes whose value makes the target itself disable the account at that time (AD
+   * `accountExpires`). Setting one or bringing it forward counts toward the disable thresholds.
+   */
+  readonly expiryAttributes?: readonly string[];
   /** Optional: per identifier kind, the longest value this target accepts (e.g. sAMAccountName 20). */
   readonly identifierLimits?: Readonly<Record<string, number>>;
   /**

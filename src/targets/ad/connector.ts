@@ -74,6 +74,7 @@ export function createAdConnector(name: string, opts: AdTargetOptions, ldap: AdL
     concurrency: opts.concurrency,
     identifierAttributes: opts.identifierAttributes,
     identifierLimits: { username: 20 },
+    expiryAttributes: ['accountExpires'],
     ...(addressList ? { addressList } : {}),
     ...(readOnlyAttributes.length > 0 ? { readOnlyAttributes } : {}),
 
