@@ -51,7 +51,7 @@ describe("Microsoft's Graph JS SDK and @azure/identity against the Graph simulat
     assert.match(String(((await bad.json()) as { error_description: string }).error_description), /^AADSTS90002: Tenant 'nowhere.example' not found/);
   });
 
-  test('the SDKs sign in (a wrong secret is AADSTS7000215), page, follow delta, batch, set a manager and see Graph errors', async () => {
+  test('the SDKs sign in (a wrong secret is AADSTS7000215), page, follow delta, batch, set a manager, search and see Graph errors', async () => {
     const r = await client('example.com');
     assert.equal(r['wrongSecret'], 'AADSTS7000215');
     assert.equal(r['tenantId'], sim.tenantId);
@@ -61,6 +61,7 @@ describe("Microsoft's Graph JS SDK and @azure/identity against the Graph simulat
     assert.deepEqual(r['batchStatuses'], [204, 204]);
     assert.deepEqual(r['members'], [0, 1]);
     assert.equal(r['manager'], true);
+    assert.deepEqual(r['search'], ['sdk3@example.onmicrosoft.com'], '$search filters (before, the simulator ignored it)');
     assert.deepEqual(r['notFound'], [404, 'Request_ResourceNotFound']);
     assert.deepEqual(r['duplicate'], [400, 'Request_BadRequest']);
     assert.equal(sim.state.snapshot().users.filter((u) => String(u.props['userPrincipalName']).startsWith('sdk')).length, 7, 'the users are in the tenant');

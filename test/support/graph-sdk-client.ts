@@ -78,6 +78,10 @@ await client.api(`/users/${ids[1]}/manager/$ref`).put({ '@odata.id': `${url}/v1.
 const manager = await client.api(`/users/${ids[1]}/manager`).get() as { id: string };
 out['manager'] = manager.id === ids[0];
 
+// $search (ConsistencyLevel: eventual, no $count needed): word prefixes of the display name.
+const found = await client.api('/users').header('ConsistencyLevel', 'eventual').search('"displayName:user 3"').select('userPrincipalName').get() as { value: { userPrincipalName: string }[] };
+out['search'] = found.value.map((u) => u.userPrincipalName);
+
 // Errors surface as GraphError with Graph's code.
 try {
   await client.api('/users/00000000-0000-0000-0000-000000000000').get();

@@ -3,6 +3,7 @@ import { GraphError } from './errors.js';
 import type { SimResponse } from './errors.js';
 import { ctxUrl, json, noContent, page, refId } from './common.js';
 import type { RouteEnv, SimRequest } from './common.js';
+import { compileSearch } from './search.js';
 import { compileFilter, isAdvanced, parseSelect, parseTop } from './query.js';
 import type { Cursor } from './query.js';
 import { renderGroup, renderUser, getPath } from './routes-users.js';
@@ -36,7 +37,8 @@ function groupsRoute(env: RouteEnv, req: SimRequest): SimResponse | undefined {
     return listing(env, req, ctxUrl(env, 'groups'), () => {
       const select = parseSelect(req.query.get('$select'), 'group', GROUP_PROPS);
       const filter = compileFilter(req.query.get('$filter'), 'group', isAdvanced(req.headers, req.query), GROUP_PROPS);
-      const groups = [...tenant.groups.values()].filter((g) => !filter || filter((p) => getPath(g.props, p)));
+      const search = compileSearch(req.query.get('$search'), 'group', req.headers);
+      const groups = [...tenant.groups.values()].filter((g) => (!filter || filter((p) => getPath(g.props, p))) && (!search || search((p) => getPath(g.props, p))));
       return { items: groups.map((g) => g.id), pageSize: parseTop(req.query, 100), meta: { select } };
     }, (id, meta) => {
       const g = tenant.groups.get(id);

@@ -1,5 +1,6 @@
 /** `/users` routes: CRUD, query, delta, manager, licences, sessions. */
 import { createHash } from 'node:crypto';
+import { compileSearch } from './search.js';
 import { GraphError, MSG } from './errors.js';
 import type { SimResponse } from './errors.js';
 import { callerClaims, ctxUrl, DIRECTORY_ROLES, json, noContent, page, refId } from './common.js';
@@ -69,13 +70,14 @@ function listUsers(env: RouteEnv, req: SimRequest): SimResponse {
     }, usersContext(env, meta.select));
   }
   countRefused(req);
-  if (req.query.has('$search') && !isAdvanced(req.headers, req.query)) throw new GraphError(400, 'Request_UnsupportedQuery', 'Request with $search query parameter only works through MSGraph with a special request header: \'ConsistencyLevel: eventual\'');
+  const search = compileSearch(req.query.get('$search'), 'user', req.headers);
   const top = parseTop(req.query, 100);
   const select = parseSelect(req.query.get('$select'), 'user', USER_KEYS);
   const expand = parseExpand(req.query.get('$expand'));
   const filter = compileFilter(req.query.get('$filter'), 'user', isAdvanced(req.headers, req.query), USER_KEYS);
   let users = env.tenant.liveUsers();
   if (filter) users = users.filter((u) => filter((p) => getPath(u.props, p)));
+  if (search) users = users.filter((u) => search((p) => getPath(u.props, p)));
   const orderby = req.query.get('$orderby');
   if (orderby) {
     const m = /^(displayName|userPrincipalName)( asc| desc)?$/i.exec(orderby.trim());
