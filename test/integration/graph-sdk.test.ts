@@ -61,6 +61,8 @@ describe("Microsoft's Graph JS SDK and @azure/identity against the Graph simulat
     assert.deepEqual(r['batchStatuses'], [204, 204]);
     assert.deepEqual(r['members'], [0, 1]);
     assert.equal(r['manager'], true);
+    assert.deepEqual(r['groupChecks'], [[true], [true], 0], 'member of the group; a user in none has none');
+    assert.deepEqual(r['me'], [400, '/me request is only valid with delegated authentication flow.']);
     assert.deepEqual(r['search'], ['sdk3@example.onmicrosoft.com'], '$search filters (before, the simulator ignored it)');
     assert.deepEqual(r['notFound'], [404, 'Request_ResourceNotFound']);
     assert.deepEqual(r['duplicate'], [400, 'Request_BadRequest']);

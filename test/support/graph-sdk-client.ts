@@ -73,6 +73,12 @@ out['batchStatuses'] = [...batchRes.getResponses().values()].map((r) => r.status
 const members = await client.api(`/groups/${group.id}/members`).select('id').get() as { value: { id: string }[] };
 out['members'] = members.value.map((m) => ids.indexOf(m.id)).sort();
 
+// Group checks as scripts do them: transitiveMemberOf, checkMemberGroups, getMemberGroups.
+const transitive = await client.api(`/users/${ids[0]}/transitiveMemberOf`).get() as { value: { id: string }[] };
+const checked = await client.api(`/users/${ids[0]}/checkMemberGroups`).post({ groupIds: [group.id, '00000000-0000-0000-0000-000000000000'] }) as { value: string[] };
+const memberGroups = await client.api(`/users/${ids[5]}/getMemberGroups`).post({ securityEnabledOnly: true }) as { value: string[] };
+out['groupChecks'] = [transitive.value.map((g) => g.id === group.id), checked.value.map((g) => g === group.id), memberGroups.value.length];
+
 // Manager reference, read back.
 await client.api(`/users/${ids[1]}/manager/$ref`).put({ '@odata.id': `${url}/v1.0/users/${ids[0]}` });
 const manager = await client.api(`/users/${ids[1]}/manager`).get() as { id: string };
@@ -83,6 +89,11 @@ const found = await client.api('/users').header('ConsistencyLevel', 'eventual').
 out['search'] = found.value.map((u) => u.userPrincipalName);
 
 // Errors surface as GraphError with Graph's code.
+try {
+  await client.api('/me').get();
+} catch (e) {
+  out['me'] = e instanceof GraphError ? [e.statusCode, e.message] : String(e);
+}
 try {
   await client.api('/users/00000000-0000-0000-0000-000000000000').get();
 } catch (e) {

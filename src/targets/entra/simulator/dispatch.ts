@@ -53,6 +53,8 @@ export function dispatch(env: RouteEnv, req: SimRequest, hooks: DispatchHooks, i
       return res;
     }
     if (root === undefined) return json({ '@odata.context': `${env.base}/$metadata`, value: [] });
+    // Every simulator token is app-only (client credentials).
+    if (root === 'me') throw new GraphError(400, 'BadRequest', '/me request is only valid with delegated authentication flow.');
     const known = ['users', 'groups', 'directory', 'subscribedSkus', 'domains', 'organization'];
     if (known.includes(root)) throw new GraphError(400, 'Request_BadRequest', `Unsupported request: ${req.method} ${req.path}`);
     throw new GraphError(400, 'BadRequest', `Resource not found for the segment '${root}'.`);

@@ -246,7 +246,21 @@ export function usersRoute(env: RouteEnv, req: SimRequest): SimResponse | undefi
     return undefined;
   }
   if (sub2 !== undefined) return undefined;
-  if (sub === 'memberOf' && m === 'GET') {
+  if ((sub === 'getMemberGroups' || sub === 'checkMemberGroups') && m === 'POST') {
+    const u = tenant.user(key);
+    const b = (typeof req.body === 'object' && req.body !== null ? req.body : {}) as Record<string, unknown>;
+    const all = tenant.transitiveMemberOf(u.id);
+    if (sub === 'getMemberGroups') {
+      if (typeof b['securityEnabledOnly'] !== 'boolean') throw new GraphError(400, 'Request_BadRequest', "Invalid request: the parameter 'securityEnabledOnly' is required.");
+      const value = all.filter((g) => !b['securityEnabledOnly'] || g.props['securityEnabled'] === true).map((g) => g.id);
+      return json({ '@odata.context': `${env.base}/$metadata#Collection(Edm.String)`, value });
+    }
+    const ids = b['groupIds'];
+    if (!Array.isArray(ids) || ids.length > 20) throw new GraphError(400, 'Request_BadRequest', "Invalid request: 'groupIds' must be a list of at most 20 group ids.");
+    const mine = new Set(all.map((g) => g.id));
+    return json({ '@odata.context': `${env.base}/$metadata#Collection(Edm.String)`, value: ids.map(String).filter((id) => mine.has(id)) });
+  }
+  if ((sub === 'memberOf' || sub === 'transitiveMemberOf') && m === 'GET') {
     const u = tenant.user(key);
     const skip = req.query.get('$skiptoken');
     const select = parseSelect(req.query.get('$select'), 'group', GROUP_PROPS);
@@ -258,7 +272,8 @@ export function usersRoute(env: RouteEnv, req: SimRequest): SimResponse | undefi
       const { id, cursor, pos } = env.cursors.get<string>(skip);
       return page(env, req, cursor, { id, pos }, render(cursor.meta.select as string[] | undefined), ctxUrl(env, 'directoryObjects'));
     }
-    const cursor: Cursor<string> = { items: tenant.memberOf(u.id).map((g) => g.id), pageSize: parseTop(req.query, 100), meta: { select } };
+    const groups = sub === 'memberOf' ? tenant.memberOf(u.id) : tenant.transitiveMemberOf(u.id);
+    const cursor: Cursor<string> = { items: groups.map((g) => g.id), pageSize: parseTop(req.query, 100), meta: { select } };
     return page(env, req, cursor, { pos: 0 }, render(select), ctxUrl(env, 'directoryObjects'));
   }
   if (sub === 'directReports' && m === 'GET') {

@@ -51,6 +51,19 @@ export function removeMember(t: Tenant, groupId: string, memberId: string): void
   relicense(t, g, memberId);
 }
 
+/** Groups a user (or group) is a member of, directly or through nested groups. */
+export function transitiveMemberOf(t: Tenant, objectId: string): SimGroup[] {
+  const out = new Map<string, SimGroup>();
+  const queue = [objectId];
+  while (queue.length > 0) {
+    const id = queue.shift() as string;
+    for (const g of t.groups.values()) {
+      if (!out.has(g.id) && g.members.includes(id)) { out.set(g.id, g); queue.push(g.id); }
+    }
+  }
+  return [...out.values()];
+}
+
 /** Groups a user is a direct member of. */
 export function memberOf(t: Tenant, userId: string): SimGroup[] {
   return [...t.groups.values()].filter((g) => g.members.includes(userId));

@@ -185,6 +185,10 @@ export class Tenant {
     return groups.memberOf(this, userId);
   }
 
+  transitiveMemberOf(objectId: string): SimGroup[] {
+    return groups.transitiveMemberOf(this, objectId);
+  }
+
   // ---------- persistence ----------
 
   /** Serialisable copy of the whole tenant. */
