@@ -13,5 +13,13 @@ bash scripts/services/postgres.sh start
 bash scripts/services/samba.sh reset
 echo "== typecheck"
 npx tsc -p tsconfig.json --noEmit
-echo "== tests"
-node scripts/run-tests.mjs all
+# Unit tests two files at a time (pure, no shared servers); integration suites one file at a time (shared Samba
+# and PostgreSQL, and some restart Samba). Both always run; the exit code says whether either failed.
+echo "== unit tests"
+unit=0
+node scripts/run-tests.mjs unit || unit=$?
+echo "== integration tests"
+integration=0
+node scripts/run-tests.mjs integration || integration=$?
+echo "== unit tests exit $unit, integration tests exit $integration"
+[ "$unit" = 0 ] && [ "$integration" = 0 ]
