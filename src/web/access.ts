@@ -86,6 +86,10 @@ export const ACCESS: Readonly<Record<string, Access>> = {
   'POST /requests': ['admin', 'helpdesk', 'manager'],
   'GET /requests/:id': EVERYONE,
   'POST /requests/:id/decide': ['admin', 'helpdesk', 'manager'],
+  // an approver delegates their own approvals (the engine refuses oneself, groups and unknown users)
+  'POST /requests/delegate': ['admin', 'helpdesk', 'manager'],
+  // "My people": a manager's reports with their access (the scope is the principal's own person's reports)
+  'GET /people': ['manager'],
   'GET /reviews': EVERYONE,
   'POST /reviews': ['admin'],
   'POST /reviews/:id/items/:seq': ['admin', 'helpdesk', 'manager'],

@@ -25,6 +25,7 @@ import { registerDashboard } from './routes/dashboard.js';
 import { registerHolds } from './routes/holds.js';
 import { registerReviews } from './routes/reviews.js';
 import { registerRequests } from './routes/requests.js';
+import { registerPeople } from './routes/people.js';
 import { registerPersons } from './routes/persons.js';
 import { registerPlan } from './routes/plan.js';
 import { registerReports } from './routes/reports.js';
@@ -48,6 +49,7 @@ const NAV: readonly NavItem[] = [
   { href: '/reports', label: 'nav.reports' },
   { href: '/reviews', label: 'nav.reviews' },
   { href: '/requests', label: 'nav.requests' },
+  { href: '/people', label: 'nav.people' },
 ];
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -56,7 +58,7 @@ const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
  * Route modules besides the foundation's (areas other helpers add: forms, audit, reports, OIDC…). Each gets the
  * app and the context; its routes need rows in access.ts.
  */
-const AREAS: readonly RouteModule[] = [registerForms, registerAudit, registerReports, registerReviews, registerRequests];
+const AREAS: readonly RouteModule[] = [registerForms, registerAudit, registerReports, registerReviews, registerRequests, registerPeople];
 
 /** Build the console. Does not listen: the caller does (`cadre serve`), or tests use `inject`. */
 export async function buildApp(engine: Engine, opts: WebOptions & { readonly signIn?: SignInExtras; readonly areas?: readonly RouteModule[] } = {}): Promise<FastifyInstance> {

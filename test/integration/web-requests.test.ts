@@ -1,15 +1,21 @@
 /**
  * Catalogue requests in the console (inject, seeded store): a manager requests for a transitive report; the same
  * form with the person id edited to someone outside the team is refused 403 on the server and audited; the
- * request shows on the requester's page and its detail page.
+ * request shows on the requester's page and its detail page. "My people" lists the manager's direct and transitive
+ * reports and nobody else; the person picker searches within the scope on the server; the delegate form delegates
+ * (to oneself and to unknown users refused), and a delegate does not stand in for the requester's own stage.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startWebHarness, type WebHarness } from '../support/web.js';
 
+const people = (body: string): string[] => [...body.matchAll(/<article class="person-access" data-person="([^"]+)"/g)].map((m) => m[1] as string);
+const choices = (body: string): string[] => [...body.matchAll(/name="personId" value="([^"]+)"/g)].map((m) => m[1] as string);
+
 const extra = `catalog:
   items:
     - { id: finance, name: { en: Finance tool, de: Finanzwerkzeug }, target: erp, entitlement: "role:finance", owner: olga, approval: { stages: [{ by: owner }], justification: true } }
+    - { id: crm, name: CRM, target: erp, entitlement: "role:finance", owner: olga, approval: { stages: [{ by: manager }], justification: false } }
 `;
 
 describe('console: catalogue requests', () => {
@@ -36,5 +42,52 @@ describe('console: catalogue requests', () => {
     const missing = await c.post('/requests', { item: 'finance', personId: '3', justification: '' });
     assert.equal(missing.statusCode, 400, 'a fixable refusal re-renders the page');
     assert.match(missing.body, /needs a justification/);
+  });
+
+  test('My people: direct and transitive reports with their access and why, a request button each; nobody outside the scope', async () => {
+    const c = await h.signIn('manager');
+    const page = await c.get('/people');
+    assert.equal(page.statusCode, 200);
+    assert.deepEqual(people(page.body), ['3', '4'], 'Rita (direct) and Theo (through Rita); not Otto, Clara or the manager');
+    assert.match(page.body, /direct report/);
+    assert.match(page.body, /reports to Rita Report/);
+    assert.match(page.body, /<form method="get" action="\/requests"><input type="hidden" name="personId" value="3">/);
+    for (const role of ['helpdesk', 'auditor', 'admin'] as const) assert.equal((await (await h.signIn(role)).get('/people')).statusCode, 403, role);
+  });
+
+  test('the person picker searches within the manager\'s scope on the server', async () => {
+    const c = await h.signIn('manager');
+    assert.deepEqual(choices((await c.get('/requests')).body), ['3', '4'], 'no search: the people in scope');
+    assert.deepEqual(choices((await c.get('/requests?q=theo')).body), ['4']);
+    assert.deepEqual(choices((await c.get('/requests?q=otto')).body), [], 'Otto exists but is outside the scope');
+    assert.deepEqual(choices((await c.get('/requests?personId=5')).body), ['3', '4'], 'a person id outside the scope is not offered');
+    assert.match((await c.get('/requests?personId=4&item=crm')).body, /value="4" required checked/);
+    const admin = await h.signIn('admin');
+    assert.deepEqual(choices((await admin.get('/requests?q=otto')).body), ['5'], 'an admin searches everyone');
+  });
+
+  test('delegation in the console: saved and listed; oneself and unknown users refused; no standing in for the requester', async () => {
+    const manager = await h.signIn('manager');
+    const to = h.users.helpdesk.username;
+    assert.equal((await manager.post('/requests/delegate', { to: h.users.manager.username, until: '2026-06-30' })).statusCode, 400);
+    const unknown = await manager.post('/requests/delegate', { to: 'nobody-here', until: '2026-06-30' });
+    assert.equal(unknown.statusCode, 400);
+    assert.match(unknown.body, /no user or person nobody-here/);
+    assert.equal((await manager.post('/requests/delegate', { to, until: '2026-06-01' })).statusCode, 400, 'the past');
+    assert.equal((await manager.post('/requests/delegate', { to, until: '2026-06-30' })).statusCode, 303);
+    const page = await manager.get('/requests?delegated=1');
+    assert.match(page.body, /Delegation saved/);
+    assert.match(page.body, new RegExp(`<ul class="delegations-given"><li>${to}: `));
+    const helpdesk = await h.signIn('helpdesk');
+    assert.match((await helpdesk.get('/requests')).body, /<ul class="delegations-received"><li>/);
+    // The manager requests crm (first stage: the manager) for Rita: the manager may not decide it, nor may their delegate.
+    assert.equal((await manager.post('/requests', { item: 'crm', personId: '3', justification: '' })).statusCode, 303);
+    const [r] = (await h.engine.store.requests.list({ personId: '3', status: ['pending'] })).filter((x) => x.item === 'crm');
+    assert.ok(r);
+    assert.equal((await manager.post(`/requests/${r.id}/decide`, { decision: 'approve' })).statusCode, 403, 'own request');
+    assert.equal((await helpdesk.post(`/requests/${r.id}/decide`, { decision: 'approve' })).statusCode, 403, 'the delegate does not stand in for the requester');
+    const rows = await h.engine.store.audit.query({ event: 'request.delegated' }, { limit: 10 });
+    assert.equal(rows.filter((x) => x.event === 'request.delegated').length, 1);
+    assert.equal((await h.engine.store.audit.query({ event: 'request.delegated.refused' }, { limit: 5 })).length, 3);
   });
 });

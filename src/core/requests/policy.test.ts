@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { catalogItemGuard } from '../../config/schema-catalog.js';
-import { resolveEnd, selfApproval, sodConflict, stageApprovers, stageOutcome } from './policy.js';
+import { names, resolveEnd, selfApproval, sodConflict, stageApprovers, stageOutcome } from './policy.js';
 
 const item = (over: Record<string, unknown> = {}) => catalogItemGuard.parse({
   id: 'crm', name: 'CRM', target: 'ad', entitlement: 'GG-CRM', owner: 'olga',
@@ -46,4 +46,15 @@ test('separation of duties: held or requested incompatible item refuses, from ei
   assert.equal(sodConflict(crm, cat, () => false, []), undefined);
   assert.equal(sodConflict(crm, cat, () => false, ['pay'])?.code, 'sod');
   assert.match(sodConflict(crm, cat, (t, e) => t === 'ad' && e === 'GG-Pay', [])?.message ?? '', /GG-Pay in ad/);
+});
+
+test('an approver reference names a principal by id, person id, or group:<name> of its OIDC groups (any case)', () => {
+  const a = { id: 'owen@example.com', personId: 'p7', groups: ['App-Owners', 'Everyone'] };
+  assert.equal(names('owen@example.com', a), true);
+  assert.equal(names('p7', a), true);
+  assert.equal(names('group:App-Owners', a), true);
+  assert.equal(names('group:app-owners', a), true);
+  assert.equal(names('group:Kitchen', a), false);
+  assert.equal(names('App-Owners', a), false, 'a bare group name is a principal id, not a group');
+  assert.equal(names('group:App-Owners', { id: 'x' }), false, 'no groups, no group match');
 });

@@ -7,11 +7,22 @@ import type { CatalogItem } from '../../config/schema-catalog.js';
 /** Request status. */
 export type RequestStatus = 'pending' | 'approved' | 'rejected' | 'denied-deadline' | 'revoked' | 'expired' | 'cancelled';
 
-/** Who acts: a console principal id, optionally linked to a Personio person. */
-export interface Actor { readonly id: string; readonly personId?: string }
+/**
+ * Who acts: a console principal id, optionally linked to a Personio person, with the groups it signed in with (OIDC
+ * groups claim), so an owner or approver `group:<name>` can be matched.
+ */
+export interface Actor { readonly id: string; readonly personId?: string; readonly groups?: readonly string[] }
 
-/** Whether an approver reference (principal id or person id) names this actor. */
-export const names = (ref: string, a: Actor): boolean => ref === a.id || (a.personId !== undefined && ref === a.personId);
+/**
+ * Whether an approver reference names this actor: its principal id, its person id, or `group:<name>` of one of its
+ * groups (case-insensitive, as OIDC group names are everywhere else in the console).
+ */
+export function names(ref: string, a: Actor): boolean {
+  if (ref === a.id || (a.personId !== undefined && ref === a.personId)) return true;
+  if (!ref.startsWith('group:')) return false;
+  const g = ref.slice('group:'.length).toLowerCase();
+  return (a.groups ?? []).some((x) => x.toLowerCase() === g);
+}
 
 /** Approver references of one stage: the person's manager, the item's owner, or the listed approvers. */
 export function stageApprovers(item: CatalogItem, stage: number, managerId: string | undefined): string[] {

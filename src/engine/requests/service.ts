@@ -10,21 +10,20 @@ import { names, resolveEnd, selfApproval, sodConflict, stageApprovers, stageOutc
 import { managerScope, reportsIndex, type Role } from '../../core/roles.js';
 import type { AccessRequest } from '../../store/types.js';
 import type { Engine } from '../engine.js';
-import { CadreError, EXIT } from '../errors.js';
 import { touch } from '../holds.js';
 import { explainStored } from '../person-view.js';
+import { activeDelegations, ownRefs } from './delegation.js';
+import { RequestError } from './errors.js';
 import { mailRequest } from './mail.js';
 
 /** `note` of an approved request: the HR facts revokeOnChange watches (JSON). */
 export const approvalSnapshot = (p: { department?: string; position?: string } | undefined): string => JSON.stringify({ department: p?.department ?? null, position: p?.position ?? null });
 
-/** A console principal acting on requests. */
+/** A console principal acting on requests (with its OIDC groups, for owners and approvers `group:<name>`). */
 export interface RequestPrincipal extends Actor { readonly role: Role }
 
-/** Coded refusal (exit 2 from the CLI, 403/409 from the console). */
-export class RequestError extends CadreError {
-  constructor(code: string, message: string) { super(code, message, EXIT.usage); }
-}
+export { RequestError } from './errors.js';
+export { delegate, delegationsOf } from './delegation.js';
 
 const actorOf = (p: RequestPrincipal): string => `web:${p.id}`;
 
@@ -92,8 +91,8 @@ export async function approversNow(engine: Engine, r: AccessRequest): Promise<st
   const item = itemOf(engine, r.item);
   const person = await engine.store.persons.get(r.personId);
   const refs = stageApprovers(item, r.stage, person?.supervisorId);
-  const now = engine.now().toISOString();
-  const dels = (await engine.store.requests.delegations()).filter((d) => refs.includes(d.approver) && d.from <= now && now < d.until);
+  const own = await ownRefs(engine, r);
+  const dels = (await activeDelegations(engine, engine.now().toISOString())).filter((d) => refs.includes(d.approver) && !own.has(d.approver));
   return [...new Set([...refs, ...dels.map((d) => d.delegate)])];
 }
 
@@ -102,9 +101,10 @@ async function actingFor(engine: Engine, p: RequestPrincipal, r: AccessRequest):
   const item = itemOf(engine, r.item);
   const person = await engine.store.persons.get(r.personId);
   const refs = stageApprovers(item, r.stage, person?.supervisorId);
-  const now = engine.now().toISOString();
-  const dels = (await engine.store.requests.delegations()).filter((d) => names(d.delegate, p) && d.from <= now && now < d.until);
-  return refs.filter((ref) => names(ref, p) || dels.some((d) => d.approver === ref));
+  const dels = (await activeDelegations(engine, engine.now().toISOString())).filter((d) => names(d.delegate, p));
+  // Delegation included, nobody approves their own request: a delegate never stands in for the requester's own reference.
+  const own = dels.length > 0 ? await ownRefs(engine, r) : new Set<string>();
+  return refs.filter((ref) => names(ref, p) || (!own.has(ref) && dels.some((d) => d.approver === ref)));
 }
 
 /** Pending requests a principal may decide now (their own stage, or by an active delegation), oldest first. */
@@ -176,16 +176,5 @@ export async function cancelRequest(engine: Engine, p: RequestPrincipal, id: num
     await tx.requests.update(id, { status: 'cancelled', decidedAt: engine.now().toISOString() });
     await engine.audit.recordIn(tx, { actor: actorOf(p), event: 'request.cancelled', personId: r.personId, payload: { request: id, item: r.item } });
     return (await tx.requests.get(id)) as AccessRequest;
-  });
-}
-
-/** Let a delegate decide in the principal's place (as approver: their principal id and person id) until an instant. */
-export async function delegate(engine: Engine, p: RequestPrincipal, to: string, until: string): Promise<void> {
-  const from = engine.now().toISOString();
-  if (!Number.isFinite(Date.parse(until)) || Date.parse(until) <= Date.parse(from)) throw new RequestError('REQUEST_DELEGATION_PERIOD', 'a delegation ends in the future');
-  if (to.trim() === '' || to === p.id) throw new RequestError('REQUEST_DELEGATE', 'delegate to someone else');
-  await engine.store.transaction(async (tx) => {
-    for (const ref of [p.id, ...(p.personId !== undefined ? [p.personId] : [])]) await tx.requests.addDelegation({ approver: ref, delegate: to, from, until: new Date(Date.parse(until)).toISOString() });
-    await engine.audit.recordIn(tx, { actor: actorOf(p), event: 'request.delegated', payload: { delegate: to, until } });
   });
 }

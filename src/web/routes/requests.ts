@@ -1,12 +1,19 @@
 /**
- * Catalogue requests: `GET /requests` (my inbox, my requests, the request form), `POST /requests` (request),
- * `GET /requests/:id` (detail and history), `POST /requests/:id/decide`. Every check — manager scope (a tampered
- * person id is refused 403 and audited), approver, self-approval — is the engine's (src/engine/requests).
+ * Catalogue requests: `GET /requests` (my inbox, my requests, the request form with its person picker, my
+ * delegations), `POST /requests` (request), `POST /requests/delegate`, `GET /requests/:id` (detail and history),
+ * `POST /requests/:id/decide`. The picker searches the principal's scope on the server (`?q=`; htmx swaps the
+ * choices while typing). Every check — manager scope (a tampered person id is refused 403 and audited), approver,
+ * self-approval, delegation — is the engine's (src/engine/requests).
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { createRequest, decide, inbox, type RequestPrincipal } from '../../engine/requests/service.js';
+import { displayName, searchPersons } from '../../core/person-search.js';
+import { createRequest, decide, delegate, delegationsOf, inbox, type RequestPrincipal } from '../../engine/requests/service.js';
+import type { AccessRequest } from '../../store/types.js';
 import type { Principal, WebContext } from '../context.js';
-import { requestView, requestsView } from '../views/requests.js';
+import { requestView, requestsView, type PickPerson } from '../views/requests.js';
+
+/** Most people the picker lists. */
+const PICK_LIMIT = 20;
 
 const str = (v: unknown): string => (typeof v === 'string' ? v.trim().slice(0, 2000) : '');
 const codeOf = (err: unknown): string => String((err as { code?: unknown }).code ?? '');
@@ -15,22 +22,70 @@ const FORBIDDEN = new Set(['REQUEST_SCOPE', 'REQUEST_SELF_APPROVAL', 'REQUEST_NO
 /** Register the requests routes. */
 export function registerRequests(app: FastifyInstance, ctx: WebContext): void {
   const { engine } = ctx;
-  const who = (p: Principal): RequestPrincipal => ({ id: p.id, role: p.role, ...(p.personId !== undefined ? { personId: p.personId } : {}) });
-  const render = async (req: FastifyRequest, reply: FastifyReply, extra: { notice?: string; error?: string; status?: number } = {}) => {
+  const who = (p: Principal): RequestPrincipal => ({ id: p.id, role: p.role, ...(p.personId !== undefined ? { personId: p.personId } : {}), ...(p.groups !== undefined ? { groups: p.groups } : {}) });
+  type View = { notice?: string; error?: string; status?: number; q?: string; personId?: string; item?: string };
+  const render = async (req: FastifyRequest, reply: FastifyReply, extra: View = {}) => {
     const p = req.principal;
     if (!p) return ctx.error(req, reply, 401);
     const lang = req.lang === 'de' ? 'de' : 'en';
-    const items = p.role === 'auditor' ? [] : engine.config.catalog.items.map((i) => ({ id: i.id, name: typeof i.name === 'string' ? i.name : i.name[lang] }));
-    const { status, ...rest } = extra;
+    const mayRequest = p.role !== 'auditor';
+    const items = mayRequest ? engine.config.catalog.items.map((i) => ({ id: i.id, name: typeof i.name === 'string' ? i.name : i.name[lang] })) : [];
+    const { status, q = '', personId, item, ...rest } = extra;
+    const [snap, scope, box, mine] = await Promise.all([ctx.persons.get(), ctx.scope(p), inbox(engine, who(p)), engine.store.requests.list({ requester: p.id })]);
+    const label = (id: string): string => { const x = snap.byId.get(id); return x ? displayName(x) : id; };
+    const pick = (id: string): PickPerson | undefined => {
+      const x = snap.byId.get(id);
+      return x ? { id, name: displayName(x), detail: [x.department, x.position].filter((v) => v !== undefined && v !== '').join(' · ') } : undefined;
+    };
+    // The picker offers only people in the principal's scope: the search runs here, on the server, within it.
+    let candidates: PickPerson[] = [];
+    let total = 0;
+    if (mayRequest && items.length > 0 && (scope === undefined ? q !== '' : scope.size > 0)) {
+      const found = searchPersons(snap.search, q, { limit: PICK_LIMIT, ...(scope ? { scope } : {}) });
+      candidates = found.results.map((x) => pick(x.id)).filter((x): x is PickPerson => x !== undefined);
+      total = found.total;
+    }
+    const selected = personId !== undefined && (scope === undefined || scope.has(personId)) ? personId : undefined;
+    if (selected !== undefined && !candidates.some((c) => c.id === selected)) {
+      const c = pick(selected);
+      if (c) { candidates = [c, ...candidates]; total += 1; }
+    }
+    const shown = (list: readonly AccessRequest[]): string[] => list.map((r) => r.personId);
+    const names = new Map([...shown(box), ...shown(mine)].map((id) => [id, label(id)]));
+    const knownItem = item !== undefined && items.some((i) => i.id === item) ? item : undefined;
     return ctx.page(req, reply, {
       title: req.t('requests.title'), current: '/requests', status: status ?? 200,
-      body: requestsView({ inbox: await inbox(engine, who(p)), mine: await engine.store.requests.list({ requester: p.id }), items, csrf: ctx.csrf(reply), ...rest }, req.t),
+      body: requestsView({
+        inbox: box, mine, items, csrf: ctx.csrf(reply), names,
+        ...(mayRequest ? { picker: { q, candidates, total, ...(selected !== undefined ? { selected } : {}), ...(knownItem !== undefined ? { item: knownItem } : {}) } } : {}),
+        ...(mayRequest ? { delegations: await delegationsOf(engine, who(p)) } : {}),
+        ...rest,
+      }, req.t),
     });
   };
 
-  app.get<{ Querystring: { created?: string } }>('/requests', async (req, reply) => {
+  const qs = (v: unknown, max = 200): string | undefined => (typeof v === 'string' && v.trim() !== '' ? v.trim().slice(0, max) : undefined);
+  app.get<{ Querystring: { created?: string; delegated?: string; q?: string; personId?: string; item?: string } }>('/requests', async (req, reply) => {
     const id = Number(req.query.created);
-    return render(req, reply, Number.isInteger(id) && id > 0 ? { notice: req.t('requests.created', { id: String(id) }) } : {});
+    const q = qs(req.query.q);
+    const personId = qs(req.query.personId, 64);
+    const item = qs(req.query.item, 64);
+    const view: View = { ...(q !== undefined ? { q } : {}), ...(personId !== undefined ? { personId } : {}), ...(item !== undefined ? { item } : {}) };
+    if (Number.isInteger(id) && id > 0) view.notice = req.t('requests.created', { id: String(id) });
+    else if (req.query.delegated === '1') view.notice = req.t('requests.delegate.saved');
+    return render(req, reply, view);
+  });
+
+  app.post<{ Body: Record<string, unknown> }>('/requests/delegate', async (req, reply) => {
+    const p = req.principal;
+    if (!p) return ctx.error(req, reply, 401);
+    try {
+      await delegate(engine, who(p), str(req.body?.to), str(req.body?.until));
+      return reply.redirect('/requests?delegated=1', 303);
+    } catch (err) {
+      if (codeOf(err).startsWith('REQUEST_')) return render(req, reply, { error: (err as Error).message, status: 400 });
+      throw err;
+    }
   });
 
   app.post<{ Body: Record<string, unknown> }>('/requests', async (req, reply) => {
@@ -43,7 +98,9 @@ export function registerRequests(app: FastifyInstance, ctx: WebContext): void {
     } catch (err) {
       const code = codeOf(err);
       if (FORBIDDEN.has(code)) return ctx.error(req, reply, 403, (err as Error).message);
-      if (code.startsWith('REQUEST_')) return render(req, reply, { error: (err as Error).message, status: 400 });
+      const personId = str(req.body?.personId).slice(0, 64);
+      const item = str(req.body?.item).slice(0, 64);
+      if (code.startsWith('REQUEST_')) return render(req, reply, { error: (err as Error).message, status: 400, ...(personId !== '' ? { personId } : {}), ...(item !== '' ? { item } : {}) });
       throw err;
     }
   });
