@@ -18,6 +18,7 @@ import { explainStored } from '../../src/engine/person-view.js';
 import { cancelRequest, createRequest, decide, delegate, inbox, type RequestPrincipal } from '../../src/engine/requests/service.js';
 import { requestTick } from '../../src/engine/requests/tick.js';
 import { fullSync } from '../../src/engine/sync.js';
+import { addUser } from '../../src/engine/web-users.js';
 import { startPersonioSimulator } from '../../src/sources/personio/simulator/index.js';
 import { writeEngineConfig } from '../support/engine-config.js';
 import { startSmtpServer, type TestSmtpServer } from '../support/smtp.js';
@@ -161,7 +162,9 @@ describe('catalogue requests in the engine (SQLite)', () => {
     assert.equal((await engine.store.requests.get(undecided.id))?.status, 'denied-deadline');
     const mails = await smtp.waitFor(before + 1, 10_000);
     assert.ok(mails.slice(before).some((m) => m.text?.includes(`#${undecided.id}`) && m.text.includes('denied') && m.text.includes('/requests/')), 'the requester is told, with a console link');
-    // Delegation: olga lets piet decide for her for a week.
+    // Delegation: olga lets piet (a console user) decide for her for a week; a name that is nobody is refused.
+    assert.equal(await code(delegate(engine, olga, 'pieet', '2026-12-19T00:00:00.000Z')), 'REQUEST_DELEGATE_UNKNOWN');
+    await addUser(engine, { username: 'piet', role: 'auditor', password: 'correct horse battery staple', actor: 'test' });
     await delegate(engine, olga, 'piet', '2026-12-19T00:00:00.000Z');
     assert.equal((await engine.store.requests.delegations()).length, 1);
     assert.equal((await verifyChain(engine.store)).ok, true);

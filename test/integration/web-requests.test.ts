@@ -86,6 +86,15 @@ describe('console: catalogue requests', () => {
     assert.ok(r);
     assert.equal((await manager.post(`/requests/${r.id}/decide`, { decision: 'approve' })).statusCode, 403, 'own request');
     assert.equal((await helpdesk.post(`/requests/${r.id}/decide`, { decision: 'approve' })).statusCode, 403, 'the delegate does not stand in for the requester');
+    // The same stage on a request the admin makes: the delegate decides it in the manager's place.
+    await h.engine.store.requests.update(r.id, { status: 'cancelled' });
+    const admin = await h.signIn('admin');
+    assert.equal((await admin.post('/requests', { item: 'crm', personId: '3', justification: '' })).statusCode, 303);
+    const [mine] = (await h.engine.store.requests.list({ personId: '3', status: ['pending'] })).filter((x) => x.item === 'crm');
+    assert.ok(mine);
+    assert.match((await helpdesk.get('/requests')).body, new RegExp(`<section aria-labelledby="h-inbox">.*href="/requests/${mine.id}"`, 's'), 'in the delegate\'s inbox');
+    assert.equal((await helpdesk.post(`/requests/${mine.id}/decide`, { decision: 'approve', comment: 'for Manfred' })).statusCode, 303);
+    assert.equal((await h.engine.store.requests.get(mine.id))?.status, 'approved');
     const rows = await h.engine.store.audit.query({ event: 'request.delegated' }, { limit: 10 });
     assert.equal(rows.filter((x) => x.event === 'request.delegated').length, 1);
     assert.equal((await h.engine.store.audit.query({ event: 'request.delegated.refused' }, { limit: 5 })).length, 3);

@@ -107,6 +107,14 @@ async function actingFor(engine: Engine, p: RequestPrincipal, r: AccessRequest):
   return refs.filter((ref) => names(ref, p) || (!own.has(ref) && dels.some((d) => d.approver === ref)));
 }
 
+/** Whether an approver reference of any stage of the request names the principal (they may follow it after deciding). */
+export async function isApproverOf(engine: Engine, p: RequestPrincipal, r: AccessRequest): Promise<boolean> {
+  const item = engine.config.catalog.items.find((i) => i.id === r.item);
+  if (!item) return false;
+  const person = await engine.store.persons.get(r.personId);
+  return item.approval.stages.some((_, i) => stageApprovers(item, i, person?.supervisorId).some((ref) => names(ref, p)));
+}
+
 /** Pending requests a principal may decide now (their own stage, or by an active delegation), oldest first. */
 export async function inbox(engine: Engine, p: RequestPrincipal): Promise<AccessRequest[]> {
   const out: AccessRequest[] = [];

@@ -7,7 +7,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { displayName, searchPersons } from '../../core/person-search.js';
-import { createRequest, decide, delegate, delegationsOf, inbox, type RequestPrincipal } from '../../engine/requests/service.js';
+import { createRequest, decide, delegate, delegationsOf, inbox, isApproverOf, type RequestPrincipal } from '../../engine/requests/service.js';
 import type { AccessRequest } from '../../store/types.js';
 import type { Principal, WebContext } from '../context.js';
 import { requestView, requestsView, type PickPerson } from '../views/requests.js';
@@ -110,9 +110,11 @@ export function registerRequests(app: FastifyInstance, ctx: WebContext): void {
     if (!p) return ctx.error(req, reply, 401);
     const id = Number(req.params.id);
     const r = Number.isInteger(id) && id > 0 ? await engine.store.requests.get(id) : undefined;
-    // Everyone but the requester, approvers, admins and auditors: as if it did not exist.
+    // Everyone but the requester, its approvers (of any stage, also after deciding), the person's managers, admins and
+    // auditors: as if it did not exist.
     const mayDecide = r !== undefined && (await inbox(engine, who(p))).some((x) => x.id === r.id);
-    const visible = r !== undefined && (p.role === 'admin' || p.role === 'auditor' || r.requester === p.id || mayDecide || (p.role === 'manager' && await ctx.canSee(p, r.personId)));
+    const visible = r !== undefined && (p.role === 'admin' || p.role === 'auditor' || r.requester === p.id || mayDecide
+      || await isApproverOf(engine, who(p), r) || (p.role === 'manager' && await ctx.canSee(p, r.personId)));
     if (!r || !visible) return ctx.error(req, reply, 404);
     return ctx.page(req, reply, {
       title: `#${r.id}`, current: '/requests',

@@ -26,7 +26,7 @@ function personCard(m: MyPerson, t: Translate, canRequest: boolean): Html {
 <thead><tr><th scope="col">${t('common.target')}</th><th scope="col">${t('persons.entitlement')}</th><th scope="col">${t('people.why')}</th><th scope="col">${t('people.state')}</th></tr></thead>
 <tbody>${m.access.map((a) => html`<tr data-why="${a.why}"><td>${a.target}</td><td>${a.entitlement}</td><td>${why(a, t)}${a.detail !== '' ? html`<br><small>${a.detail}</small>` : ''}</td><td>${a.held ? t('people.held') : t('people.pending')}</td></tr>`)}</tbody></table></div>`;
   return html`<article class="person-access" data-person="${p.id}" aria-labelledby="${hid}" data-depth="${m.depth}">
-<h3 id="${hid}"><a href="/persons/${encodeURIComponent(p.id)}">${displayName(p)}</a></h3>
+<h2 id="${hid}"><a href="/persons/${encodeURIComponent(p.id)}">${displayName(p)}</a></h2>
 <p>${rel}${facts !== '' ? html` · ${facts}` : ''}</p>
 ${list}
 ${canRequest ? html`<form method="get" action="/requests"><input type="hidden" name="personId" value="${p.id}"><button type="submit" aria-describedby="${hid}">${t('people.request')}</button></form>` : ''}

@@ -33,7 +33,7 @@ const table = (list: readonly AccessRequest[], t: Translate, names?: ReadonlyMap
 function pickerChoices(pk: NonNullable<RequestsData['picker']>, t: Translate): Html {
   const more = pk.total > pk.candidates.length ? html`<p>${t('requests.pickMore', { shown: pk.candidates.length, total: pk.total })}</p>` : '';
   return html`<div id="rq-people" aria-live="polite">${pk.candidates.length === 0 ? html`<p>${pk.q === '' ? t('requests.pickHint') : t('requests.pickNone')}</p>` : html`<ul class="plain">${pk.candidates.map((c) => html`<li><input type="radio" id="rq-p-${c.id}" name="personId" value="${c.id}" required${pk.selected === c.id ? html` checked` : ''}>
-<label for="rq-p-${c.id}">${c.name}${c.detail !== '' ? html` <small>${c.detail}</small>` : ''}</label></li>`)}</ul>`}${more}</div>`;
+<label class="choice" for="rq-p-${c.id}">${c.name}${c.detail !== '' ? html` <small>${c.detail}</small>` : ''}</label></li>`)}</ul>`}${more}</div>`;
 }
 
 const delegationRow = (d: Delegation, other: string): Html => html`<li>${other}: ${d.from.slice(0, 16).replace('T', ' ')} – ${d.until.slice(0, 16).replace('T', ' ')} UTC</li>`;
@@ -43,7 +43,7 @@ function delegationSection(dl: NonNullable<RequestsData['delegations']>, csrf: s
 <p>${t('requests.delegate.intro')}</p>
 ${dl.given.length > 0 ? html`<h3>${t('requests.delegate.given')}</h3><ul class="delegations-given">${dl.given.map((d) => delegationRow(d, d.delegate))}</ul>` : ''}
 ${dl.received.length > 0 ? html`<h3>${t('requests.delegate.received')}</h3><ul class="delegations-received">${dl.received.map((d) => delegationRow(d, d.approver))}</ul>` : ''}
-<form method="post" action="/requests/delegate">${csrfField(csrf)}
+<form method="post" action="/requests/delegate" class="stack">${csrfField(csrf)}
 <label for="dg-to">${t('requests.delegate.to')}</label><input id="dg-to" name="to" required autocomplete="off">
 <label for="dg-until">${t('requests.delegate.until')}</label><input id="dg-until" name="until" type="date" required>
 <button type="submit">${t('requests.delegate.submit')}</button></form></section>`;
@@ -61,7 +61,7 @@ ${d.picker.item !== undefined ? html`<input type="hidden" name="item" value="${d
 <label for="rq-q">${t('requests.find')}</label>
 <input id="rq-q" name="q" type="search" value="${d.picker.q}" autocomplete="off" hx-get="/requests" hx-trigger="input changed delay:300ms, search" hx-target="#rq-people" hx-select="#rq-people" hx-swap="outerHTML">
 <button type="submit">${t('common.search')}</button></form>` : ''}
-<form method="post" action="/requests">${csrfField(d.csrf)}
+<form method="post" action="/requests" class="stack">${csrfField(d.csrf)}
 ${d.picker !== undefined ? html`<fieldset><legend>${t('requests.personPick')}</legend>${pickerChoices(d.picker, t)}</fieldset>` : html`<label for="rq-person">${t('requests.person')}</label><input id="rq-person" name="personId" required>`}
 <label for="rq-item">${t('requests.item')}</label><select id="rq-item" name="item">${d.items.map((i) => html`<option value="${i.id}"${d.picker?.item === i.id ? html` selected` : ''}>${i.name}</option>`)}</select>
 <label for="rq-just">${t('requests.justification')}</label><textarea id="rq-just" name="justification"></textarea>
