@@ -71,6 +71,8 @@ describe('exampleConfig', () => {
     assert.ok(r.config?.entitlements[0]?.grant.scim);
     assert.equal(r.config?.targets.ad?.options.bindPassword, 'env:AD_BIND_PASSWORD');
     assert.equal(r.config?.targets.ad?.reenable, 'ifDisabledByCadre');
+    // An adopted legacy account keeps its login: the example does not rename sAMAccountName on take-over.
+    assert.deepEqual(r.config?.targets.ad?.createOnly, ['sAMAccountName']);
     assert.equal(r.config?.targets.entra?.type, 'entra');
     assert.ok(r.config?.entitlements[0]?.grant.ad);
     // A DN in a YAML flow list must be quoted: unquoted, its commas split it into four "OUs".

@@ -222,6 +222,7 @@ targets:
   #     - dn: "*,OU=Service Accounts,DC=example,DC=com"
   #     - memberOf: "CN=Tier0 Admins,OU=Groups,DC=example,DC=com"
   #   privilegedEntitlements: ["CN=GG-Domain-Admins,*"]   # every grant needs --approve
+  #   createOnly: [sAMAccountName]    # a login is set once: never renamed, also not when a legacy account is adopted
   #   password: true                  # random initial password, mailed to the manager only
   #   leaver: { removeEntitlements: true, moveToDisabled: true }
   #   reenable: ifDisabledByCadre     # an account locked by hand stays disabled; or "always", or "never"
