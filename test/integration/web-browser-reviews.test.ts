@@ -8,45 +8,27 @@
  * Screenshots land in test-artifacts/web-browser-reviews/.
  */
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { FastifyInstance } from 'fastify';
-import type { Client } from 'ldapts';
-import type { Browser } from 'playwright-core';
 import { verifyChain } from '../../src/audit/verify.js';
-import { loadConfigOrThrow } from '../../src/config/load.js';
 import { formatPlan } from '../../src/core/plan-format.js';
-import { openEngine, type Engine } from '../../src/engine/engine.js';
-import { createLogger } from '../../src/engine/log.js';
 import { preparePlan } from '../../src/engine/planning.js';
-import { fullSync } from '../../src/engine/sync.js';
-import { addUser } from '../../src/engine/web-users.js';
-import { startPersonioSimulator } from '../../src/sources/personio/simulator/index.js';
-import { buildApp } from '../../src/web/app.js';
-import { adE2eTree, AD_E2E_UNMANAGED, createTree, E2E_OU_PREFIX, rawAdmin, removeTree, setMember, usersWithEmployeeId, writeAdE2eConfig, type AdE2eTree } from '../support/ad-e2e-config.js';
-import { checkA11y, launchBrowser, withPage } from '../support/browser.js';
-import { signInLocal } from '../support/console.js';
-import { assertCleanPage, removeTreesWithPrefix } from '../support/helpdesk-pages.js';
-import { employee, type EmployeeSpec } from '../support/personio-fixture.js';
-import { sambaCtl } from '../support/samba.js';
+import { AD_E2E_UNMANAGED, setMember, usersWithEmployeeId } from '../support/ad-e2e-config.js';
+import { checkA11y, withPage } from '../support/browser.js';
+import { signInLocal, TEST_PASSWORD as PASSWORD } from '../support/console.js';
+import { assertCleanPage } from '../support/helpdesk-pages.js';
+import type { EmployeeSpec } from '../support/personio-fixture.js';
+import { startSambaConsole, type SambaConsole } from '../support/samba-console.js';
 
 const FILE = 'web-browser-reviews';
-const RUN = randomBytes(3).toString('hex');
-/** Own OU prefix: suites sweeping leftover `Cadre E2E …` trees must not remove this one while it runs. */
-const PREFIX = 'Cadre WebReviews';
-const tree = Object.fromEntries(Object.entries(adE2eTree('webreviews', RUN)).map(([k, v]) => [k, v.replace(`OU=${E2E_OU_PREFIX} webreviews `, `OU=${PREFIX} `)])) as unknown as AdE2eTree;
-const suffix = RUN.replace(/\d/g, (d) => 'qrstuvwxyz'[Number(d)] as string);
+const suffix = Math.random().toString(36).replace(/[^a-z]/g, '').slice(0, 6).padEnd(6, 'q');
 
 const people: EmployeeSpec[] = [
   { id: 1, first: 'Mia', last: `Manager${suffix}`, department: 'Board', office: 'Berlin', position: 'Head of Sales' },
   { id: 2, first: 'Sam', last: `Seller${suffix}`, department: 'Sales', office: 'Berlin', position: 'Account Executive', supervisorId: 1 },
   { id: 3, first: 'Olga', last: `Other${suffix}`, department: 'Board', office: 'Berlin', position: 'Head of Finance' },
 ];
-const PASSWORD = 'correct horse battery staple';
 
 const config = `reviews:
   templates:
@@ -56,66 +38,33 @@ const config = `reviews:
       reviewers: { by: manager, fallback: root }
       deadline: 14d
   ruleOwners: { sales: sales-it@example.com }
-web:
-  host: 127.0.0.1
-  sessionSecret: ${randomBytes(36).toString('base64url')}
-  signInRateLimit: { max: 1000, window: 1m }
 `;
 
 describe('access reviews in Chromium on Samba AD', () => {
-  let dir: string;
-  let personio: Awaited<ReturnType<typeof startPersonioSimulator>>;
-  let admin: Client;
-  let engine: Engine;
-  let app: FastifyInstance;
+  let s: SambaConsole;
   let url: string;
-  let browser: Browser;
+  let dir: string;
+  let browser: SambaConsole['browser'];
+  let engine: SambaConsole['engine'];
 
   /** Group cns of person 2's account, read from the directory. */
-  const groupsOfSam = async (): Promise<string[]> => {
-    const found = await usersWithEmployeeId(admin, 2, tree.root);
-    assert.equal(found.length, 1);
-    return (found[0]?.groups ?? []).map((g) => /^CN=([^,]+)/i.exec(g)?.[1] ?? g).sort();
-  };
-  const sync = async () => {
-    const r = await fullSync(engine, { actor: 'test' });
-    assert.deepEqual(r.prepared.plan.errors, [], 'no plan errors');
-    return r;
-  };
+  const groupsOfSam = (): Promise<string[]> => s.groupsOf(2);
+  const sync = () => s.sync();
 
   before(async () => {
-    await sambaCtl('start');
-    admin = await rawAdmin();
-    await removeTreesWithPrefix(admin, PREFIX);
-    await createTree(admin, tree);
-    dir = mkdtempSync(join(tmpdir(), 'cadre-web-reviews-'));
-    personio = await startPersonioSimulator({ port: 0, host: '127.0.0.1', employees: people.map(employee) });
-    const file = writeAdE2eConfig({ dir, personioUrl: personio.url, tree, extra: config });
-    engine = await openEngine(await loadConfigOrThrow(file), { log: createLogger('silent') });
-    await sync();
+    s = await startSambaConsole({
+      prefix: 'Cadre WebReviews', people, extra: config,
+      users: [{ username: 'root', role: 'admin' }, { username: 'mia', role: 'manager', personId: '1' }, { username: 'olga', role: 'manager', personId: '3' }, { username: 'sam', role: 'manager', personId: '2' }],
+    });
+    ({ url, dir, browser, engine } = s);
     // Sam is also in VPN Users, a group Cadre does not manage (someone added him by hand).
-    const sam = (await usersWithEmployeeId(admin, 2, tree.root))[0];
+    const sam = (await usersWithEmployeeId(s.admin, 2, s.tree.root))[0];
     assert.ok(sam);
-    await setMember(admin, `CN=${AD_E2E_UNMANAGED},${tree.other}`, sam.dn, true);
+    await setMember(s.admin, `CN=${AD_E2E_UNMANAGED},${s.tree.other}`, sam.dn, true);
     await sync();
-    for (const u of [{ username: 'root', role: 'admin' as const }, { username: 'mia', role: 'manager' as const, personId: '1' }, { username: 'olga', role: 'manager' as const, personId: '3' }, { username: 'sam', role: 'manager' as const, personId: '2' }]) {
-      await addUser(engine, { ...u, password: PASSWORD, displayName: u.username, actor: 'test' });
-    }
-    app = await buildApp(engine);
-    await app.listen({ host: '127.0.0.1', port: 0 });
-    url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-    browser = await launchBrowser();
   });
   after(async () => {
-    await browser?.close();
-    await app?.close();
-    await engine?.close();
-    await personio?.close();
-    if (admin) {
-      await removeTree(admin, tree).catch(() => undefined);
-      await admin.unbind().catch(() => undefined);
-    }
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await s?.close();
   });
 
   test('a campaign: the manager removes one membership and keeps the other; the plan shows exactly one revoke, applied in Samba and kept removed', async () => {
