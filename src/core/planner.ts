@@ -11,12 +11,12 @@ import { localDate } from './lifecycle.js';
 import type { AccountState, AttrValue, Change, DisableRecord, HeldAccount, Operation, Person, Plan, PlanError, Reservation, ThresholdBreach } from './model.js';
 import { orderOperations } from './ordering.js';
 import { NOTIFY_TARGET, WRITEBACK_TARGET, type PlanInput, type TargetInfo } from './plan-input.js';
+import { sameWriteBackValue, writeBackForm } from './write-back.js';
 import { managedPredicate } from './rules/entitlements.js';
 import { compileTemplate } from './rules/expressions.js';
 import { comparePersonIds } from './rules/identifiers.js';
 import { buildSafeguards, guardAccount, holdDisableReason, holdInPlace } from './safeguards.js';
 import { evaluateThresholds, expiringPersons, privilegedPredicate } from './thresholds.js';
-import { sameValue } from './values.js';
 
 export type { PlanInput, TargetInfo } from './plan-input.js';
 
@@ -305,9 +305,11 @@ function writeBackOp(ctx: PlanContext, person: Person, mine: readonly Operation[
     } catch {
       continue; // reported by validateRules
     }
-    if (to === null || to === '') continue;
+    const written = writeBackForm(to);
+    if (written === null) continue;
+    // Compared in the form Personio keeps (trimmed text, lists as text): a value it holds already is never rewritten.
     const from: AttrValue | undefined = key === 'email' ? person.email : person.custom[key];
-    if (!sameValue(from ?? null, to)) changes.push({ attribute: key, from: from ?? null, to });
+    if (!sameWriteBackValue(from, written)) changes.push({ attribute: key, from: from ?? null, to: written });
   }
   if (changes.length === 0) return undefined;
   const deps = mine.filter((o) => o.action === 'create' || o.action === 'update').map((o) => o.id);

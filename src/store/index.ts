@@ -14,6 +14,7 @@ import { auditRepo } from './audit.js';
 import { holdsRepo } from './holds.js';
 import { overridesRepo } from './overrides.js';
 import { sourceEventsRepo } from './source-events.js';
+import { writeBacksRepo } from './write-backs.js';
 import { repoContext } from './context.js';
 import { journalRepo } from './journal.js';
 import { leaseRepo, type LeaseSessionOpener } from './lease.js';
@@ -55,6 +56,7 @@ function bind(db: Kysely<Database>, dialect: StoreDialect, inTransaction: boolea
     holds: holdsRepo(ctx),
     overrides: overridesRepo(ctx),
     sourceEvents: sourceEventsRepo(ctx),
+    writeBacks: writeBacksRepo(ctx),
     reviews: reviewsRepo(ctx),
     requests: requestsRepo(ctx),
     lease: leaseRepo(ctx, openSession),

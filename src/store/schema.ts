@@ -86,6 +86,15 @@ export interface SourceEventsTable {
   last_error: string | null;
 }
 
+/** `write_backs` (migration 0018): the last value Cadre wrote per (person, Personio attribute). */
+export interface WriteBacksTable {
+  person_id: string;
+  attribute: string;
+  value: string | null;
+  written_at: string;
+  run_id: string;
+}
+
 /** `overrides` (migration 0010): one per (person, target, attribute); entitlements as `entitlement:<name>`. */
 export interface OverridesTable {
   person_id: string;
@@ -233,6 +242,7 @@ export interface Database {
   holds: HoldsTable;
   overrides: OverridesTable;
   source_events: SourceEventsTable;
+  write_backs: WriteBacksTable;
   access_requests: AccessRequestsTable;
   request_decisions: RequestDecisionsTable;
   request_delegations: RequestDelegationsTable;

@@ -3,6 +3,7 @@
  */
 import type { AccountState, DisableRecord, Hold, Operation, Person, Reservation } from '../core/model.js';
 import type { Override } from '../core/overrides.js';
+import type { WriteBackRecord } from '../core/write-back.js';
 import type { RequestStatus } from '../core/requests/policy.js';
 
 /** A catalogue request (#id). */
@@ -250,6 +251,14 @@ export interface Store {
     markProcessed(keys: readonly string[], at: string): Promise<void>;
     /** Count a failed attempt (the event stays pending). */
     markFailed(key: string, error: string): Promise<void>;
+  };
+
+  /** Values Cadre wrote back to Personio: the last one per (person, attribute), to recognise their echo. */
+  writeBacks: {
+    /** Remember writes (insert or replace per person and attribute). */
+    record(items: readonly WriteBackRecord[]): Promise<void>;
+    /** The remembered writes of these persons. */
+    byPersons(personIds: readonly string[]): Promise<WriteBackRecord[]>;
   };
 
   /** Overrides: at most one per person, target and attribute (`entitlement:<name>` for entitlements). */

@@ -22,6 +22,7 @@ import { runLocksSuite } from './store-suite-locks.js';
 import { runWebSuite } from './store-suite-web.js';
 import { runOverridesSuite } from './store-suite-overrides.js';
 import { runSourceEventsSuite } from './store-suite-source-events.js';
+import { runWriteBacksSuite } from './store-suite-write-backs.js';
 import { runReviewsSuite } from './store-suite-reviews.js';
 import { runRequestsSuite } from './store-suite-requests.js';
 
@@ -564,6 +565,7 @@ export function runStoreSuite(factory: (opts?: HarnessOptions) => Promise<StoreH
   runWebSuite(withH);
   runOverridesSuite(withH, (before, fn) => () => withHarness(() => factory({ migrateBefore: before }), fn));
   runSourceEventsSuite(withH);
+  runWriteBacksSuite(withH);
   runReviewsSuite(withH);
   runRequestsSuite(withH);
 }

@@ -16,6 +16,7 @@ import { auditIndexes } from './0011-audit-indexes.js';
 import { requests } from './0014-requests.js';
 import { reviews } from './0015-reviews.js';
 import { sourceEvents } from './0016-source-events.js';
+import { writeBacks } from './0018-write-backs.js';
 
 /** SQL dialect of a store. */
 export type StoreDialect = 'sqlite' | 'postgres';
@@ -35,6 +36,7 @@ export function migrations(dialect: StoreDialect): Record<string, Migration> {
     '0014-requests': requests(dialect),
     '0015-reviews': reviews(dialect),
     '0016-source-events': sourceEvents(dialect),
+    '0018-write-backs': writeBacks(dialect),
   };
 }
 
