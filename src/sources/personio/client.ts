@@ -28,7 +28,10 @@ export interface PersonioClient {
   fetchChanged(sinceIso: string): Promise<{ persons: Person[]; problems: PersonProblem[] }>;
   /** One employee; `undefined` when Personio does not know the id. Throws PERSONIO_INVALID_RECORD-like errors for unusable records. */
   fetchOne(id: string): Promise<Person | undefined>;
-  /** Write-back via PATCH. `dynamic_NNN` keys go to `custom_attributes`. `email` is rejected (read-only in Personio). */
+  /**
+   * Write-back. v1: `PATCH /v1/company/employees/{id}`, `dynamic_NNN` keys (or their aliases) go to `custom_attributes`,
+   * `email` is rejected (read-only in v1). v2: `PATCH /v2/persons/{id}` (custom attributes and `email`).
+   */
   updateEmployee(id: string, fields: Record<string, string | null>): Promise<void>;
   /** Authenticate and read one employee (`cadre validate --live`): the number of employees the API reports. */
   probe(): Promise<{ total: number | undefined }>;
@@ -174,7 +177,9 @@ export function createPersonioClient(cfg: PersonioSourceConfig, deps: PersonioCl
   async function updateEmployee(id: string, fields: Record<string, string | null>): Promise<void> {
     const employee: Record<string, unknown> = {};
     const custom: Record<string, string | null> = {};
-    for (const [key, v] of Object.entries(fields)) {
+    for (const [name, v] of Object.entries(fields)) {
+      // A configured alias (`source.customAttributes`) names its dynamic_NNN attribute.
+      const key = aliases[name] ?? name;
       if (key === 'email') {
         throw new PersonioError('PERSONIO_EMAIL_READONLY',
           'Personio does not allow changing the email address through the API (PATCH ignores it); write the address to a custom attribute (dynamic_NNN) instead');

@@ -1,13 +1,14 @@
 /**
  * Personio v2 routes of the simulator, served from the SAME company state as v1 so both modes describe one
  * company: `/v2/auth/token`, `/v2/persons` (cursor paging, limit 1–50), employments, org units, legal entities,
- * workplaces and cost centers. Errors use Personio's problem+json shape.
+ * workplaces and cost centers, and the person write (`v2-writes.ts`). Errors use Personio's problem+json shape.
  */
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { attributeValue, isRecord } from '../raw.js';
 import type { RawEmployee } from '../raw.js';
 import type { SimCompany } from './company.js';
+import { registerV2Writes } from './v2-writes.js';
 import { registerWebhooks } from './webhooks.js';
 import type { SimWebhook } from './webhooks.js';
 
@@ -158,7 +159,7 @@ export function registerV2(app: FastifyInstance, ctx: V2Context, base: () => str
     if (!ctx.credentialsOk(String(b.client_id ?? ''), String(b.client_secret ?? ''))) {
       return reply.code(400).type('application/problem+json').send({ error: 'invalid_client', error_description: 'Client authentication failed.' });
     }
-    return { access_token: ctx.issueToken(), token_type: 'Bearer', expires_in: ctx.ttl, scope: 'personio:persons:read personio:webhooks:write' };
+    return { access_token: ctx.issueToken(), token_type: 'Bearer', expires_in: ctx.ttl, scope: 'personio:persons:read personio:persons:write personio:webhooks:write' };
   });
 
   const employees = (): RawEmployee[] => ctx.company.list().filter((e) => attributeValue(e, 'id') !== undefined && attributeValue(e, 'id') !== null);
@@ -226,5 +227,6 @@ export function registerV2(app: FastifyInstance, ctx: V2Context, base: () => str
     }
     return page(req, reply, '/v2/cost-centers', [...m].map(([id, name]) => ({ id, name })));
   });
+  registerV2Writes(app, ctx.company, authorized);
   return registerWebhooks(app, authorized, () => new Date());
 }

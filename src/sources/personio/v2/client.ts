@@ -14,6 +14,11 @@ import { isRecord } from '../raw.js';
 import { mapPersonV2 } from './mapping.js';
 import type { V2Lookups } from './mapping.js';
 
+/** Person fields `PATCH /v2/persons/{id}` writes besides custom attributes (developer.personio.de, "Update a Person"). */
+export const V2_WRITABLE: ReadonlySet<string> = new Set(['email', 'first_name', 'last_name', 'preferred_name', 'gender', 'language_code']);
+const NOT_NULLABLE: ReadonlySet<string> = new Set(['email', 'first_name', 'last_name', 'preferred_name']);
+const DYNAMIC = /^dynamic_\d+$/;
+
 /** Personio's maximum page size on `/v2/persons` and employments. */
 export const V2_MAX_LIMIT = 50;
 
@@ -41,7 +46,7 @@ function splitHref(href: string): { path: string; query: URLSearchParams } {
 
 /**
  * Creates the v2 client. `cfg.clientId` / `cfg.clientSecret` must already be resolved.
- * Write-back goes through v1 (`PATCH /v1/company/employees`), which the same credentials reach.
+ * Write-back goes through `PATCH /v2/persons/{id}` (scope `personio:persons:write`).
  */
 export function createPersonioV2Client(cfg: PersonioSourceConfig, deps: PersonioClientDeps): PersonioV2Client {
   const http = createTransport(cfg, deps);
@@ -49,7 +54,6 @@ export function createPersonioV2Client(cfg: PersonioSourceConfig, deps: Personio
   const limit = Math.max(1, Math.min(V2_MAX_LIMIT, cfg.pageSize ?? V2_MAX_LIMIT));
   const log = deps.log;
   const periods = new Map<string, readonly KnownPeriod[]>();
-  let v1: PersonioClient | undefined;
 
   /** Every item of a cursor-paged list, following `_meta.links.next.href` until it is absent. */
   async function all(path: string, query: URLSearchParams, opts: { allow404?: boolean } = {}): Promise<Record<string, unknown>[] | undefined> {
@@ -147,10 +151,24 @@ export function createPersonioV2Client(cfg: PersonioSourceConfig, deps: Personio
   }
 
   async function updateEmployee(id: string, fields: Record<string, string | null>): Promise<void> {
-    // The v2 person API has no write path for these fields; v1's PATCH takes the same credentials.
-    const { createPersonioClient } = await import('../client.js');
-    v1 ??= createPersonioClient({ ...cfg, apiVersion: 'v1' }, deps);
-    await v1.updateEmployee(id, fields);
+    // PATCH /v2/persons/{id} (scope personio:persons:write) takes email, names, gender, language_code and
+    // custom_attributes [{id, value}]; it answers 204. Unlike v1, the e-mail address is writable here.
+    const body: Record<string, unknown> = {};
+    const custom: { id: string; value: string | null }[] = [];
+    for (const [name, v] of Object.entries(fields)) {
+      const key = aliases[name] ?? name;
+      if (DYNAMIC.test(key)) custom.push({ id: key, value: v });
+      else if (V2_WRITABLE.has(key)) {
+        if (v === null && NOT_NULLABLE.has(key)) throw new PersonioError('PERSONIO_VALIDATION', `Personio v2 cannot clear '${key}' of person ${id}`);
+        body[key] = v;
+      } else {
+        throw new PersonioError('PERSONIO_FIELD_READONLY',
+          `Personio attribute '${key}' cannot be written through PATCH /v2/persons; writable are ${[...V2_WRITABLE].join(', ')} and dynamic_NNN custom attributes`);
+      }
+    }
+    if (custom.length > 0) body.custom_attributes = custom;
+    if (Object.keys(body).length === 0) return;
+    await http.call('PATCH', `/v2/persons/${encodeURIComponent(id)}`, { body });
   }
 
   async function probe(): Promise<{ total: number | undefined }> {
