@@ -291,6 +291,10 @@ export async function applyPrepared(engine: Engine, prepared: PreparedPlan, opts
           write = (tx) => tx.accounts.remove(before.target, before.anchor);
         }
       }
+      // An effect's own bookkeeping (e.g. what the write-back wrote) commits with the operation's outcome.
+      const effect = outcome.status === 'done' ? engine.effects.get(op.target) : undefined;
+      const person = persons.get(op.personId);
+      if (effect?.commit) write = effect.commit(op, { runId, at: engine.now().toISOString(), ...(person ? { person } : {}) }) ?? write;
       // A kill before the commit leaves the operation pending: the next run audits it as interrupted.
       await commit({ outcome, ...(write ? { write } : {}) });
     },

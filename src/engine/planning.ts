@@ -17,7 +17,9 @@ export type SourceMode =
   | { readonly kind: 'full' }
   | { readonly kind: 'store' }
   | { readonly kind: 'changed'; readonly since: string }
-  | { readonly kind: 'persons'; readonly ids: readonly string[] };
+  | { readonly kind: 'persons'; readonly ids: readonly string[] }
+  /** Persons the caller has just read from the source (no second read). */
+  | { readonly kind: 'given'; readonly persons: readonly Person[] };
 
 /** Options for {@link preparePlan}. */
 export interface PrepareOptions {
@@ -83,6 +85,8 @@ async function readSnapshot(engine: Engine, mode: SourceMode, progress: PrepareO
       const r = await engine.source.fetchChanged(mode.since);
       changed.push(...r.persons);
       problems.push(...r.problems);
+    } else if (mode.kind === 'given') {
+      changed.push(...mode.persons);
     } else {
       for (const id of mode.ids) {
         const p = await engine.source.fetchOne(id);

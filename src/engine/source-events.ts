@@ -7,6 +7,7 @@ import { applyPrepared } from './apply.js';
 import type { Engine } from './engine.js';
 import { withRunLease } from './lease.js';
 import { preparePlan } from './planning.js';
+import { readWithoutEchoes } from './write-back-echo.js';
 
 /** Processes up to `limit` pending events; returns how many were handled. Failures stay queued with `attempts + 1`. */
 export async function drainSourceEvents(engine: Engine, opts: { actor: string; limit?: number; at?: string }): Promise<number> {
@@ -16,8 +17,11 @@ export async function drainSourceEvents(engine: Engine, opts: { actor: string; l
   try {
     if (ids.length > 0) {
       await withRunLease(engine, { command: 'sync' }, async (lease) => {
+        // The echo of Cadre's own write-back (person.updated after our PATCH) plans nothing.
+        const fresh = await readWithoutEchoes(engine, ids, opts.at ?? engine.now().toISOString());
+        if (fresh.ids.length === 0) return;
         const prepared = await preparePlan(engine, {
-          ...(opts.at ? { at: opts.at } : {}), source: { kind: 'persons', ids }, onlyPersons: ids, storedAccounts: true,
+          ...(opts.at ? { at: opts.at } : {}), source: { kind: 'given', persons: fresh.persons }, onlyPersons: fresh.ids, storedAccounts: true,
         });
         await applyPrepared(engine, prepared, { actor: opts.actor, kind: 'incremental', storePersons: 'merge', lease });
       });

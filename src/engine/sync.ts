@@ -9,6 +9,7 @@ import { takeTouchedHolds } from './holds.js';
 import { withRunLease, type LeaseOptions, type RunLease } from './lease.js';
 import { lifecycleTransitions, preparePlan, type PreparedPlan } from './planning.js';
 import type { Approvals } from './threshold-gate.js';
+import { writeBackEchoes } from './write-back-echo.js';
 
 const CURSOR = 'personio.updated_since';
 /** Overlap so changes written while we read are not missed (updated_since has second precision). */
@@ -70,7 +71,9 @@ export async function incrementalSync(engine: Engine, opts: SyncOptions): Promis
     const readAt = engine.now().toISOString();
     const changed = await engine.source.fetchChanged(since);
     const stored = await engine.store.persons.all();
-    const ids = new Set(changed.persons.map((p) => p.id));
+    // A person Personio reports only because Cadre wrote back to them (the echo of our own write) needs no plan.
+    const echoes = await writeBackEchoes(engine, changed.persons, at);
+    const ids = new Set(changed.persons.map((p) => p.id).filter((id) => !echoes.has(id)));
     for (const id of lifecycleTransitions(stored, lastTick, at, engine, await engine.store.periods.all())) ids.add(id);
     // Holds added, removed, begun or expired since the last tick: their people catch up now, not at the next full sync.
     for (const id of holdTransitions(await engine.store.holds.all(), lastTick, at, engine.config.lifecycle.timezone)) ids.add(id);

@@ -57,3 +57,11 @@ test('identifier cycles are reported', () => {
   const problems = validateRules(cfg);
   assert.ok(problems.some((p) => /cycle: a → b → a/.test(p.message)), JSON.stringify(problems));
 });
+
+test('write-back of the e-mail address: refused on v1 (its PATCH ignores email), accepted on v2', () => {
+  const base = config();
+  const v1 = validateRules(config({ writeBack: { enabled: true, attributes: { email: '{{ id.mail }}' } } }));
+  assert.ok(v1.some((p) => p.path === 'writeBack.attributes.email' && /v1 cannot change the e-mail address/.test(p.message)), JSON.stringify(v1));
+  const v2 = validateRules(config({ source: { ...base.source, apiVersion: 'v2' }, writeBack: { enabled: true, attributes: { email: '{{ id.mail }}' } } }));
+  assert.deepEqual(v2, []);
+});

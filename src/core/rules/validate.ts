@@ -137,6 +137,9 @@ export function validateRules(config: CadreConfig): RuleProblem[] {
     if (key !== 'email' && !/^dynamic_\d+$/.test(key) && !(key in config.source.customAttributes)) {
       out.push({ path: `writeBack.attributes.${key}`, message: `"${key}" is neither email, a dynamic_NNN attribute nor a configured custom attribute alias` });
     }
+    if (key === 'email' && config.source.apiVersion !== 'v2') {
+      out.push({ path: `writeBack.attributes.${key}`, message: 'Personio v1 cannot change the e-mail address (PATCH ignores it): write it to a custom attribute (dynamic_NNN), or use source.apiVersion: v2, whose PATCH /v2/persons writes email' });
+    }
   }
   return out;
 }

@@ -4,6 +4,7 @@
  * and audits their operations exactly like a target's.
  */
 import type { Operation, Person } from '../../core/model.js';
+import type { Store } from '../../store/types.js';
 import type { OperationResult } from '../../targets/contract.js';
 
 /** An initial password the run set on a target, kept in memory for the joiner mail only (never stored or logged). */
@@ -34,4 +35,18 @@ export interface EffectHandler {
    * it again (a joiner mail: the person is no joiner any more). `undefined` (or no method): re-planned from live state.
    */
   resume?(op: Operation): Operation | undefined;
+  /**
+   * Store writes that go with a done operation, committed in the same transaction as its journal mark and audit
+   * entry (the write-back remembers what it wrote). `undefined` (or no method): nothing to store.
+   */
+  commit?(op: Operation, ctx: EffectCommitContext): ((tx: Store) => Promise<void>) | undefined;
+}
+
+/** What {@link EffectHandler.commit} sees. */
+export interface EffectCommitContext {
+  readonly runId: string;
+  /** When the operation was done (ISO instant). */
+  readonly at: string;
+  /** The operation's person as this run read it. */
+  readonly person?: Person;
 }

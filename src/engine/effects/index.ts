@@ -6,7 +6,7 @@ import type { EffectHandler } from './contract.js';
 import { notifyEffect } from './notify.js';
 import { personioWriteBack } from './personio-write-back.js';
 
-export type { EffectHandler, EffectRunContext, RunSecret } from './contract.js';
+export type { EffectCommitContext, EffectHandler, EffectRunContext, RunSecret } from './contract.js';
 
 /** What the built-in handlers need. */
 export interface EffectDeps {
@@ -17,6 +17,6 @@ export interface EffectDeps {
 
 /** The Personio write-back and the notifications. */
 export function createEffectHandlers(deps: EffectDeps): ReadonlyMap<string, EffectHandler> {
-  const handlers = [personioWriteBack(deps.source), notifyEffect({ config: deps.config, notifier: deps.notifier })];
+  const handlers = [personioWriteBack(deps.source, deps.config), notifyEffect({ config: deps.config, notifier: deps.notifier })];
   return new Map(handlers.map((h) => [h.name, h]));
 }

@@ -1,10 +1,15 @@
 /** Effect handler of `writeBack` operations: computed values written back to Personio (pseudo-target `personio`). */
 import { WRITEBACK_TARGET } from '../../core/plan-input.js';
 import type { PersonioClient } from '../../sources/personio/client.js';
+import type { CadreConfig } from '../../config/schema.js';
+import { writeBackCommit } from '../write-back-echo.js';
 import type { EffectHandler } from './contract.js';
 
-/** The Personio write-back, through the source client. */
-export function personioWriteBack(source: Pick<PersonioClient, 'updateEmployee'>): EffectHandler {
+/**
+ * The Personio write-back, through the source client (v1 or v2 PATCH). Each done write is remembered with the stored
+ * person (see `writeBackCommit`), so its echo starts no plan and a value Personio holds is never written again.
+ */
+export function personioWriteBack(source: Pick<PersonioClient, 'updateEmployee'>, config: Pick<CadreConfig, 'source'>): EffectHandler {
   return {
     name: WRITEBACK_TARGET,
     concurrency: 1,
@@ -20,5 +25,6 @@ export function personioWriteBack(source: Pick<PersonioClient, 'updateEmployee'>
         return { ok: false, error: { code, message: `write-back for person ${op.personId}: ${(err as Error).message}`, transient: /RATE|UNAVAILABLE/.test(code) } };
       }
     },
+    commit: (op, ctx) => (op.action === 'writeBack' ? writeBackCommit(config, op, ctx.runId, ctx.at, ctx.person) : undefined),
   };
 }
