@@ -340,7 +340,7 @@ notifications:
     blocked: [it-ops@example.com]
     failure: [it-ops@example.com]
 
-# ── Write-back: identifiers back into Personio (Personio cannot update the e-mail field via the API) ───────
+# ── Write-back: identifiers back into Personio, only where they differ (email: only with source.apiVersion v2) ──
 writeBack:
   enabled: false
   attributes: {}
