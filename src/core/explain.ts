@@ -20,7 +20,10 @@ export interface TargetExplanation {
   /** For `adopt` by secondary correlation: the attribute that found the account. */
   readonly adoptedVia?: string;
   readonly exists: boolean;
+  /** Whether the rules want the account enabled (see `accountEnabled` for what it is now). */
   readonly enabled: boolean;
+  /** The account's state now, when it exists (a manual lock: disabled although the rules want it enabled). */
+  readonly accountEnabled?: boolean;
   readonly lifecycle: Reason;
   readonly container?: string;
   readonly placement: Reason;
@@ -101,6 +104,7 @@ export function explainPerson(personId: string, input: PlanInput): Explanation {
         ...(m.kind === 'adopt' && m.via ? { adoptedVia: m.via } : {}),
         exists: d.desired.exists,
         enabled: d.desired.enabled,
+        ...(account ? { accountEnabled: account.enabled } : {}),
         lifecycle: d.desired.lifecycle,
         ...(d.desired.container !== undefined ? { container: d.desired.container } : {}),
         placement: d.placement.reason,
@@ -189,7 +193,9 @@ export function formatExplanation(e: Explanation): string {
     lines.push(`  [${t.target}] ${acct}`);
     for (const x of t.excluded) lines.push(`    excluded: ${x.name ?? x.anchor} is never touched — ${x.rule}`);
     if (t.error) { lines.push(`    error: ${t.error}`); continue; }
-    lines.push(`    ${t.exists ? (t.enabled ? 'exists, enabled' : 'exists, disabled') : 'no account'} — ${t.lifecycle.detail}`);
+    // The rules' verdict, and what the account is now when that differs (a lock, a disable not yet applied).
+    const now = t.accountEnabled !== undefined && t.exists && t.accountEnabled !== t.enabled ? ` (now ${t.accountEnabled ? 'enabled' : 'disabled'}${t.accountEnabled ? '' : e.held.some((h) => h.target === t.target) ? ': held, see below' : ''})` : '';
+    lines.push(`    ${t.exists ? (t.enabled ? 'exists, enabled' : 'exists, disabled') : 'no account'}${now} — ${t.lifecycle.detail}`);
     lines.push(`    container: ${t.container ?? '(not placed)'} — ${t.placement.detail}`);
     if (t.attributes.length > 0) lines.push('    attributes:');
     for (const a of t.attributes) {

@@ -29,6 +29,10 @@ describe('manual locks', () => {
     }
     const seen = computePlan({ ...base, accounts: locked, disabled: disabledBy(locked, '2024-05-20T08:00:00Z', 'observed') });
     assert.match(seen.held[0]?.reason ?? '', /seen disabled since 2024-05-20T08:00:00Z/);
+    // explain tells the rules' verdict from the account's state: not "exists, enabled" for a locked account.
+    const text = formatExplanation(explainPerson('1', { ...base, accounts: locked }));
+    assert.match(text, /\[ad\] account guid-1\n {4}exists, enabled \(now disabled: held, see below\) — /);
+    assert.doesNotMatch(formatExplanation(explainPerson('1', { ...base, accounts })), /\(now /, 'nothing added when the account is as the rules want it');
   });
 
   test('other changes still reach a locked account: only the enable is withheld', () => {
