@@ -1,8 +1,8 @@
 /**
  * Acceptance of catalogue requests in Chromium against the real Samba AD DC and a real SMTP test server:
- * - a manager finds a report on "My people" (direct and transitive reports, what each has and why), requests a
- *   catalogue group for him, and the item's owner approves it in a separate sign-in; after the next sync the
- *   membership is in Samba (read from the directory with raw LDAP);
+ * - a manager finds a report on "My people" (direct and transitive reports, what each has and why: rule, request,
+ *   found in AD unmanaged), requests a catalogue group for him, and the item's owner approves it in a separate
+ *   sign-in; after the next sync the membership is in Samba (read from the directory with raw LDAP);
  * - a request that would break separation of duties is refused with the reason on the page (and a person id edited
  *   to someone outside the team is refused 403);
  * - a request nobody decides is denied at its deadline (moved clock) and the requester is mailed;
@@ -18,6 +18,7 @@ import { formatPlan } from '../../src/core/plan-format.js';
 import { addDays, localDate } from '../../src/core/lifecycle.js';
 import { preparePlan } from '../../src/engine/planning.js';
 import { requestTick } from '../../src/engine/requests/tick.js';
+import { AD_E2E_UNMANAGED, setMember, usersWithEmployeeId } from '../support/ad-e2e-config.js';
 import { checkA11y, withPage } from '../support/browser.js';
 import { signInLocal, TEST_PASSWORD } from '../support/console.js';
 import { assertCleanPage } from '../support/helpdesk-pages.js';
@@ -81,6 +82,11 @@ describe('catalogue requests in Chromium on Samba AD', () => {
       prefix: 'Cadre WebRequests', people, extra: catalog(smtp.port), now,
       users: [{ username: 'root', role: 'admin' }, { username: 'mia', role: 'manager', personId: '1' }, { username: 'olga', role: 'manager', personId: '3' }],
     });
+    // Sam is also in VPN Users, a group Cadre does not manage (added by hand): My people shows it as unmanaged.
+    const sam = (await usersWithEmployeeId(s.admin, 2, s.tree.root))[0];
+    assert.ok(sam);
+    await setMember(s.admin, `CN=${AD_E2E_UNMANAGED},${s.tree.other}`, sam.dn, true);
+    await s.sync();
   });
   after(async () => {
     await s?.close();
@@ -97,6 +103,7 @@ describe('catalogue requests in Chromium on Samba AD', () => {
       const tina = p.page.locator('article[data-person="4"]');
       assert.match(await sam.innerText(), /direct report/);
       assert.match(await sam.locator('tr', { hasText: 'GG-Sales' }).innerText(), /rule sales/);
+      assert.match(await sam.locator('tr', { hasText: AD_E2E_UNMANAGED }).innerText(), /found in the target, not managed by Cadre/);
       assert.match(await tina.innerText(), new RegExp(`reports to Sam Seller${suffix}`), 'transitive report, with her own manager');
       assert.equal(await p.page.locator('article[data-person="3"]').count(), 0, 'Olga is not in Mia\'s team');
       await p.shot('my people');
