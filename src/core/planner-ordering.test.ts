@@ -61,6 +61,14 @@ describe('ordering, references and ids', () => {
     assert.equal(again.operations.some((o) => o.action === 'writeBack'), false);
   });
 
+  test('write-back compares in the form Personio keeps: a value it holds (trimmed, or as a list) is not written again', () => {
+    const cfg = config({ writeBack: { enabled: true, attributes: { dynamic_1: ' {{ id.mail }} ', dynamic_2: "{{ 'a, b' }}" } } });
+    const held = { ...boss, custom: { dynamic_1: 'bea.boss@example.com', dynamic_2: ['a', 'b'] } };
+    assert.equal(computePlan(input({ config: cfg, persons: [held], reservations: res })).operations.some((o) => o.action === 'writeBack'), false);
+    const first = computePlan(input({ config: cfg, persons: [{ ...boss, custom: {} }], reservations: res })).operations.find((o) => o.action === 'writeBack') as Operation;
+    assert.deepEqual(first.changes, [{ attribute: 'dynamic_1', from: null, to: 'bea.boss@example.com' }, { attribute: 'dynamic_2', from: null, to: 'a, b' }], 'sent trimmed');
+  });
+
   test('onlyPersons scopes the plan', () => {
     const plan = computePlan(input({ persons: [report, boss], reservations: res, onlyPersons: ['11'] }));
     assert.ok(plan.operations.every((o) => o.personId === '11'));

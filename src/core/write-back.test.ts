@@ -20,6 +20,8 @@ describe('write-back values', () => {
     assert.equal(writeBackForm(undefined), null);
     assert.equal(writeBackForm(42), '42');
     assert.ok(sameWriteBackValue(['a', 'b'], 'a,b'), 'a list Personio reads back equals the text written');
+    assert.ok(sameWriteBackValue(['a', 'b'], 'a, b'), 'also with spaces after the commas');
+    assert.ok(!sameWriteBackValue(['a'], 'a, b'));
     assert.ok(sameWriteBackValue(null, ''));
     assert.ok(!sameWriteBackValue('a@b.de', 'A@b.de'), 'case counts: Personio keeps what was written');
   });

@@ -29,6 +29,9 @@ export function writeBackForm(v: AttrValue | CustomValue | undefined): string | 
 
 /** Whether Personio's value `held` already is the value `wanted` (no write needed). */
 export function sameWriteBackValue(held: AttrValue | CustomValue | undefined, wanted: AttrValue | CustomValue | undefined): boolean {
+  // A list attribute reads back as a list of the comma-separated parts of the text written.
+  const asList = (v: AttrValue | CustomValue | undefined): string | null => writeBackForm(typeof v === 'string' ? v.split(',') : v);
+  if (Array.isArray(held) || Array.isArray(wanted)) return asList(held) === asList(wanted);
   return writeBackForm(held) === writeBackForm(wanted);
 }
 
