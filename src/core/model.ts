@@ -31,6 +31,8 @@ export interface Person {
   readonly birthName?: string;
   readonly email?: string;
   readonly gender?: string;
+  /** Preferred language, lower-case ISO 639-1 (`de`, `en`), from Personio's `language_code`; picks the mail language. */
+  readonly language?: string;
   readonly status: PersonStatus;
   readonly department?: string;
   readonly departmentId?: string;

@@ -23,6 +23,8 @@ export interface EmployeeSpec {
   contractEndDate?: string | null;
   phone?: string;
   modifiedAt?: string;
+  /** Personio `language_code` (`de`, `en`); absent when not given. */
+  language?: string;
 }
 
 const ids = new Map<string, number>();
@@ -56,6 +58,7 @@ export function employee(s: EmployeeSpec): { type: 'Employee'; attributes: Recor
       last_modified_at: attr('Last modified', s.modifiedAt ?? '2024-01-01T00:00:00+00:00', 'date', 'last_modified_at'),
       dynamic_1001: attr('Phone', s.phone ?? null, 'standard', null),
       dynamic_1003: attr('Work e-mail', null, 'standard', null),
+      ...(s.language !== undefined ? { language_code: attr('Language', s.language, 'standard', 'language_code') } : {}),
     },
   };
 }

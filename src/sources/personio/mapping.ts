@@ -115,6 +115,12 @@ function instant(v: unknown): string | undefined {
   return Number.isNaN(t) ? undefined : new Date(t).toISOString();
 }
 
+/** `de`, `de_DE`, `DE-at` → `de`; anything that is not a language code → undefined. */
+export function languageCode(v: unknown): string | undefined {
+  const m = typeof v === 'string' ? /^([a-z]{2})(?:[-_][a-z0-9]+)?$/i.exec(v.trim()) : null;
+  return m?.[1]?.toLowerCase();
+}
+
 function optionalString(v: unknown): string | undefined {
   if (typeof v === 'number') return String(v);
   return normaliseName(v);
@@ -206,6 +212,7 @@ export function mapEmployee(raw: unknown, aliases: Readonly<Record<string, strin
     birthName,
     email,
     gender: optionalString(value(attrs, 'gender'))?.toLowerCase(),
+    language: languageCode(value(attrs, 'language_code')),
     status,
     department: department.name,
     departmentId: department.id,

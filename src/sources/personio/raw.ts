@@ -32,6 +32,7 @@ export const STANDARD_ATTRIBUTES: Readonly<Record<string, { label: string; type:
   preferred_name: { label: 'Preferred name', type: 'standard' },
   email: { label: 'Email', type: 'standard' },
   gender: { label: 'Gender', type: 'standard' },
+  language_code: { label: 'Language', type: 'standard' },
   status: { label: 'Status', type: 'standard' },
   position: { label: 'Position', type: 'standard' },
   employment_type: { label: 'Employment type', type: 'standard' },

@@ -107,6 +107,7 @@ export function personOf(e: RawEmployee, base: string): Record<string, unknown> 
     last_name: str(attributeValue(e, 'last_name')),
     preferred_name: str(attributeValue(e, 'preferred_name')),
     gender: ['MALE', 'FEMALE', 'DIVERSE'].includes(gender) ? gender : 'UNSPECIFIED',
+    language_code: str(attributeValue(e, 'language_code')) ?? null,
     profile_picture: { url: str(attributeValue(e, 'profile_picture')) },
     status: ['active', 'leave', 'onboarding'].includes(status) ? 'ACTIVE' : status === 'inactive' ? 'INACTIVE' : 'UNSPECIFIED',
     custom_attributes: custom,

@@ -53,3 +53,11 @@ test('an invalid v2 person is a problem, not a person', () => {
   assert.equal(r.person, undefined);
   assert.deepEqual(r.problem?.messages, ['last name is missing']);
 });
+
+test("Personio's language_code feeds Person.language in both modes (v2 person field, v1 attribute)", () => {
+  const v2 = mapPersonV2({ ...person, language_code: 'de' }, [cur], lookups, {});
+  assert.equal(v2.person?.language, 'de');
+  assert.equal(mapPersonV2(person, [cur], lookups, {}).person?.language, undefined, 'absent when Personio does not say');
+  assert.equal(mapPersonV2({ ...person, language_code: 'EN_us' }, [cur], lookups, {}).person?.language, 'en');
+  assert.equal(mapPersonV2({ ...person, language_code: 'deutsch' }, [cur], lookups, {}).person?.language, undefined, 'not a code: ignored');
+});

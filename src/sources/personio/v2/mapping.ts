@@ -77,6 +77,7 @@ export function mapPersonV2(person: unknown, employments: readonly unknown[], lo
   a.email = attr(person.email);
   const gender = str(person.gender)?.toUpperCase();
   a.gender = attr(gender && gender !== 'UNSPECIFIED' ? gender.toLowerCase() : null);
+  a.language_code = attr(str(person.language_code) ?? null);
   // Without any employment the person's own status is all there is.
   const status = str(emp.status)?.toUpperCase() ?? (str(person.status)?.toUpperCase() === 'ACTIVE' ? 'ACTIVE' : str(person.status)?.toUpperCase());
   a.status = attr(status && status !== 'UNSPECIFIED' ? status.toLowerCase() : null);
