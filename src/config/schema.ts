@@ -2,6 +2,7 @@
  * cadre.yaml schema (zod). Connector-specific `options` are validated by each connector's own `*Guard`.
  * Secrets may be given as `env:NAME` or `file:/path` references; see `secrets.ts`.
  */
+import { NOTIFICATIONS_DEFAULT, notificationsGuard } from './schema-notifications.js';
 import { z } from 'zod';
 import { correlationTemplateProblem } from '../core/correlation.js';
 import { isTimeZone } from '../core/lifecycle.js';
@@ -158,21 +159,6 @@ export const lifecycleGuard = z.object({
   missingIsLeaver: z.boolean().default(true),
 }).strict();
 
-export const notificationsGuard = z.object({
-  smtp: z.object({
-    host: z.string(),
-    port: z.number().int().positive().default(587),
-    secure: z.boolean().default(false),
-    user: z.string().optional(),
-    pass: z.string().optional(),
-    from: z.string(),
-    /** Accept self-signed certificates (tests only). */
-    insecure: z.boolean().default(false),
-  }).strict().optional(),
-  /** Recipients by event: `manager`, `person`, or fixed addresses. */
-  events: z.partialRecord(z.enum(['joiner', 'mover', 'leaver', 'blocked', 'failure']), z.array(z.string())).default({}),
-}).strict();
-
 export const writeBackGuard = z.object({
   enabled: z.boolean().default(false),
   /** Personio attribute → expression, e.g. `email: "{{ id.mail }}"` or `dynamic_123: "{{ id.upn }}"`. */
@@ -195,7 +181,7 @@ export const configGuard = z.object({
   targets: z.record(z.string().regex(/^[a-z][a-z0-9_-]*$/, 'target names are lower-case identifiers'), targetGuard),
   entitlements: z.array(entitlementRuleGuard).default([]),
   thresholds: thresholdsGuard.default({ default: { count: 25, percent: 10 }, actions: {}, targets: {}, adopt: { count: 10, percent: 10 }, percentMinCount: 5 }),
-  notifications: notificationsGuard.default({ events: {} }),
+  notifications: notificationsGuard.default(NOTIFICATIONS_DEFAULT),
   writeBack: writeBackGuard.default({ enabled: false, attributes: {} }),
   schedule: z.object({ every: duration.default('30s'), fullSyncEvery: duration.default('1h') }).strict().default({ every: '30s', fullSyncEvery: '1h' }),
   executor: z.object({ retries: z.number().int().min(0).default(3), concurrency: z.number().int().positive().default(4) }).strict().default({ retries: 3, concurrency: 4 }),

@@ -117,6 +117,11 @@ export interface DiffOptions {
   readonly adoptVia?: string;
   /** The person is a rehire being re-enabled: set a new password when the target manages passwords. */
   readonly rehire: boolean;
+  /**
+   * The first enable of an account created disabled before day one, with `passwordDelivery: mail-separate`: a new
+   * password is set now, so the one mailed on day one was never anywhere before it.
+   */
+  readonly firstDay?: boolean;
   /** Predicate for entitlements Cadre may revoke. */
   readonly managed: (e: string) => boolean;
 }
@@ -193,6 +198,8 @@ export function diffAccount(detail: DesiredDetail, account: AccountState, tcfg: 
       else drafts.push({ ...base, action: 'disable', changes, reason: d.lifecycle, ...(detail.lifecycle.endDate !== undefined ? { endDate: detail.lifecycle.endDate, lifecycle: detail.lifecycle.state } : {}) });
       if (d.enabled && opts.rehire && tcfg.password && caps.supportsPassword) {
         drafts.push({ ...base, action: 'setPassword', changes: [], reason: { kind: 'lifecycle', source: 'rehire', detail: 'rehired: a new initial password is set' } });
+      } else if (d.enabled && opts.firstDay === true && tcfg.password && caps.supportsPassword) {
+        drafts.push({ ...base, action: 'setPassword', changes: [], reason: { kind: 'lifecycle', source: 'first-day', detail: 'first working day: the first password is set now and mailed separately (passwordDelivery: mail-separate)' } });
       }
     }
     if (caps.supportsEntitlements || caps.supportsLicences) {

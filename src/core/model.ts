@@ -281,7 +281,7 @@ export interface WriteBackOperation extends OperationBase, NoEntitlement {
 }
 
 /** Events a planned notification reports. */
-export type NotifyEvent = 'joiner' | 'mover' | 'leaver';
+export type NotifyEvent = 'joiner' | 'mover' | 'leaver' | 'password';
 
 /** `notify`: a lifecycle mail after the operations it reports (pseudo-target `notify`). */
 export interface NotifyOperation extends OperationBase, NoEntitlement {
@@ -293,6 +293,12 @@ export interface NotifyOperation extends OperationBase, NoEntitlement {
   readonly targets: readonly string[];
   /** Leaver: the end date that closed access, named in the mail. */
   readonly endDate?: string;
+  /** Leaver: the first day deletion may follow (the end of the retention). */
+  readonly deleteOn?: string;
+  /** The accounts the mail names (created, disabled, or the one whose password it carries), with their logins. */
+  readonly accounts?: readonly { readonly target: string; readonly login: string }[];
+  /** Mover: one line per reported change (`ad: move to OU=Sales,…`, `entra: grant Sales`). */
+  readonly summary?: readonly string[];
   /** Carried over from an interrupted run: the initial password of a joiner is not known any more. */
   readonly resumed?: boolean;
 }

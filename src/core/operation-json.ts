@@ -6,7 +6,7 @@
 import type { AttrValue, LifecycleState, NotifyEvent, Operation } from './model.js';
 
 const LIFECYCLE_STATES: readonly LifecycleState[] = ['future', 'prehire', 'active', 'leave', 'terminated', 'gone'];
-const NOTIFY_EVENTS: readonly NotifyEvent[] = ['joiner', 'mover', 'leaver'];
+const NOTIFY_EVENTS: readonly NotifyEvent[] = ['joiner', 'mover', 'leaver', 'password'];
 
 type Bag = Readonly<Record<string, AttrValue | undefined>>;
 

@@ -174,12 +174,15 @@ export function computePlan(input: PlanInput): Plan {
     if (state === 'future') continue; // hire date moved far out: leave the account as it is
     const tcfg = cfg.targets[r.target] as TargetConfig;
     const info = input.targets[r.target] as TargetInfo;
-    const back = returningAccount(r.detail, r.account, safe.disabledBy(r.target, r.account.anchor), cfg.lifecycle.timezone);
+    const record = safe.disabledBy(r.target, r.account.anchor);
+    const back = returningAccount(r.detail, r.account, record, cfg.lifecycle.timezone);
+    const firstDay = cfg.notifications.passwordDelivery === 'mail-separate' && !back && !r.account.enabled && record?.by === 'cadre' && record.via === 'create';
     const diffed = diffAccount(r.detail, r.account, tcfg, info, resolve, {
       adopt: r.adopt,
       resumed: r.adopt && resumed.has(`${r.target}\u0000${r.person.id}`),
       ...(r.adoptVia ? { adoptVia: r.adoptVia } : {}),
       rehire: back,
+      firstDay,
       managed: managedPredicate(cfg, r.target),
     });
     const guarded = guardAccount(diffed, {
@@ -209,10 +212,10 @@ export function computePlan(input: PlanInput): Plan {
     const mine = byPerson.get(person.id) ?? [];
     const wb = safe.hold(person.id, '*') === undefined ? writeBackOp(ctx, person, mine) : undefined;
     if (wb) ops.push(wb);
-    ops.push(...notifyOps(cfg, person.id, mine, returning.has(person.id), ctx.lifecycle(person).endDate));
+    ops.push(...notifyOps(ctx, person.id, mine, returning.has(person.id), ctx.lifecycle(person)));
   }
   for (const [pid, mine] of byPerson) {
-    if (!scopeIds.has(pid)) ops.push(...notifyOps(cfg, pid, mine, false));
+    if (!scopeIds.has(pid)) ops.push(...notifyOps(ctx, pid, mine, false));
   }
 
   // Unknown groups / OUs refuse the whole plan: a typo must not revoke the real group from everyone.
@@ -316,14 +319,34 @@ function writeBackOp(ctx: PlanContext, person: Person, mine: readonly Operation[
   return makeOp({ target: WRITEBACK_TARGET, action: 'writeBack', personId: person.id, changes, reason: { kind: 'mapping', source: 'writeBack', detail: `write ${changes.map((c) => c.attribute).join(', ')} back to Personio` }, dependsOn: deps });
 }
 
+const LOGIN_ATTRIBUTE = /^(samaccountname|userprincipalname|username|login)$/i;
+
+/** The sign-in name an operation's account goes by: from its changes (a create), else from the known account. */
+function loginOf(ctx: PlanContext, op: Operation): string {
+  const pick = (attrs: readonly { attribute: string; value: unknown }[]): string | undefined => {
+    // sAMAccountName / userName before the UPN: what people type at a Windows sign-in.
+    const sorted = [...attrs].filter((a) => LOGIN_ATTRIBUTE.test(a.attribute) && typeof a.value === 'string' && a.value !== '')
+      .sort((a, b) => Number(/principal/i.test(a.attribute)) - Number(/principal/i.test(b.attribute)));
+    return sorted[0]?.value as string | undefined;
+  };
+  const fromChanges = pick(op.changes.map((c) => ({ attribute: c.attribute, value: c.to })));
+  if (fromChanges !== undefined) return fromChanges;
+  const account = op.anchor !== undefined ? accountsOf(ctx, op.target, op.personId).find((a) => a.anchor === op.anchor) : undefined;
+  return account ? pick(Object.entries(account.attributes).map(([attribute, value]) => ({ attribute, value }))) ?? '' : '';
+}
+
 /**
  * Joiner / leaver / mover notifications, each after the operations it reports. A rehire whose accounts come back
- * gets the joiner mail (with the new initial password for the manager). `endDate` is the date that closed access
- * (`lifecycle.disableAt`), so the mail names the same day as the plan and the directory.
+ * gets the joiner mail. `lc` is the person's lifecycle: its end date is the one that closed access
+ * (`lifecycle.disableAt`), so the mail names the same day as the plan and the directory; its `deleteOn` the end of the
+ * retention. With `passwordDelivery: mail-separate`, each password set on or after day one (an enabled create, the
+ * first-day or rehire setPassword) gets its own `password` mail to the manager, never the joiner mail.
  */
-function notifyOps(cfg: CadreConfig, personId: string, mine: readonly Operation[], returning: boolean, endDate?: string): Operation[] {
+function notifyOps(ctx: PlanContext, personId: string, mine: readonly Operation[], returning: boolean, lc?: { endDate?: string; deleteOn?: string }): Operation[] {
+  const cfg = ctx.config;
   const events = cfg.notifications.events;
   const out: Operation[] = [];
+  const accounts = (deps: readonly Operation[]) => deps.map((o) => ({ target: o.target, login: loginOf(ctx, o) }));
   const add = (event: 'joiner' | 'leaver' | 'mover', deps: Operation[], detail: string): void => {
     const to = events[event];
     if (!to || to.length === 0 || deps.length === 0) return;
@@ -331,9 +354,24 @@ function notifyOps(cfg: CadreConfig, personId: string, mine: readonly Operation[
       target: NOTIFY_TARGET, action: 'notify', personId, changes: [],
       reason: { kind: 'lifecycle', source: event, detail },
       dependsOn: deps.map((o) => o.id),
-      event, to: [...to], targets: [...new Set(deps.map((o) => o.target))].sort(), ...(event === 'leaver' && endDate !== undefined ? { endDate } : {}),
+      event, to: [...to], targets: [...new Set(deps.map((o) => o.target))].sort(),
+      ...(event === 'mover'
+        ? { summary: deps.map((o) => `${o.target}: ${o.action} ${o.entitlement ?? String(o.changes.find((c) => c.attribute === 'container')?.to ?? '')}`.trim()) }
+        : { accounts: accounts(deps.filter((o) => o.action === 'create' || o.action === 'enable' || o.action === 'disable')) }),
+      ...(event === 'leaver' && lc?.endDate !== undefined ? { endDate: lc.endDate } : {}),
+      ...(event === 'leaver' && lc?.deleteOn !== undefined ? { deleteOn: lc.deleteOn } : {}),
     }));
   };
+  if (cfg.notifications.passwordDelivery === 'mail-separate') {
+    // Only passwords set on an enabled account: a pre-hire create's password is replaced on day one (first-day).
+    for (const o of mine.filter((x) => (x.action === 'create' && x.enabled && x.password === true) || x.action === 'setPassword')) {
+      out.push(makeOp({
+        target: NOTIFY_TARGET, action: 'notify', personId, changes: [],
+        reason: { kind: 'lifecycle', source: 'password', detail: `first password for ${o.target}, mailed separately` },
+        dependsOn: [o.id], event: 'password', to: ['manager'], targets: [o.target], accounts: accounts([o]),
+      }));
+    }
+  }
   const creates = mine.filter((o) => o.action === 'create');
   add('joiner', creates, 'accounts created');
   const leaves = mine.filter((o) => o.action === 'disable' && LEAVER_SOURCES.has(o.reason.source));

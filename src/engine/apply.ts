@@ -3,6 +3,7 @@
  * A killed apply is safe to rerun: the next plan is computed from live target state and connectors
  * find existing accounts by their correlation id before creating.
  */
+import { mailAdmins } from './notify-admins.js';
 import { correlationCodec } from '../core/correlation.js';
 import type { AccountState, AttrValue, DesiredAccount, DisableRecord, IdentifierReallocation, Operation, Person } from '../core/model.js';
 import { localDate } from '../core/lifecycle.js';
@@ -200,7 +201,7 @@ export async function applyPrepared(engine: Engine, prepared: PreparedPlan, opts
   await engine.store.journal.add(runId, ops);
   const secrets = new Map<string, RunSecret[]>();
   const counts: Record<string, number> = { done: 0, failed: 0, skipped: 0 };
-  const effectCtx: EffectRunContext = { persons, secrets };
+  const effectCtx: EffectRunContext = { persons, secrets, at: plan.at };
 
   // Journal, account state and audit entry of an operation commit together; concurrent settles share a transaction.
   const commit = groupCommit<{ outcome: OpOutcome; write?: (tx: Store) => Promise<void> }>((items) => engine.store.transaction(async (tx) => {
@@ -305,7 +306,10 @@ export async function applyPrepared(engine: Engine, prepared: PreparedPlan, opts
   const failures = outcomes.filter((o) => o.status === 'failed');
   const to = engine.config.notifications.events.failure ?? [];
   if (failures.length > 0 && to.length > 0) {
-    await engine.notifier.send({ event: 'failure', to, subject: `Cadre: ${failures.length} operation(s) failed`, lines: failures.slice(0, 50).map((f) => `${f.op.action} ${f.op.target} person ${f.op.personId}: ${f.error?.code ?? ''} ${f.error?.message ?? ''}`) });
+    await mailAdmins(engine, to, {
+      kind: 'failure', total: failures.length,
+      failures: failures.slice(0, 50).map((f) => ({ action: f.op.action, target: f.op.target, personId: f.op.personId, code: f.error?.code ?? '', message: f.error?.message ?? '' })),
+    });
   }
   return { runId, outcomes, counts };
 }

@@ -6,6 +6,7 @@ import { durationMs } from './duration.js';
 import { CadreError } from './errors.js';
 import { reviewTick } from './reviews/index.js';
 import { requestTick } from './requests/tick.js';
+import { sendDigest } from './digest.js';
 import { fullSync, incrementalSync, type SyncResult } from './sync.js';
 
 /** Parse a duration (`30s`, `5m`, `1h`, `7d`, `250ms`) into milliseconds; a usage error otherwise. */
@@ -78,6 +79,12 @@ export function startDaemon(engine: Engine, opts: DaemonOptions): Daemon {
         if (stopping.signal.aborted) return;
         engine.log.error({ err: (err as Error).message }, 'sync tick failed');
         await opts.onTick?.(full ? 'full' : 'incremental', undefined, err);
+      }
+      try {
+        // After the sync, so the digest sees this tick's outcome; once per day across processes (a store row).
+        await sendDigest(engine);
+      } catch (err) {
+        engine.log.error({ err: (err as Error).message }, 'digest tick failed');
       }
     })().finally(() => { running = undefined; });
     return running;

@@ -69,7 +69,7 @@ export async function openEngine(config: CadreConfig, opts: EngineOptions = {}):
   const sourceDeps = { log: log.child({ source: 'personio' }) };
   const source = config.source.apiVersion === 'v2' ? createPersonioV2Client(config.source, sourceDeps) : createPersonioClient(config.source, sourceDeps);
   const notifier = createNotifier(config.notifications, { log: log.child({ component: 'notify' }) });
-  const effects = createEffectHandlers({ config, source, notifier });
+  const effects = createEffectHandlers({ config, source, notifier, now });
   return {
     config, store, audit, source, notifier, targets, effects, log, now,
     async close() {

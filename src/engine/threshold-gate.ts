@@ -3,6 +3,7 @@
  * whole (`--approve`) or per target and action (`--approve ad:disable,entra:delete`). A block is audited on every
  * run, but mailed once per distinct breach, with a daily reminder while it lasts (remembered in the store).
  */
+import { mailAdmins } from './notify-admins.js';
 import { ACTIONS, sha256Hex } from '../core/index.js';
 import type { Plan, ThresholdBreach } from '../core/model.js';
 import type { CadreConfig } from '../config/schema.js';
@@ -86,10 +87,9 @@ async function notifyBlocked(engine: Engine, breaches: readonly ThresholdBreach[
   if (due && to.length > 0) {
     const reminder = same && previous?.mailedAt !== undefined;
     const scopes = [...new Set(breaches.map(scopeOf))].join(',');
-    const result = await engine.notifier.send({
-      event: 'blocked', to,
-      subject: reminder ? `Cadre: still blocked by a safety threshold (since ${since.slice(0, 16).replace('T', ' ')} UTC)` : 'Cadre: a run was blocked by a safety threshold',
-      lines: [...breaches.map(describe), `Review it with \`cadre plan\`; approve with \`cadre sync --approve ${scopes}\`.`],
+    const result = await mailAdmins(engine, to, {
+      kind: 'blocked', breaches: breaches.map(describe), scopes,
+      ...(reminder ? { since: `${since.slice(0, 16).replace('T', ' ')} UTC` } : {}),
     });
     // A mail that did not go out is tried again on the next run.
     if (result.ok) mailedAt = now.toISOString();

@@ -1,7 +1,8 @@
 /**
- * E-mail notifications over SMTP (nodemailer). STARTTLS is used whenever the server offers it;
- * `secure: true` is implicit TLS. Message bodies are never logged; the initial password travels only
- * in the joiner mail and only in memory. Expected failures are results with a code, never throws.
+ * E-mail notifications over SMTP (nodemailer). TLS is required: `secure: true` is implicit TLS, otherwise STARTTLS
+ * must succeed; only `allowPlain: true` lets a mail go out unencrypted. Message bodies are never logged; a first
+ * password travels only in the separate password mail and only in memory. Expected failures are results with a
+ * code, never throws.
  */
 import nodemailer from 'nodemailer';
 import type { Transporter } from 'nodemailer';
@@ -9,7 +10,13 @@ import type SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
 import type { CadreConfig } from '../config/schema.js';
 import { redactSecrets, registerSecret } from '../config/secrets.js';
 import { headerSafe } from './escape.js';
+import type { MailLanguage, MailModel } from './mail-model.js';
+import { renderMail } from './mail-render.js';
 import { renderHtml, renderText, type NotifyEvent, type NotifyPerson, type NotifySecret } from './templates.js';
+
+export type * from './mail-model.js';
+export { mailLanguage } from './mail-model.js';
+export { renderMail } from './mail-render.js';
 
 export { escapeHtml } from './escape.js';
 export type { NotifyEvent, NotifyPerson, NotifySecret } from './templates.js';
@@ -22,8 +29,15 @@ export interface Notification {
   readonly subject: string;
   readonly person?: NotifyPerson;
   readonly lines: readonly string[];
-  /** Initial password: allowed in `joiner` mails only. */
+  /** Never allowed any more: a first password goes only in the templated {@link PasswordMail}. Kept so it is refused. */
   readonly secret?: NotifySecret;
+}
+
+/** A templated mail (mail-model.ts) to recipients sharing one language. */
+export interface TemplatedNotification {
+  readonly to: readonly string[];
+  readonly lang: MailLanguage;
+  readonly mail: MailModel;
 }
 
 /** Result of {@link Notifier.send}. */
@@ -53,6 +67,8 @@ export interface Notifier {
   /** Whether SMTP is configured. */
   readonly configured: boolean;
   send(n: Notification): Promise<NotifyResult>;
+  /** Render and send a templated mail; the event is the model's kind. */
+  sendMail(n: TemplatedNotification): Promise<NotifyResult>;
   /** Connect and authenticate without sending (for `validate`/health checks). */
   verify(): Promise<{ readonly ok: true } | { readonly ok: false; readonly code: NotifyErrorCode; readonly message: string }>;
   close(): void;
@@ -74,7 +90,7 @@ export function createNotifier(cfg: CadreConfig['notifications'] | undefined, de
   const { log } = deps;
   if (!smtp) {
     const notConfigured = { ok: false as const, code: 'NOTIFY_NOT_CONFIGURED' as const, message: 'notifications.smtp is not configured; no mail was sent' };
-    return { configured: false, send: async () => notConfigured, verify: async () => notConfigured, close: () => undefined };
+    return { configured: false, send: async () => notConfigured, sendMail: async () => notConfigured, verify: async () => notConfigured, close: () => undefined };
   }
   if (smtp.pass) registerSecret(smtp.pass);
 
@@ -82,6 +98,8 @@ export function createNotifier(cfg: CadreConfig['notifications'] | undefined, de
     host: smtp.host,
     port: smtp.port,
     secure: smtp.secure,
+    // STARTTLS or nothing, unless plain SMTP was allowed explicitly.
+    requireTLS: !smtp.secure && !smtp.allowPlain,
     ...(smtp.user ? { auth: { user: smtp.user, pass: smtp.pass ?? '' } } : {}),
     ...(smtp.insecure ? { tls: { rejectUnauthorized: false } } : { tls: { minVersion: 'TLSv1.2' } }),
     connectionTimeout: 15_000,
@@ -108,38 +126,41 @@ export function createNotifier(cfg: CadreConfig['notifications'] | undefined, de
     return { ok: false, code: mapped, message: redactSecrets(`${code ? `${code}: ` : ''}${text}`).slice(0, 500) };
   };
 
+  /** Check the recipients and hand the message to the server. */
+  const deliver = async (event: string, rawTo: readonly string[], subject: string, text: string, html: string): Promise<NotifyResult> => {
+    const to = [...new Set(rawTo.map((a) => a.trim()).filter((a) => a !== ''))];
+    if (to.length === 0) return { ok: false, code: 'NOTIFY_NO_RECIPIENTS', message: `no recipient for the ${event} mail` };
+    const bad = to.filter((a) => !ADDRESS.test(a));
+    if (bad.length > 0) {
+      return { ok: false, code: 'NOTIFY_INVALID_RECIPIENT', message: `${bad.length} invalid recipient address(es): ${bad.map((a) => JSON.stringify(a.slice(0, 80))).join(', ')}` };
+    }
+    try {
+      const info = await getTransport().sendMail({
+        from: smtp.from, to, subject, text, html,
+        headers: { 'Auto-Submitted': 'auto-generated', 'X-Cadre-Event': event },
+        disableFileAccess: true,
+        disableUrlAccess: true,
+      });
+      // Metadata only: never the body, never the secret.
+      log.info({ event, recipients: to.length, messageId: info.messageId, rejected: info.rejected.length }, 'notification sent');
+      return { ok: true, messageId: info.messageId };
+    } catch (err) {
+      const f = failure(err);
+      log.warn({ event, recipients: to.length, code: f.code, error: f.message }, 'notification failed');
+      return f;
+    }
+  };
+
   return {
     configured: true,
     async send(n) {
-      if (n.secret && n.event !== 'joiner') {
-        return { ok: false, code: 'NOTIFY_SECRET_NOT_ALLOWED', message: `an initial password may only be sent in a joiner mail, not in a ${n.event} mail` };
-      }
-      const to = [...new Set(n.to.map((a) => a.trim()).filter((a) => a !== ''))];
-      if (to.length === 0) return { ok: false, code: 'NOTIFY_NO_RECIPIENTS', message: `no recipient for the ${n.event} mail` };
-      const bad = to.filter((a) => !ADDRESS.test(a));
-      if (bad.length > 0) {
-        return { ok: false, code: 'NOTIFY_INVALID_RECIPIENT', message: `${bad.length} invalid recipient address(es): ${bad.map((a) => JSON.stringify(a.slice(0, 80))).join(', ')}` };
-      }
+      if (n.secret) return { ok: false, code: 'NOTIFY_SECRET_NOT_ALLOWED', message: `a password may only be sent in the separate password mail, not in a ${n.event} mail` };
       const content = { ...n, subject: headerSafe(n.subject), ...(deps.organisation ? { organisation: deps.organisation } : {}) };
-      try {
-        const info = await getTransport().sendMail({
-          from: smtp.from,
-          to,
-          subject: content.subject,
-          text: renderText(content),
-          html: renderHtml(content),
-          headers: { 'Auto-Submitted': 'auto-generated', 'X-Cadre-Event': n.event },
-          disableFileAccess: true,
-          disableUrlAccess: true,
-        });
-        // Metadata only: never the body, never the secret.
-        log.info({ event: n.event, recipients: to.length, messageId: info.messageId, rejected: info.rejected.length }, 'notification sent');
-        return { ok: true, messageId: info.messageId };
-      } catch (err) {
-        const f = failure(err);
-        log.warn({ event: n.event, recipients: to.length, code: f.code, error: f.message }, 'notification failed');
-        return f;
-      }
+      return deliver(n.event, n.to, content.subject, renderText(content), renderHtml(content));
+    },
+    async sendMail(n) {
+      const r = renderMail(n.mail, n.lang, deps.organisation);
+      return deliver(n.mail.kind, n.to, r.subject, r.text, r.html);
     },
     async verify() {
       try {

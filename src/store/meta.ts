@@ -13,5 +13,12 @@ export function metaRepo(ctx: RepoContext): Store['meta'] {
       await ctx.db.insertInto('meta').values({ key, value })
         .onConflict((oc) => oc.column('key').doUpdateSet({ value })).execute();
     },
+    async claim(key, value) {
+      const r = await ctx.db.insertInto('meta').values({ key, value }).onConflict((oc) => oc.column('key').doNothing()).executeTakeFirst();
+      return Number(r.numInsertedOrUpdatedRows ?? 0n) > 0;
+    },
+    async remove(key) {
+      await ctx.db.deleteFrom('meta').where('key', '=', key).execute();
+    },
   };
 }

@@ -329,6 +329,13 @@ export interface Store {
   meta: {
     get(key: string): Promise<string | undefined>;
     set(key: string, value: string): Promise<void>;
+    /**
+     * Insert the key unless it exists; true when this call inserted it. Atomic on both backends (primary key), so of
+     * several processes claiming the same key exactly one wins (the daily digest is sent once).
+     */
+    claim(key: string, value: string): Promise<boolean>;
+    /** Remove a key (a claim whose work failed, so the next attempt can claim it again). */
+    remove(key: string): Promise<void>;
   };
 
   /**

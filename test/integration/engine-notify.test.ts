@@ -34,7 +34,7 @@ describe('engine notifications', () => {
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'cadre-notify-'));
-    smtp = await startSmtpServer({ startTls: false });
+    smtp = await startSmtpServer();
     sim = await startPersonioSimulator({ port: 0, host: '127.0.0.1', employees: staff });
   });
   after(async () => {

@@ -118,7 +118,7 @@ describe('lifecycle walk on Samba AD: last working day, rehire in advance, renew
     await removeOwnStaleTrees(admin);
     await createTree(admin, tree);
     dir = mkdtempSync(join(tmpdir(), 'cadre-walk-'));
-    smtp = await startSmtpServer({ startTls: false });
+    smtp = await startSmtpServer();
     personio = await startPersonioSimulator({ port: 0, host: '127.0.0.1', employees: [employee(manager), employee(walker)] });
     config = writeAdE2eConfig({
       dir, personioUrl: personio.url, tree, retentionDays: 7,

@@ -1,6 +1,7 @@
 /**
- * Notifications against a real SMTP server (smtp-server on 127.0.0.1): recipients, subjects, escaped
- * HTML, text bodies, STARTTLS + AUTH, the initial password only in the joiner mail, coded failures.
+ * Notifications against a real SMTP server (smtp-server on 127.0.0.1): recipients, subjects, escaped HTML, text
+ * bodies, templates in English and German, STARTTLS + AUTH, TLS required unless allowPlain, a first password only in
+ * the separate password mail, coded failures.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -27,8 +28,8 @@ function memoryLog() {
 
 function smtpConfig(server: TestSmtpServer, extra: Partial<NonNullable<Notifications['smtp']>> = {}): Notifications {
   return {
-    smtp: { host: server.host, port: server.port, secure: false, from: 'Cadre <cadre@example.com>', insecure: true, ...extra },
-    events: {},
+    smtp: { host: server.host, port: server.port, secure: false, allowPlain: false, from: 'Cadre <cadre@example.com>', insecure: true, ...extra },
+    defaultLanguage: 'en', passwordDelivery: 'console', events: {},
   };
 }
 
@@ -53,44 +54,57 @@ describe('notifications over SMTP with STARTTLS and AUTH', () => {
     await server.close();
   });
 
-  test('joiner mail to the manager carries the marked password, escaped HTML and a text body', async () => {
-    const r = await notifier.send({
-      event: 'joiner',
-      to: ['manager@example.com'],
-      subject: `New colleague: accounts for ${EVIL} are ready`,
-      person: { id: '1001', name: `Erika ${EVIL}`, department: 'R&D <Platform>', position: 'Engineer "Senior"', hireDate: '2025-03-01' },
-      lines: ['phonebook: login erika.beispiel', `note: <script>alert("x")</script>`],
-      secret: { label: 'Initial password for erika.beispiel', value: PASSWORD },
-    });
+  test('the password mail carries the marked password, escaped HTML and a text body; the joiner mail none', async () => {
+    const person = { id: '1001', name: `Erika ${EVIL}`, department: 'R&D <Platform>', position: 'Engineer "Senior"' };
+    const joiner = await notifier.sendMail({ to: ['manager@example.com'], lang: 'en', mail: { kind: 'joiner', person, startDate: '2025-03-01', accounts: [{ target: 'ad', login: 'erika.beispiel' }, { target: 'crm', login: `<script>alert("x")</script>` }], passwordDelivery: 'mail-separate' } });
+    assert.equal(joiner.ok, true, JSON.stringify(joiner));
+    const r = await notifier.sendMail({ to: ['manager@example.com'], lang: 'en', mail: { kind: 'password', person, startDate: '2025-03-01', account: { target: 'ad', login: 'erika.beispiel' }, password: PASSWORD } });
     assert.equal(r.ok, true, JSON.stringify(r));
-    const [mail] = await server.waitFor(1);
-    assert.ok(mail);
-    const env = server.envelopes[0];
+    const [jm, mail] = await server.waitFor(2);
+    assert.ok(jm && mail);
+    const env = server.envelopes[1];
     assert.deepEqual(env?.to, ['manager@example.com']);
     assert.equal(env?.secure, true, 'the session must have been upgraded with STARTTLS');
     assert.equal(env?.user, 'cadre');
     assert.deepEqual(addresses(mail), ['manager@example.com']);
-    assert.equal(mail.subject, `New colleague: accounts for ${EVIL} are ready`);
+    assert.equal(mail.subject, `Confidential: first password for Erika ${EVIL}`);
     assert.equal(mail.headers.get('auto-submitted'), 'auto-generated');
+    assert.equal(mail.headers.get('x-cadre-event'), 'password');
     assert.equal(r.ok && mail.messageId, r.ok ? r.messageId : undefined);
 
     const html = htmlOf(mail);
     assert.ok(html.includes('Erika &lt;img src=x onerror=alert(1)&gt;'), 'display name must arrive escaped');
     assert.ok(!html.includes('<img'), 'no raw <img> from data');
-    assert.ok(!html.includes('<script'), 'no raw <script> from data');
     assert.ok(html.includes('R&amp;D &lt;Platform&gt;'));
     assert.ok(html.includes('Engineer &quot;Senior&quot;'));
-    assert.ok(html.includes('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;'));
     assert.ok(html.includes('Example &amp; Co'));
-    assert.ok(html.includes('CONFIDENTIAL: INITIAL PASSWORD'));
+    assert.ok(html.includes('CONFIDENTIAL: FIRST PASSWORD'));
     assert.ok(html.includes('Vq7#tR2&amp;x&lt;9&gt;Lm&quot;p'), 'the password itself is escaped in HTML');
-
     const text = mail.text ?? '';
     assert.ok(text.includes(`Erika ${EVIL}`), 'text body carries the raw name');
-    assert.ok(text.includes('starts on 2025-03-01'));
-    assert.ok(text.includes('CONFIDENTIAL: INITIAL PASSWORD'));
-    assert.ok(text.includes(`Initial password for erika.beispiel: ${PASSWORD}`));
-    assert.ok(text.includes('- phonebook: login erika.beispiel'));
+    assert.ok(text.includes('CONFIDENTIAL: FIRST PASSWORD'));
+    assert.ok(text.includes(`ad: login erika.beispiel: ${PASSWORD}`));
+
+    // The joiner mail: accounts and start date, how the password comes, never the password.
+    const jt = jm.text ?? '';
+    assert.match(jt, /starts on 2025-03-01/);
+    assert.match(jt, /- ad: login erika\.beispiel/);
+    assert.match(jt, /separate mail on the start date/);
+    assert.ok(!jt.includes(PASSWORD) && !htmlOf(jm).includes('Vq7#tR2'));
+    assert.ok(htmlOf(jm).includes('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;'));
+    assert.ok(!htmlOf(jm).includes('<script'), 'no raw <script> from data');
+  });
+
+  test('German templates: subject, text and dates in German', async () => {
+    const before = server.messages.length;
+    const r = await notifier.sendMail({ to: ['chefin@example.com'], lang: 'de', mail: { kind: 'leaver', person: { id: '7', name: 'Max Muster' }, endDate: '2025-06-30', deleteOn: '2025-09-29', disabled: [{ target: 'ad', login: 'max.muster' }] } });
+    assert.equal(r.ok, true, JSON.stringify(r));
+    const [m] = (await server.waitFor(before + 1)).slice(before);
+    assert.equal(m?.subject, 'Konten von Max Muster wurden deaktiviert');
+    assert.match(m?.text ?? '', /letzter Tag 30\.06\.2025/);
+    assert.match(m?.text ?? '', /ab dem 29\.09\.2025 gelöscht/);
+    assert.match(m?.text ?? '', /Deaktiviert:\n {2}- ad: Anmeldename max\.muster/);
+    assert.match(htmlOf(m as ParsedMail), /<html lang="de">/);
   });
 
   test('leaver and blocked mails carry no password; recipients and subjects are right', async () => {
@@ -127,14 +141,14 @@ describe('notifications over SMTP with STARTTLS and AUTH', () => {
     // The password went out exactly once: in the joiner mail.
     const withPassword = server.messages.filter((m) => (m.text ?? '').includes(PASSWORD));
     assert.equal(withPassword.length, 1);
-    assert.equal(withPassword[0]?.subject?.startsWith('New colleague'), true);
+    assert.equal(withPassword[0]?.subject?.startsWith('Confidential: first password'), true);
     for (const m of [l, b]) {
       assert.ok(!(m.text ?? '').includes(PASSWORD) && !htmlOf(m).includes('Vq7#tR2'));
       assert.ok(!(m.text ?? '').includes('CONFIDENTIAL'));
     }
   });
 
-  test('a secret in any other mail is refused before anything is sent', async () => {
+  test('a secret in a legacy (untemplated) mail is refused before anything is sent', async () => {
     const count = server.messages.length;
     const r = await notifier.send({ event: 'mover', to: ['manager@example.com'], subject: 'x', lines: [], secret: { label: 'pw', value: PASSWORD } });
     assert.deepEqual(r.ok ? r : r.code, 'NOTIFY_SECRET_NOT_ALLOWED');
@@ -166,7 +180,7 @@ describe('notifications over SMTP with STARTTLS and AUTH', () => {
 
 describe('notification failures are coded results', () => {
   test('no smtp config: NOTIFY_NOT_CONFIGURED', async () => {
-    const n = createNotifier({ events: {} }, { log: memoryLog().log });
+    const n = createNotifier({ defaultLanguage: 'en', passwordDelivery: 'console', events: {} }, { log: memoryLog().log });
     assert.equal(n.configured, false);
     const r = await n.send({ event: 'joiner', to: ['a@example.com'], subject: 's', lines: [] });
     assert.deepEqual(r, { ok: false, code: 'NOTIFY_NOT_CONFIGURED', message: 'notifications.smtp is not configured; no mail was sent' });
@@ -202,9 +216,24 @@ describe('notification failures are coded results', () => {
     }
   });
 
-  test('plain SMTP without STARTTLS works; a rejected recipient is NOTIFY_REJECTED', async () => {
-    const server = await startSmtpServer({ startTls: false, rejectRecipients: ['gone@example.com'] });
+  test('a server without STARTTLS is refused by default: nothing goes out in plain text', async () => {
+    const server = await startSmtpServer({ startTls: false });
     const n = createNotifier(smtpConfig(server, { insecure: false }), { log: memoryLog().log });
+    try {
+      const r = await n.send({ event: 'mover', to: ['it@example.com'], subject: 'plain', lines: ['a'] });
+      assert.equal(r.ok, false);
+      assert.equal(r.ok ? 'ok' : r.code, 'NOTIFY_CONNECTION_FAILED');
+      await new Promise((res) => setTimeout(res, 200));
+      assert.equal(server.messages.length, 0);
+    } finally {
+      n.close();
+      await server.close();
+    }
+  });
+
+  test('plain SMTP with allowPlain: true works; a rejected recipient is NOTIFY_REJECTED', async () => {
+    const server = await startSmtpServer({ startTls: false, rejectRecipients: ['gone@example.com'] });
+    const n = createNotifier(smtpConfig(server, { insecure: false, allowPlain: true }), { log: memoryLog().log });
     try {
       const ok = await n.send({ event: 'mover', to: ['it@example.com'], subject: 'plain', lines: ['a'] });
       assert.equal(ok.ok, true, JSON.stringify(ok));
@@ -222,7 +251,7 @@ describe('notification failures are coded results', () => {
     const server = await startSmtpServer();
     const port = server.port;
     await server.close();
-    const n = createNotifier({ smtp: { host: '127.0.0.1', port, secure: false, from: 'cadre@example.com', insecure: true }, events: {} }, { log: memoryLog().log });
+    const n = createNotifier({ smtp: { host: '127.0.0.1', port, secure: false, allowPlain: false, from: 'cadre@example.com', insecure: true }, defaultLanguage: 'en', passwordDelivery: 'console', events: {} }, { log: memoryLog().log });
     const r = await n.send({ event: 'failure', to: ['it@example.com'], subject: 's', lines: [] });
     assert.equal(r.ok ? 'ok' : r.code, 'NOTIFY_CONNECTION_FAILED');
     n.close();

@@ -77,7 +77,7 @@ describe('catalogue requests in the engine (SQLite)', () => {
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'cadre-requests-engine-'));
     personio = await startPersonioSimulator({ port: 0, host: '127.0.0.1', employees: people.map(employee) });
-    smtp = await startSmtpServer({ startTls: false });
+    smtp = await startSmtpServer();
     engine = await openEngine(await loadConfigOrThrow(writeEngineConfig({ dir, personioUrl: personio.url, extra: extra(smtp.port) })), { now: () => clock });
     await fullSync(engine, { actor: 'test', at: clock.toISOString() });
     assert.deepEqual(roles('1'), ['role:sales', 'role:staff']);

@@ -514,6 +514,16 @@ export function runStoreSuite(factory: (opts?: HarnessOptions) => Promise<StoreH
     assert.equal(await store.meta.get('cursor'), '2025-02-01');
   }));
 
+  test('meta claim: of concurrent claims of one key exactly one wins; remove frees it', withH(async ({ store }) => {
+    const wins = await Promise.all(Array.from({ length: 8 }, (_, i) => store.meta.claim('digest.2026-12-02', `p${i}`)));
+    assert.equal(wins.filter(Boolean).length, 1);
+    const winner = `p${wins.indexOf(true)}`;
+    assert.equal(await store.meta.get('digest.2026-12-02'), winner, 'the winner\'s value, never overwritten');
+    assert.equal(await store.meta.claim('digest.2026-12-02', 'late'), false);
+    await store.meta.remove('digest.2026-12-02');
+    assert.equal(await store.meta.claim('digest.2026-12-02', 'again'), true);
+  }));
+
   test('transaction: commit, rollback on throw, nested joins the outer one', withH(async ({ store }) => {
     await store.transaction(async (tx) => {
       await tx.persons.upsertMany([person('1')]);

@@ -20,6 +20,8 @@ export interface EffectRunContext {
   readonly persons: ReadonlyMap<string, Person>;
   /** Initial passwords this run set so far, by person (filled as target operations succeed). */
   readonly secrets: ReadonlyMap<string, readonly RunSecret[]>;
+  /** The plan's instant (`--at` moves it): "today" for date checks such as the password mail's start date. */
+  readonly at?: string;
 }
 
 /** One effect: the operations of one pseudo-target. */

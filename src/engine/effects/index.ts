@@ -12,11 +12,12 @@ export type { EffectCommitContext, EffectHandler, EffectRunContext, RunSecret } 
 export interface EffectDeps {
   readonly config: CadreConfig;
   readonly source: Pick<PersonioClient, 'updateEmployee'>;
-  readonly notifier: Pick<Notifier, 'send'>;
+  readonly notifier: Pick<Notifier, 'sendMail'>;
+  readonly now?: () => Date;
 }
 
 /** The Personio write-back and the notifications. */
 export function createEffectHandlers(deps: EffectDeps): ReadonlyMap<string, EffectHandler> {
-  const handlers = [personioWriteBack(deps.source, deps.config), notifyEffect({ config: deps.config, notifier: deps.notifier })];
+  const handlers = [personioWriteBack(deps.source, deps.config), notifyEffect({ config: deps.config, notifier: deps.notifier, ...(deps.now ? { now: deps.now } : {}) })];
   return new Map(handlers.map((h) => [h.name, h]));
 }

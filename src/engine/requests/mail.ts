@@ -1,7 +1,7 @@
 /**
  * Request mails: to approvers (pending), requesters (decided, denied at the deadline) and the person's manager and
  * requester before an end date. They link to the console's request page; they never carry an approve-by-link token.
- * Text in German when the recipient's person record says so (`language`/`preferredLanguage` attribute), else English.
+ * Text in German when the recipient's person record says so (`language`, from Personio's `language_code`), else English.
  */
 import type { Person } from '../../core/model.js';
 import type { AccessRequest } from '../../store/types.js';
@@ -33,8 +33,7 @@ const TEXT: Record<'en' | 'de', Record<Kind, string>> = {
 };
 
 function languageOf(p: Person | undefined): 'en' | 'de' {
-  const a = (p as { attributes?: Record<string, unknown> } | undefined)?.attributes;
-  const v = a?.['language'] ?? a?.['preferredLanguage'];
+  const v = p?.language;
   return typeof v === 'string' && v.toLowerCase().startsWith('de') ? 'de' : 'en';
 }
 
