@@ -37,6 +37,16 @@ export function crossCheck(config: CadreConfig, knownTypes: readonly string[] = 
       if (!EVENT_RECIPIENT.test(r)) out.push({ path: ['notifications', 'events', event, i], message: `expected "manager", "person" or an e-mail address, got "${r.slice(0, 80)}"` });
     });
   }
+  const smtp = config.notifications.smtp;
+  if (smtp?.secure && smtp.allowPlain) {
+    out.push({ path: ['notifications', 'smtp', 'allowPlain'], message: 'contradicts secure: true (implicit TLS): drop allowPlain' });
+  }
+  if (smtp && !smtp.secure && smtp.port === 465) {
+    out.push({ path: ['notifications', 'smtp', 'secure'], message: 'port 465 speaks implicit TLS: set secure: true (STARTTLS is port 587)' });
+  }
+  (config.notifications.digest?.to ?? []).forEach((r, i) => {
+    if (r === 'manager' || r === 'person' || !EVENT_RECIPIENT.test(r)) out.push({ path: ['notifications', 'digest', 'to', i], message: `expected an e-mail address, got "${r.slice(0, 80)}"` });
+  });
   out.push(...catalogCheck(config));
   return out;
 }

@@ -327,18 +327,28 @@ thresholds:
 notifications:
   # smtp:
   #   host: smtp.example.com
-  #   port: 587                       # STARTTLS is used whenever the server offers it
+  #   port: 587                       # STARTTLS, required: a server that does not offer it gets no mail
   #   secure: false                   # true for implicit TLS (port 465)
+  #   # allowPlain: true              # only for a relay on this host: lets mails go out unencrypted
   #   user: env:SMTP_USER
   #   pass: env:SMTP_PASSWORD
   #   from: "Cadre <cadre@example.com>"
+  # Mails are in the recipient's Personio language (language_code de/en), else in this one.
+  defaultLanguage: en
+  # How a joiner's manager gets the first password; the joiner mail itself never carries it.
+  #   console: shown once in the web console · tap: Entra Temporary Access Pass from day 1
+  #   mail-separate: a mail of its own to the manager, sent on the start date (never before)
+  passwordDelivery: console
   # Recipients per event: manager (the person's supervisor), person (the person), or fixed addresses.
-  # The joiner mail to the manager is the only place an initial password is ever sent.
   events:
     joiner: [manager]
-    leaver: [manager]
+    leaver: [manager, it-ops@example.com]
+    # mover: [manager]
     blocked: [it-ops@example.com]
     failure: [it-ops@example.com]
+  # digest:                           # once a day: joiners, movers, leavers, failures, blocks of the last 24 h
+  #   to: [it-ops@example.com]
+  #   at: "07:00"                     # local time in lifecycle.timezone
 
 # ── Write-back: identifiers back into Personio, only where they differ (email: only with source.apiVersion v2) ──
 writeBack:

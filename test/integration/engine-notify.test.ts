@@ -1,6 +1,8 @@
 /**
- * Notifications through a real SMTP server: the joiner mail goes to the manager (with the initial
- * password only for the manager), and a notification left pending by a killed apply is still sent.
+ * Notifications through a real SMTP server (STARTTLS with a self-signed certificate): the joiner mail goes to the
+ * manager in her language and never carries a password; with passwordDelivery mail-separate the first password comes
+ * in a separate mail to the manager alone; a notification left pending by a killed apply is still sent; the daily
+ * digest goes out once however many engines tick.
  */
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -12,6 +14,8 @@ import { loadConfigOrThrow } from '../../src/config/load.js';
 import { startPersonioSimulator } from '../../src/sources/personio/simulator/index.js';
 import { startGraphSimulator } from '../../src/targets/entra/simulator/index.js';
 import { createStore } from '../../src/store/index.js';
+import { openEngine } from '../../src/engine/engine.js';
+import { sendDigest } from '../../src/engine/digest.js';
 import { runCli } from '../support/cli.js';
 import { writeEngineConfig } from '../support/engine-config.js';
 import { E2E_CLIENT, writeEntraE2eConfig } from '../support/entra-e2e-config.js';
@@ -20,7 +24,7 @@ import { spawnCli } from '../support/cli.js';
 import { startSmtpServer, type TestSmtpServer } from '../support/smtp.js';
 
 const staff = [
-  employee({ id: 1, first: 'Marta', last: 'Chefin', email: 'marta.chefin@hr.example', department: 'Finance', office: 'Berlin' }),
+  employee({ id: 1, first: 'Marta', last: 'Chefin', email: 'marta.chefin@hr.example', department: 'Finance', office: 'Berlin', language: 'de' }),
   employee({ id: 2, first: 'Neo', last: 'Neu', email: 'neo.neu@hr.example', department: 'Finance', office: 'Berlin', supervisorId: 1 }),
 ];
 
@@ -28,9 +32,9 @@ describe('engine notifications', () => {
   let dir: string;
   let smtp: TestSmtpServer;
   let sim: Awaited<ReturnType<typeof startPersonioSimulator>>;
-  const notifications = (port: number) => `notifications:
+  const notifications = (port: number, delivery?: string) => `notifications:
   smtp: { host: 127.0.0.1, port: ${port}, secure: false, from: "cadre@example.com", insecure: true }
-  events: { joiner: [manager, "it-desk@example.com"] }`;
+  events: { joiner: [manager, "it-desk@example.com"] }${delivery ? `\n  passwordDelivery: ${delivery}` : ''}`;
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'cadre-notify-'));
@@ -65,16 +69,24 @@ describe('engine notifications', () => {
     writeEngineConfig({ dir: where, personioUrl: sim.url, extra: notifications(smtp.port) });
     const r = await runCli(['sync', '--config', full]);
     assert.equal(r.code, 0, r.stdout + r.stderr);
-    const [mail] = (await smtp.waitFor(before + 1, 10_000)).slice(before);
-    assert.ok(mail);
-    assert.match(mail.subject ?? '', /Neo Neu/);
-    assert.match(mail.text ?? '', /accounts created/);
-    assert.doesNotMatch(mail.text ?? '', /password/i, 'SQL targets set no password, so none is mentioned');
-    const to = smtp.envelopes.slice(before).flatMap((e) => e.to).sort();
+    // One mail per language: German for Marta (Personio language_code de), English for the IT desk.
+    const mails = (await smtp.waitFor(before + 2, 10_000)).slice(before);
+    const envs = smtp.envelopes.slice(before);
+    for (const mail of mails) {
+      assert.match(mail.subject ?? '', /Neo Neu/);
+      assert.doesNotMatch(mail.text ?? '', /passw/i, 'SQL targets set no password, so none is mentioned');
+    }
+    const toMarta = mails[envs.findIndex((e) => e.to.includes('marta.chefin@hr.example'))];
+    const toDesk = mails[envs.findIndex((e) => e.to.includes('it-desk@example.com'))];
+    assert.match(toMarta?.subject ?? '', /^Neue Kollegin\/neuer Kollege: Konten für Neo Neu sind bereit$/);
+    assert.match(toMarta?.text ?? '', /Konten:\n {2}- erp/);
+    assert.match(toDesk?.subject ?? '', /^New colleague: accounts for Neo Neu are ready$/);
+    assert.ok(envs.every((e) => e.secure), 'STARTTLS on every session');
+    const to = envs.flatMap((e) => e.to).sort();
     assert.deepEqual(to, ['it-desk@example.com', 'marta.chefin@hr.example']);
     const again = await runCli(['sync', '--config', full]);
     assert.equal(again.code, 0);
-    assert.equal(smtp.messages.length, before + 1, 'sent once, never again');
+    assert.equal(smtp.messages.length, before + 2, 'sent once, never again');
   };
 
   test('a joiner notification left pending by a killed apply is sent by the next run', () => killedJoinerIsSent(dir, (op) => op));
@@ -85,7 +97,7 @@ describe('engine notifications', () => {
     await killedJoinerIsSent(where, ({ event, to, targets, ...rest }) => ({ ...rest, data: { event, to, targets } }));
   });
 
-  test('the joiner mail carries the initial password to the manager only', async () => {
+  const withEntra = async (delivery: string | undefined, check: (mails: { subject: string; text: string; html: string; to: readonly string[] }[], checkPassword: (pw: string) => boolean, config: string) => Promise<void>): Promise<void> => {
     const graph = await startGraphSimulator({ port: 0, host: '127.0.0.1', clients: [{ ...E2E_CLIENT }], verifiedDomains: ['example.com'], skus: [{ skuId: '05e9a617-0261-4cee-bb44-138d3ef5d965', skuPartNumber: 'SPE_E3', prepaidUnits: 10 }, { skuId: '66b55226-6b4f-492c-910c-a3b7a3c9d993', skuPartNumber: 'SPE_F1', prepaidUnits: 10 }] });
     const entraDir = mkdtempSync(join(tmpdir(), 'cadre-notify-entra-'));
     try {
@@ -93,28 +105,132 @@ describe('engine notifications', () => {
         graph.state.createGroup({ displayName: name, mailNickname: name.toLowerCase().replace(/[^a-z0-9]/g, ''), mailEnabled: false, securityEnabled: true });
       }
       const before = smtp.messages.length;
-      const config = writeEntraE2eConfig({ dir: entraDir, personioUrl: sim.url, graphUrl: graph.url, tenantId: graph.tenantId, extra: notifications(smtp.port) });
+      const config = writeEntraE2eConfig({ dir: entraDir, personioUrl: sim.url, graphUrl: graph.url, tenantId: graph.tenantId, extra: notifications(smtp.port, delivery) });
       const r = await runCli(['sync', '--config', config]);
       assert.equal(r.code, 0, r.stdout + r.stderr);
-      const mails = (await smtp.waitFor(before + 3, 10_000)).slice(before);
-      const envelopes = smtp.envelopes.slice(before);
-      const forNeo = mails.map((m, i) => ({ m, to: envelopes[i]?.to ?? [] })).filter((x) => /Neo Neu/.test(x.m.subject ?? ''));
-      const toManager = forNeo.find((x) => x.to.includes('marta.chefin@hr.example'));
-      const toDesk = forNeo.find((x) => x.to.includes('it-desk@example.com'));
-      assert.ok(toManager && toDesk, 'one mail to the manager, one to the IT desk');
-      assert.ok(!toManager.to.includes('it-desk@example.com'), 'the password mail goes to the manager alone');
-      assert.match(toManager.m.text ?? '', /password/i);
-      assert.doesNotMatch(toDesk.m.text ?? '', /password/i);
+      await smtp.waitFor(before + 2, 10_000);
+      await new Promise((res) => setTimeout(res, 300)); // a password mail, if any, follows the joiner mails
+      const mails = smtp.messages.slice(before).map((m, i) => ({ subject: m.subject ?? '', text: m.text ?? '', html: typeof m.html === 'string' ? m.html : '', to: smtp.envelopes[before + i]?.to ?? [] }));
       const user = graph.state.liveUsers().find((u) => u.props['employeeId'] === '2');
       assert.ok(user, 'the account exists');
-      // Text body: "==== CONFIDENTIAL: INITIAL PASSWORD ====" then "<label>: <password>".
-      const password = /INITIAL PASSWORD =+\n[^\n]*: (\S+)\n/.exec(toManager.m.text ?? '')?.[1] ?? '';
-      assert.ok(graph.state.checkPassword(user.id, password), `the mailed password is the one set on the account (parsed "${password.length} chars")`);
-      const audit = await runCli(['audit', 'export', '--format', 'json', '--config', config]);
-      assert.ok(!audit.stdout.includes(password), 'the password never reaches the audit log');
+      await check(mails, (pw) => graph.state.checkPassword(user.id, pw), config);
     } finally {
       await graph.close();
       rmSync(entraDir, { recursive: true, force: true });
+    }
+  };
+
+  test('by default no mail carries the password: the German manager is told the console shows it once', () => withEntra(undefined, async (mails) => {
+    const forNeo = mails.filter((m) => /Neo Neu/.test(m.subject));
+    assert.equal(forNeo.length, 2, 'one joiner mail per language, no password mail');
+    const toManager = forNeo.find((m) => m.to.includes('marta.chefin@hr.example'));
+    assert.ok(toManager);
+    assert.match(toManager.text, /Erstes Passwort: Es steht nicht in dieser Mail\. Melden Sie sich in der Cadre-Konsole an/);
+    assert.match(toManager.text, /Eintrittsdatum: +01\.01\.2020/, 'German date format');
+    assert.match(toManager.text, /- entra: Anmeldename \S+@example\.com/, 'the account name per target');
+    for (const m of mails) assert.doesNotMatch(m.text + m.html, /CONFIDENTIAL|VERTRAULICH/);
+  }));
+
+  test('passwordDelivery mail-separate: the first password comes in a separate mail to the manager alone, on or after the start date', () => withEntra('mail-separate', async (mails, checkPassword, config) => {
+    const forNeo = mails.filter((m) => /Neo Neu/.test(m.subject));
+    const joiners = forNeo.filter((m) => /Konten für|accounts for/.test(m.subject));
+    const passwordMails = forNeo.filter((m) => /Vertraulich|Confidential/.test(m.subject));
+    assert.equal(joiners.length, 2);
+    assert.equal(passwordMails.length, 1, 'exactly one password mail');
+    const [pm] = passwordMails;
+    assert.ok(pm);
+    assert.deepEqual(pm.to, ['marta.chefin@hr.example'], 'to the manager alone');
+    assert.match(pm.subject, /^Vertraulich: erstes Passwort für Neo Neu$/, 'in her language');
+    const password = /ERSTES PASSWORT =+\n[^\n]*: (\S+)\n/.exec(pm.text)?.[1] ?? '';
+    assert.ok(password.length >= 12 && checkPassword(password), 'the mailed password is the one set on the account');
+    for (const m of joiners) {
+      assert.ok(!m.text.includes(password) && !m.html.includes(password), 'no joiner mail carries the password');
+      assert.match(m.text, /separate mail on the start date|eigenen Mail am Eintrittsdatum/);
+    }
+    const audit = await runCli(['audit', 'export', '--format', 'json', '--config', config]);
+    assert.ok(!audit.stdout.includes(password), 'the password never reaches the audit log');
+  }));
+
+  test('mail-separate for a pre-hire joiner: no password mail while the account waits, the first password on day one', async () => {
+    const graph = await startGraphSimulator({ port: 0, host: '127.0.0.1', clients: [{ ...E2E_CLIENT }], verifiedDomains: ['example.com'], skus: [{ skuId: '05e9a617-0261-4cee-bb44-138d3ef5d965', skuPartNumber: 'SPE_E3', prepaidUnits: 10 }, { skuId: '66b55226-6b4f-492c-910c-a3b7a3c9d993', skuPartNumber: 'SPE_F1', prepaidUnits: 10 }] });
+    const preSim = await startPersonioSimulator({ port: 0, host: '127.0.0.1', employees: [staff[0] as (typeof staff)[number], employee({ id: 3, first: 'Paula', last: 'Prehire', email: 'paula@hr.example', department: 'Finance', office: 'Berlin', supervisorId: 1, hireDate: '2031-03-03' })] });
+    const preDir = mkdtempSync(join(tmpdir(), 'cadre-notify-prehire-'));
+    try {
+      for (const name of ['All Staff', 'Finance', 'Sales', 'Engineering']) {
+        graph.state.createGroup({ displayName: name, mailNickname: name.toLowerCase().replace(/[^a-z0-9]/g, ''), mailEnabled: false, securityEnabled: true });
+      }
+      const config = writeEntraE2eConfig({ dir: preDir, personioUrl: preSim.url, graphUrl: graph.url, tenantId: graph.tenantId, extra: notifications(smtp.port, 'mail-separate') });
+      const forPaula = (from: number) => smtp.messages.slice(from).map((m, i) => ({ m, to: smtp.envelopes[from + i]?.to ?? [] })).filter((x) => /Paula Prehire/.test(x.m.subject ?? ''));
+      const before = smtp.messages.length;
+      const r = await runCli(['sync', '--at', '2031-02-24T09:00:00Z', '--config', config]);
+      assert.equal(r.code, 0, r.stdout + r.stderr);
+      await smtp.waitFor(before + 2, 10_000);
+      await new Promise((res) => setTimeout(res, 300));
+      const early = forPaula(before);
+      assert.equal(early.length, 2, 'the joiner mails (de + en) at creation, nothing else');
+      for (const x of early) assert.doesNotMatch(x.m.subject ?? '', /Vertraulich|Confidential/);
+      assert.match(early.find((x) => x.to.includes('marta.chefin@hr.example'))?.m.text ?? '', /beginnt am 03\.03\.2031/);
+      const user = graph.state.liveUsers().find((u) => u.props['employeeId'] === '3');
+      assert.ok(user && user.props['accountEnabled'] === false, 'created disabled before day one');
+
+      // The day before: still nothing.
+      const dayBefore = smtp.messages.length;
+      assert.equal((await runCli(['sync', '--at', '2031-03-02T20:00:00Z', '--config', config])).code, 0);
+      await new Promise((res) => setTimeout(res, 300));
+      assert.equal(forPaula(dayBefore).length, 0);
+
+      // Day one: enabled, a new first password set and mailed to the manager alone.
+      const dayOne = smtp.messages.length;
+      const one = await runCli(['sync', '--at', '2031-03-03T06:00:00Z', '--config', config]);
+      assert.equal(one.code, 0, one.stdout + one.stderr);
+      await smtp.waitFor(dayOne + 1, 10_000);
+      const pm = forPaula(dayOne);
+      assert.equal(pm.length, 1);
+      assert.deepEqual(pm[0]?.to, ['marta.chefin@hr.example']);
+      const password = /ERSTES PASSWORT =+\n[^\n]*: (\S+)\n/.exec(pm[0]?.m.text ?? '')?.[1] ?? '';
+      assert.ok(graph.state.checkPassword(user.id, password), 'the mailed password is the one set on day one');
+      assert.equal(graph.state.liveUsers().find((u) => u.id === user.id)?.props['accountEnabled'], true);
+      for (const x of [...early, ...pm.slice(1)]) assert.ok(!(x.m.text ?? '').includes(password));
+    } finally {
+      await graph.close();
+      await preSim.close();
+      rmSync(preDir, { recursive: true, force: true });
+    }
+  });
+
+  test('the daily digest goes out once per day even with two engines ticking, in the recipient language', async () => {
+    const where = mkdtempSync(join(tmpdir(), 'cadre-notify-digest-'));
+    try {
+      const extra = `notifications:
+  smtp: { host: 127.0.0.1, port: ${smtp.port}, secure: false, from: "cadre@example.com", insecure: true }
+  digest: { to: ["marta.chefin@hr.example", "ops@example.com"], at: "00:00" }`;
+      const config = writeEngineConfig({ dir: where, personioUrl: sim.url, extra });
+      assert.equal((await runCli(['sync', '--config', config])).code, 0);
+      // Tomorrow at midnight local time the digest covers today: two engines on the same store race for it.
+      const tomorrow = new Date(Date.now() + 24 * 3600_000);
+      const cfg = await loadConfigOrThrow(config);
+      const a = await openEngine(cfg, { now: () => tomorrow });
+      const b = await openEngine(cfg, { now: () => tomorrow });
+      try {
+        const before = smtp.messages.length;
+        const outcomes = await Promise.all([sendDigest(a), sendDigest(b), sendDigest(a)]);
+        assert.deepEqual(outcomes.filter((o) => o === 'sent').length, 1, outcomes.join(','));
+        assert.ok(outcomes.every((o) => o === 'sent' || o === 'already-sent'));
+        const mails = (await smtp.waitFor(before + 2, 10_000)).slice(before);
+        await new Promise((res) => setTimeout(res, 300));
+        assert.equal(smtp.messages.length, before + 2, 'one mail per language, once');
+        const de = mails.find((m) => /Tagesübersicht/.test(m.subject ?? ''));
+        const en = mails.find((m) => /daily digest/.test(m.subject ?? ''));
+        assert.ok(de && en);
+        assert.match(de.text ?? '', /Eintritte \(2\):\n {2}- Marta Chefin \(#1\): erp\n {2}- Neo Neu \(#2\): erp/);
+        assert.match(en.text ?? '', /2 joiners, 0 movers, 0 leavers, 0 failures, 0 blocks/);
+        assert.equal(await sendDigest(b), 'already-sent');
+      } finally {
+        await a.close();
+        await b.close();
+      }
+    } finally {
+      rmSync(where, { recursive: true, force: true });
     }
   });
 

@@ -7,6 +7,7 @@ import { relative } from 'node:path';
 import { formatProblem, loadConfig } from '../../config/load.js';
 import { CadreError, EXIT } from '../../engine/errors.js';
 import { checkLive, type SystemFinding } from '../../engine/live-check.js';
+import { describeSmtp } from '../../config/schema-notifications.js';
 import { configPath, parse } from '../args.js';
 import type { CommandIo } from './init.js';
 
@@ -50,7 +51,12 @@ export async function validateCommand(args: string[], io: CommandIo): Promise<nu
   io.out(`  targets:      ${targets.join(', ')}`);
   io.out(`  identifiers:  ${Object.keys(config.identifiers).join(', ') || 'none'}`);
   io.out(`  entitlements: ${config.entitlements.length} rule${config.entitlements.length === 1 ? '' : 's'}`);
-  io.out(`  notifications: ${config.notifications.smtp ? `smtp ${config.notifications.smtp.host}` : 'off (no smtp configured)'}`);
+  const n = config.notifications;
+  io.out(`  notifications: ${n.smtp ? describeSmtp(n.smtp) : 'off (no smtp configured)'}`);
+  if (n.smtp?.allowPlain && !n.smtp.secure) {
+    io.out('    ! allowPlain: true — without STARTTLS from the server, mails (names, accounts) and the SMTP credentials travel unencrypted. Use it only for a relay on the same host.');
+  }
+  if (n.smtp) io.out(`    password delivery: ${n.passwordDelivery}; default language: ${n.defaultLanguage}${n.digest ? `; digest at ${n.digest.at} (${config.lifecycle.timezone}) to ${n.digest.to.length} recipient(s)` : ''}`);
   if (values['no-secrets']) io.out('  (secret references were not resolved: --no-secrets)');
   if (!live) return EXIT.ok;
   printLive(live, io);
