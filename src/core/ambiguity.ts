@@ -44,3 +44,13 @@ export function disableOthers(ctx: PlanContext, personId: string, target: string
   errors.push({ personId, target, code: 'CORRELATION_AMBIGUOUS', message: `besides account ${matched.anchor}, ${others.map((a) => a.anchor).join(', ')} in ${target} carry the id of person ${personId}: the person has left, so they are disabled too` });
   return others.filter((a) => a.enabled).map((a) => disableOp(target, personId, a, 'terminated', 'another account carrying the leaver\'s id: disabled too'));
 }
+
+/**
+ * Further accounts carrying an active person's id besides the matched one (made by hand, or restored from a backup):
+ * reported, never touched (which one is theirs is a human decision). A leaver's are disabled by {@link disableOthers}.
+ */
+export function reportOthers(ctx: PlanContext, personId: string, target: string, matched: AccountState, errors: PlanError[]): void {
+  const others = accountsOf(ctx, target, personId).filter((a) => a.anchor !== matched.anchor);
+  if (others.length === 0) return;
+  errors.push({ personId, target, code: 'CORRELATION_DUPLICATE', message: `besides account ${matched.anchor}, ${others.map((a) => a.anchor).join(', ')} in ${target} ${others.length === 1 ? 'carries' : 'carry'} the id of person ${personId}: left alone (disabled when the person leaves); delete ${others.length === 1 ? 'it' : 'them'} or clear the id` });
+}

@@ -73,7 +73,7 @@ export function formatPlan(plan: Plan, opts: FormatOptions): string {
     for (const b of blockers) lines.push(c.red(`  ✗ ${b.code}: ${b.message}${b.persons > 0 ? ` (${b.persons} person(s) would get it)` : ''}`));
   }
   if (plan.errors.length > 0) {
-    lines.push('', c.red(c.bold(`Errors (${plan.errors.length}): nothing is planned for these`)));
+    lines.push('', c.red(c.bold(`Errors (${plan.errors.length}): each says what is (not) planned for it`)));
     for (const e of plan.errors) lines.push(c.red(`  ! person ${e.personId}${e.target ? ` in ${e.target}` : ''}: ${e.code}: ${e.message}`));
   }
   const moves = plan.reallocations ?? [];

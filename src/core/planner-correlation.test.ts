@@ -48,6 +48,16 @@ describe('several accounts carry one correlation id', () => {
     assert.ok(plan.errors.some((e) => e.code === 'CORRELATION_AMBIGUOUS' && /extra/.test(e.message)));
   });
 
+  test('an active person with a linked account and a further one carrying the id: reported, neither touched', () => {
+    const accounts = [adAccount('1', 'linked'), acct('extra', { correlation: '1' })];
+    const plan = computePlan(input({ persons: [active], reservations: erikaIds, accounts }));
+    assert.ok(!plan.operations.some((o) => o.anchor === 'extra'), 'the extra account is left alone');
+    assert.deepEqual(plan.errors.map((e) => [e.target, e.code]), [['ad', 'CORRELATION_DUPLICATE']]);
+    assert.match(plan.errors[0]?.message ?? '', /besides account linked, extra in ad carries the id of person 1: left alone/);
+    const alone = computePlan(input({ persons: [active], reservations: erikaIds, accounts: [adAccount('1', 'linked')] }));
+    assert.deepEqual(alone.errors, []);
+  });
+
   test('a person missing from the source: the linked account and a further one carrying the id are disabled', () => {
     const accounts = [adAccount('7', 'linked'), acct('extra', { correlation: '7' })];
     const plan = computePlan(input({ persons: [], accounts }));

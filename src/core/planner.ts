@@ -2,7 +2,7 @@
  * The planner: desired state vs known state at time T → an ordered, explained plan. Pure.
  */
 import type { CadreConfig, TargetConfig } from '../config/schema.js';
-import { ambiguous, disableOthers, LEAVER_STATES } from './ambiguity.js';
+import { ambiguous, disableOthers, LEAVER_STATES, reportOthers } from './ambiguity.js';
 import { catalogBlockers } from './checks.js';
 import { accountsOf, buildPlanContext, contextFor, desiredDetail, matchAccount, personsInScope, type DesiredDetail, type PlanContext } from './desired.js';
 import { createOps, diffAccount, makeOp, type RefResolver } from './diff.js';
@@ -119,6 +119,7 @@ export function computePlan(input: PlanInput): Plan {
       const account = m.kind === 'none' ? undefined : m.account;
       records.push({ person, target, detail, ...(account ? { account } : {}), adopt: m.kind === 'adopt', ...(m.kind === 'adopt' && m.via ? { adoptVia: m.via } : {}) });
       if (account && LEAVER_STATES.has(detail.lifecycle.state)) ops.push(...disableOthers(ctx, person.id, target, account, detail, errors));
+      else if (account && m.kind === 'linked') reportOthers(ctx, person.id, target, account, errors);
     }
   }
 
