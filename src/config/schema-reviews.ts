@@ -40,11 +40,23 @@ export const reviewTemplateGuard = z.object({
   }, 'a cron expression such as "0 8 1 */3 *"').optional(),
 }).strict();
 
+/**
+ * The owner of an entitlement rule, told when a review removes what the rule grants: a mail address, or
+ * `{ mail, owner }` where `owner` names who sees the flag in the console like a catalogue owner does (a Personio
+ * person id, a console user id, or `group:<OIDC group>`). A bare string is both the mail address (when it has an `@`)
+ * and the console user id.
+ */
+export const ruleOwnerGuard = z.union([
+  z.string().min(1),
+  z.object({ mail: z.string().email().optional(), owner: z.string().min(1).optional() }).strict()
+    .refine((o) => o.mail !== undefined || o.owner !== undefined, 'give mail, owner or both'),
+]);
+
 /** `reviews:` in cadre.yaml. */
 export const reviewsGuard = z.object({
   templates: z.array(reviewTemplateGuard).default([]),
-  /** Who to tell when a review removes a rule grant: rule name → mail address (else the event is for admins). */
-  ruleOwners: z.record(z.string(), z.string().min(1)).default({}),
+  /** Who to tell when a review removes a rule grant: rule name → owner (else the flag is for admins). */
+  ruleOwners: z.record(z.string(), ruleOwnerGuard).default({}),
 }).strict().superRefine((r, ctx) => {
   const seen = new Set<string>();
   r.templates.forEach((t, i) => {
@@ -62,3 +74,23 @@ export type ReviewsConfig = z.infer<typeof reviewsGuard>;
 export type ReviewTemplate = z.infer<typeof reviewTemplateGuard>;
 /** A campaign's scope. */
 export type ReviewScope = z.infer<typeof reviewScopeGuard>;
+
+/** A rule's owner, normalised: where the mail goes, who sees the flag in the console, and how reports name them. */
+export interface RuleOwner {
+  readonly mail?: string;
+  readonly owner?: string;
+  readonly label: string;
+}
+
+/** The owner of a rule (`reviews.ruleOwners`), if one is configured. */
+export function ruleOwnerOf(cfg: Pick<ReviewsConfig, 'ruleOwners'>, rule: string): RuleOwner | undefined {
+  const o = cfg.ruleOwners[rule];
+  if (o === undefined) return undefined;
+  if (typeof o === 'string') return { ...(o.includes('@') ? { mail: o } : {}), owner: o, label: o };
+  return { ...(o.mail !== undefined ? { mail: o.mail } : {}), ...(o.owner !== undefined ? { owner: o.owner } : {}), label: o.owner ?? o.mail ?? '' };
+}
+
+/** Rule → how reports name its owner. */
+export function ruleOwnerLabels(cfg: Pick<ReviewsConfig, 'ruleOwners'>): Record<string, string> {
+  return Object.fromEntries(Object.keys(cfg.ruleOwners).map((r) => [r, ruleOwnerOf(cfg, r)?.label ?? 'admins']));
+}

@@ -80,3 +80,14 @@ test('revokeOnChange: a department change ends the grant in the same plan that s
   const position = computePlan(input({ ...base, accounts: [held], accessGrants: [grant({ watch: { position: 'Analyst' } })] }));
   assert.deepEqual(adOps(position), ['revoke:GG-IT'], 'a watched position that was set and is now empty is a change');
 });
+
+test('a review exception on an unmanaged membership revokes it; an unmanaged membership nobody reviewed stays untouched', () => {
+  const vpn = 'CN=VPN Users,OU=Other,DC=example,DC=com';
+  const held = inSync({ unmanaged: [vpn, 'CN=Printers,OU=Other,DC=example,DC=com'] });
+  assert.deepEqual(adOps(computePlan(input({ ...base, accounts: [held] }))), [], 'unmanaged memberships are never touched by the rules');
+  const x: AccessException = { personId: '1', target: 'ad', entitlement: vpn, source: 'review', ref: 'q4#2', detail: 'removed in review "Q4" (q4 #2) by web:olga on 2024-05-30: left' };
+  const plan = computePlan(input({ ...base, accounts: [held], accessExceptions: [x] }));
+  assert.deepEqual(adOps(plan), [`revoke:${vpn}`], 'only the reviewed membership');
+  assert.deepEqual(eop(plan)?.reason, { kind: 'review', source: 'q4#2', detail: x.detail });
+  assert.deepEqual(adOps(computePlan(input({ ...base, accounts: [inSync()], accessExceptions: [x] }))), [], 'gone already: nothing to revoke');
+});

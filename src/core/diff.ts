@@ -211,7 +211,10 @@ export function diffAccount(detail: DesiredDetail, account: AccountState, tcfg: 
       const unmanaged = new Set((account.unmanaged ?? []).map((e) => e.toLowerCase()));
       // Removed by an override (a helpdesk form): revoked where held, managed by the rules or not.
       const removed = new Map((detail.removedEntitlements ?? []).map((g) => [g.name.toLowerCase(), g]));
-      for (const e of [...account.entitlements].sort()) {
+      // An unmanaged membership is revoked only when a review removed it (the reviewer decided that membership; the
+      // connector checks the reason again). Anything else unmanaged is never touched.
+      const reviewed = (account.unmanaged ?? []).filter((e) => removed.get(e.toLowerCase())?.reason.kind === 'review');
+      for (const e of [...account.entitlements, ...reviewed].sort()) {
         const l = e.toLowerCase();
         const forced = removed.get(l);
         if (want.has(l) || (forced === undefined && (unmanaged.has(l) || !opts.managed(e)))) continue;

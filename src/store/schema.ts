@@ -229,6 +229,11 @@ export interface ReviewItemsTable {
   decided_by: string | null; decided_at: string | null;
 }
 
+/** Migration 0023: lifted review exceptions. */
+export interface ReviewLiftsTable {
+  campaign_id: string; seq: number; lifted_by: string; lifted_at: string; reason: string;
+}
+
 export interface Database {
   persons: PersonsTable;
   accounts: AccountsTable;
@@ -248,6 +253,7 @@ export interface Database {
   request_delegations: RequestDelegationsTable;
   review_campaigns: ReviewCampaignsTable;
   review_items: ReviewItemsTable;
+  review_lifts: ReviewLiftsTable;
   employment_periods: EmploymentPeriodsTable;
   run_lease: RunLeaseTable;
   web_users: WebUsersTable;

@@ -390,8 +390,13 @@ export interface Store {
     item(campaignId: string, seq: number): Promise<ReviewItem | undefined>;
     decide(campaignId: string, seq: number, d: { decision: ReviewDecision; comment: string; decidedBy: string; decidedAt: string }): Promise<void>;
     close(id: string, closedBy: string, closedAt: string): Promise<void>;
-    /** Items of closed campaigns decided `remove` whose access a rule grants (the review exceptions), all or one person's. */
-    ruleRemovals(personId?: string): Promise<ReviewItem[]>;
+    /**
+     * The review exceptions in force: items of closed campaigns decided `remove` whose access a rule grants or that
+     * were found in the target unmanaged, and that nobody lifted; all or one person's.
+     */
+    exceptions(personId?: string): Promise<ReviewItem[]>;
+    /** Lift one exception (migration 0023); false when it was lifted already. */
+    lift(campaignId: string, seq: number, l: { liftedBy: string; liftedAt: string; reason: string }): Promise<boolean>;
   };
 
   /** Catalogue requests, their decisions and approvers' delegations (migration 0014). */

@@ -98,6 +98,10 @@ export const ACCESS: Readonly<Record<string, Access>> = {
   'GET /reviews/:id': AUDIT,
   'GET /reviews/:id/export.csv': AUDIT,
   'GET /reviews/:id/export.json': AUDIT,
+  // exceptions a closed campaign left: admins and auditors see all, anyone else those of the rules they own
+  // (reviews.ruleOwners; the engine filters); only admins lift one.
+  'GET /reviews/exceptions': EVERYONE,
+  'POST /reviews/:id/items/:seq/lift': ['admin'],
 };
 
 /** The row of a route (`HEAD` follows `GET`), or `undefined` when it has none. */

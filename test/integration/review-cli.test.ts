@@ -1,4 +1,4 @@
-/** `cadre review start|list|report|close` through the real CLI against a SQLite store. */
+/** `cadre review start|list|report|close|exceptions|lift` through the real CLI against a SQLite store. */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -52,14 +52,24 @@ describe('cadre review', () => {
     const started = await cli('review', 'start', 'q4');
     assert.equal(started.code, 0, started.stderr);
     assert.match(started.stdout, /review q4-\d{4}-\d{2}-\d{2}-[0-9a-f]{6} started: 0 item\(s\)/);
+    // The defaulted removal of the unmanaged role is an exception in force (not an override); an admin lifts it.
+    const exceptions = await cli('review', 'exceptions', '--no-color');
+    assert.equal(exceptions.code, 0, exceptions.stderr);
+    assert.match(exceptions.stdout, /q4-seeded #2 {2}Erika Beispiel \(7\) {2}erp role:vpn {2}\[unmanaged\] {2}removed in review "Q4" \(q4-seeded #2\) by the campaign default/);
+    assert.equal((await cli('review', 'lift', 'q4-seeded', '2')).code, 2, 'a lift needs a reason');
+    assert.equal((await cli('review', 'lift', 'q4-seeded', '1', '--reason', 'x')).code, 2, 'a kept item is no exception');
+    const lifted = await cli('review', 'lift', 'q4-seeded', '2', '--reason', 'VPN is fine after all');
+    assert.equal(lifted.code, 0, lifted.stderr);
+    assert.match(lifted.stdout, /exception q4-seeded #2 lifted: role:vpn in erp for Erika Beispiel \(7\)/);
+    assert.match((await cli('review', 'exceptions')).stdout, /No review exceptions in force/);
+    const json = JSON.parse((await cli('review', 'report', 'q4-seeded', '--format', 'json')).stdout) as { items: { item: string; liftedBy: string; liftReason: string }[] };
+    assert.deepEqual(json.items.map((r) => [r.item, r.liftedBy, r.liftReason]), [['1', '', ''], ['2', `cli:${process.env.USER ?? ''}`.replace(/:$/, ''), 'VPN is fine after all']], 'the report names the lift');
     const engine = await openEngine(await loadConfigOrThrow(config), { storeOnly: true });
     try {
-      const ov = await engine.store.overrides.byPerson('7');
-      assert.deepEqual(ov.map((o) => [o.attribute, o.value]), [['entitlement:role:vpn', false]]);
-      assert.match(ov[0]?.reason ?? '', /removed in review "Q4" \(q4-seeded #2\) by the campaign default/);
+      assert.deepEqual(await engine.store.overrides.byPerson('7'), []);
       const events: string[] = [];
       for await (const page of engine.store.audit.iterate()) for (const row of page) events.push(row.event);
-      assert.deepEqual(events.filter((e) => e.startsWith('review.')), ['review.exported', 'review.exported', 'review.exception', 'review.closed', 'review.started']);
+      assert.deepEqual(events.filter((e) => e.startsWith('review.')), ['review.exported', 'review.exported', 'review.exception', 'review.closed', 'review.started', 'review.lifted', 'review.exported']);
     } finally {
       await engine.close();
     }

@@ -13,6 +13,9 @@ import Database from 'better-sqlite3';
 import { verifyChain } from '../../src/audit/verify.js';
 import { loadConfigOrThrow } from '../../src/config/load.js';
 import { openEngine, type Engine } from '../../src/engine/engine.js';
+import { formatExplanation } from '../../src/core/explain.js';
+import { exceptionsFor, liftException } from '../../src/engine/access-exceptions.js';
+import { explainStored } from '../../src/engine/person-view.js';
 import { decideItem, reviewTick, startCampaign } from '../../src/engine/reviews/index.js';
 import { fullSync } from '../../src/engine/sync.js';
 import { startPersonioSimulator } from '../../src/sources/personio/simulator/index.js';
@@ -29,7 +32,7 @@ const people: EmployeeSpec[] = [
 const extra = (smtpPort: number) => `notifications:
   smtp: { host: 127.0.0.1, port: ${smtpPort}, secure: false, from: "cadre@example.com", insecure: true }
 reviews:
-  ruleOwners: { sales: sales-owner@example.com }
+  ruleOwners: { sales: { mail: sales-owner@example.com, owner: "3" } }
   templates:
     - { id: strict, name: Strict, scope: { entitlements: ["role:sales"] }, reviewers: { fallback: root }, deadline: 1d, default: remove }
     - { id: lenient, name: Lenient, scope: { entitlements: ["role:staff"] }, reviewers: { fallback: root }, deadline: 1d }
@@ -101,6 +104,30 @@ describe('access reviews in the engine (SQLite)', () => {
     assert.deepEqual(roles('1'), ['role:staff']);
   });
 
+  test('the rule owner sees the flagged exception; an admin lifts it (audited) and the rule grants it again; explain shows it only while it is in force', async () => {
+    const explained = async () => formatExplanation(await explainStored(engine, '1'));
+    assert.match(await explained(), /role:sales {2}\(removed, kept removed\) ← review removed in review "Strict"/, 'explain shows the exception');
+    const [x] = await exceptionsFor(engine, { id: 'root', role: 'admin' });
+    assert.ok(x);
+    assert.deepEqual([x.item.personId, x.item.entitlement, x.rule, x.owner], ['1', 'role:sales', 'sales', '3']);
+    assert.equal((await exceptionsFor(engine, { id: 'bea', role: 'manager', personId: '3' })).length, 1, 'the rule owner (Personio person 3) sees it');
+    assert.deepEqual(await exceptionsFor(engine, { id: 'sven', role: 'manager', personId: '2' }), [], 'anyone else does not');
+    await assert.rejects(liftException(engine, { campaignId: x.campaign.id, seq: x.item.seq, reason: ' ', actor: 'cli:root' }), { code: 'REVIEW_COMMENT_REQUIRED' });
+    await assert.rejects(liftException(engine, { campaignId: x.campaign.id, seq: 2, reason: 'x', actor: 'cli:root' }), { code: 'REVIEW_NOT_EXCEPTION' }, 'a kept item is no exception');
+    const lifted = await liftException(engine, { campaignId: x.campaign.id, seq: x.item.seq, reason: 'back in sales', actor: 'cli:root' });
+    assert.equal(lifted.lift?.by, 'cli:root');
+    await assert.rejects(liftException(engine, { campaignId: x.campaign.id, seq: x.item.seq, reason: 'again', actor: 'cli:root' }), { code: 'REVIEW_LIFTED' });
+    assert.deepEqual(await exceptionsFor(engine, { id: 'root', role: 'admin' }), []);
+    assert.doesNotMatch(await explained(), /kept removed/, 'explain no longer shows it');
+    const r = await fullSync(engine, { actor: 'test', at: new Date(clock.getTime() + 120_000).toISOString() });
+    assert.deepEqual(r.prepared.plan.operations.map((o) => [o.action, o.personId, o.entitlement]), [['grant', '1', 'role:sales']], 'the rule grants it again');
+    assert.deepEqual(roles('1'), ['role:sales', 'role:staff']);
+    const rows = await engine.store.audit.query({ personId: '1', event: 'review.lifted' }, { limit: 5 });
+    assert.equal(rows.length, 1);
+    assert.deepEqual(JSON.parse(rows[0]?.payload ?? '{}'), { campaign: x.campaign.id, item: x.item.seq, entitlement: 'role:sales', reason: 'rule', rule: 'sales', comment: 'back in sales' });
+    assert.equal(rows[0]?.actor, 'cli:root');
+  });
+
   test('a scheduled template starts once when its cron time passes', async () => {
     clock = new Date('2026-12-03T07:30:00.000Z'); // 08:30 in Berlin
     const first = await reviewTick(engine, new Date('2026-12-03T06:00:00.000Z'));
@@ -109,7 +136,7 @@ describe('access reviews in the engine (SQLite)', () => {
     assert.deepEqual((await reviewTick(engine, clock)).started, [], 'the next tick does not start it again');
     const events: string[] = [];
     for await (const page of engine.store.audit.iterate()) for (const row of page) events.push(row.event);
-    for (const e of ['review.started', 'review.decided', 'review.refused', 'review.exception', 'review.closed']) assert.ok(events.includes(e), e);
+    for (const e of ['review.started', 'review.decided', 'review.refused', 'review.exception', 'review.closed', 'review.lifted']) assert.ok(events.includes(e), e);
     assert.equal((await verifyChain(engine.store)).ok, true);
   });
 });

@@ -40,12 +40,21 @@ export function runReviewsSuite(withH: WithHarness): void {
     const c = await store.reviews.campaign('q4-2026-12-02-abc');
     assert.deepEqual([c?.status, c?.closedBy, c?.closedAt], ['closed', 'web:root', '2026-12-04T00:00:00.000Z']);
     assert.equal((await store.reviews.itemsFor(['person:9'])).length, 0, 'closed campaigns are not in anyone\'s inbox');
-    // Review exceptions: removed rule grants of closed campaigns only (item 2 is unmanaged, item 3 a removed rule grant).
+    // Review exceptions: removals of closed campaigns only (item 2 is unmanaged, item 3 a removed rule grant).
     await store.reviews.decide('q4-2026-12-02-abc', 2, { decision: 'remove', comment: 'x', decidedBy: 'web:boss', decidedAt: '2026-12-03T09:00:00.000Z' });
     await store.reviews.decide('other', 1, { decision: 'remove', comment: 'x', decidedBy: 'web:fb', decidedAt: '2026-12-03T09:00:00.000Z' });
-    assert.deepEqual((await store.reviews.ruleRemovals()).map((i) => [i.campaignId, i.seq]), [['q4-2026-12-02-abc', 3]]);
-    assert.deepEqual(await store.reviews.ruleRemovals('2'), []);
-    assert.equal((await store.reviews.ruleRemovals('1')).length, 1);
+    await store.reviews.decide('q4-2026-12-02-abc', 4, { decision: 'remove', comment: 'x', decidedBy: 'web:boss', decidedAt: '2026-12-03T09:00:00.000Z' });
+    await store.reviews.addCampaign(campaign({ id: 'req', status: 'closed' }), [item(1, { reasonKind: 'request', reasonSource: '#4', decision: 'remove' })]);
+    assert.deepEqual((await store.reviews.exceptions()).map((i) => [i.campaignId, i.seq]), [['q4-2026-12-02-abc', 2], ['q4-2026-12-02-abc', 3], ['q4-2026-12-02-abc', 4]], 'a removed request grant is no exception (the request is revoked)');
+    assert.deepEqual(await store.reviews.exceptions('2'), []);
+    assert.equal((await store.reviews.exceptions('1')).length, 3);
+    // Migration 0023: a lifted exception is no longer in force; the item keeps its decision and shows the lift.
+    assert.equal(await store.reviews.lift('q4-2026-12-02-abc', 3, { liftedBy: 'web:root', liftedAt: '2026-12-05T08:00:00.000Z', reason: 'back on the project' }), true);
+    assert.equal(await store.reviews.lift('q4-2026-12-02-abc', 3, { liftedBy: 'web:other', liftedAt: '2026-12-05T09:00:00.000Z', reason: 'again' }), false, 'lifted once');
+    assert.deepEqual((await store.reviews.exceptions('1')).map((i) => i.seq), [2, 4]);
+    const lifted = await store.reviews.item('q4-2026-12-02-abc', 3);
+    assert.deepEqual([lifted?.decision, lifted?.lift], ['remove', { by: 'web:root', at: '2026-12-05T08:00:00.000Z', reason: 'back on the project' }]);
+    assert.deepEqual((await store.reviews.items('q4-2026-12-02-abc')).filter((i) => i.lift !== undefined).map((i) => i.seq), [3]);
   }));
 
   test('reviews: a campaign and its items commit or roll back together', withH(async ({ store }) => {

@@ -3,7 +3,8 @@ import { describe, test } from 'node:test';
 import { reviewTemplateGuard, type ReviewTemplate } from '../../config/schema-reviews.js';
 import type { AccountState } from '../model.js';
 import { config, person, TARGETS } from '../test-support.js';
-import { buildItems, finalDecision, grantKey, mayDecide, resolveReviewer } from './items.js';
+import { reviewsGuard, ruleOwnerLabels, ruleOwnerOf } from '../../config/schema-reviews.js';
+import { buildItems, finalDecision, grantKey, mayDecide, ownsRule, resolveReviewer } from './items.js';
 
 const AT = '2024-06-01T10:00:00.000Z';
 const cfg = config();
@@ -100,4 +101,21 @@ describe('review items', () => {
     assert.throws(() => reviewTemplateGuard.parse({ id: 'q', name: 'Q', reviewers: { fallback: 'x' }, schedule: 'every tuesday' }), /cron/);
     assert.equal(tpl({ schedule: '0 8 1 */3 *' }).schedule, '0 8 1 */3 *');
   });
+});
+
+test('rule owners: a mail address, or a console owner (user, person or OIDC group) with an optional mail', () => {
+  const cfg = reviewsGuard.parse({ ruleOwners: { sales: 'sales-it@example.com', finance: { owner: 'group:Finance-IT', mail: 'fin@example.com' }, it: { owner: '42' }, ops: 'olga' } });
+  assert.deepEqual(ruleOwnerOf(cfg, 'sales'), { mail: 'sales-it@example.com', owner: 'sales-it@example.com', label: 'sales-it@example.com' });
+  assert.deepEqual(ruleOwnerOf(cfg, 'finance'), { mail: 'fin@example.com', owner: 'group:Finance-IT', label: 'group:Finance-IT' });
+  assert.deepEqual(ruleOwnerOf(cfg, 'ops'), { owner: 'olga', label: 'olga' }, 'no @: no mail, a console user');
+  assert.equal(ruleOwnerOf(cfg, 'none'), undefined);
+  assert.deepEqual(ruleOwnerLabels(cfg), { sales: 'sales-it@example.com', finance: 'group:Finance-IT', it: '42', ops: 'olga' });
+  assert.equal(reviewsGuard.safeParse({ ruleOwners: { x: {} } }).success, false, 'an owner names someone');
+  assert.equal(reviewsGuard.safeParse({ ruleOwners: { x: { mail: 'not a mail' } } }).success, false);
+  assert.equal(ownsRule('group:Finance-IT', { id: 'u1', groups: ['Finance-IT'] }), true);
+  assert.equal(ownsRule('group:Finance-IT', { id: 'Finance-IT' }), false, 'a group is not a user id');
+  assert.equal(ownsRule('42', { id: 'mia', personId: '42' }), true);
+  assert.equal(ownsRule('olga', { id: 'olga' }), true);
+  assert.equal(ownsRule('olga', { id: 'mia', personId: 'olga2' }), false);
+  assert.equal(ownsRule(undefined, { id: 'mia' }), false);
 });

@@ -132,6 +132,16 @@ export function mayDecide(item: Pick<ReviewItem, 'personId' | 'reviewer'>, p: De
   return { ok: false, why: 'not the reviewer of this item' };
 }
 
+/**
+ * Whether a principal is a rule's owner (`reviews.ruleOwners[rule].owner`): `group:<g>` for members of an OIDC
+ * group, else the console user id or the linked Personio person id.
+ */
+export function ownsRule(owner: string | undefined, p: Pick<Decider, 'id' | 'personId' | 'groups'>): boolean {
+  if (owner === undefined || owner === '') return false;
+  if (owner.startsWith('group:')) return (p.groups ?? []).includes(owner.slice('group:'.length));
+  return owner === p.id || (p.personId !== undefined && owner === p.personId);
+}
+
 /** The decision each item ends with at close: its own, or the campaign's default. */
 export function finalDecision(item: Pick<ReviewItem, 'decision'>, defaultDecision: ReviewDecision): { decision: ReviewDecision; byDefault: boolean } {
   return item.decision !== undefined ? { decision: item.decision, byDefault: false } : { decision: defaultDecision, byDefault: true };

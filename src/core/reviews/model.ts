@@ -49,4 +49,6 @@ export interface ReviewItem {
   readonly comment?: string;
   readonly decidedBy?: string;
   readonly decidedAt?: string;
+  /** Set once an admin lifted the exception this removal made (the rule grants it again). */
+  readonly lift?: { readonly by: string; readonly at: string; readonly reason: string };
 }

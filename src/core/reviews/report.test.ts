@@ -21,4 +21,9 @@ test('review report: rows name the decision, who and when; a removed rule grant 
   assert.match(csv, /"'=HYPERLINK\(""x""\)"/);
   assert.equal(csv.split('\r\n').length, 5);
   assert.deepEqual(progress(items), { decided: 2, total: 3 });
+  // A lifted exception: the report keeps the decision and says who lifted it, when and why (formula-guarded too).
+  const lifted = reviewRows([it({ decision: 'remove', lift: { by: 'cli:root', at: '2026-12-05T08:00:00.000Z', reason: '+back on the team' } })], {})[0];
+  assert.deepEqual([lifted?.decision, lifted?.liftedBy, lifted?.liftedAt, lifted?.liftReason], ['remove', 'cli:root', '2026-12-05T08:00:00.000Z', '+back on the team']);
+  assert.match(lifted?.flag ?? '', /exception lifted by cli:root/);
+  assert.match(reviewCsv([it({ decision: 'remove', lift: { by: 'cli:root', at: 'x', reason: '+back' } })]), /,cli:root,x,'\+back\r\n$/);
 });

@@ -3,15 +3,16 @@ import { csvLine } from '../../audit/export.js';
 import type { ReviewCampaign, ReviewItem } from './model.js';
 
 /** Report columns, in order. */
-export const REVIEW_COLUMNS = ['item', 'personId', 'person', 'department', 'position', 'target', 'entitlement', 'reason', 'source', 'why', 'lastGrantedAt', 'reviewer', 'decision', 'decidedBy', 'decidedAt', 'comment', 'flag'] as const;
+export const REVIEW_COLUMNS = ['item', 'personId', 'person', 'department', 'position', 'target', 'entitlement', 'reason', 'source', 'why', 'lastGrantedAt', 'reviewer', 'decision', 'decidedBy', 'decidedAt', 'comment', 'flag', 'liftedBy', 'liftedAt', 'liftReason'] as const;
 
 /** One report row. */
 export type ReviewRow = Record<(typeof REVIEW_COLUMNS)[number], string>;
 
 /** The line that tells the rule's owner: a removed rule grant stays an exception until the rule changes. */
-export function flagOf(it: Pick<ReviewItem, 'decision' | 'reasonKind' | 'reasonSource'>, ruleOwners: Readonly<Record<string, string>>): string {
+export function flagOf(it: Pick<ReviewItem, 'decision' | 'reasonKind' | 'reasonSource' | 'lift'>, ruleOwners: Readonly<Record<string, string>>): string {
   if (it.decision !== 'remove' || it.reasonKind !== 'rule') return '';
-  return `rule ${it.reasonSource} grants it: kept removed as an exception; owner ${ruleOwners[it.reasonSource] ?? 'admins'} told`;
+  const flag = `rule ${it.reasonSource} grants it: kept removed as an exception; owner ${ruleOwners[it.reasonSource] ?? 'admins'} told`;
+  return it.lift !== undefined ? `${flag}; exception lifted by ${it.lift.by}` : flag;
 }
 
 /** Rows of a campaign's report. */
@@ -21,6 +22,7 @@ export function reviewRows(items: readonly ReviewItem[], ruleOwners: Readonly<Re
     target: it.target, entitlement: it.entitlement, reason: it.reasonKind, source: it.reasonSource, why: it.reasonText,
     lastGrantedAt: it.lastGrantedAt ?? '', reviewer: it.reviewer, decision: it.decision ?? '', decidedBy: it.decidedBy ?? '',
     decidedAt: it.decidedAt ?? '', comment: it.comment ?? '', flag: flagOf(it, ruleOwners),
+    liftedBy: it.lift?.by ?? '', liftedAt: it.lift?.at ?? '', liftReason: it.lift?.reason ?? '',
   }));
 }
 

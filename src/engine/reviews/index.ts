@@ -1,16 +1,15 @@
 /**
  * Access reviews seen from the engine: start a campaign from a template (items from the account state and the
  * rules' reasons), record decisions (the reviewer is checked here, not in the console), and close it. A removal
- * never writes to a target: a removed rule grant is an access exception the planner reads from the closed campaign
- * (src/engine/access-exceptions.ts: kept removed although the rule grants it, shown by `explain`); any other removal
- * (an unmanaged membership) an entitlement override `false` (src/core/overrides.ts). Either way the next plan
- * revokes it as an ordinary, thresholded `revoke` with the review as its reason. Everything is audited (`review.*`).
+ * never writes to a target: a removed rule grant or unmanaged membership is an access exception the planner reads
+ * from the closed campaign (src/engine/access-exceptions.ts: kept removed although the rule grants it, shown by
+ * `explain`, until an admin lifts it); a removed request grant revokes the request. Either way the next plan revokes
+ * it as an ordinary, thresholded `revoke` with the review as its reason. Everything is audited (`review.*`).
  */
 import { randomBytes } from 'node:crypto';
 import { Cron } from 'croner';
-import type { ReviewTemplate } from '../../config/schema-reviews.js';
+import { ruleOwnerOf, type ReviewTemplate } from '../../config/schema-reviews.js';
 import { localDate } from '../../core/lifecycle.js';
-import { entitlementOverrideKey } from '../../core/overrides.js';
 import { buildItems, finalDecision, grantKey, mayDecide, type Decider } from '../../core/reviews/items.js';
 import type { ReviewCampaign, ReviewDecision, ReviewItem } from '../../core/reviews/model.js';
 import type { Engine } from '../engine.js';
@@ -177,17 +176,17 @@ export async function closeCampaign(engine: Engine, req: { readonly campaignId: 
       }
       if (f.decision !== 'remove') continue;
       const reason = removalReason(closed, it, f.byDefault, tz);
-      // A rule grant becomes an access exception (read from the closed campaign by the planner: the rule would grant
-      // it again otherwise); anything else (unmanaged) an entitlement override false, revoked once and kept removed.
-      // A request grant: the request is revoked (the next plan revokes the grant naming it).
+      // A rule grant or an unmanaged membership becomes an access exception (read from the closed campaign by the
+      // planner: the rule would grant it again otherwise; the AD connector removes an unmanaged membership only for
+      // such a revoke). A request grant: the request is revoked (the next plan revokes the grant naming it).
       const requestId = it.reasonKind === 'request' ? Number(it.reasonSource.replace(/^#/, '')) : NaN;
       if (Number.isInteger(requestId)) {
         await tx.requests.update(requestId, { status: 'revoked', endedAt: closedAt, note: reason });
         await engine.audit.recordIn(tx, { actor: req.actor, event: 'request.revoked', personId: it.personId, target: it.target, payload: { request: requestId, reason } });
-      } else if (it.reasonKind !== 'rule') await tx.overrides.put({ personId: it.personId, target: it.target, attribute: entitlementOverrideKey(it.entitlement), value: false, actor: req.actor, createdAt: closedAt, reason });
+      }
       await touch(tx, it.personId);
       removed.push(it);
-      const owner = it.reasonKind === 'rule' ? (engine.config.reviews.ruleOwners[it.reasonSource] ?? 'admins') : '';
+      const owner = it.reasonKind === 'rule' ? (ruleOwnerOf(engine.config.reviews, it.reasonSource)?.label ?? 'admins') : '';
       if (it.reasonKind === 'rule') flagged.push({ item: it, rule: it.reasonSource, owner });
       await engine.audit.recordIn(tx, {
         actor: req.actor, event: 'review.exception', personId: it.personId, target: it.target,
@@ -201,18 +200,20 @@ export async function closeCampaign(engine: Engine, req: { readonly campaignId: 
   return { campaign: closed, removed, defaulted, flagged };
 }
 
-/** Mail each rule owner with a contact about the rule grants a review removed (best effort: the audit has it). */
+/** Mail each rule owner with a mail address about the rule grants a review removed (best effort: the audit has it). */
 async function notifyOwners(engine: Engine, c: ReviewCampaign, flagged: readonly { item: ReviewItem; rule: string; owner: string }[]): Promise<void> {
   const byOwner = new Map<string, string[]>();
   for (const f of flagged) {
-    if (f.owner === 'admins') continue;
-    const l = byOwner.get(f.owner) ?? [];
+    const mail = ruleOwnerOf(engine.config.reviews, f.rule)?.mail;
+    if (mail === undefined) continue;
+    const l = byOwner.get(mail) ?? [];
     l.push(`${f.item.personName} (${f.item.personId}): ${f.item.entitlement} in ${f.item.target}, granted by rule ${f.rule}`);
-    byOwner.set(f.owner, l);
+    byOwner.set(mail, l);
   }
   for (const [to, lines] of byOwner) {
     try {
-      await engine.notifier.send({ event: 'review', to: [to], subject: `Cadre: review "${c.name}" removed access your rule grants`, lines });
+      const link = `${engine.config.web.publicUrl.replace(/\/$/, '')}/reviews/exceptions`;
+      await engine.notifier.send({ event: 'review', to: [to], subject: `Cadre: review "${c.name}" removed access your rule grants`, lines: [...lines, `Kept removed as exceptions until the rule changes or an admin lifts them: ${link}`] });
     } catch (err) {
       engine.log.warn({ err: (err as Error).message }, 'review owner notification failed');
     }

@@ -17,6 +17,7 @@ import { requests } from './0014-requests.js';
 import { reviews } from './0015-reviews.js';
 import { sourceEvents } from './0016-source-events.js';
 import { writeBacks } from './0018-write-backs.js';
+import { reviewLifts } from './0023-review-lifts.js';
 
 /** SQL dialect of a store. */
 export type StoreDialect = 'sqlite' | 'postgres';
@@ -37,6 +38,7 @@ export function migrations(dialect: StoreDialect): Record<string, Migration> {
     '0015-reviews': reviews(dialect),
     '0016-source-events': sourceEvents(dialect),
     '0018-write-backs': writeBacks(dialect),
+    '0023-review-lifts': reviewLifts(dialect),
   };
 }
 

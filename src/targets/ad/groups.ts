@@ -184,7 +184,27 @@ export class GroupDirectory {
     return ref;
   }
 
+  /**
+   * Resolve a group for the revoke of a membership an access review removed: a managed group as usual, or an
+   * unmanaged one below `scope` (the target's `reviewGroupsOUs`, else its base DN). Never cached, so it can never
+   * make an unmanaged group grantable. Throws AD_UNMANAGED_GROUP outside the scope.
+   */
+  async resolveReviewed(label: string, scope: readonly string[]): Promise<GroupRef> {
+    const { ref, managed } = await this.find(label);
+    if (managed) return ref;
+    if (!scope.some((ou) => isBelow(ref.dn, ou))) {
+      throw new AdTargetError('AD_UNMANAGED_GROUP', `group "${label}" (${ref.dn}) is not managed by Cadre and not below reviewGroupsOUs (${scope.join('; ')}): a review may not remove its members`);
+    }
+    return ref;
+  }
+
   private async lookup(label: string): Promise<GroupRef> {
+    const { ref, managed } = await this.find(label);
+    if (!managed) throw new AdTargetError('AD_UNMANAGED_GROUP', `group "${label}" (${ref.dn}) is not managed by Cadre (not in managedGroups or below managedGroupsOUs)`);
+    return ref;
+  }
+
+  private async find(label: string): Promise<{ ref: GroupRef; managed: boolean }> {
     const attrs = ['objectGUID', 'distinguishedName', 'objectClass'];
     let entries;
     if (looksLikeDn(label)) {
@@ -209,7 +229,6 @@ export class GroupDirectory {
       || this.isConfiguredLabel(label)
       || this.opts.managedGroups.some((g) => looksLikeDn(g) && sameDn(g, e.dn))
       || (this.patterns.length > 0 && (matchesPattern(label, this.patterns) || matchesPattern(rdnValue(e.dn), this.patterns)));
-    if (!managed) throw new AdTargetError('AD_UNMANAGED_GROUP', `group "${label}" (${e.dn}) is not managed by Cadre (not in managedGroups or below managedGroupsOUs)`);
-    return ref;
+    return { ref, managed };
   }
 }

@@ -32,6 +32,11 @@ export const adTargetGuard = z
     managedGroupsOUs: z.array(dn).default([]),
     /** Individually managed groups, by DN or by name (sAMAccountName or cn). */
     managedGroups: z.array(z.string().min(1)).default([]),
+    /**
+     * Unmanaged groups below these OUs may lose a member when an access review removed that membership (the revoke's
+     * reason is the review); default: anything below `baseDN`. Cadre never grants them and never touches them otherwise.
+     */
+    reviewGroupsOUs: z.array(dn).optional(),
     /** How groups found below `managedGroupsOUs` are named in entitlements: their `cn` (default) or their DN. */
     groupNaming: z.enum(['cn', 'dn']).default('cn'),
     /** Container of disabled accounts (informational; placement decides moves). */

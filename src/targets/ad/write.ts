@@ -10,6 +10,7 @@ import { values } from './client.js';
 import { cnCandidate, MAX_CN_SUFFIX } from './create.js';
 import { AdTargetError, ldapCode, toAdError } from './errors.js';
 import { escapeDnValue, parentDn, rdnValue, sameDn } from './escape.js';
+import type { GroupRef } from './groups.js';
 import { archiveHomeFolder } from './home.js';
 import { unicodePwd } from './password.js';
 import type { AdRuntime, Located } from './runtime.js';
@@ -124,9 +125,13 @@ async function setEnabled(rt: AdRuntime, op: Operation, ctx: ApplyContext, loc: 
 async function membership(rt: AdRuntime, op: Operation, ctx: ApplyContext, add: boolean): Promise<OperationResult> {
   const label = op.entitlement;
   if (label === undefined || label === '') throw new AdTargetError('AD_INVALID_VALUE', `${op.action} without an entitlement`);
+  // A revoke an access review decided may remove a member of an unmanaged group (the reviewer saw that membership);
+  // every other operation only touches managed groups.
+  const reviewed = !add && op.reason.kind === 'review';
+  const resolve = (): Promise<GroupRef> => (reviewed ? rt.groups.resolveReviewed(label, rt.opts.reviewGroupsOUs ?? [rt.opts.baseDN]) : rt.groups.resolve(label));
   let group;
   try {
-    group = await rt.groups.resolve(label);
+    group = await resolve();
   } catch (e) {
     // A group that does not exist has no members: revoking from it is done.
     if (!add && e instanceof AdTargetError && e.code === 'AD_GROUP_NOT_FOUND') return ok(`group "${label}" does not exist`);
@@ -147,7 +152,7 @@ async function membership(rt: AdRuntime, op: Operation, ctx: ApplyContext, add: 
       if (rc === 32 && attempt === 0) {
         // The cached group may be gone (deleted and recreated): resolve again once.
         rt.groups.forget(label);
-        group = await rt.groups.resolve(label);
+        group = await resolve();
         continue;
       }
       throw e;

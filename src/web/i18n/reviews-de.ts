@@ -48,4 +48,13 @@ export const reviewsDe: Readonly<Record<keyof typeof reviewsEn, string>> = {
   'reviews.overrideRemoved': 'Übersteuerung',
   'reviews.keptRemoved': 'nein (bleibt entzogen)',
   'reviews.startedBy': 'Gestartet von {who}',
+  'reviews.exceptionsLink': 'Ausnahmen aus Prüfungen (bleiben entzogen, obwohl eine Regel sie vergibt)',
+  'reviews.exceptionsTitle': 'Ausnahmen aus Prüfungen',
+  'reviews.exceptionsIntro': 'Was eine abgeschlossene Prüfung entzogen hat, bleibt entzogen, obwohl eine Regel es vergibt (oder es wurde im Zielsystem unverwaltet gefunden). Jede Ausnahme wird der verantwortlichen Person der Regel gemeldet. Wird sie aufgehoben, entscheiden im nächsten Plan wieder die Regeln.',
+  'reviews.noExceptions': 'Keine Ausnahmen in Kraft.',
+  'reviews.owner': 'Verantwortlich für die Regel',
+  'reviews.lift': 'Aufheben',
+  'reviews.liftReason': 'Begründung',
+  'reviews.lifted': 'Ausnahme aufgehoben. Der nächste Plan folgt wieder den Regeln.',
+  'reviews.liftedCol': 'Aufgehoben',
 };

@@ -46,4 +46,13 @@ export const reviewsEn = {
   'reviews.overrideRemoved': 'override',
   'reviews.keptRemoved': 'no (kept removed)',
   'reviews.startedBy': 'Started by {who}',
+  'reviews.exceptionsLink': 'Exceptions a review left (kept removed although a rule grants them)',
+  'reviews.exceptionsTitle': 'Review exceptions',
+  'reviews.exceptionsIntro': 'Access a closed review removed is kept removed, although a rule grants it (or it was found in the target unmanaged). Each one is flagged to the rule\'s owner. Lifting one lets the rules decide again in the next plan.',
+  'reviews.noExceptions': 'No exceptions in force.',
+  'reviews.owner': 'Rule owner',
+  'reviews.lift': 'Lift',
+  'reviews.liftReason': 'Reason',
+  'reviews.lifted': 'Exception lifted. The next plan follows the rules again.',
+  'reviews.liftedCol': 'Lifted',
 } as const;

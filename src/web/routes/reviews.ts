@@ -1,21 +1,27 @@
 /**
  * Access reviews: `GET /reviews` (the reviewer's inbox; campaigns for admins and auditors; the start form for
  * admins), `POST /reviews` (start), `POST /reviews/:id/items/:seq` (decide), `POST /reviews/:id/keep` (bulk keep),
- * `POST /reviews/:id/close`, `GET /reviews/:id` (report) and its exports. Who may decide which item is the engine's
+ * `POST /reviews/:id/close`, `GET /reviews/:id` (report) and its exports, `GET /reviews/exceptions` (what closed
+ * campaigns keep removed, for the rule's owner and admins) and `POST /reviews/:id/items/:seq/lift`. Who may decide which item is the engine's
  * decision (src/engine/reviews): a refusal answers 403 and is audited there.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { ruleOwnerLabels } from '../../config/schema-reviews.js';
 import { progress, reviewCsv, reviewJson, reviewRows } from '../../core/reviews/report.js';
+import { exceptionsFor, liftException } from '../../engine/access-exceptions.js';
 import {
   campaignReport, closeCampaign, decideItem, itemsToReview, keepAll, listCampaigns, startCampaign, templateName, type ReviewCampaign, type ReviewItem,
 } from '../../engine/reviews/index.js';
 import type { Principal, WebContext } from '../context.js';
+import { reviewExceptionsView } from '../views/review-exceptions.js';
 import { reviewReportView, reviewsView, type ReviewsData } from '../views/reviews.js';
 
 const str = (v: unknown): string => (typeof v === 'string' ? v.trim() : '');
 const codeOf = (err: unknown): string => String((err as { code?: unknown }).code ?? '');
 /** Engine refusals a reviewer can fix (shown on the page); anything else is a server error. */
 const USER_ERRORS = new Set(['REVIEW_CLOSED', 'REVIEW_COMMENT_REQUIRED', 'REVIEW_TEMPLATE_UNKNOWN']);
+/** Refusals of a lift shown on the exceptions page. */
+const LIFT_ERRORS = new Set(['REVIEW_COMMENT_REQUIRED', 'REVIEW_LIFTED', 'REVIEW_NOT_EXCEPTION']);
 
 /** Register the reviews routes. */
 export function registerReviews(app: FastifyInstance, ctx: WebContext): void {
@@ -109,6 +115,34 @@ export function registerReviews(app: FastifyInstance, ctx: WebContext): void {
     });
   });
 
+  const exceptionsPage = async (req: FastifyRequest, reply: FastifyReply, extra: { notice?: 'lifted'; error?: string; status?: number } = {}) => {
+    const p = req.principal;
+    if (!p) return ctx.error(req, reply, 401);
+    const { status, ...rest } = extra;
+    return ctx.page(req, reply, {
+      title: req.t('reviews.exceptionsTitle'), current: '/reviews', status: status ?? 200,
+      body: reviewExceptionsView({ entries: await exceptionsFor(engine, decider(p)), canLift: p.role === 'admin', csrf: ctx.csrf(reply), ...rest }, req.t),
+    });
+  };
+
+  app.get<{ Querystring: { done?: string } }>('/reviews/exceptions', async (req, reply) => exceptionsPage(req, reply, req.query.done === 'lifted' ? { notice: 'lifted' } : {}));
+
+  app.post<{ Params: { id: string; seq: string }; Body: Record<string, unknown> }>('/reviews/:id/items/:seq/lift', async (req, reply) => {
+    const p = req.principal;
+    if (!p) return ctx.error(req, reply, 401);
+    const seq = Number(req.params.seq);
+    if (!Number.isInteger(seq) || seq < 1) return ctx.error(req, reply, 404);
+    try {
+      await liftException(engine, { campaignId: req.params.id, seq, reason: str(req.body?.reason), actor: ctx.actor(p) });
+      return reply.redirect('/reviews/exceptions?done=lifted', 303);
+    } catch (err) {
+      const code = codeOf(err);
+      if (code === 'REVIEW_NOT_FOUND') return ctx.error(req, reply, 404);
+      if (LIFT_ERRORS.has(code)) return exceptionsPage(req, reply, { error: (err as Error).message, status: 400 });
+      throw err;
+    }
+  });
+
   const report = async (req: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply) => {
     try {
       return await campaignReport(engine, req.params.id);
@@ -123,7 +157,7 @@ export function registerReviews(app: FastifyInstance, ctx: WebContext): void {
     if (!r) return reply;
     return ctx.page(req, reply, {
       title: req.t('reviews.reportTitle', { name: r.campaign.name }), current: '/reviews',
-      body: reviewReportView({ campaign: r.campaign, rows: reviewRows(r.items, engine.config.reviews.ruleOwners), timeZone: tz }, req.t),
+      body: reviewReportView({ campaign: r.campaign, rows: reviewRows(r.items, ruleOwnerLabels(engine.config.reviews)), timeZone: tz }, req.t),
     });
   });
 
@@ -133,7 +167,7 @@ export function registerReviews(app: FastifyInstance, ctx: WebContext): void {
       if (!p) return ctx.error(req, reply, 401);
       const r = await report(req, reply);
       if (!r) return reply;
-      const owners = engine.config.reviews.ruleOwners;
+      const owners = ruleOwnerLabels(engine.config.reviews);
       await engine.audit.record({ actor: ctx.actor(p), event: 'review.exported', payload: { campaign: r.campaign.id, format, items: r.items.length } });
       return reply
         .header('content-type', format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8')

@@ -76,6 +76,7 @@ export function reviewsView(d: ReviewsData, t: Translate): Html {
   return html`${notice !== undefined ? html`<p class="notice ok" role="status">${notice}</p>` : ''}
 ${d.error !== undefined ? html`<p class="notice error" role="alert">${t('reviews.failed', { reason: d.error })}</p>` : ''}
 <section aria-labelledby="h-mine"><h2 id="h-mine">${t('reviews.mine')}</h2><p>${t('reviews.mineIntro')}</p>${inbox(d, t)}</section>
+<p><a href="/reviews/exceptions">${t('reviews.exceptionsLink')}</a></p>
 ${d.campaigns !== undefined ? campaignsList(d, t) : ''}
 ${d.canAdmin ? startForm(d, t) : ''}`;
 }
@@ -87,7 +88,7 @@ export function reviewReportView(d: { readonly campaign: ReviewCampaign; readonl
   return html`<p>${c.id} · ${t(c.status === 'open' ? 'reviews.status.open' : 'reviews.status.closed')} · ${t('reviews.startedBy', { who: c.startedBy })} · ${t('reviews.deadline')}: ${timeTag(c.deadline, d.timeZone)}</p>
 <p>${t('reviews.export')}: <a href="${base}/export.csv">CSV</a> · <a href="${base}/export.json">JSON</a></p>
 <div class="table-wrap"><table><caption class="visually-hidden">${t('reviews.report')}</caption>
-<thead><tr><th scope="col">#</th><th scope="col">${t('common.person')}</th><th scope="col">${t('reviews.department')}</th><th scope="col">${t('common.target')}</th><th scope="col">${t('reviews.entitlement')}</th><th scope="col">${t('reviews.reason')}</th><th scope="col">${t('reviews.reviewer')}</th><th scope="col">${t('reviews.decision')}</th><th scope="col">${t('reviews.decidedBy')}</th><th scope="col">${t('reviews.decidedAt')}</th><th scope="col">${t('common.comment')}</th><th scope="col">${t('reviews.flag')}</th></tr></thead>
+<thead><tr><th scope="col">#</th><th scope="col">${t('common.person')}</th><th scope="col">${t('reviews.department')}</th><th scope="col">${t('common.target')}</th><th scope="col">${t('reviews.entitlement')}</th><th scope="col">${t('reviews.reason')}</th><th scope="col">${t('reviews.reviewer')}</th><th scope="col">${t('reviews.decision')}</th><th scope="col">${t('reviews.decidedBy')}</th><th scope="col">${t('reviews.decidedAt')}</th><th scope="col">${t('common.comment')}</th><th scope="col">${t('reviews.flag')}</th><th scope="col">${t('reviews.liftedCol')}</th></tr></thead>
 <tbody>${d.rows.map((r) => html`<tr><td>${r.item}</td><td><a href="/persons/${encodeURIComponent(r.personId)}">${r.person}</a></td><td>${r.department}</td><td>${r.target}</td><td>${r.entitlement}</td><td>${r.reason}${r.source ? ` ${r.source}` : ''}</td><td>${r.reviewer}</td>
-<td class="decision">${decisionLabel(r.decision || undefined, t)}</td><td>${r.decidedBy}</td><td>${r.decidedAt !== '' ? timeTag(r.decidedAt, d.timeZone) : ''}</td><td>${r.comment}</td><td>${r.flag}</td></tr>`)}</tbody></table></div>`;
+<td class="decision">${decisionLabel(r.decision || undefined, t)}</td><td>${r.decidedBy}</td><td>${r.decidedAt !== '' ? timeTag(r.decidedAt, d.timeZone) : ''}</td><td>${r.comment}</td><td>${r.flag}</td><td>${r.liftedBy !== '' ? html`${r.liftedBy}, ${timeTag(r.liftedAt, d.timeZone)}: ${r.liftReason}` : ''}</td></tr>`)}</tbody></table></div>`;
 }
