@@ -1,11 +1,12 @@
 /**
  * Cross-references the schema alone cannot check and the core rule validation does not cover
- * (target types, threshold targets, notification recipients). Pure: config in, problems out.
+ * (target types, threshold targets, notification recipients, catalogue items, review scopes). Pure: config in, problems out.
  */
 import type { CadreConfig } from './schema.js';
 import type { RawProblem } from './issues.js';
 import { targetTypes } from '../targets/registry.js';
 import { catalogCheck } from './catalog-check.js';
+import { reviewCheck } from './review-check.js';
 import { NOTIFY_TARGET, WRITEBACK_TARGET } from '../core/plan-input.js';
 
 const EVENT_RECIPIENT = /^(manager|person|[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+)$/;
@@ -48,5 +49,6 @@ export function crossCheck(config: CadreConfig, knownTypes: readonly string[] = 
     if (r === 'manager' || r === 'person' || !EVENT_RECIPIENT.test(r)) out.push({ path: ['notifications', 'digest', 'to', i], message: `expected an e-mail address, got "${r.slice(0, 80)}"` });
   });
   out.push(...catalogCheck(config));
+  out.push(...reviewCheck(config));
   return out;
 }

@@ -7,6 +7,7 @@ import type { CadreConfig } from '../config/schema.js';
 import { redactSecrets } from '../config/secrets.js';
 import { checkReferences, configReferences } from '../core/checks.js';
 import { literalGrants } from '../core/rules/entitlements.js';
+import { closestName } from '../core/similar.js';
 import { createPersonioClient } from '../sources/personio/client.js';
 import { createPersonioV2Client } from '../sources/personio/v2/client.js';
 import type { LiveFinding, TargetConnector } from '../targets/contract.js';
@@ -29,7 +30,8 @@ async function checkSource(config: CadreConfig, log: Logger): Promise<LiveFindin
   const client = create({ ...config.source, maxRetries: Math.min(config.source.maxRetries, 1) }, { log: log.child({ source: 'personio' }) });
   try {
     const { total } = await client.probe();
-    return [{ severity: 'ok', code: 'PERSONIO_READ', message: `authenticated at ${config.source.baseUrl}; ${total ?? 'an unknown number of'} employees readable`, hint: '' }];
+    const ok: LiveFinding = { severity: 'ok', code: 'PERSONIO_READ', message: `authenticated at ${config.source.baseUrl}; ${total ?? 'an unknown number of'} employees readable`, hint: '' };
+    return [ok, ...await checkReviewDepartments(config, () => client.fetchAll())];
   } catch (e) {
     const code = codeOf(e, 'PERSONIO_UNAVAILABLE');
     const hint = code === 'PERSONIO_AUTH_FAILED'
@@ -39,6 +41,26 @@ async function checkSource(config: CadreConfig, log: Logger): Promise<LiveFindin
         : `check source.baseUrl (${config.source.baseUrl}) and the network path to it`;
     return [{ severity: 'error', code, message: messageOf(e), hint, unreachable: true }];
   }
+}
+
+/**
+ * Review scopes' departments against the departments Personio has (one full read, only when a template names
+ * departments): a department nobody is in makes a campaign review nothing.
+ */
+async function checkReviewDepartments(config: CadreConfig, read: () => Promise<{ readonly persons: readonly { readonly department?: string }[] }>): Promise<LiveFinding[]> {
+  const wanted = config.reviews.templates.flatMap((t, i) => (t.scope.departments ?? []).map((d, j) => ({ id: t.id, d, path: `reviews.templates[${i}].scope.departments[${j}]` })));
+  if (wanted.length === 0) return [];
+  const known = new Set<string>();
+  for (const p of (await read()).persons) if (p.department !== undefined && p.department !== '') known.add(p.department);
+  const lower = new Set([...known].map((d) => d.toLowerCase()));
+  const out: LiveFinding[] = wanted.filter((w) => !lower.has(w.d.toLowerCase())).map((w) => {
+    const near = closestName(w.d, known);
+    return {
+      severity: 'error', code: 'REVIEW_DEPARTMENT_UNKNOWN', message: `${w.path}: ${w.id}: nobody in Personio is in department "${w.d}"${near !== undefined ? ` (did you mean "${near}"?)` : ''}`,
+      hint: 'correct the department in the review template (departments are matched case-insensitively)',
+    };
+  });
+  return out.length > 0 ? out : [{ severity: 'ok', code: 'REVIEW_DEPARTMENTS', message: `${wanted.length} review scope department(s) exist in Personio`, hint: '' }];
 }
 
 /** The config's names in a target checked against what the target holds, with "did you mean" suggestions. */
