@@ -74,6 +74,9 @@ describe('exampleConfig', () => {
     // An adopted legacy account keeps its login: the example does not rename sAMAccountName on take-over.
     assert.deepEqual(r.config?.targets.ad?.createOnly, ['sAMAccountName']);
     assert.equal(r.config?.targets.entra?.type, 'entra');
+    // The names the example's rules grant in Entra are mapped to a group and a SKU (unmapped, a plan is refused).
+    assert.deepEqual(r.config?.targets.entra?.options.groups, { 'group:all-staff': 'All Staff' });
+    assert.deepEqual(r.config?.targets.entra?.options.licences, { 'licence:ENTERPRISEPACK': 'ENTERPRISEPACK' });
     assert.ok(r.config?.entitlements[0]?.grant.ad);
     // A DN in a YAML flow list must be quoted: unquoted, its commas split it into four "OUs".
     assert.deepEqual(r.config?.targets.ad?.options.managedGroupsOUs, ['OU=Groups,DC=example,DC=com']);

@@ -236,6 +236,8 @@ targets:
   #     clientId: env:ENTRA_CLIENT_ID
   #     clientSecret: env:ENTRA_CLIENT_SECRET
   #     usageLocation: DE               # required before a licence can be assigned
+  #     groups: { "group:all-staff": All Staff }               # entitlement → group displayName (default: the same name)
+  #     licences: { "licence:ENTERPRISEPACK": ENTERPRISEPACK }   # entitlement → SKU part number (else it is a group)
   #   identifiers:
   #     upn: [userPrincipalName]
   #     mail: [mail]

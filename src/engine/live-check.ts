@@ -75,7 +75,7 @@ async function checkCatalog(config: CadreConfig, name: string, c: TargetConnecto
   const out: LiveFinding[] = checkReferences(refs, { [name]: catalog }).map((b) => ({
     severity: 'error', code: b.code, message: b.message,
     hint: b.code === 'ENTITLEMENT_UNKNOWN'
-      ? `correct the name in the rule${b.suggestion ? ` (${b.suggestion})` : ''}, or create the group in ${name}; until then \`cadre plan\` refuses to run, so the real group is never revoked`
+      ? `correct the name in the rule${b.suggestion ? ` (${b.suggestion})` : ''}, or create the group in ${name}${config.targets[name]?.type === 'entra' ? `, or map the name in targets.${name}.options: groups (name → group displayName or id) or licences (name → SKU part number, e.g. SPE_E3)` : ''}; until then \`cadre plan\` refuses to run, so the real group is never revoked`
       : `correct ${b.source}${b.suggestion ? ` (${b.suggestion})` : ''}, or create the OU in ${name}`,
   }));
   const checked = refs.filter((r) => (r.kind === 'entitlement' ? entitlements : containers) !== undefined).length;

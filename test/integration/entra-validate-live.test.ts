@@ -104,6 +104,10 @@ describe('Entra: config mistakes are caught before they hurt', () => {
       'rule finance grants licence:e3 in entra, which does not exist: options.licences maps it to SPE_E5, which this tenant does not subscribe',
       'rule sales grants grp:sales in entra, which does not exist: options.groups maps it to Sails, and no group has that name or id',
     ]);
+    // Unmapped, a licence name is looked up as a group: the hint names both mappings.
+    const unmapped = await live(variant('unmapped', (y) => y.replace('"licence:e3": "SPE_E3"', '"licence:x": "SPE_E3"')));
+    const f = unmapped.findings.find((x) => x.code === 'ENTITLEMENT_UNKNOWN' && x.message.includes('licence:e3'));
+    assert.match(f?.hint ?? '', /map the name in targets\.entra\.options: groups .* or licences \(name → SKU part number/, unmapped.text);
   });
 
   test('a plan granting a mistyped group is refused with a suggestion; the real group stays', async () => {
