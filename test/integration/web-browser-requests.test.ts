@@ -77,7 +77,7 @@ describe('catalogue requests in Chromium on Samba AD', () => {
   let endDate = '';
 
   before(async () => {
-    smtp = await startSmtpServer({ startTls: false });
+    smtp = await startSmtpServer();
     s = await startSambaConsole({
       prefix: 'Cadre WebRequests', people, extra: catalog(smtp.port), now,
       users: [{ username: 'root', role: 'admin' }, { username: 'mia', role: 'manager', personId: '1' }, { username: 'olga', role: 'manager', personId: '3' }],

@@ -1,9 +1,11 @@
 /**
- * A real SMTP server for tests (smtp-server on 127.0.0.1, random port). Received mails are parsed
- * with mailparser. STARTTLS is offered with smtp-server's built-in self-signed certificate unless
- * `startTls: false`; AUTH is optional unless credentials are given.
+ * A real SMTP server for tests: smtp-server in a child process (smtp-server-main.ts) on 127.0.0.1, random port.
+ * Received mails are parsed here with mailparser. STARTTLS is offered with smtp-server's built-in self-signed
+ * certificate unless `startTls: false`; AUTH is optional unless credentials are given.
  */
-import { SMTPServer, type SMTPServerAddress } from 'smtp-server';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import { simpleParser, type ParsedMail } from 'mailparser';
 
 /** What the server saw besides the parsed message. */
@@ -39,64 +41,47 @@ export interface SmtpServerOptions {
   readonly rejectRecipients?: readonly string[];
 }
 
-/** Start a real SMTP server on 127.0.0.1 with a random port. */
+const MAIN = fileURLToPath(new URL('./smtp-server-main.ts', import.meta.url));
+
+/**
+ * Start a real SMTP server (smtp-server) as a process of its own on 127.0.0.1 with a random port. A message is in
+ * `messages` before the client gets its 250 for it (the server waits for this side to have parsed it).
+ */
 export async function startSmtpServer(opts: SmtpServerOptions = {}): Promise<TestSmtpServer> {
   const messages: ParsedMail[] = [];
   const envelopes: Envelope[] = [];
   const waiters: { n: number; resolve: (m: ParsedMail[]) => void }[] = [];
-  const reject = new Set((opts.rejectRecipients ?? []).map((a) => a.toLowerCase()));
-  const addr = (a: SMTPServerAddress | false): string => (a ? a.address : '');
-
-  const disabled = [...(opts.startTls === false ? ['STARTTLS'] : []), ...(opts.auth ? [] : ['AUTH'])];
-
-  const server = new SMTPServer({
-    secure: false,
-    authOptional: !opts.auth,
-    // AUTH without TLS only when the test explicitly runs without STARTTLS.
-    allowInsecureAuth: opts.startTls === false,
-    disabledCommands: disabled,
-    logger: false,
-    size: 10 * 1024 * 1024,
-    onAuth(auth, _session, cb) {
-      if (opts.auth && auth.username === opts.auth.user && auth.password === opts.auth.pass) cb(null, { user: auth.username });
-      else cb(Object.assign(new Error('Invalid username or password'), { responseCode: 535 }));
-    },
-    onRcptTo(address, _session, cb) {
-      if (reject.has(address.address.toLowerCase())) cb(Object.assign(new Error('Mailbox unavailable'), { responseCode: 550 }));
-      else cb();
-    },
-    onData(stream, session, cb) {
-      simpleParser(stream)
-        .then((mail) => {
-          messages.push(mail);
-          envelopes.push({
-            from: addr(session.envelope.mailFrom),
-            to: session.envelope.rcptTo.map((r) => r.address),
-            secure: session.secure,
-            ...(typeof session.user === 'string' ? { user: session.user } : {}),
-          });
-          for (const w of [...waiters]) {
-            if (messages.length >= w.n) {
-              waiters.splice(waiters.indexOf(w), 1);
-              w.resolve(messages.slice());
-            }
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', MAIN, JSON.stringify(opts)], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => { stderr += d.toString(); });
+  // Parse in arrival order, one after the other.
+  let queue: Promise<void> = Promise.resolve();
+  const port = await new Promise<number>((resolve, rejectStart) => {
+    const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
+    lines.on('line', (line) => {
+      const p = /^SMTP_PORT=(\d+)$/.exec(line);
+      if (p?.[1]) { resolve(Number(p[1])); return; }
+      if (!line.startsWith('MAIL ')) return;
+      const m = JSON.parse(line.slice(5)) as { n: number; raw: string; envelope: Envelope };
+      queue = queue.then(async () => {
+        const mail = await simpleParser(Buffer.from(m.raw, 'base64'));
+        messages.push(mail);
+        envelopes.push(m.envelope);
+        for (const w of [...waiters]) {
+          if (messages.length >= w.n) {
+            waiters.splice(waiters.indexOf(w), 1);
+            w.resolve(messages.slice());
           }
-          cb();
-        })
-        .catch((err: unknown) => cb(err instanceof Error ? err : new Error(String(err))));
-    },
+        }
+        child.stdin?.write(`ACK ${m.n}\n`);
+      });
+    });
+    child.once('exit', (code) => rejectStart(new Error(`smtp test server exited (${String(code)}): ${stderr}`)));
   });
-
-  await new Promise<void>((resolve, rejectListen) => {
-    server.once('error', rejectListen);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const address = server.server.address();
-  if (address === null || typeof address === 'string') throw new Error('smtp test server: no TCP address');
 
   return {
     host: '127.0.0.1',
-    port: address.port,
+    port,
     messages,
     envelopes,
     waitFor(n, timeoutMs = 5_000) {
@@ -110,6 +95,10 @@ export async function startSmtpServer(opts: SmtpServerOptions = {}): Promise<Tes
         waiters.push(w);
       });
     },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () => new Promise<void>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) { resolve(); return; }
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+    }),
   };
 }
