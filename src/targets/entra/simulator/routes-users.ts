@@ -5,6 +5,7 @@ import { GraphError, MSG } from './errors.js';
 import type { SimResponse } from './errors.js';
 import { callerClaims, ctxUrl, DIRECTORY_ROLES, json, noContent, page, refId } from './common.js';
 import type { RouteEnv, SimRequest } from './common.js';
+import { authenticationRoute } from './routes-authentication.js';
 import { compileFilter, isAdvanced, parseExpand, parseSelect, parseTop } from './query.js';
 import type { Cursor } from './query.js';
 import { DEFAULT_USER_SELECT, GROUP_PROPS, USER_PROPS } from './tenant.js';
@@ -202,6 +203,7 @@ export function usersRoute(env: RouteEnv, req: SimRequest): SimResponse | undefi
     }
     return undefined;
   }
+  if (sub === 'authentication') return authenticationRoute(env, req);
   if (key === '$count' && sub === undefined && m === 'GET') {
     if ((req.headers.consistencylevel ?? '').toLowerCase() !== 'eventual') throw new GraphError(400, 'Request_BadRequest', "$count is not currently supported without the ConsistencyLevel header set to 'eventual'.");
     return { status: 200, headers: { 'content-type': 'text/plain' }, body: String(tenant.liveUsers().length) };

@@ -16,6 +16,8 @@ import { DIRECTORY_ROLES } from './common.js';
 import { CursorStore } from './query.js';
 import { Tenant, USER_PROPS } from './tenant.js';
 import type { SimSku, TenantSnapshot } from './tenant.js';
+import { checkPolicy } from './tenant-tap.js';
+import type { TapPolicy } from './tenant-tap.js';
 import { renderUser } from './routes-users.js';
 
 /** Options for {@link startGraphSimulator}. */
@@ -41,6 +43,8 @@ export interface GraphSimulatorOptions {
    * https nextLink/deltaLink values as absolute). See `selfSignedCertificate()` in tls.ts.
    */
   tls?: { key: string; cert: string };
+  /** The Temporary Access Pass policy (default Entra's: lifetimes 60..480, default 60, length 8, multi-use allowed). */
+  tapPolicy?: Partial<TapPolicy>;
 }
 
 /** One answered Graph request (top-level or batch item), for tests and benchmarks. */
@@ -89,13 +93,17 @@ const safeEq = (a: string, b: string): boolean => {
 };
 
 /** Application permissions of a token when the client names none. */
-const DEFAULT_ROLES = ['User.ReadWrite.All', 'Group.ReadWrite.All', 'Directory.ReadWrite.All', 'User-LifeCycleInfo.ReadWrite.All'];
+const DEFAULT_ROLES = ['User.ReadWrite.All', 'Group.ReadWrite.All', 'Directory.ReadWrite.All', 'User-LifeCycleInfo.ReadWrite.All', 'UserAuthenticationMethod.ReadWrite.All'];
 
 /** Start the simulator. Use `port: 0` for an ephemeral port. */
 export async function startGraphSimulator(opts: GraphSimulatorOptions = {}): Promise<GraphSimulator> {
   const tenantId = opts.tenantId ?? '8e2c4a10-6f3b-4c55-9d0e-2b7f1a9c3d41';
   const skus: SimSku[] = opts.skus ? opts.skus.map((s) => ({ ...s, servicePlans: s.servicePlans ?? [] })) : DEFAULT_SKUS;
   const tenant = new Tenant(opts.verifiedDomains ?? ['example.onmicrosoft.com', 'example.com'], skus);
+  if (opts.tapPolicy) {
+    tenant.tapPolicy = { ...tenant.tapPolicy, ...opts.tapPolicy };
+    checkPolicy(tenant.tapPolicy);
+  }
   if (opts.stateFile && existsSync(opts.stateFile)) tenant.load(JSON.parse(readFileSync(opts.stateFile, 'utf8')) as TenantSnapshot);
   const ttl = opts.tokenTtlSeconds ?? 3599;
   const key = randomBytes(32);

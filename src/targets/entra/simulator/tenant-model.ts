@@ -3,6 +3,7 @@
  * snapshot and the error helpers the tenant's role modules share.
  */
 import { GraphError, MSG } from './errors.js';
+import type { SimTap, TapPolicy } from './tenant-tap.js';
 
 /** JSON value. */
 export type Json = string | number | boolean | null | Json[] | { [k: string]: Json };
@@ -113,4 +114,7 @@ export interface TenantSnapshot {
   seq: number;
   tombstones: [string, number][];
   clockOffsetMs: number;
+  /** Temporary Access Passes by user id (absent in state files written before they existed). */
+  taps?: [string, SimTap][];
+  tapPolicy?: TapPolicy;
 }

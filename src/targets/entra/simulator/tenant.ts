@@ -14,6 +14,8 @@ import * as licences from './tenant-licences.js';
 import { lc } from './tenant-model.js';
 import type { SimGroup, SimSku, SimUser, TenantSnapshot } from './tenant-model.js';
 import * as users from './tenant-users.js';
+import { DEFAULT_TAP_POLICY, tapSignIn } from './tenant-tap.js';
+import type { SimTap, TapPolicy } from './tenant-tap.js';
 
 export { DEFAULT_USER_SELECT, GROUP_PROPS, RETENTION_MS, USER_PROPS } from './tenant-model.js';
 export type { Json, JsonObject, SimGroup, SimSku, SimUser, TenantSnapshot } from './tenant-model.js';
@@ -29,6 +31,10 @@ export class Tenant {
   readonly tombstones = new Map<string, number>();
   /** Offset added to the wall clock (tests move time forward to expire deleted items / tokens). */
   clockOffsetMs = 0;
+  /** Temporary Access Passes by user id (one per user; tenant-tap.ts). */
+  readonly taps = new Map<string, SimTap>();
+  /** The Temporary Access Pass policy (Entra's defaults unless a test or `cadre sim graph` sets another). */
+  tapPolicy: TapPolicy = { ...DEFAULT_TAP_POLICY };
 
   constructor(readonly verifiedDomains: readonly string[], skus: readonly SimSku[]) {
     this.skus = skus.map((s) => ({ ...s }));
@@ -196,7 +202,13 @@ export class Tenant {
     return {
       users: [...this.users.values()], groups: [...this.groups.values()], skus: this.skus, seq: this.seq,
       tombstones: [...this.tombstones.entries()], clockOffsetMs: this.clockOffsetMs,
+      taps: [...this.taps.entries()], tapPolicy: this.tapPolicy,
     };
+  }
+
+  /** Sign in with a Temporary Access Pass (tests): true when it is the user's usable pass (a one-time pass is used up). */
+  signInWithTap(idOrUpn: string, pass: string): boolean {
+    return tapSignIn(this, this.user(idOrUpn).id, pass);
   }
 
   /** Replace the tenant's content with a snapshot. */
@@ -210,5 +222,8 @@ export class Tenant {
     for (const [id, seq] of s.tombstones) this.tombstones.set(id, seq);
     this.seq = s.seq;
     this.clockOffsetMs = s.clockOffsetMs;
+    this.taps.clear();
+    for (const [id, tap] of s.taps ?? []) this.taps.set(id, tap);
+    if (s.tapPolicy) this.tapPolicy = s.tapPolicy;
   }
 }
