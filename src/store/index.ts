@@ -15,6 +15,7 @@ import { holdsRepo } from './holds.js';
 import { overridesRepo } from './overrides.js';
 import { sourceEventsRepo } from './source-events.js';
 import { writeBacksRepo } from './write-backs.js';
+import { firstCredentialsRepo } from './first-credentials.js';
 import { repoContext } from './context.js';
 import { journalRepo } from './journal.js';
 import { leaseRepo, type LeaseSessionOpener } from './lease.js';
@@ -57,6 +58,8 @@ function bind(db: Kysely<Database>, dialect: StoreDialect, inTransaction: boolea
     overrides: overridesRepo(ctx),
     sourceEvents: sourceEventsRepo(ctx),
     writeBacks: writeBacksRepo(ctx),
+
+    credentials: firstCredentialsRepo(ctx),
     reviews: reviewsRepo(ctx),
     requests: requestsRepo(ctx),
     lease: leaseRepo(ctx, openSession),

@@ -95,6 +95,22 @@ export interface WriteBacksTable {
   run_id: string;
 }
 
+/** `first_credentials` (migration 0020): a joiner's first credential, sealed, shown once, then wiped. */
+export interface FirstCredentialsTable {
+  id: string;
+  person_id: string;
+  target: string;
+  login: string;
+  kind: string;
+  ciphertext: string;
+  valid_from: string | null;
+  expires_at: string;
+  created_at: string;
+  ended: string | null;
+  viewed_at: string | null;
+  viewed_by: string | null;
+}
+
 /** `overrides` (migration 0010): one per (person, target, attribute); entitlements as `entitlement:<name>`. */
 export interface OverridesTable {
   person_id: string;
@@ -248,6 +264,7 @@ export interface Database {
   overrides: OverridesTable;
   source_events: SourceEventsTable;
   write_backs: WriteBacksTable;
+  first_credentials: FirstCredentialsTable;
   access_requests: AccessRequestsTable;
   request_decisions: RequestDecisionsTable;
   request_delegations: RequestDelegationsTable;

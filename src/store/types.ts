@@ -5,6 +5,9 @@ import type { AccountState, DisableRecord, Hold, Operation, Person, Reservation 
 import type { Override } from '../core/overrides.js';
 import type { WriteBackRecord } from '../core/write-back.js';
 import type { RequestStatus } from '../core/requests/policy.js';
+import type { FirstCredentialsRepo } from './first-credentials.js';
+
+export type { FirstCredential, FirstCredentialsRepo, NewFirstCredential } from './first-credentials.js';
 
 /** A catalogue request (#id). */
 export interface AccessRequest {
@@ -260,6 +263,8 @@ export interface Store {
     /** The remembered writes of these persons. */
     byPersons(personIds: readonly string[]): Promise<WriteBackRecord[]>;
   };
+  /** First credentials of joiners, sealed by the engine, shown once in the console (migration 0020; first-credentials.ts). */
+  credentials: FirstCredentialsRepo;
 
   /** Overrides: at most one per person, target and attribute (`entitlement:<name>` for entitlements). */
   overrides: {

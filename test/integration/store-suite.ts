@@ -25,6 +25,7 @@ import { runSourceEventsSuite } from './store-suite-source-events.js';
 import { runWriteBacksSuite } from './store-suite-write-backs.js';
 import { runReviewsSuite } from './store-suite-reviews.js';
 import { runRequestsSuite } from './store-suite-requests.js';
+import { runCredentialsSuite } from './store-suite-credentials.js';
 
 /** A store plus a way to touch the database behind Cadre's back. */
 export interface StoreHarness {
@@ -578,6 +579,7 @@ export function runStoreSuite(factory: (opts?: HarnessOptions) => Promise<StoreH
   runWriteBacksSuite(withH);
   runReviewsSuite(withH);
   runRequestsSuite(withH);
+  runCredentialsSuite(withH);
 }
 
 /** Migrate one fresh database from several processes at the same instant; all must succeed. */

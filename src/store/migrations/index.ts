@@ -18,6 +18,7 @@ import { reviews } from './0015-reviews.js';
 import { sourceEvents } from './0016-source-events.js';
 import { writeBacks } from './0018-write-backs.js';
 import { reviewLifts } from './0023-review-lifts.js';
+import { firstCredentials } from './0020-first-credentials.js';
 
 /** SQL dialect of a store. */
 export type StoreDialect = 'sqlite' | 'postgres';
@@ -39,6 +40,7 @@ export function migrations(dialect: StoreDialect): Record<string, Migration> {
     '0016-source-events': sourceEvents(dialect),
     '0018-write-backs': writeBacks(dialect),
     '0023-review-lifts': reviewLifts(dialect),
+    '0020-first-credentials': firstCredentials(dialect),
   };
 }
 
