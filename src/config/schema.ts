@@ -12,6 +12,7 @@ import { conditionGuard, exclusionGuard, type Condition } from './schema-shared.
 import { formsGuard, protectionGuard, PROTECTION_DEFAULT } from './schema-forms.js';
 import { REVIEWS_DEFAULT, reviewsGuard } from './schema-reviews.js';
 import { CATALOG_DEFAULT, catalogGuard } from './schema-catalog.js';
+import { FIRST_PASSWORD_DEFAULT, firstPasswordGuard } from './schema-first-password.js';
 
 export { conditionGuard, exclusionGuard, type Condition };
 
@@ -195,6 +196,8 @@ export const configGuard = z.object({
   reviews: reviewsGuard.default(REVIEWS_DEFAULT),
   /** Request catalogue (see schema-catalog.ts). */
   catalog: catalogGuard.default(CATALOG_DEFAULT),
+  /** How joiners' first credentials reach the manager (see schema-first-password.ts). */
+  firstPassword: firstPasswordGuard.default(FIRST_PASSWORD_DEFAULT),
 }).strict();
 
 /** A validated cadre.yaml. */

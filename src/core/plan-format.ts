@@ -117,6 +117,9 @@ function formatOp(o: Operation, paint: (a: Action, s: string) => string, dim: (s
       const state = o.enabled === false ? ' (disabled)' : '';
       out.push(paint('create', `    ${sym} create${state}${where}`) + why);
       for (const ch of o.changes) out.push(paint('create', `        ${ch.attribute}: ${show(ch.to)}`));
+      const tap = o.firstSignIn;
+      // The pass is created right after the account; its value is shown once to the manager in the console.
+      if (tap) out.push(paint('create', `        + temporary access pass: from ${tap.startDateTime ?? 'creation'}, ${tap.lifetimeInMinutes} min${tap.isUsableOnce ? ', one sign-in' : ''} (shown once to the manager in the console)`));
       break;
     }
     case 'adopt':

@@ -2,6 +2,7 @@
  * The planner: desired state vs known state at time T → an ordered, explained plan. Pure.
  */
 import type { CadreConfig, TargetConfig } from '../config/schema.js';
+import { withFirstSignIn } from './first-sign-in.js';
 import { ambiguous, disableOthers, LEAVER_STATES, reportOthers } from './ambiguity.js';
 import { catalogBlockers } from './checks.js';
 import { accountsOf, buildPlanContext, contextFor, desiredDetail, matchAccount, personsInScope, type DesiredDetail, type PlanContext } from './desired.js';
@@ -163,7 +164,7 @@ export function computePlan(input: PlanInput): Plan {
     const tcfg = cfg.targets[r.target] as TargetConfig;
     const info = input.targets[r.target] as TargetInfo;
     const res = createOps(r.detail, tcfg, info, ctx.ids.get(r.person.id) ?? {}, resolve);
-    ops.push(res.create, ...res.rest);
+    ops.push(withFirstSignIn(res.create, r.person, cfg, input.at), ...res.rest);
   }
 
   // Pass 3: existing accounts.

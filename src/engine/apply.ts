@@ -19,6 +19,7 @@ import { groupCommit } from './group-commit.js';
 import type { RunLease } from './lease.js';
 import { explainCollision } from './identifier-collisions.js';
 import { generatePassword } from '../util/password.js';
+import { credentialCollector } from './credentials/produce.js';
 import type { PreparedPlan } from './planning.js';
 import { gateThresholds, type Approvals } from './threshold-gate.js';
 
@@ -202,6 +203,7 @@ export async function applyPrepared(engine: Engine, prepared: PreparedPlan, opts
   const secrets = new Map<string, RunSecret[]>();
   const counts: Record<string, number> = { done: 0, failed: 0, skipped: 0 };
   const effectCtx: EffectRunContext = { persons, secrets, at: plan.at };
+  const credentials = credentialCollector(engine);
 
   // Journal, account state and audit entry of an operation commit together; concurrent settles share a transaction.
   const commit = groupCommit<{ outcome: OpOutcome; write?: (tx: Store) => Promise<void> }>((items) => engine.store.transaction(async (tx) => {
@@ -244,14 +246,15 @@ export async function applyPrepared(engine: Engine, prepared: PreparedPlan, opts
       ...(secret ? { secret } : {}),
       resolveAnchor: async (personId) => byPerson.get(key(op.target, personId))?.anchor,
     }));
-    // An adopted account keeps its password: never mail one that was not set.
-    if (result.ok && secret && !result.adopted) {
-      const login = String(op.changes.find((c) => /samaccountname|userprincipalname|username|login/i.test(c.attribute))?.to ?? '');
+    const login = String(op.changes.find((c) => /samaccountname|userprincipalname|username|login/i.test(c.attribute))?.to ?? current?.attributes['userPrincipalName'] ?? '');
+    // An adopted account keeps its password: never hand out one that was not set. Console/TAP delivery keeps it
+    // for the console (firstPassword.delivery); only mail-separate puts it into the joiner mail.
+    if (result.ok && secret && !result.adopted && !credentials.takePassword(op, login, secret)) {
       const list = secrets.get(op.personId) ?? [];
       list.push({ target: op.target, login, password: secret });
       secrets.set(op.personId, list);
     }
-    return result;
+    return credentials.afterOperation(connector, op, result, login);
   };
 
   const outcomes = await execute(ops, {
@@ -300,6 +303,8 @@ export async function applyPrepared(engine: Engine, prepared: PreparedPlan, opts
       await commit({ outcome, ...(write ? { write } : {}) });
     },
   });
+  // Initial passwords and TAPs are sealed for the console only now, after every operation ran (never mailed).
+  await credentials.flush(persons, opts.actor, runId);
   const status = counts.failed && counts.failed > 0 ? 'failed' : 'ok';
   await engine.store.runs.finish(runId, status, counts);
   await engine.audit.record({ actor: opts.actor, event: 'run.finish', runId, payload: { status, counts } });

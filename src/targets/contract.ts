@@ -139,7 +139,33 @@ export interface TargetConnector {
    * purchased = `prepaidUnits.enabled`, consumed = `consumedUnits`). For the licence usage report.
    */
   licenceCounts?(): Promise<readonly LicenceCount[]>;
+  /**
+   * Optional first-sign-in capability (Entra): create a Temporary Access Pass for the account. The pass is a
+   * secret: it is returned to the caller once and never logged, stored or echoed in an error. A pass the account
+   * already has is replaced (one per user). Failures are coded results (`ENTRA_INVALID` for a lifetime the tenant's
+   * policy refuses, `ACCESS_DENIED` without the permission).
+   */
+  issueTemporaryAccessPass?(anchor: string, req: TemporaryAccessPassRequest): Promise<{ ok: true; tap: IssuedTemporaryAccessPass } | { ok: false; error: TargetError }>;
   close(): Promise<void>;
+}
+
+/** What {@link TargetConnector.issueTemporaryAccessPass} asks for. */
+export interface TemporaryAccessPassRequest {
+  /** When it becomes usable (ISO 8601); absent: at once. */
+  readonly startDateTime?: string;
+  readonly lifetimeInMinutes: number;
+  readonly isUsableOnce: boolean;
+}
+
+/** A created Temporary Access Pass, as the target answered (the pass only here, once). */
+export interface IssuedTemporaryAccessPass {
+  readonly methodId: string;
+  readonly pass: string;
+  readonly startDateTime: string;
+  readonly lifetimeInMinutes: number;
+  readonly isUsableOnce: boolean;
+  readonly isUsable: boolean;
+  readonly methodUsabilityReason: string;
 }
 
 /** Seats of one licence, from {@link TargetConnector.licenceCounts}. */

@@ -90,6 +90,9 @@ export const ACCESS: Readonly<Record<string, Access>> = {
   'POST /requests/delegate': ['admin', 'helpdesk', 'manager'],
   // "My people": a manager's reports with their access (the scope is the principal's own person's reports)
   'GET /people': ['manager'],
+  // new hire credentials: shown once to the person's own manager or an admin (the engine checks whose, per item)
+  'GET /credentials': ['admin', 'manager'],
+  'POST /credentials/:id/reveal': ['admin', 'manager'],
   'GET /reviews': EVERYONE,
   'POST /reviews': ['admin'],
   'POST /reviews/:id/items/:seq': ['admin', 'helpdesk', 'manager'],

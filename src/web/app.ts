@@ -26,6 +26,7 @@ import { registerHolds } from './routes/holds.js';
 import { registerReviews } from './routes/reviews.js';
 import { registerRequests } from './routes/requests.js';
 import { registerPeople } from './routes/people.js';
+import { registerCredentials } from './routes/credentials.js';
 import { registerPersons } from './routes/persons.js';
 import { registerPlan } from './routes/plan.js';
 import { registerReports } from './routes/reports.js';
@@ -50,6 +51,7 @@ const NAV: readonly NavItem[] = [
   { href: '/reviews', label: 'nav.reviews' },
   { href: '/requests', label: 'nav.requests' },
   { href: '/people', label: 'nav.people' },
+  { href: '/credentials', label: 'nav.credentials' },
 ];
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -58,7 +60,7 @@ const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
  * Route modules besides the foundation's (areas other helpers add: forms, audit, reports, OIDC…). Each gets the
  * app and the context; its routes need rows in access.ts.
  */
-const AREAS: readonly RouteModule[] = [registerForms, registerAudit, registerReports, registerReviews, registerRequests, registerPeople];
+const AREAS: readonly RouteModule[] = [registerForms, registerAudit, registerReports, registerReviews, registerRequests, registerPeople, registerCredentials];
 
 /** Build the console. Does not listen: the caller does (`cadre serve`), or tests use `inject`. */
 export async function buildApp(engine: Engine, opts: WebOptions & { readonly signIn?: SignInExtras; readonly areas?: readonly RouteModule[] } = {}): Promise<FastifyInstance> {

@@ -15,6 +15,7 @@ import { entraLiveCheck } from './live-check.js';
 import { createUser, deleteUser } from './create.js';
 import { EntraError } from './errors.js';
 import { entraHelpdesk } from './helpdesk.js';
+import { issueTemporaryAccessPass } from './tap.js';
 import { setEntitlement } from './grant.js';
 import type { EntraTargetOptions } from './guard.js';
 import { createReader } from './read.js';
@@ -99,6 +100,7 @@ export function createEntraConnector(name: string, opts: EntraTargetOptions, dep
     checkLive: (scope: LiveCheckScope): Promise<LiveFinding[]> => entraLiveCheck(s, target, scope),
     // resetPassword, accountStatus, passwordPolicy (no unlock: Graph exposes no lockout)
     ...entraHelpdesk(s),
+    issueTemporaryAccessPass: (anchor, req) => issueTemporaryAccessPass(s, anchor, req),
 
     async apply(op: Operation, ctx: ApplyContext): Promise<OperationResult> {
       try {

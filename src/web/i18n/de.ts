@@ -4,6 +4,7 @@ import type { Catalogue } from './en.js';
 import { formsDe } from './forms-de.js';
 import { reviewsDe } from './reviews-de.js';
 import { requestsDe } from './requests-de.js';
+import { credentialsDe } from './credentials-de.js';
 
 export const de: Catalogue = {
   'app.name': 'Cadre',
@@ -178,5 +179,6 @@ export const de: Catalogue = {
   ...formsDe,
   ...reviewsDe,
   ...requestsDe,
+  ...credentialsDe,
   ...auditDe,
 };

@@ -5,6 +5,7 @@
 import { formsEn } from './forms-en.js';
 import { reviewsEn } from './reviews-en.js';
 import { requestsEn } from './requests-en.js';
+import { credentialsEn } from './credentials-en.js';
 import { auditEn } from './audit.js';
 
 export const en = {
@@ -180,6 +181,7 @@ export const en = {
   ...formsEn,
   ...reviewsEn,
   ...requestsEn,
+  ...credentialsEn,
   ...auditEn,
 } as const satisfies Record<string, string>;
 
