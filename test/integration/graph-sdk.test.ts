@@ -1,7 +1,7 @@
 /**
  * Microsoft's own libraries against the Graph simulator over HTTPS: @azure/identity (MSAL) takes its token from
  * the simulator's authority (OpenID discovery, then the token endpoint), the Graph JS SDK pages, follows delta,
- * batches, sets a manager and gets Graph's error codes. The client runs as its own process with
+ * batches, sets a manager, creates a Temporary Access Pass and gets Graph's error codes. The client runs as its own process with
  * NODE_EXTRA_CA_CERTS, as a user trusting the simulator's certificate would.
  */
 import assert from 'node:assert/strict';
@@ -66,6 +66,9 @@ describe("Microsoft's Graph JS SDK and @azure/identity against the Graph simulat
     assert.deepEqual(r['search'], ['sdk3@example.onmicrosoft.com'], '$search filters (before, the simulator ignored it)');
     assert.deepEqual(r['notFound'], [404, 'Request_ResourceNotFound']);
     assert.deepEqual(r['duplicate'], [400, 'Request_BadRequest']);
+    assert.deepEqual(r['tap'], [true, false, 'NotYetValid', [[true, null]]], 'the pass in the create answer only; not usable before its start');
+    assert.deepEqual(r['tapLifetime'], [400, 'badRequest', 'Invalid LifetimeInMinutes specified. The valid range between 60 and 480.']);
+    assert.equal(r['tapDeleted'], 0);
     assert.equal(sim.state.snapshot().users.filter((u) => String(u.props['userPrincipalName']).startsWith('sdk')).length, 7, 'the users are in the tenant');
   });
 });

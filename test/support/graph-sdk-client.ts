@@ -104,4 +104,18 @@ try {
 } catch (e) {
   out['duplicate'] = e instanceof GraphError ? [e.statusCode, e.code] : String(e);
 }
+// Temporary Access Pass: the pass once in the create answer, null when read back; Graph's 400 for a lifetime outside
+// the policy; delete.
+type Tap = { id: string; temporaryAccessPass: string | null; isUsable: boolean; methodUsabilityReason: string; startDateTime: string };
+const taps = `/users/${ids[3]}/authentication/temporaryAccessPassMethods`;
+const tap = await client.api(taps).post({ startDateTime: new Date(Date.now() + 2 * 86_400_000).toISOString(), lifetimeInMinutes: 60, isUsableOnce: true }) as Tap;
+const tapRead = await client.api(taps).get() as { value: Tap[] };
+out['tap'] = [typeof tap.temporaryAccessPass === 'string' && tap.temporaryAccessPass.length === 8, tap.isUsable, tap.methodUsabilityReason, tapRead.value.map((t) => [t.id === tap.id, t.temporaryAccessPass])];
+try {
+  await client.api(taps).post({ lifetimeInMinutes: 5 });
+} catch (e) {
+  out['tapLifetime'] = e instanceof GraphError ? [e.statusCode, e.code, e.message] : String(e);
+}
+await client.api(`${taps}/${tap.id}`).delete();
+out['tapDeleted'] = ((await client.api(taps).get()) as { value: Tap[] }).value.length;
 process.stdout.write(`${JSON.stringify(out)}\n`);
