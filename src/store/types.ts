@@ -263,6 +263,7 @@ export interface Store {
     /** The remembered writes of these persons. */
     byPersons(personIds: readonly string[]): Promise<WriteBackRecord[]>;
   };
+
   /** First credentials of joiners, sealed by the engine, shown once in the console (migration 0020; first-credentials.ts). */
   credentials: FirstCredentialsRepo;
 
