@@ -1,21 +1,17 @@
 /**
- * `firstPassword:` how a joiner's first credential reaches the manager (issue 10 §5). Never in the joiner mail by
- * default:
+ * `firstPassword:` the details of how a joiner's first credential reaches the manager; the choice itself is
+ * `notifications.passwordDelivery` (issue 10 §5, never in the joiner mail):
  * - `console` (default): every initial password Cadre sets is sealed in the store and shown once to the manager
  *   (or an admin) in the console, then wiped;
- * - `tap`: as `console`, and for the Entra target (`tap.target`) Cadre also creates a Temporary Access Pass valid
- *   from the start of the hire day (in `lifecycle.timezone`), shown once the same way;
- * - `mail-separate`: the password goes by mail, in a mail of its own, never before the start date.
+ * - `tap`: as `console`, and for the Entra target (`firstPassword.tap.target`) Cadre also creates a Temporary
+ *   Access Pass valid from the start of the hire day (in `lifecycle.timezone`), shown once the same way;
+ * - `mail-separate`: the password goes by mail, in a mail of its own, on the start date (src/engine/effects/notify.ts).
  */
 import { z } from 'zod';
 
-/** The typed choice the joiner carries (also what the mail templates read). */
-export const PASSWORD_DELIVERIES = ['console', 'tap', 'mail-separate'] as const;
-
 export const firstPasswordGuard = z.object({
-  delivery: z.enum(PASSWORD_DELIVERIES).default('console'),
   tap: z.object({
-    /** The Entra target the pass is created in; default: the only `entra` target. */
+    /** The Entra target the pass is created in; default: the only enabled `entra` target. */
     target: z.string().optional(),
     /**
      * Minutes the pass is valid from the start of the hire day: within the tenant's Temporary Access Pass policy,
@@ -35,9 +31,7 @@ export const firstPasswordGuard = z.object({
 }).strict();
 
 /** Defaults of {@link firstPasswordGuard}. */
-export const FIRST_PASSWORD_DEFAULT = { delivery: 'console' as const, tap: { lifetimeMinutes: 1440, usableOnce: false }, showForDays: 7 };
+export const FIRST_PASSWORD_DEFAULT = { tap: { lifetimeMinutes: 1440, usableOnce: false }, showForDays: 7 };
 
 /** A validated `firstPassword:` block. */
 export type FirstPasswordConfig = z.infer<typeof firstPasswordGuard>;
-/** How the first password is delivered. */
-export type PasswordDelivery = (typeof PASSWORD_DELIVERIES)[number];

@@ -8,11 +8,11 @@ const base = {
   source: { type: 'personio', clientId: 'x', clientSecret: 'y' },
   targets: { entra: { type: 'entra' }, erp: { type: 'sql' } },
 };
-const cfg = (firstPassword: unknown) => configGuard.parse({ ...base, firstPassword });
+const cfg = ({ delivery, ...firstPassword }: Record<string, unknown>) => configGuard.parse({ ...base, firstPassword, notifications: { passwordDelivery: delivery } });
 
 test('delivery defaults to console; no TAP target then', () => {
   const c = configGuard.parse(base);
-  assert.equal(c.firstPassword.delivery, 'console');
+  assert.equal(c.notifications.passwordDelivery, 'console');
   assert.equal(tapTarget(c), undefined);
 });
 

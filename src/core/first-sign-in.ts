@@ -1,15 +1,15 @@
 /**
  * The joiner's first sign-in (issue 10 §5), decided in the plan: how the first credential reaches the manager
- * (`firstPassword.delivery`) and, with `tap`, the Temporary Access Pass the Entra create carries: valid from the start
+ * (`notifications.passwordDelivery`) and, with `tap`, the Temporary Access Pass the Entra create carries: valid from the start
  * of the hire day in `lifecycle.timezone` (or at once when that has passed), for `tap.lifetimeMinutes`. Pure.
  */
 import type { CadreConfig } from '../config/schema.js';
-import type { PasswordDelivery } from '../config/schema-first-password.js';
+import type { PasswordDelivery } from '../config/schema-notifications.js';
 import { addDays } from './lifecycle.js';
 import type { Operation, Person } from './model.js';
 import { startOfLocalDay } from './rules/filetime.js';
 
-export type { PasswordDelivery } from '../config/schema-first-password.js';
+export type { PasswordDelivery } from '../config/schema-notifications.js';
 
 /** A Temporary Access Pass to create with an account (`CreateOperation.firstSignIn`). Never the pass itself. */
 export interface FirstSignIn {
@@ -20,11 +20,11 @@ export interface FirstSignIn {
   readonly isUsableOnce: boolean;
 }
 
-type Cfg = Pick<CadreConfig, 'firstPassword' | 'targets' | 'lifecycle'>;
+type Cfg = Pick<CadreConfig, 'firstPassword' | 'notifications' | 'targets' | 'lifecycle'>;
 
 /** The target a Temporary Access Pass is created in: `tap.target`, else the only enabled `entra` target. */
-export function tapTarget(cfg: Pick<CadreConfig, 'firstPassword' | 'targets'>): string | undefined {
-  if (cfg.firstPassword.delivery !== 'tap') return undefined;
+export function tapTarget(cfg: Pick<CadreConfig, 'firstPassword' | 'notifications' | 'targets'>): string | undefined {
+  if (cfg.notifications.passwordDelivery !== 'tap') return undefined;
   if (cfg.firstPassword.tap.target !== undefined) return cfg.firstPassword.tap.target;
   const entra = Object.entries(cfg.targets).filter(([, t]) => t.type === 'entra' && t.enabled).map(([n]) => n);
   return entra.length === 1 ? entra[0] : undefined;
@@ -49,8 +49,8 @@ export function withFirstSignIn(op: Operation, person: Person, cfg: Cfg, at: str
 }
 
 /** How the person's first credential is delivered (what the joiner mail names). */
-export function passwordDelivery(cfg: Pick<CadreConfig, 'firstPassword'>): PasswordDelivery {
-  return cfg.firstPassword.delivery;
+export function passwordDelivery(cfg: Pick<CadreConfig, 'notifications'>): PasswordDelivery {
+  return cfg.notifications.passwordDelivery;
 }
 
 /**

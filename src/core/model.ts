@@ -2,7 +2,7 @@
  * Core domain model shared by every layer. Pure data: no I/O, no clock.
  * Dates are ISO strings: calendar dates as `YYYY-MM-DD`, instants as full ISO-8601 UTC.
  */
-import type { FirstSignIn, PasswordDelivery } from './first-sign-in.js';
+import type { FirstSignIn } from './first-sign-in.js';
 
 /** Values an account attribute can hold. `null` means "absent / clear it". */
 export type AttrValue = string | number | boolean | string[] | null;
@@ -244,7 +244,7 @@ export interface CreateOperation extends OperationBase, NoEntitlement {
   readonly identifiers?: Readonly<Record<string, string>>;
   /** The person's end date (`YYYY-MM-DD`), for targets that let an account expire (AD `accountExpiresFromEndDate`). */
   readonly endDate?: string;
-  /** A Temporary Access Pass to create with the account (`firstPassword.delivery: tap`), never the pass itself. */
+  /** A Temporary Access Pass to create with the account (`notifications.passwordDelivery: tap`), never the pass itself. */
   readonly firstSignIn?: FirstSignIn;
 }
 
@@ -304,8 +304,6 @@ export interface NotifyOperation extends OperationBase, NoEntitlement {
   readonly summary?: readonly string[];
   /** Carried over from an interrupted run: the initial password of a joiner is not known any more. */
   readonly resumed?: boolean;
-  /** Joiner: how the first credential reaches the manager (`firstPassword.delivery`); the mail says so. */
-  readonly passwordDelivery?: PasswordDelivery;
 }
 
 /** One step of a plan, discriminated by `action`. Never carries secrets. */

@@ -248,7 +248,7 @@ export async function applyPrepared(engine: Engine, prepared: PreparedPlan, opts
     }));
     const login = String(op.changes.find((c) => /samaccountname|userprincipalname|username|login/i.test(c.attribute))?.to ?? current?.attributes['userPrincipalName'] ?? '');
     // An adopted account keeps its password: never hand out one that was not set. Console/TAP delivery keeps it
-    // for the console (firstPassword.delivery); only mail-separate puts it into the joiner mail.
+    // for the console (notifications.passwordDelivery); only mail-separate hands it to the password mail.
     if (result.ok && secret && !result.adopted && !credentials.takePassword(op, login, secret)) {
       const list = secrets.get(op.personId) ?? [];
       list.push({ target: op.target, login, password: secret });

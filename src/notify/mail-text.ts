@@ -39,14 +39,14 @@ const L = {
 
 const DELIVERY: Record<MailLanguage, Record<'console' | 'tap' | 'mail-separate' | 'none', string>> = {
   en: {
-    console: 'First password: it is not in this mail. Sign in to the Cadre console and open the person: the first password is shown there once, to you. Hand it over personally; it must be changed at the first sign-in.',
-    tap: 'First sign-in: a Temporary Access Pass for the Entra account, valid from the start date, is waiting for you in the Cadre console (shown once). It is not in this mail.',
+    console: 'First password: it is not in this mail. Sign in to the Cadre console and open New hire credentials: the first password is shown there once, to you. Hand it over personally; it must be changed at the first sign-in.',
+    tap: 'First sign-in: a Temporary Access Pass for the Entra account, valid from the start date, is waiting for you in the Cadre console under New hire credentials (shown once). It is not in this mail.',
     'mail-separate': 'First password: it is not in this mail. You receive it in a separate mail on the start date.',
     none: '',
   },
   de: {
-    console: 'Erstes Passwort: Es steht nicht in dieser Mail. Melden Sie sich in der Cadre-Konsole an und öffnen Sie die Person: Dort wird Ihnen das erste Passwort einmalig angezeigt. Übergeben Sie es persönlich; es muss bei der ersten Anmeldung geändert werden.',
-    tap: 'Erste Anmeldung: Ein Temporary Access Pass für das Entra-Konto, gültig ab dem Eintrittsdatum, liegt für Sie in der Cadre-Konsole bereit (einmalig angezeigt). Er steht nicht in dieser Mail.',
+    console: 'Erstes Passwort: Es steht nicht in dieser Mail. Melden Sie sich in der Cadre-Konsole an und öffnen Sie „Zugangsdaten Neue“: Dort wird Ihnen das erste Passwort einmalig angezeigt. Übergeben Sie es persönlich; es muss bei der ersten Anmeldung geändert werden.',
+    tap: 'Erste Anmeldung: Ein Temporary Access Pass für das Entra-Konto, gültig ab dem Eintrittsdatum, liegt für Sie in der Cadre-Konsole unter „Zugangsdaten Neue“ bereit (einmalig angezeigt). Er steht nicht in dieser Mail.',
     'mail-separate': 'Erstes Passwort: Es steht nicht in dieser Mail. Sie erhalten es in einer eigenen Mail am Eintrittsdatum.',
     none: '',
   },

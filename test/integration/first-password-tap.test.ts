@@ -1,6 +1,6 @@
 /**
  * First-password delivery with a Temporary Access Pass (issue 10 §5), end to end: Personio simulator → Cadre →
- * Entra (Graph simulator) with `firstPassword.delivery: tap`. The joiner's account is created before the hire day
+ * Entra (Graph simulator) with `notifications.passwordDelivery: tap`. The joiner's account is created before the hire day
  * with a TAP starting at local midnight of the hire day; the manager sees it exactly once in the console (HTTP), a
  * second view finds it gone; another manager and the helpdesk cannot; neither the audit log, the store file nor the
  * log output ever holds the pass; the pass is the one Entra accepts on the first day.
@@ -22,6 +22,7 @@ import { startGraphSimulator, type GraphSimulator } from '../../src/targets/entr
 import { buildApp } from '../../src/web/app.js';
 import { E2E_CLIENT, writeEntraE2eConfig } from '../support/entra-e2e-config.js';
 import { employee } from '../support/personio-fixture.js';
+import { startSmtpServer, type TestSmtpServer } from '../support/smtp.js';
 import { webClient, type WebClient } from '../support/web.js';
 
 const SECRET = 'first-password-test-session-secret-0123456789';
@@ -37,6 +38,7 @@ describe('first password: Temporary Access Pass shown once to the manager', () =
   let dir: string;
   let personio: Awaited<ReturnType<typeof startPersonioSimulator>>;
   let graph: GraphSimulator;
+  let smtp: TestSmtpServer;
   let engine: Engine;
   let app: Awaited<ReturnType<typeof buildApp>>;
   const logLines: string[] = [];
@@ -51,6 +53,7 @@ describe('first password: Temporary Access Pass shown once to the manager', () =
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'cadre-tap-'));
+    smtp = await startSmtpServer();
     personio = await startPersonioSimulator({ port: 0, host: '127.0.0.1', employees: staff });
     graph = await startGraphSimulator({
       port: 0, host: '127.0.0.1', clients: [{ ...E2E_CLIENT }], verifiedDomains: ['example.com'],
@@ -63,7 +66,7 @@ describe('first password: Temporary Access Pass shown once to the manager', () =
     }
     const file = writeEntraE2eConfig({
       dir, personioUrl: personio.url, graphUrl: graph.url, tenantId: graph.tenantId,
-      extra: `firstPassword: { delivery: tap, tap: { lifetimeMinutes: 1440 }, showForDays: 3 }\nweb: { sessionSecret: ${JSON.stringify(SECRET)}, signInRateLimit: { max: 1000, window: 1m } }`,
+      extra: `notifications:\n  passwordDelivery: tap\n  smtp: { host: 127.0.0.1, port: ${smtp.port}, secure: false, from: "cadre@example.com", insecure: true }\n  events: { joiner: [manager] }\nfirstPassword: { tap: { lifetimeMinutes: 1440 }, showForDays: 3 }\nweb: { sessionSecret: ${JSON.stringify(SECRET)}, signInRateLimit: { max: 1000, window: 1m } }`,
     });
     // Every log line at the most verbose level, to search for the pass.
     const log = pino({ level: 'trace' }, { write: (s: string) => { logLines.push(s); } });
@@ -75,6 +78,7 @@ describe('first password: Temporary Access Pass shown once to the manager', () =
     await engine?.close();
     await graph?.close();
     await personio?.close();
+    await smtp?.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -89,8 +93,6 @@ describe('first password: Temporary Access Pass shown once to the manager', () =
     assert.ok(create && create.action === 'create');
     assert.deepEqual(create.firstSignIn, { kind: 'tap', startDateTime: start, lifetimeInMinutes: 1440, isUsableOnce: false });
     assert.equal(create.enabled, false, 'a pre-hire account');
-    const notify = r.prepared.plan.operations.find((o) => o.action === 'notify' && o.personId === '2');
-    assert.equal(notify === undefined || (notify.action === 'notify' && notify.passwordDelivery === 'tap'), true);
     assert.equal(r.report?.counts.failed ?? 0, 0);
 
     const user = graph.state.liveUsers().find((u) => u.props['employeeId'] === '2');
@@ -148,8 +150,12 @@ describe('first password: Temporary Access Pass shown once to the manager', () =
     assert.equal(refused.map((r) => r.actor).join(), 'web:otto');
   });
 
-  test('the pass is nowhere: audit rows, the store file, the log output', async () => {
+  test('the pass is nowhere: the joiner mail, audit rows, the store file, the log output', async () => {
     assert.ok(pass !== '');
+    const mails = smtp.messages.filter((m) => /Neo Neu/.test(m.subject ?? ''));
+    assert.equal(mails.length, 1, 'the manager got the joiner mail');
+    assert.match(mails[0]?.text ?? '', /Temporary Access Pass/, 'it says a TAP waits in the console');
+    assert.ok(!smtp.messages.some((m) => (m.text ?? '').includes(pass) || String(m.html ?? '').includes(pass)), 'no mail holds the pass');
     const rows = (await engine.store.audit.query({}, { limit: 10_000 }));
     assert.ok(rows.length > 10);
     assert.ok(!JSON.stringify(rows).includes(pass), 'no audit row holds the pass');

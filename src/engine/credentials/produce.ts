@@ -1,6 +1,6 @@
 /**
- * What a run does with the first credentials it produces (`firstPassword.delivery`):
- * - `mail-separate`: initial passwords go to the joiner mail's secrets, as before;
+ * What a run does with the first credentials it produces (`notifications.passwordDelivery`):
+ * - `mail-separate`: initial passwords go to the run's secrets, for the separate password mail on the start date;
  * - `console` and `tap`: they are sealed for the console instead (never mailed);
  * - `tap`: after the planned create in the Entra target (its `firstSignIn`), a Temporary Access Pass is created
  *   and sealed for the console; that account's random initial password is handed to nobody.
@@ -25,7 +25,7 @@ export interface CredentialCollector {
 
 /** A collector for one run. */
 export function credentialCollector(engine: Engine): CredentialCollector {
-  const delivery = engine.config.firstPassword.delivery;
+  const delivery = engine.config.notifications.passwordDelivery;
   const tapIn = tapTarget(engine.config);
   const produced: ProducedCredential[] = [];
   const events: { personId: string; target: string; event: string; payload: Record<string, unknown> }[] = [];

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { credentialKey, keySource, seal, unseal } from './seal.js';
 
-const cfg = (key?: string, sessionSecret?: string) => ({ firstPassword: { delivery: 'console' as const, tap: { lifetimeMinutes: 1440, usableOnce: false }, showForDays: 7, ...(key ? { key } : {}) }, web: { ...(sessionSecret ? { sessionSecret } : {}) } }) as unknown as Parameters<typeof credentialKey>[0];
+const cfg = (key?: string, sessionSecret?: string) => ({ firstPassword: { tap: { lifetimeMinutes: 1440, usableOnce: false }, showForDays: 7, ...(key ? { key } : {}) }, web: { ...(sessionSecret ? { sessionSecret } : {}) } }) as unknown as Parameters<typeof credentialKey>[0];
 
 test('the key comes from firstPassword.key, else web.sessionSecret; short or missing secrets give none', () => {
   const env = { K: 'k'.repeat(40), S: 's'.repeat(40), SHORT: 'abc' };
