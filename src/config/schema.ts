@@ -13,6 +13,7 @@ import { formsGuard, protectionGuard, PROTECTION_DEFAULT } from './schema-forms.
 import { REVIEWS_DEFAULT, reviewsGuard } from './schema-reviews.js';
 import { CATALOG_DEFAULT, catalogGuard } from './schema-catalog.js';
 import { FIRST_PASSWORD_DEFAULT, firstPasswordGuard } from './schema-first-password.js';
+import { offboardingGuard } from './schema-offboarding.js';
 
 export { conditionGuard, exclusionGuard, type Condition };
 
@@ -158,6 +159,8 @@ export const lifecycleGuard = z.object({
   timezone: z.string().refine(isTimeZone, 'an IANA time zone, e.g. Europe/Berlin').default('Europe/Berlin'),
   /** People missing from the source (deleted in Personio) are treated as leavers. */
   missingIsLeaver: z.boolean().default(true),
+  /** Extra steps for leavers when the account is disabled (schema-offboarding.ts). */
+  offboarding: offboardingGuard,
 }).strict();
 
 export const writeBackGuard = z.object({
@@ -178,7 +181,7 @@ export const configGuard = z.object({
   source: personioSourceGuard,
   store: storeGuard.default({ driver: 'sqlite', path: '.cadre/cadre.db' }),
   identifiers: z.record(z.string(), identifierGuard).default({}),
-  lifecycle: lifecycleGuard.default({ preHireDays: 14, disableAt: 'earliest', retentionDays: 90, leave: 'keep', timezone: 'Europe/Berlin', missingIsLeaver: true }),
+  lifecycle: lifecycleGuard.default({ preHireDays: 14, disableAt: 'earliest', retentionDays: 90, leave: 'keep', timezone: 'Europe/Berlin', missingIsLeaver: true, offboarding: [] }),
   targets: z.record(z.string().regex(/^[a-z][a-z0-9_-]*$/, 'target names are lower-case identifiers'), targetGuard),
   entitlements: z.array(entitlementRuleGuard).default([]),
   thresholds: thresholdsGuard.default({ default: { count: 25, percent: 10 }, actions: {}, targets: {}, adopt: { count: 10, percent: 10 }, percentMinCount: 5 }),

@@ -1,6 +1,7 @@
 /**
  * Desired state: what each person should have in each enabled target at time T.
  */
+import { offboardEntitlements, withoutOffboarded, type OffboardEntitlements } from './offboarding.js';
 import type { CadreConfig, TargetConfig } from '../config/schema.js';
 import { wantedAddresses } from './address-list.js';
 import { correlationCodec, type CorrelationCodec } from './correlation.js';
@@ -276,6 +277,8 @@ export interface DesiredDetail {
   readonly removedEntitlements?: readonly Grant[];
   /** Request grants that ended (expired, revoked): the reason of their entitlement's revoke. */
   readonly endedGrants?: readonly Grant[];
+  /** A leaver's entitlements that offboarding steps remove (revoked where held, with the step as reason). */
+  readonly offboarding?: OffboardEntitlements;
 }
 
 /**
@@ -342,7 +345,9 @@ export function desiredDetail(ctx: PlanContext, person: Person, target: string, 
   // Governance next: approved requests add to the rules' grants, review exceptions take away (not for leavers).
   const access = accessFor(ctx.input, person.id, target);
   const gov = rulesGrant ? applyAccess(ruled, access.grants, access.exceptions) : { entitlements: ruled, removed: [] };
-  const granted = gov.entitlements;
+  // Offboarding steps (removeLicences, removeGroups) take from a leaver what the leaver option left.
+  const offboarding = isLeaver && exists ? offboardEntitlements(ctx.config.lifecycle.offboarding, target, info) : undefined;
+  const granted = withoutOffboarded(gov.entitlements, offboarding);
   // Human decisions last: a helpdesk edit or a form's group stays until its override expires.
   const { entitlements, removed: overridden } = applyOverrides(activeOverrides(ctx.input, person.id, target), { attributes, reasons, sources, entitlements: granted }, {
     exists, entitlements: rulesGrant,
@@ -365,6 +370,7 @@ export function desiredDetail(ctx: PlanContext, person: Person, target: string, 
     desired, lifecycle: lc, placement, missingIdentifiers: missing, sources,
     ...(removed.length > 0 ? { removedEntitlements: removed } : {}),
     ...(ended.length > 0 ? { endedGrants: ended } : {}),
+    ...(offboarding ? { offboarding } : {}),
   };
 }
 

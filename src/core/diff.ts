@@ -3,6 +3,7 @@
  */
 import type { TargetConfig } from '../config/schema.js';
 import { addressListChange } from './address-list.js';
+import { offboardRemoves, offboardRevokeReason } from './offboarding.js';
 import { sameValue } from './values.js';
 import type { DesiredDetail } from './desired.js';
 import { canonicalJson, sha256Hex } from './hash.js';
@@ -15,7 +16,7 @@ export type OpDraft = Draft<Operation>;
 
 /** Stable operation id: sha256 of target|action|person|entitlement|changes (+ anchor, event), 16 hex chars. */
 export function opId(d: OpDraft): string {
-  const event = d.action === 'notify' ? d.event : '';
+  const event = d.action === 'notify' ? d.event : d.action === 'offboard' ? `${d.step}${d.undo === true ? ':undo' : ''}` : '';
   const parts = [d.target, d.action, d.personId, d.entitlement ?? '', canonicalJson(d.changes), d.anchor ?? '', event];
   return sha256Hex(parts.join('|')).slice(0, 16);
 }
@@ -217,10 +218,13 @@ export function diffAccount(detail: DesiredDetail, account: AccountState, tcfg: 
       for (const e of [...account.entitlements, ...reviewed].sort()) {
         const l = e.toLowerCase();
         const forced = removed.get(l);
-        if (want.has(l) || (forced === undefined && (unmanaged.has(l) || !opts.managed(e)))) continue;
+        // Offboarding: groups only when managed; licences are the target's own (group-inherited ones are unmanaged).
+        const off = detail.offboarding !== undefined && offboardRemoves(detail.offboarding, e) && !unmanaged.has(l)
+          && (detail.offboarding.licenceNames.has(l) || opts.managed(e)) ? offboardRevokeReason(detail.offboarding, e) : undefined;
+        if (want.has(l) || (forced === undefined && off === undefined && (unmanaged.has(l) || !opts.managed(e)))) continue;
         // Several ended requests for it: the latest (grants come in request order) is why it goes now.
         const endedGrant = [...(detail.endedGrants ?? [])].reverse().find((g) => g.name.toLowerCase() === l);
-        const why: Reason = forced !== undefined ? forced.reason : detail.lifecycle.state === 'terminated' && tcfg.leaver.removeEntitlements
+        const why: Reason = forced !== undefined ? forced.reason : off !== undefined ? off : detail.lifecycle.state === 'terminated' && tcfg.leaver.removeEntitlements
           ? { kind: 'lifecycle', source: 'leaver', detail: 'leaver: entitlements are removed' }
           : endedGrant !== undefined ? endedGrant.reason
           : { kind: 'rule', source: 'no-rule', detail: `no rule grants ${e} any more` };

@@ -194,7 +194,7 @@ export interface HeldAccount {
 /** Plan/operation actions, in the order the planner emits them per person. */
 export const ACTIONS = [
   'create', 'adopt', 'update', 'move', 'rename', 'enable', 'disable', 'delete',
-  'grant', 'revoke', 'setPassword', 'writeBack', 'notify',
+  'grant', 'revoke', 'setPassword', 'offboard', 'writeBack', 'notify',
 ] as const;
 /** One of {@link ACTIONS}. */
 export type Action = (typeof ACTIONS)[number];
@@ -306,10 +306,32 @@ export interface NotifyOperation extends OperationBase, NoEntitlement {
   readonly resumed?: boolean;
 }
 
+/**
+ * Offboarding steps a target connector carries out as an `offboard` operation (`lifecycle.offboarding`): AD hides
+ * the account from address lists, Entra revokes the sign-in sessions, a REST target is called (`webhook`, and the
+ * home-folder handover's optional call).
+ */
+export const OFFBOARD_STEPS = ['hideFromAddressLists', 'revokeSessions', 'webhook', 'homeFolder'] as const;
+/** One of {@link OFFBOARD_STEPS}. */
+export type OffboardStep = (typeof OFFBOARD_STEPS)[number];
+
+/** `offboard`: one offboarding step on a leaver's account (after the disable), or its undo on a rehire. */
+export interface OffboardOperation extends OperationBase, NoEntitlement {
+  readonly action: 'offboard';
+  readonly step: OffboardStep;
+  /** Rehire: undo the step (AD: shown in address lists again). Only undoable steps are ever undone. */
+  readonly undo?: boolean;
+  /** The end date that closed access (`YYYY-MM-DD`), for the webhook's body. */
+  readonly endDate?: string;
+  /** Home-folder handover: the account's home folder path and the manager's person id. */
+  readonly path?: string;
+  readonly managerId?: string;
+}
+
 /** One step of a plan, discriminated by `action`. Never carries secrets. */
 export type Operation =
   | CreateOperation | AdoptOperation | DisableOperation | EntitlementOperation | AccountOperation
-  | WriteBackOperation | NotifyOperation;
+  | OffboardOperation | WriteBackOperation | NotifyOperation;
 
 /** Per-person planning error: nothing is planned for that person in that target. */
 export interface PlanError {

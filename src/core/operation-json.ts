@@ -76,6 +76,7 @@ function defaultsFor(op: Record<string, unknown>): Record<string, unknown> {
     if (!Array.isArray(out['to'])) out['to'] = [];
     if (!Array.isArray(out['targets'])) out['targets'] = [];
   }
+  if (out['action'] === 'offboard' && typeof out['step'] !== 'string') out['step'] = 'webhook';
   if ((out['action'] === 'grant' || out['action'] === 'revoke') && typeof out['entitlement'] !== 'string') out['entitlement'] = '';
   return out;
 }

@@ -7,7 +7,7 @@ import { comparePersonIds } from './rules/identifiers.js';
 
 /** Action rank used to break ties between independent operations. */
 export const ACTION_ORDER: readonly Action[] = [
-  'create', 'adopt', 'update', 'move', 'rename', 'enable', 'grant', 'revoke', 'setPassword', 'disable', 'delete', 'writeBack', 'notify',
+  'create', 'adopt', 'update', 'move', 'rename', 'enable', 'grant', 'revoke', 'setPassword', 'disable', 'offboard', 'delete', 'writeBack', 'notify',
 ];
 const RANK = new Map<Action, number>(ACTION_ORDER.map((a, i) => [a, i]));
 

@@ -13,7 +13,7 @@ export interface FormatOptions {
 
 const SYMBOL: Record<Action, string> = {
   create: '+', adopt: '&', update: '~', move: '>', rename: '~', enable: '↑', disable: '↓', delete: '-',
-  grant: '+', revoke: '-', setPassword: '*', writeBack: '←', notify: '✉',
+  grant: '+', revoke: '-', setPassword: '*', offboard: '⊘', writeBack: '←', notify: '✉',
 };
 
 const show = (v: AttrValue | undefined): string => {
@@ -24,7 +24,7 @@ const show = (v: AttrValue | undefined): string => {
 
 const PLURAL: Record<Action, string> = {
   create: 'to create', adopt: 'to adopt', update: 'to update', move: 'to move', rename: 'to rename', enable: 'to enable', disable: 'to disable',
-  delete: 'to delete', grant: 'to grant', revoke: 'to revoke', setPassword: 'password(s) to set', writeBack: 'write-back(s)', notify: 'notification(s)',
+  delete: 'to delete', grant: 'to grant', revoke: 'to revoke', setPassword: 'password(s) to set', offboard: 'offboarding step(s)', writeBack: 'write-back(s)', notify: 'notification(s)',
 };
 
 /** Render a plan as text. */
@@ -143,6 +143,9 @@ function formatOp(o: Operation, paint: (a: Action, s: string) => string, dim: (s
     }
     case 'grant': case 'revoke':
       out.push(paint(o.action, `    ${sym} ${o.action} ${o.entitlement ?? ''}`) + why);
+      break;
+    case 'offboard':
+      out.push(paint('offboard', `    ${sym} offboard ${o.undo === true ? 'undo ' : ''}${o.step}${o.path !== undefined ? ` ${o.path}` : ''}`) + why);
       break;
     case 'notify':
       out.push(paint('notify', `    ${sym} notify ${o.event} → ${o.to.join(', ')}`));

@@ -5,7 +5,7 @@ import type { CadreConfig } from '../config/schema.js';
 import type { TargetCapabilities } from './capabilities.js';
 import type { AddressListSpec } from './address-list.js';
 import type { TargetCatalog } from './checks.js';
-import type { AccountState, DisableRecord, Hold, Reservation, Snapshot } from './model.js';
+import type { AccountState, DisableRecord, Hold, OffboardStep, Reservation, Snapshot } from './model.js';
 import type { AccessException, AccessGrant } from './access-grants.js';
 import type { Override } from './overrides.js';
 import type { EmploymentHistory } from './periods.js';
@@ -30,6 +30,10 @@ export interface TargetInfo {
   readonly readOnlyAttributes?: readonly string[];
   /** Attributes whose value makes the target disable the account itself at that time (AD `accountExpires`). */
   readonly expiryAttributes?: readonly string[];
+  /** Entitlement names that are licences here (Entra `licences:`), for the `removeLicences` offboarding step. */
+  readonly licenceEntitlements?: readonly string[];
+  /** Offboarding steps the connector carries out as `offboard` operations. */
+  readonly offboardSteps?: readonly OffboardStep[];
   /** What the live target holds that the config can name (entitlements, containers); absent: not checked. */
   readonly catalog?: TargetCatalog;
 }

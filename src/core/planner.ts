@@ -16,6 +16,7 @@ import { sameWriteBackValue, writeBackForm } from './write-back.js';
 import { managedPredicate } from './rules/entitlements.js';
 import { compileTemplate } from './rules/expressions.js';
 import { comparePersonIds } from './rules/identifiers.js';
+import { offboardingFor } from './planner-offboarding.js';
 import { buildSafeguards, guardAccount, holdDisableReason, holdInPlace } from './safeguards.js';
 import { evaluateThresholds, expiringPersons, privilegedPredicate } from './thresholds.js';
 
@@ -76,7 +77,7 @@ interface Record_ {
   readonly adoptVia?: string;
 }
 
-const LEAVER_SOURCES = new Set(['terminated', 'gone', 'rehire-gap', 'missing-from-source']);
+export const LEAVER_SOURCES: ReadonlySet<string> = new Set(['terminated', 'gone', 'rehire-gap', 'missing-from-source']);
 
 /** Person ids whose records failed validation: never treated as missing from the source. */
 function problemIds(input: PlanInput): Set<string> {
@@ -215,9 +216,10 @@ export function computePlan(input: PlanInput): Plan {
     const wb = safe.hold(person.id, '*') === undefined ? writeBackOp(ctx, person, mine) : undefined;
     if (wb) ops.push(wb);
     ops.push(...notifyOps(ctx, person.id, mine, returning.has(person.id), ctx.lifecycle(person)));
+    ops.push(...offboardingFor(ctx, safe, person.id, person, mine, LEAVER_SOURCES));
   }
   for (const [pid, mine] of byPerson) {
-    if (!scopeIds.has(pid)) ops.push(...notifyOps(ctx, pid, mine, false));
+    if (!scopeIds.has(pid)) ops.push(...notifyOps(ctx, pid, mine, false), ...offboardingFor(ctx, safe, pid, undefined, mine, LEAVER_SOURCES));
   }
 
   // Unknown groups / OUs refuse the whole plan: a typo must not revoke the real group from everyone.

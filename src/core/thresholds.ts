@@ -11,7 +11,7 @@ import { NOTIFY_TARGET, WRITEBACK_TARGET } from './plan-input.js';
  * Actions `thresholds.default` applies to without being configured explicitly: the destructive ones, and `enable`
  * (mass re-enabling after an HR mistake is as dangerous as mass disabling). `adopt` has `thresholds.adopt`.
  */
-export const DESTRUCTIVE_ACTIONS: readonly Action[] = ['enable', 'disable', 'delete', 'revoke', 'move', 'rename'];
+export const DESTRUCTIVE_ACTIONS: readonly Action[] = ['enable', 'disable', 'offboard', 'delete', 'revoke', 'move', 'rename'];
 
 /** Which privileged pattern an entitlement granted in a target matches, if any. */
 export type PrivilegedTest = (target: string, entitlement: string) => string | undefined;

@@ -182,6 +182,8 @@ export function targetInfo(engine: Engine): Record<string, TargetInfo> {
       ...(addressList ? { addressList } : {}),
       ...(readOnlyAttributes.length > 0 ? { readOnlyAttributes } : {}),
       ...(c.expiryAttributes && c.expiryAttributes.length > 0 ? { expiryAttributes: c.expiryAttributes } : {}),
+      ...(c.licenceEntitlements && c.licenceEntitlements.length > 0 ? { licenceEntitlements: c.licenceEntitlements } : {}),
+      ...(c.offboardSteps && c.offboardSteps.length > 0 ? { offboardSteps: c.offboardSteps } : {}),
     };
   }
   return out;

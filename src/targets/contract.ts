@@ -5,7 +5,7 @@
 import type { TargetConfig } from '../config/schema.js';
 import type { AddressListSpec } from '../core/address-list.js';
 import type { TargetCapabilities } from '../core/capabilities.js';
-import type { AccountState, DesiredAccount, Operation } from '../core/model.js';
+import type { AccountState, DesiredAccount, OffboardStep, Operation } from '../core/model.js';
 import type { PasswordPolicy } from '../core/password-policy.js';
 
 export type { TargetCapabilities } from '../core/capabilities.js';
@@ -84,6 +84,10 @@ export interface TargetConnector {
    * only for the values Cadre owns (AD `proxyAddresses`); `apply` must honour a change's `add`/`remove`.
    */
   readonly addressList?: AddressListSpec;
+  /** Optional: entitlement names that are licences (Entra `licences:`), for the `removeLicences` offboarding step. */
+  readonly licenceEntitlements?: readonly string[];
+  /** Optional: offboarding steps `apply` carries out as `offboard` operations (`hideFromAddressLists`, `revokeSessions`, …). */
+  readonly offboardSteps?: readonly OffboardStep[];
   /** Optional: attributes reported by `list()` that Cadre must never write (Graph `proxyAddresses`). */
   readonly readOnlyAttributes?: readonly string[];
   /**

@@ -60,6 +60,7 @@ export function makeOp(target: string, action: Action, personId: string, o: Make
     case 'disable': return { ...base, action, ...(o.description !== undefined ? { description: o.description } : {}) };
     case 'grant': case 'revoke': return { ...base, action, entitlement: o.entitlement ?? '' };
     case 'notify': return { ...base, action, event: 'mover', to: [], targets: [] };
+    case 'offboard': return { ...base, action, step: 'webhook' };
     default: return { ...base, action };
   }
 }
