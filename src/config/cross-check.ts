@@ -7,6 +7,7 @@ import type { RawProblem } from './issues.js';
 import { targetTypes } from '../targets/registry.js';
 import { catalogCheck } from './catalog-check.js';
 import { reviewCheck } from './review-check.js';
+import { offboardingCheck } from './offboarding-check.js';
 import { NOTIFY_TARGET, WRITEBACK_TARGET } from '../core/plan-input.js';
 
 const EVENT_RECIPIENT = /^(manager|person|[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+)$/;
@@ -50,5 +51,6 @@ export function crossCheck(config: CadreConfig, knownTypes: readonly string[] = 
   });
   out.push(...catalogCheck(config));
   out.push(...reviewCheck(config));
+  out.push(...offboardingCheck(config));
   return out;
 }

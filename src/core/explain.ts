@@ -1,6 +1,7 @@
 /**
  * `cadre explain PERSON`: why a person has (or will get) what, per target, with the rules behind it.
  */
+import { describeOffboarding } from './offboarding.js';
 import type { TargetConfig } from '../config/schema.js';
 import { buildPlanContext, desiredDetail, matchAccount } from './desired.js';
 import { localDate } from './lifecycle.js';
@@ -54,6 +55,8 @@ export interface Explanation {
     readonly rehireOn?: string;
     readonly deleteOn?: string;
     readonly retentionFrom?: string;
+    /** The offboarding steps (`lifecycle.offboarding`) run when access ends, the delayed delete last. */
+    readonly offboarding?: readonly string[];
     /** Employment periods, the earlier one first: start (hire date) and the end that closes access. */
     readonly periods: readonly { readonly start?: string; readonly end?: string; readonly endBy?: string }[];
   };
@@ -140,6 +143,7 @@ export function explainPerson(personId: string, input: PlanInput): Explanation {
       ...(lc.rehireOn !== undefined ? { rehireOn: lc.rehireOn } : {}),
       ...(lc.deleteOn !== undefined ? { deleteOn: lc.deleteOn } : {}),
       ...(lc.retentionFrom !== undefined ? { retentionFrom: lc.retentionFrom } : {}),
+      ...(lc.endDate !== undefined && input.config.lifecycle.offboarding.length > 0 ? { offboarding: describeOffboarding(input.config.lifecycle.offboarding, lc.deleteOn) } : {}),
       periods: periodList(person, input),
     },
     identifiers,
@@ -176,6 +180,7 @@ export function formatExplanation(e: Explanation): string {
       if (l.enableOn) lines.push(`  enabled on: ${l.enableOn}`);
       if (l.endDate) lines.push(`  access ends after: ${l.endBy ?? l.endDate}`);
       if (l.rehireOn) lines.push(`  rehired from: ${l.rehireOn}`);
+      if (l.offboarding) lines.push('  offboarding when access ends:', ...l.offboarding.map((x, i) => `    ${i + 1}. ${x}`));
       if (l.deleteOn) lines.push(`  accounts deleted on: ${l.deleteOn}${l.retentionFrom ? ` (retention counted from ${l.retentionFrom}, the latest end date)` : ''}`);
       if (l.periods.length > 1 || l.periods.some((p) => p.end !== undefined)) {
         lines.push('  employment periods:');
@@ -232,7 +237,7 @@ export function formatExplanation(e: Explanation): string {
   }
   lines.push('', e.operations.length === 0 ? '  pending operations: none' : '  pending operations:');
   for (const o of e.operations) {
-    const what = o.entitlement ?? o.changes.map((c) => c.attribute).join(', ');
+    const what = o.action === 'offboard' ? `${o.undo === true ? 'undo ' : ''}${o.step}` : o.entitlement ?? o.changes.map((c) => c.attribute).join(', ');
     lines.push(`    ${o.action} ${o.target}${what ? ` ${what}` : ''} — ${o.reason.detail}`);
   }
   return lines.join('\n');

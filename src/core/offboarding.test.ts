@@ -3,6 +3,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AccountState, NotifyOperation, OffboardOperation, Operation } from './model.js';
 import type { TargetInfo } from './plan-input.js';
+import { explainPerson, formatExplanation } from './explain.js';
 import { formatPlan } from './plan-format.js';
 import { computePlan } from './planner.js';
 import { AT, brief, disabledBy, erika, erikaIds, synced } from './planner-test-support.js';
@@ -114,6 +115,14 @@ describe('offboarding steps', () => {
     assert.equal(undo?.step, 'hideFromAddressLists');
     assert.match(undo?.reason.detail ?? '', /not undone/);
     assert.match(formatPlan(plan, { color: false }), /offboard undo hideFromAddressLists/);
+  });
+
+  test('explain lists the steps, the delete last, and the pending offboarding operations', () => {
+    const { base, accounts } = setUp();
+    const text = formatExplanation(explainPerson('1', { ...base, accounts, at: CLOSE }));
+    assert.match(text, /offboarding when access ends:\n {4}1\. remove the managed licences; group-inherited licences go with the groups\n {4}2\. remove from every managed group \(ad\)\n/);
+    assert.match(text, /6\. mail manager, it@example\.com the steps\n {4}7\. delete the accounts after the retention \(on 2024-07-31\)/);
+    assert.match(text, /offboard ad hideFromAddressLists — offboarding: hidden from address lists/);
   });
 
   test('config: the delete step comes last', () => {

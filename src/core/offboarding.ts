@@ -140,3 +140,24 @@ function undoOps(ctx: OffboardContext, personId: string, mine: readonly Operatio
   }
   return out;
 }
+
+/** The configured steps in words, the delayed delete last (what `explain` shows for a person with an end date). */
+export function describeOffboarding(steps: readonly OffboardingStep[], deleteOn?: string): string[] {
+  if (steps.length === 0) return [];
+  const where = (s: OffboardingStep): string => ('targets' in s && s.targets !== undefined ? ` (${s.targets.join(', ')})` : '');
+  const out: string[] = [];
+  for (const s of steps) {
+    switch (s.step) {
+      case 'removeLicences': out.push(`remove the managed licences${where(s)}; group-inherited licences go with the groups`); break;
+      case 'removeGroups': out.push(`remove from every managed group${where(s)}`); break;
+      case 'hideFromAddressLists': out.push(`hide from address lists${where(s)}`); break;
+      case 'revokeSessions': out.push(`revoke sign-in sessions${where(s)}`); break;
+      case 'webhook': out.push(`call ${s.target}`); break;
+      case 'homeFolder': out.push(`hand the home folder (${s.target} homeDirectory) over: mail to ${s.notify.join(', ')}${s.webhook !== undefined ? `, call ${s.webhook}` : ''}`); break;
+      case 'notify': out.push(`mail ${s.to.join(', ')} the steps`); break;
+      case 'delete': break;
+    }
+  }
+  out.push(`delete the accounts after the retention${deleteOn !== undefined ? ` (on ${deleteOn})` : ''}`);
+  return out;
+}

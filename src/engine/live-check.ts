@@ -94,7 +94,9 @@ async function checkTarget(config: CadreConfig, name: string, log: Logger): Prom
   }
   try {
     const refs = configReferences(config, [name]);
-    const scope = { entitlements: refs.filter((r) => r.kind === 'entitlement').map((r) => r.name), containers: refs.filter((r) => r.kind === 'container').map((r) => r.name) };
+    // Offboarding steps that name this target or apply to every target that carries them out.
+    const offboardSteps = config.lifecycle.offboarding.filter((st) => !('targets' in st) || st.targets === undefined || st.targets.includes(name)).map((st) => st.step);
+    const scope = { entitlements: refs.filter((r) => r.kind === 'entitlement').map((r) => r.name), containers: refs.filter((r) => r.kind === 'container').map((r) => r.name), offboardSteps };
     const out: LiveFinding[] = [];
     if (c.checkLive) {
       out.push(...await c.checkLive(scope));

@@ -225,6 +225,8 @@ export interface LiveCheckScope {
   readonly entitlements: readonly string[];
   /** Containers placement may put accounts in. */
   readonly containers: readonly string[];
+  /** Offboarding steps configured for this target (`lifecycle.offboarding`), e.g. to check the schema has what they write. */
+  readonly offboardSteps?: readonly string[];
 }
 
 /** One finding of `cadre validate --live`. */

@@ -34,7 +34,8 @@ export function createAdConnector(name: string, opts: AdTargetOptions, ldap: AdL
   const proxyMapped = mapped.some((a) => a.toLowerCase() === 'proxyaddresses');
   const readOnlyAttributes = addressList === undefined && !proxyMapped ? ['proxyAddresses'] : [];
   // The address list is read back so that it converges (and so that foreign values are seen and kept).
-  const listed = addressList ? [addressList.attribute] : [];
+  // The home folder is read back for the offboarding step that hands it over to the manager.
+  const listed = [...(addressList ? [addressList.attribute] : []), ...(opts.homeDirectory ? ['homeDirectory'] : [])];
   const attributes = [...new Set([...(mapped.length > 0 ? mapped : DEFAULT_ATTRIBUTES), ...listed, 'cn', 'sAMAccountName', 'userPrincipalName', opts.correlationAttribute])];
   const groups = new GroupDirectory(ldap, opts, target.managedEntitlements, deps.grants ?? []);
   const codec = correlationCodec(target.correlation?.value);
@@ -77,6 +78,7 @@ export function createAdConnector(name: string, opts: AdTargetOptions, ldap: AdL
     expiryAttributes: ['accountExpires'],
     ...(addressList ? { addressList } : {}),
     ...(readOnlyAttributes.length > 0 ? { readOnlyAttributes } : {}),
+    offboardSteps: ['hideFromAddressLists'],
 
     async *list(): AsyncIterable<readonly AccountState[]> {
       try {

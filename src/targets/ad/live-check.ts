@@ -8,6 +8,7 @@ import type { LiveCheckScope, LiveFinding } from '../contract.js';
 import { values } from './client.js';
 import { AdTargetError, toAdError } from './errors.js';
 import { eqFilter, isBelow, sameDn } from './escape.js';
+import { HIDE_ATTRIBUTE } from './offboard.js';
 import type { AdRuntime } from './runtime.js';
 
 /** The correlation attribute's schema entry: missing, or whether bit 0 (indexed) of searchFlags is set. */
@@ -116,5 +117,27 @@ export async function adLiveCheck(rt: AdRuntime, scope: LiveCheckScope): Promise
   } catch {
     out.push({ severity: 'warning', code: 'AD_SCHEMA_UNREADABLE', message: `the schema could not be read: whether ${rt.opts.correlationAttribute} is indexed is unknown`, hint: 'let the service account read the schema naming context' });
   }
+  if (scope.offboardSteps?.includes('hideFromAddressLists') === true) out.push(await hideCheck(rt));
   return out;
+}
+
+/** The hideFromAddressLists step writes an Exchange attribute: a directory without the Exchange schema refuses it. */
+async function hideCheck(rt: AdRuntime): Promise<LiveFinding> {
+  try {
+    if (await schemaHas(rt, HIDE_ATTRIBUTE)) return { severity: 'ok', code: 'AD_EXCHANGE_SCHEMA', message: `the schema has ${HIDE_ATTRIBUTE} (offboarding: hideFromAddressLists)`, hint: '' };
+    return {
+      severity: 'error', code: 'AD_SCHEMA_NO_EXCHANGE', message: `lifecycle.offboarding hideFromAddressLists: the schema has no ${HIDE_ATTRIBUTE} (this directory has no Exchange schema), so every such step would fail`,
+      hint: 'remove the step for this target (or limit it with targets:), or extend the schema with Exchange\'s (setup /PrepareSchema)',
+    };
+  } catch {
+    return { severity: 'warning', code: 'AD_SCHEMA_UNREADABLE', message: `the schema could not be read: whether it has ${HIDE_ATTRIBUTE} is unknown`, hint: 'let the service account read the schema naming context' };
+  }
+}
+
+async function schemaHas(rt: AdRuntime, attribute: string): Promise<boolean> {
+  const root = await rt.ldap.read('', ['schemaNamingContext']);
+  const schema = root === undefined ? undefined : values(root, 'schemaNamingContext')[0];
+  if (schema === undefined) throw new Error('no schemaNamingContext');
+  const found = await rt.ldap.search(schema, { scope: 'one', filter: eqFilter('lDAPDisplayName', attribute), attributes: ['1.1'] });
+  return found.length > 0;
 }

@@ -12,6 +12,7 @@ import { AdTargetError, ldapCode, toAdError } from './errors.js';
 import { escapeDnValue, parentDn, rdnValue, sameDn } from './escape.js';
 import type { GroupRef } from './groups.js';
 import { archiveHomeFolder } from './home.js';
+import { applyOffboard } from './offboard.js';
 import { unicodePwd } from './password.js';
 import type { AdRuntime, Located } from './runtime.js';
 import { checkContainer, first, ldapValues, locate, managerValue, mustLocate, NOT_WRITABLE, PSEUDO } from './runtime.js';
@@ -201,6 +202,7 @@ export async function applyOther(rt: AdRuntime, op: Operation, ctx: ApplyContext
       case 'delete': return await applyDelete(rt, op, ctx);
       case 'grant': return await membership(rt, op, ctx, true);
       case 'revoke': return await membership(rt, op, ctx, false);
+      case 'offboard': return await applyOffboard(rt, op, ctx);
       case 'adopt': case 'update': case 'rename': case 'move': case 'enable': case 'disable': case 'setPassword': break;
       default: return { ok: false, error: { code: 'NOT_SUPPORTED', message: `${what()}: the AD target does not handle ${op.action}`, transient: false } };
     }

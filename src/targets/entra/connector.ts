@@ -69,6 +69,12 @@ export function createEntraConnector(name: string, opts: EntraTargetOptions, dep
         return setEntitlement(s, op, anchor, false);
       case 'setPassword':
         return setPassword(s, op, ctx, anchor);
+      case 'offboard': {
+        if (op.step !== 'revokeSessions' || op.undo === true) return fail('NOT_SUPPORTED', `offboarding step ${op.step} is not supported by the Entra target ${name}`);
+        // Refresh tokens and session cookies issued before now stop working (access tokens run out within the hour).
+        s.expect(await s.call('POST', `/users/${anchor}/revokeSignInSessions`, {}), [200, 204], `revoke sign-in sessions of user ${anchor} (person ${op.personId})`);
+        return { ok: true, anchor, note: 'sign-in sessions revoked' };
+      }
       default:
         return fail('NOT_SUPPORTED', `${String(op.action)} is not supported by the Entra target ${name}`);
     }
@@ -87,6 +93,8 @@ export function createEntraConnector(name: string, opts: EntraTargetOptions, dep
     identifierLimits: { username: 64, upn: 113, mail: 256 },
     // Graph's proxyAddresses is read-only on users (Exchange Online keeps it): checked for collisions, never written.
     readOnlyAttributes: ['proxyAddresses'],
+    licenceEntitlements: Object.keys(opts.licences),
+    offboardSteps: ['revokeSessions'],
     get stats() {
       return { requests: http.stats.requests, throttled: http.stats.throttled, retries: http.stats.retries, batches: batcher?.stats.batches ?? 0 };
     },

@@ -170,6 +170,11 @@ export function createRestConnector(name: string, o: RestTargetOptions, deps: Ta
           if (!r.ok && r.code === 'REST_NOT_FOUND') return { ok: true, note: 'already gone' };
           return result(r);
         }
+        case 'offboard': {
+          if (!a.offboard || (op.step !== 'webhook' && op.step !== 'homeFolder') || op.undo === true) return unsupported(op);
+          const vars = { step: op.step, endDate: op.endDate ?? null, path: op.path ?? null, managerId: op.managerId ?? null };
+          return result(await send(a.offboard, op, vars), op.anchor);
+        }
         default:
           return unsupported(op);
       }
@@ -182,6 +187,7 @@ export function createRestConnector(name: string, o: RestTargetOptions, deps: Ta
   deps.log.debug({ target: name, baseUrl: o.baseUrl }, 'rest target ready');
   return {
     name, kind: 'rest', capabilities, correlationAttribute: o.correlationAttribute, concurrency: o.concurrency,
+    ...(a.offboard ? { offboardSteps: ['webhook', 'homeFolder'] as const } : {}),
     list, find,
     isFree: async (attribute, value) => (await scan(attribute, value, true)).length === 0,
     apply,

@@ -51,6 +51,11 @@ export const restTargetGuard = z.object({
     disable: restActionGuard.optional(),
     grant: restActionGuard.optional(),
     revoke: restActionGuard.optional(),
+    /**
+     * Offboarding (`lifecycle.offboarding` steps `webhook` and `homeFolder`): called after a leaver's accounts are
+     * disabled, with `{{ step }}`, `{{ endDate }}` and for the home folder `{{ path }}` and `{{ managerId }}`.
+     */
+    offboard: restActionGuard.optional(),
   }).strict(),
   /** Attempts in total per request (first included), back-off base and cap. */
   retry: z.object({
