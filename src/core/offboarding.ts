@@ -107,7 +107,8 @@ export function offboardingOps(ctx: OffboardContext, personId: string, mine: rea
         reason: reason(`offboarding: the home folder ${home} is handed over to the manager`),
       }));
       if (s.webhook !== undefined) {
-        out.push(makeOp({ target: s.webhook, action: 'offboard', step: 'homeFolder', personId, changes: [], path: home, ...managerId, ...endDate, reason: reason(`offboarding: ${s.webhook} is asked to hand ${home} over to the manager`), dependsOn: deps }));
+        const hook = ctx.account(s.webhook)?.anchor;
+        out.push(makeOp({ target: s.webhook, action: 'offboard', step: 'homeFolder', personId, changes: [], ...(hook !== undefined ? { anchor: hook } : {}), path: home, ...managerId, ...endDate, reason: reason(`offboarding: ${s.webhook} is asked to hand ${home} over to the manager`), dependsOn: deps }));
       }
       done.push(`${s.target}: home folder ${home} handed over to the manager`);
     }
