@@ -277,7 +277,7 @@ export interface DesiredDetail {
   readonly removedEntitlements?: readonly Grant[];
   /** Request grants that ended (expired, revoked): the reason of their entitlement's revoke. */
   readonly endedGrants?: readonly Grant[];
-  /** A leaver's entitlements that offboarding steps remove (revoked where held, with the step as reason). */
+  /** What offboarding steps take from a leaver. */
   readonly offboarding?: OffboardEntitlements;
 }
 
@@ -345,7 +345,6 @@ export function desiredDetail(ctx: PlanContext, person: Person, target: string, 
   // Governance next: approved requests add to the rules' grants, review exceptions take away (not for leavers).
   const access = accessFor(ctx.input, person.id, target);
   const gov = rulesGrant ? applyAccess(ruled, access.grants, access.exceptions) : { entitlements: ruled, removed: [] };
-  // Offboarding steps (removeLicences, removeGroups) take from a leaver what the leaver option left.
   const offboarding = isLeaver && exists ? offboardEntitlements(ctx.config.lifecycle.offboarding, target, info) : undefined;
   const granted = withoutOffboarded(gov.entitlements, offboarding);
   // Human decisions last: a helpdesk edit or a form's group stays until its override expires.
