@@ -300,8 +300,10 @@ export interface NotifyOperation extends OperationBase, NoEntitlement {
   readonly deleteOn?: string;
   /** The accounts the mail names (created, disabled, or the one whose password it carries), with their logins. */
   readonly accounts?: readonly { readonly target: string; readonly login: string }[];
-  /** Mover: one line per reported change (`ad: move to OU=Sales,…`, `entra: grant Sales`). */
+  /** Mover: one line per reported change (`ad: move to OU=Sales,…`, `entra: grant Sales`); leaver: the offboarding steps. */
   readonly summary?: readonly string[];
+  /** Leaver (offboarding `homeFolder`): the home folder path handed over to the recipients. */
+  readonly homeFolder?: string;
   /** Carried over from an interrupted run: the initial password of a joiner is not known any more. */
   readonly resumed?: boolean;
 }

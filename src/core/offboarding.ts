@@ -68,6 +68,10 @@ export interface OffboardContext {
   readonly account: (target: string) => AccountState | undefined;
   readonly supervisorId?: string;
   readonly endDate?: string;
+  /** First day the accounts may be deleted, for the mails. */
+  readonly deleteOn?: string;
+  /** The login of an operation's account, for the mails. */
+  readonly login: (op: Operation) => string;
   /** Whether Cadre disabled this account itself as a leaver (its enable is an undo of the offboarding). */
   readonly disabledByCadre: (target: string, anchor: string) => boolean;
 }
@@ -82,6 +86,7 @@ export function offboardingOps(ctx: OffboardContext, personId: string, mine: rea
   const leaves = mine.filter((o) => o.action === 'disable' && leaverSources.has(o.reason.source));
   if (leaves.length === 0) return undoOps(ctx, personId, mine);
   const endDate = ctx.endDate !== undefined ? { endDate: ctx.endDate } : {};
+  const mailFacts = { ...(ctx.deleteOn !== undefined ? { deleteOn: ctx.deleteOn } : {}), accounts: leaves.map((o) => ({ target: o.target, login: ctx.login(o) })) };
   const done: string[] = [];
   for (const d of leaves) {
     for (const step of ['hideFromAddressLists', 'revokeSessions'] as const) {
@@ -102,7 +107,7 @@ export function offboardingOps(ctx: OffboardContext, personId: string, mine: rea
       if (typeof home !== 'string' || home === '') continue;
       const managerId = ctx.supervisorId !== undefined ? { managerId: ctx.supervisorId } : {};
       out.push(makeOp({
-        target: NOTIFY_TARGET, action: 'notify', personId, event: 'leaver', to: [...s.notify], targets: [s.target], ...endDate,
+        target: NOTIFY_TARGET, action: 'notify', personId, event: 'leaver', to: [...s.notify], targets: [s.target], ...endDate, ...mailFacts, homeFolder: home,
         changes: [{ attribute: 'homeDirectory', from: null, to: home }], dependsOn: deps,
         reason: reason(`offboarding: the home folder ${home} is handed over to the manager`),
       }));
@@ -118,8 +123,9 @@ export function offboardingOps(ctx: OffboardContext, personId: string, mine: rea
   const mail = steps.find((s) => s.step === 'notify');
   if (mail !== undefined) {
     out.push(makeOp({
-      target: NOTIFY_TARGET, action: 'notify', personId, event: 'leaver', to: [...mail.to], targets: [...new Set(leaves.map((o) => o.target))].sort(), ...endDate,
+      target: NOTIFY_TARGET, action: 'notify', personId, event: 'leaver', to: [...mail.to], targets: [...new Set(leaves.map((o) => o.target))].sort(), ...endDate, ...mailFacts,
       changes: [...leaves.map((o) => ({ attribute: o.target, from: null, to: 'account disabled' })), ...done.map((line, i) => ({ attribute: `step ${i + 1}`, from: null, to: line }))],
+      summary: done,
       dependsOn: [...deps, ...revoked.map((o) => o.id), ...out.filter((o) => o.action === 'offboard').map((o) => o.id)],
       reason: reason('offboarding: the leaver mail lists the steps'),
     }));

@@ -8,7 +8,7 @@ import { offboardingOps } from './offboarding.js';
 import type { Safeguards } from './safeguards.js';
 
 /** The offboarding steps of one person (offboarding.ts), none on accounts under a hold. */
-export function offboardingFor(ctx: PlanContext, safe: Safeguards, personId: string, person: Person | undefined, mine: readonly Operation[], leaverSources: ReadonlySet<string>): Operation[] {
+export function offboardingFor(ctx: PlanContext, safe: Safeguards, personId: string, person: Person | undefined, mine: readonly Operation[], leaverSources: ReadonlySet<string>, login: (op: Operation) => string): Operation[] {
   const account = (t: string): AccountState | undefined => {
     const m = ctx.targets.includes(t) ? matchAccount(ctx, t, personId) : undefined;
     return m?.kind === 'linked' || m?.kind === 'adopt' ? m.account : undefined;
@@ -19,7 +19,7 @@ export function offboardingFor(ctx: PlanContext, safe: Safeguards, personId: str
   };
   return offboardingOps({
     config: ctx.config, targets: ctx.input.targets, account, disabledByCadre,
-    supervisorId: person?.supervisorId, endDate: person ? ctx.lifecycle(person).endDate : undefined,
+    supervisorId: person?.supervisorId, endDate: person ? ctx.lifecycle(person).endDate : undefined, deleteOn: person ? ctx.lifecycle(person).deleteOn : undefined, login,
   }, personId, mine, leaverSources).filter((o) => o.action !== 'offboard' || safe.hold(personId, o.target) === undefined);
 }
 

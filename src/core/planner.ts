@@ -216,10 +216,10 @@ export function computePlan(input: PlanInput): Plan {
     const wb = safe.hold(person.id, '*') === undefined ? writeBackOp(ctx, person, mine) : undefined;
     if (wb) ops.push(wb);
     ops.push(...notifyOps(ctx, person.id, mine, returning.has(person.id), ctx.lifecycle(person)));
-    ops.push(...offboardingFor(ctx, safe, person.id, person, mine, LEAVER_SOURCES));
+    ops.push(...offboardingFor(ctx, safe, person.id, person, mine, LEAVER_SOURCES, (o) => loginOf(ctx, o)));
   }
   for (const [pid, mine] of byPerson) {
-    if (!scopeIds.has(pid)) ops.push(...notifyOps(ctx, pid, mine, false), ...offboardingFor(ctx, safe, pid, undefined, mine, LEAVER_SOURCES));
+    if (!scopeIds.has(pid)) ops.push(...notifyOps(ctx, pid, mine, false), ...offboardingFor(ctx, safe, pid, undefined, mine, LEAVER_SOURCES, (o) => loginOf(ctx, o)));
   }
 
   // Unknown groups / OUs refuse the whole plan: a typo must not revoke the real group from everyone.

@@ -53,6 +53,10 @@ export interface LeaverMail {
   readonly disabled: readonly MailAccount[];
   /** First day the accounts may be deleted (latest end date + `lifecycle.retentionDays`). */
   readonly deleteOn?: string;
+  /** The offboarding steps of the plan (`lifecycle.offboarding` step `notify`). */
+  readonly steps?: readonly string[];
+  /** The home folder handed over to the recipient (offboarding step `homeFolder`). */
+  readonly homeFolder?: string;
 }
 
 /** Mover → manager (optional): what changed. */

@@ -121,9 +121,13 @@ export function mailBody(m: MailModel, lang: MailLanguage, org?: string): MailBo
           del
             ? (de ? `Die Konten werden ab dem ${del} gelöscht. Sichern Sie vorher, was noch gebraucht wird.` : `The accounts will be deleted from ${del} on. Secure anything still needed before then.`)
             : (de ? 'Die Konten bleiben deaktiviert erhalten, bis die Aufbewahrungsfrist abläuft.' : 'The accounts are kept disabled until the retention period ends.'),
+          ...(m.homeFolder ? [de ? `Der Basisordner ${m.homeFolder} wird Ihnen übergeben: sichten Sie ihn vor der Löschung.` : `The home folder ${m.homeFolder} is handed over to you: review it before the deletion.`] : []),
         ],
         rows: personRows(m.person, lang, [[t.end, end], [t.deletion, del]]),
-        lists: [{ heading: de ? 'Deaktiviert' : 'Disabled', items: m.disabled.length > 0 ? m.disabled.map((a) => account(a, lang)) : [t.none] }],
+        lists: [
+          { heading: de ? 'Deaktiviert' : 'Disabled', items: m.disabled.length > 0 ? m.disabled.map((a) => account(a, lang)) : [t.none] },
+          ...(m.steps ? [{ heading: de ? 'Austrittsschritte' : 'Offboarding steps', items: m.steps }] : []),
+        ],
         footer,
       };
     }

@@ -38,10 +38,14 @@ const JOINER: EmployeeSpec = { id: 2, first: 'Jan', last: `Neu${RUN}`, email: `j
 const LEAVER: EmployeeSpec = { id: 3, first: 'Lea', last: `Weg${RUN}`, email: `lea.weg-${RUN}@example.com`, department: 'Sales', office: 'Berlin', supervisorId: 1 };
 const USERNAME = (s: EmployeeSpec): string => `${String(s.first).toLowerCase()}.${String(s.last).toLowerCase()}`;
 
-/** A fixture employee with the custom attribute the UPN is written back to (the fixture has the mail one). */
+/**
+ * A fixture employee with the custom attribute the UPN is written back to (the fixture has the mail one); the
+ * manager reads German (Personio `language_code`), everyone else gets the default language (English).
+ */
 function withUpnField(s: EmployeeSpec): ReturnType<typeof employee> {
   const e = employee(s);
   e.attributes['dynamic_1004'] = { label: 'UPN', value: null, type: 'standard', universal_id: null };
+  if (s.id === MANAGER.id) e.attributes['language_code'] = { label: 'Language', value: 'de', type: 'standard', universal_id: 'language_code' };
   return e;
 }
 
@@ -104,7 +108,7 @@ describe('three targets end to end: Personio simulator → cadre sync → AD + E
     graph.state.createGroup({ displayName: 'All Staff', mailNickname: 'allstaff', mailEnabled: false, securityEnabled: true });
     scim = await startScimServer();
     hook = await startRestReceiver(THREE_TARGET_ENV.E2E_HOOK_SECRET);
-    smtp = await startSmtpServer({ startTls: false });
+    smtp = await startSmtpServer();
     env = { ...THREE_TARGET_ENV, E2E_SCIM_TOKEN: scim.token };
     config = writeThreeTargetConfig({ dir, personioUrl: personio.url, tree, graph: { url: graph.url, tenantId: graph.tenantId }, scimUrl: scim.url, hookUrl: hook.url, smtpPort: smtp.port });
   });
@@ -151,16 +155,22 @@ describe('three targets end to end: Personio simulator → cadre sync → AD + E
     assert.equal(saas['active'], true);
     assert.equal(hookAccount(2)['userName'], USERNAME(JOINER));
 
-    // The joiner mail reaches the manager (her Personio address) and the IT desk, in English.
+    // The joiner mail reaches the manager (her Personio address) in her language, German, over STARTTLS; the IT desk
+    // gets it in the default language. Neither carries the password (delivered through the console by default).
     const toManager = await waitForMail(smtp, () => mailsTo(String(MANAGER.email), /Jan Neu/));
-    assert.match(toManager[0]?.subject ?? '', /^New colleague: accounts for Jan Neu\w+ are ready$/);
+    assert.equal(toManager.length, 1);
+    assert.match(toManager[0]?.subject ?? '', /^Neue Kollegin\/neuer Kollege: Konten für Jan Neu\w+ sind bereit$/);
     const text = toManager[0]?.text ?? '';
-    assert.match(text, new RegExp(upn.replace(/\./g, '\\.')));
+    assert.match(text, /beginnt am 15\.06\.2026/);
+    assert.ok(text.includes(`ad: Anmeldename ${USERNAME(JOINER)}`), text);
     const toIt = mailsTo(IT_DESK, /Jan Neu/);
     assert.equal(toIt.length, 1);
-    // The initial password goes to the manager only (main today: in the manager's mail); IT's copy has none.
-    assert.match(text, /Initial password for jan\.neu/);
-    assert.doesNotMatch(toIt[0]?.text ?? '', /Initial password for/);
+    assert.match(toIt[0]?.subject ?? '', /^New colleague: accounts for Jan Neu\w+ are ready$/);
+    for (const m of [...toManager, ...toIt]) {
+      assert.doesNotMatch(`${m.text ?? ''}${String(m.html)}`, /PASSWORT|PASSWORD:|CONFIDENTIAL|VERTRAULICH/);
+    }
+    assert.equal(smtp.messages.filter((m) => /Passwort|password/i.test(m.subject ?? '')).length, 0, 'no password mail');
+    assert.ok(smtp.envelopes.every((e) => e.secure), 'every mail over STARTTLS');
 
     // Written back to Personio: the mail address and the UPN.
     assert.equal(custom(2, 'dynamic_1003'), mail);
@@ -207,18 +217,21 @@ describe('three targets end to end: Personio simulator → cadre sync → AD + E
     assert.equal(one(ad.entry, 'homeDirectory'), home);
 
     // Mails: the home folder handover to the manager; the offboarding summary to the manager and IT.
-    const summary = (addr: string): ParsedMail[] => mailsTo(addr, /Lea Weg/).filter((m) => /step 1:/.test(m.text ?? ''));
+    const summary = (addr: string): ParsedMail[] => mailsTo(addr, /Lea Weg/).filter((m) => /Offboarding steps|Austrittsschritte/.test(m.text ?? ''));
     await waitForMail(smtp, () => (summary(String(MANAGER.email)).length > 0 && summary(IT_DESK).length > 0 ? summary(IT_DESK) : []));
+    assert.match(summary(String(MANAGER.email))[0]?.subject ?? '', /^Konten von Lea Weg\w+ wurden deaktiviert$/);
+    assert.match(summary(String(MANAGER.email))[0]?.text ?? '', /Austrittsschritte/);
+    assert.match(summary(IT_DESK)[0]?.subject ?? '', /^Accounts of Lea Weg\w+ were disabled$/);
+    assert.match(summary(IT_DESK)[0]?.text ?? '', /Offboarding steps/);
     for (const addr of [String(MANAGER.email), IT_DESK]) {
       const [m] = summary(addr);
-      assert.match(m?.subject ?? '', /^Accounts of Lea Weg\w+ were disabled$/);
       for (const line of ['entra: sign-in sessions revoked', 'hook: called', `ad: home folder ${home} handed over to the manager`, 'ad: removed from group GG-Sales', 'entra: licence licence:e3 removed']) {
         assert.ok((m?.text ?? '').includes(line), `${addr}: "${line}" in\n${m?.text ?? ''}`);
       }
     }
-    const handover = mailsTo(String(MANAGER.email), /Lea Weg/).filter((m) => (m.text ?? '').includes(`homeDirectory: ${home}`));
-    assert.equal(handover.length, 1, 'the manager is told where the home folder is');
-    assert.equal(mailsTo(IT_DESK, /Lea Weg/).filter((m) => (m.text ?? '').includes('homeDirectory:')).length, 0);
+    const handover = mailsTo(String(MANAGER.email), /Lea Weg/).filter((m) => (m.text ?? '').includes(`Der Basisordner ${home} wird Ihnen übergeben`));
+    assert.equal(handover.length, 1, 'the manager is told where the home folder is, in German');
+    assert.equal(mailsTo(IT_DESK, /Lea Weg/).filter((m) => /is handed over to you/.test(m.text ?? '')).length, 0, 'IT gets no handover');
 
     // Idempotent: nothing left to do, no second round of steps.
     const again = await plan(noon(2));

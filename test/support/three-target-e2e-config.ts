@@ -162,7 +162,9 @@ entitlements:
     grant: { ad: ["GG-Sales"] }
 thresholds: { default: { count: 1000, percent: 100 } }
 notifications:
+  # STARTTLS (required by default) with the test server's self-signed certificate.
   smtp: { host: 127.0.0.1, port: ${o.smtpPort}, secure: false, from: "cadre@example.com", insecure: true }
+  defaultLanguage: en
   events: { joiner: [manager, ${q(IT_DESK)}] }
 writeBack: { enabled: true, attributes: { dynamic_1003: "{{ id.mail }}", dynamic_1004: "{{ id.upn }}" } }
 executor: { retries: 2, concurrency: 4 }

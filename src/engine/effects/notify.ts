@@ -94,7 +94,10 @@ function modelOf(deps: NotifyEffectDeps, op: NotifyOperation, person: Person | u
       return { kind: 'password', person: p, account, password: secret?.password ?? '', ...(start ? { startDate: start } : {}) };
     }
     case 'leaver':
-      return { kind: 'leaver', person: p, disabled: accounts, ...(op.endDate ? { endDate: op.endDate } : {}), ...(op.deleteOn ? { deleteOn: op.deleteOn } : {}) };
+      return {
+        kind: 'leaver', person: p, disabled: accounts, ...(op.endDate ? { endDate: op.endDate } : {}), ...(op.deleteOn ? { deleteOn: op.deleteOn } : {}),
+        ...(op.summary && op.summary.length > 0 ? { steps: op.summary } : {}), ...(op.homeFolder ? { homeFolder: op.homeFolder } : {}),
+      };
     case 'mover':
       return { kind: 'mover', person: p, changes: op.summary ?? [op.reason.detail] };
   }
