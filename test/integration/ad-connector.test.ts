@@ -304,6 +304,36 @@ describe('AD target against Samba (LDAPS)', () => {
     await admin.modifyDN(`CN=GG-Sales-Renamed,${OU('Groups')}`, `CN=GG-Sales,${OU('Groups')}`);
   });
 
+  test('a revoke a review decided removes a member of an unmanaged group below reviewGroupsOUs only; a review reason never grants one', async () => {
+    const s = person(41, 'Rhea', 'Review', sam('rreview'));
+    const anchor = anchorOf(await create(c, s));
+    const dn = (await byGuid(anchor, ['cn']))!.dn;
+    const group = `CN=Unmanaged Group,${OU('Other')}`;
+    await admin.modify(group, new Change({ operation: 'add', modification: new Attribute({ type: 'member', values: [dn] }) }));
+    const review = { kind: 'review' as const, source: 'q4#1', detail: 'removed in review "Q4" (q4 #1) by web:mia on 2026-12-02: no longer needed' };
+    const revoke = { ...makeOp('ad', 'revoke', s.personId, { anchor, entitlement: group }), reason: review };
+    const narrow = await connector({ reviewGroupsOUs: [OU('Groups')] });
+    try {
+      const outside = await narrow.apply(revoke, makeCtx());
+      assert.equal(outside.ok ? 'ok' : outside.error.code, 'AD_UNMANAGED_GROUP', 'outside reviewGroupsOUs: refused');
+      assert.match(outside.ok ? '' : outside.error.message, /not below reviewGroupsOUs/);
+    } finally {
+      await narrow.close();
+    }
+    assert.ok(many(await byGuid(anchor, ['memberOf']), 'memberOf').some((g) => g.startsWith('CN=Unmanaged Group')), 'still a member');
+    const grant = await c.apply({ ...makeOp('ad', 'grant', s.personId, { anchor, entitlement: group }), reason: review }, makeCtx());
+    assert.equal(grant.ok ? 'ok' : grant.error.code, 'AD_UNMANAGED_GROUP', 'a review reason never makes an unmanaged group grantable');
+    const done = await c.apply(revoke, makeCtx());
+    assert.ok(done.ok, done.ok ? '' : done.error.message);
+    assert.ok(!many(await byGuid(anchor, ['memberOf']), 'memberOf').some((g) => g.startsWith('CN=Unmanaged Group')), 'removed (default scope: the base DN)');
+    const again = await c.apply(revoke, makeCtx());
+    assert.ok(again.ok, 'revoking again is done');
+    const [st] = await c.find({ attribute: 'employeeID', value: s.personId });
+    assert.equal(st?.unmanaged, undefined);
+    const normal = await c.apply(makeOp('ad', 'grant', s.personId, { anchor, entitlement: group }), makeCtx());
+    assert.equal(normal.ok ? 'ok' : normal.error.code, 'AD_UNMANAGED_GROUP', 'and the review revoke left nothing cached that grants it');
+  });
+
   test('manager ref:<personId> resolves to the DN; find reports ref:<personId>; endDate sets accountExpires (end of that day in the lifecycle zone)', async () => {
     const boss = person(13, 'Bea', 'Boss', sam('bboss'));
     const bossAnchor = anchorOf(await create(c, boss));
