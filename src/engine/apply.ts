@@ -106,9 +106,12 @@ async function closeInterrupted(engine: Engine, lease: RunLease): Promise<Operat
  * Who disabled an account after Cadre's operation on it: Cadre, at the plan instant (a disable, or a create of a
  * disabled pre-hire account); an enable clears the record. `undefined`: nothing to record.
  */
-function disableFact(op: Operation, after: AccountState, at: string): DisableChange | undefined {
+function disableFact(op: Operation, after: AccountState, at: string, unchanged: boolean): DisableChange | undefined {
   const where = { target: after.target, anchor: after.anchor };
   if (op.action === 'enable') return { ...where, clear: true };
+  // Found disabled already (locked by hand after the state this plan was made from): not Cadre's disable. The record
+  // stays as it is; without one the account counts as a manual lock, so a rehire does not enable it.
+  if (op.action === 'disable' && unchanged) return undefined;
   if ((op.action === 'disable' || op.action === 'create') && !after.enabled) return { ...where, at, by: 'cadre', via: op.action };
   return undefined;
 }
@@ -285,7 +288,7 @@ export async function applyPrepared(engine: Engine, prepared: PreparedPlan, opts
         if (after && after.anchor) {
           state.set(key(after.target, after.anchor), after);
           byPerson.set(key(after.target, op.personId), after);
-          const disabled = disableFact(op, after, plan.at);
+          const disabled = disableFact(op, after, plan.at, outcome.unchanged === true);
           write = async (tx) => {
             await tx.accounts.upsert(after);
             if (disabled) await tx.accounts.setDisabled([disabled]);

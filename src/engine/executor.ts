@@ -16,6 +16,8 @@ export interface OpOutcome {
   readonly note?: string;
   /** The account as the connector read it back after the operation (stored instead of a computed guess). */
   readonly state?: AccountState;
+  /** The connector found the account already as asked and wrote nothing (see OperationResult). */
+  readonly unchanged?: boolean;
 }
 
 /** What the executor needs from the engine. */
@@ -88,7 +90,7 @@ export async function execute(ops: readonly Operation[], deps: ExecutorDeps): Pr
         result = { ok: false, error: asTargetError(err) };
       }
       if (result.ok) {
-        return { op, status: 'done', attempts: tries, ...(result.anchor ? { anchor: result.anchor } : {}), ...(result.note ? { note: result.note } : {}), ...(result.state ? { state: result.state } : {}) };
+        return { op, status: 'done', attempts: tries, ...(result.anchor ? { anchor: result.anchor } : {}), ...(result.note ? { note: result.note } : {}), ...(result.state ? { state: result.state } : {}), ...(result.unchanged ? { unchanged: true } : {}) };
       }
       if (!result.error.transient || tries > deps.retries) return { op, status: 'failed', attempts: tries, error: result.error };
       const wait = result.error.retryAfter !== undefined

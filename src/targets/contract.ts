@@ -30,6 +30,11 @@ export type OperationResult =
     readonly note?: string;
     /** A create found an existing account and adopted it: its password was not set. */
     readonly adopted?: boolean;
+    /**
+     * The account already was as the operation asks (an enable or disable of an account already in that state):
+     * nothing was written. A disable that finds the account disabled is not Cadre's: someone locked it first.
+     */
+    readonly unchanged?: boolean;
   }
   | { readonly ok: false; readonly error: TargetError };
 

@@ -118,7 +118,7 @@ async function setEnabled(rt: AdRuntime, op: Operation, ctx: ApplyContext, loc: 
     // Remove our own stamp: back to the mapped description if there is one.
     mods.push({ operation: 'replace', attribute: 'description', values: ldapValues(ctx.desired?.attributes['description']) });
   }
-  if (mods.length === 0) return ok(enable ? 'already enabled' : 'already disabled');
+  if (mods.length === 0) return { ok: true, note: enable ? 'already enabled' : 'already disabled', unchanged: true };
   await rt.ldap.modify(guidDn(loc.guid), mods);
   return ok();
 }

@@ -45,8 +45,12 @@ export async function updateUser(s: EntraSession, op: Operation, ctx: ApplyConte
 export async function setEnabled(s: EntraSession, op: Operation, anchor: string, enabled: boolean): Promise<OperationResult> {
   const { opts, call, expect, resolver } = s;
   const what = `${op.action} user ${anchor} (person ${op.personId})`;
-  expect(await call('PATCH', `/users/${anchor}`, { accountEnabled: enabled }), [204], what);
-  const notes: string[] = [];
+  // A disable reads first: a user someone disabled already (a lock made after the state this plan came from) is
+  // reported unchanged, so the engine does not record the lock as Cadre's (a rehire would lift it).
+  const was = enabled ? undefined : (expect(await call('GET', `/users/${anchor}?$select=id,accountEnabled`), [200], what).body as GraphUser).accountEnabled;
+  const unchanged = !enabled && was === false;
+  if (!unchanged) expect(await call('PATCH', `/users/${anchor}`, { accountEnabled: enabled }), [204], what);
+  const notes: string[] = unchanged ? ['already disabled'] : [];
   if (!enabled && opts.revokeSessionsOnDisable) {
     expect(await call('POST', `/users/${anchor}/revokeSignInSessions`, {}), [200, 204], `${what}: revoke sign-in sessions`);
     notes.push('sign-in sessions revoked');
@@ -61,7 +65,7 @@ export async function setEnabled(s: EntraSession, op: Operation, anchor: string,
       notes.push(`${remove.length} licence(s) removed`);
     }
   }
-  return notes.length > 0 ? { ok: true, anchor, note: notes.join('; ') } : { ok: true, anchor };
+  return { ok: true, anchor, ...(notes.length > 0 ? { note: notes.join('; ') } : {}), ...(unchanged ? { unchanged: true } : {}) };
 }
 
 /** `setPassword`: the engine-supplied secret becomes a new initial password (change forced at sign-in). */
