@@ -8,6 +8,7 @@ import { targetTypes } from '../targets/registry.js';
 import { catalogCheck } from './catalog-check.js';
 import { reviewCheck } from './review-check.js';
 import { offboardingCheck } from './offboarding-check.js';
+import { firstPasswordCheck } from './first-password-check.js';
 import { NOTIFY_TARGET, WRITEBACK_TARGET } from '../core/plan-input.js';
 
 const EVENT_RECIPIENT = /^(manager|person|[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+)$/;
@@ -52,5 +53,6 @@ export function crossCheck(config: CadreConfig, knownTypes: readonly string[] = 
   out.push(...catalogCheck(config));
   out.push(...reviewCheck(config));
   out.push(...offboardingCheck(config));
+  out.push(...firstPasswordCheck(config));
   return out;
 }

@@ -3,6 +3,7 @@
  * get wrong against the real systems — credentials, permissions, the configured OUs, groups and licences, and
  * the correlation attribute's index. Read-only: nothing is written, the store is not opened.
  */
+import { tapTarget } from '../core/first-sign-in.js';
 import type { CadreConfig } from '../config/schema.js';
 import { redactSecrets } from '../config/secrets.js';
 import { checkReferences, configReferences } from '../core/checks.js';
@@ -96,7 +97,9 @@ async function checkTarget(config: CadreConfig, name: string, log: Logger): Prom
     const refs = configReferences(config, [name]);
     // Offboarding steps that name this target or apply to every target that carries them out.
     const offboardSteps = config.lifecycle.offboarding.filter((st) => !('targets' in st) || st.targets === undefined || st.targets.includes(name)).map((st) => st.step);
-    const scope = { entitlements: refs.filter((r) => r.kind === 'entitlement').map((r) => r.name), containers: refs.filter((r) => r.kind === 'container').map((r) => r.name), offboardSteps };
+    const scope = { entitlements: refs.filter((r) => r.kind === 'entitlement').map((r) => r.name), containers: refs.filter((r) => r.kind === 'container').map((r) => r.name), offboardSteps,
+      ...(tapTarget(config) === name ? { temporaryAccessPasses: true } : {}),
+    };
     const out: LiveFinding[] = [];
     if (c.checkLive) {
       out.push(...await c.checkLive(scope));

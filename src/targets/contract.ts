@@ -232,6 +232,8 @@ export interface LiveCheckScope {
   readonly containers: readonly string[];
   /** Offboarding steps configured for this target (`lifecycle.offboarding`), e.g. to check the schema has what they write. */
   readonly offboardSteps?: readonly string[];
+  /** Cadre creates Temporary Access Passes here (`notifications.passwordDelivery: tap`): their permission is needed. */
+  readonly temporaryAccessPasses?: boolean;
 }
 
 /** One finding of `cadre validate --live`. */

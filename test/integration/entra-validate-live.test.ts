@@ -18,6 +18,8 @@ import { employee } from '../support/personio-fixture.js';
 
 const AT = '2026-06-15T10:00:00Z';
 const LOW_CLIENT = { clientId: '6a1d3c0e-0000-4000-8000-00000000low1', clientSecret: 'low-only-secret~not-real', roles: ['User.Read.All'] };
+/** Everything but the Temporary Access Pass permission. */
+const NOTAP_CLIENT = { clientId: '6a1d3c0e-0000-4000-8000-0000000notap', clientSecret: 'notap-only-secret~not-real', roles: ['User.ReadWrite.All', 'Group.ReadWrite.All', 'Directory.ReadWrite.All'] };
 
 describe('Entra: config mistakes are caught before they hurt', () => {
   let dir: string;
@@ -50,7 +52,7 @@ describe('Entra: config mistakes are caught before they hurt', () => {
       ],
     });
     graph = await startGraphSimulator({
-      port: 0, host: '127.0.0.1', clients: [{ ...E2E_CLIENT }, LOW_CLIENT], verifiedDomains: ['example.onmicrosoft.com', 'example.com'],
+      port: 0, host: '127.0.0.1', clients: [{ ...E2E_CLIENT }, LOW_CLIENT, NOTAP_CLIENT], verifiedDomains: ['example.onmicrosoft.com', 'example.com'],
       skus: [
         { skuId: '05e9a617-0261-4cee-bb44-138d3ef5d965', skuPartNumber: 'SPE_E3', prepaidUnits: 10 },
         { skuId: '66b55226-6b4f-492c-910c-a3b7a3c9d993', skuPartNumber: 'SPE_F1', prepaidUnits: 10 },
@@ -90,6 +92,16 @@ describe('Entra: config mistakes are caught before they hurt', () => {
     const missing = r.findings.filter((f) => f.code === 'ENTRA_PERMISSION_MISSING').map((f) => /permission (\S+)/.exec(f.message)?.[1]);
     assert.deepEqual(missing, ['User.ReadWrite.All', 'GroupMember.ReadWrite.All', 'LicenseAssignment.ReadWrite.All']);
     assert.ok(r.findings.every((f) => f.code !== 'ENTRA_PERMISSION_MISSING' || /admin consent/.test(f.hint)));
+  });
+
+  test('with passwordDelivery tap the app also needs UserAuthenticationMethod.ReadWrite.All', async () => {
+    const tap = (y: string): string => `${y}\nnotifications: { passwordDelivery: tap }\n`;
+    assert.deepEqual(errors((await live(variant('tap', tap))).findings), [], 'the default app has it');
+    const r = await live(variant('notap', (y) => tap(y.replace(JSON.stringify(E2E_CLIENT.clientId), JSON.stringify(NOTAP_CLIENT.clientId)).replace(JSON.stringify(E2E_CLIENT.clientSecret), JSON.stringify(NOTAP_CLIENT.clientSecret)))));
+    assert.equal(r.code, 2, r.text);
+    assert.deepEqual(r.findings.filter((f) => f.code === 'ENTRA_PERMISSION_MISSING').map((f) => /permission (\S+)/.exec(f.message)?.[1]), ['UserAuthenticationMethod.ReadWrite.All']);
+    // Without tap the same app is fine.
+    assert.deepEqual(errors((await live(variant('notap-console', (y) => y.replace(JSON.stringify(E2E_CLIENT.clientId), JSON.stringify(NOTAP_CLIENT.clientId)).replace(JSON.stringify(E2E_CLIENT.clientSecret), JSON.stringify(NOTAP_CLIENT.clientSecret))))).findings), []);
   });
 
   test('a licence the tenant does not subscribe and a mapped group that does not exist', async () => {

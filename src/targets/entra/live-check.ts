@@ -14,6 +14,7 @@ function requiredRoles(s: EntraSession, target: TargetConfig, scope: LiveCheckSc
   const groups = Object.keys(s.opts.groups).length > 0 || scope.entitlements.some((e) => !Object.hasOwn(s.opts.licences, e)) || (s.opts.managedGroups ?? []).length > 0;
   if (groups) out.push({ need: 'GroupMember.ReadWrite.All', anyOf: ['GroupMember.ReadWrite.All', 'Group.ReadWrite.All', 'Directory.ReadWrite.All'] });
   if (Object.keys(s.opts.licences).length > 0) out.push({ need: 'LicenseAssignment.ReadWrite.All', anyOf: ['LicenseAssignment.ReadWrite.All', 'User.ReadWrite.All', 'Directory.ReadWrite.All'] });
+  if (scope.temporaryAccessPasses === true) out.push({ need: 'UserAuthenticationMethod.ReadWrite.All', anyOf: ['UserAuthenticationMethod.ReadWrite.All', 'UserAuthMethod-TAP.ReadWrite.All'] });
   if (Object.keys(target.attributes).some((a) => a.toLowerCase() === 'employeeleavedatetime')) {
     out.push({ need: 'User-LifeCycleInfo.ReadWrite.All', anyOf: ['User-LifeCycleInfo.ReadWrite.All'] });
   }
