@@ -72,6 +72,19 @@ describe('sql target (sqlite) specifics', () => {
     await c.close();
   });
 
+  test('a disable of a row disabled already (by someone else) reports unchanged; an enabled row is disabled', async () => {
+    const path = join(tempDir(), 'unchanged.db');
+    const c = await connect(path);
+    const s = sqlSample(7);
+    const r = await c.apply(makeOp('directory', 'create', s.personId), makeCtx({ desired: { target: 'directory', personId: s.personId, exists: true, enabled: true, attributes: s.attributes, attributeReasons: {}, entitlements: [], lifecycle: { kind: 'manual', source: 't', detail: '' } } }));
+    assert.ok(r.ok && r.anchor);
+    const first = await c.apply(makeOp('directory', 'disable', s.personId, { anchor: r.anchor }), makeCtx());
+    assert.ok(first.ok && first.unchanged !== true && first.state?.enabled === false, JSON.stringify(first));
+    const again = await c.apply(makeOp('directory', 'disable', s.personId, { anchor: r.anchor }), makeCtx());
+    assert.ok(again.ok && again.unchanged === true, JSON.stringify(again));
+    await c.close();
+  });
+
   test('rename is an update of the naming column (no separate rename capability needed)', async () => {
     const c = await connect(join(tempDir(), 'r.db'));
     const s = sqlSample(2);

@@ -257,6 +257,12 @@ export function createSqlConnector(name: string, opts: SqlTargetOptions, client:
           if (!opts.enabledColumn) return fail('NOT_SUPPORTED', `target ${name} has no enabled column`);
           const anchor = await anchorFor(schema, op, ctx);
           const v = writeEnabled(opts, client.driver, schema.columns.get(opts.enabledColumn), op.action === 'enable');
+          // A row someone disabled already is reported unchanged: the engine must not take that lock for Cadre's.
+          const before = op.action === 'disable' && anchor !== undefined ? await readByAnchor(schema, anchor) : undefined;
+          if (before !== undefined && !before.enabled && anchor !== undefined) {
+            const r = await done(schema, anchor, 'already disabled');
+            return r.ok ? { ...r, unchanged: true } : r;
+          }
           if (anchor === undefined || !plausibleAnchor(schema, anchor) || !(await updateRow(anchor, new Map([[opts.enabledColumn, v]])))) {
             return fail('SQL_NOT_FOUND', `no row in ${opts.table} for ${op.personId}`);
           }
