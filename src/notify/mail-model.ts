@@ -115,8 +115,32 @@ export interface DigestMail {
   readonly blocks: number;
 }
 
+/** An access review is due → each reviewer with items in it. */
+export interface ReviewDueMail {
+  readonly kind: 'review-due';
+  readonly campaign: string;
+  /** The last day to decide (`YYYY-MM-DD`, lifecycle zone). */
+  readonly deadline: string;
+  /** Items waiting for this reviewer. */
+  readonly items: number;
+  /** What an undecided item becomes. */
+  readonly defaultDecision: 'keep' | 'remove';
+  /** The console page with the reviewer's items. */
+  readonly link: string;
+}
+
+/** A review removed access a rule grants → the rule's owner. */
+export interface ReviewFlaggedMail {
+  readonly kind: 'review-flagged';
+  readonly campaign: string;
+  /** `Anna Groß (1042): GG-Sales in ad, granted by rule sales` per item. */
+  readonly items: readonly string[];
+  /** The console list of exceptions. */
+  readonly link: string;
+}
+
 /** Any templated mail. */
-export type MailModel = JoinerMail | PasswordMail | LeaverMail | MoverMail | FailureMail | BlockedMail | DigestMail;
+export type MailModel = JoinerMail | PasswordMail | LeaverMail | MoverMail | FailureMail | BlockedMail | DigestMail | ReviewDueMail | ReviewFlaggedMail;
 
 /** A mail ready to send. */
 export interface RenderedMail {

@@ -20,6 +20,8 @@ const models: MailModel[] = [
   { kind: 'failure', total: 2, failures: [failure] },
   { kind: 'blocked', breaches: [EVIL], scopes: EVIL, since: EVIL },
   { kind: 'digest', day: '2026-03-01', joiners: [entry], movers: [entry], leavers: [entry], failures: [failure], blocks: 1 },
+  { kind: 'review-due', campaign: EVIL, deadline: '2026-03-01', items: 3, defaultDecision: 'keep', link: `https://cadre.example.com/reviews?${EVIL}` },
+  { kind: 'review-flagged', campaign: EVIL, items: [EVIL], link: 'https://cadre.example.com/reviews/exceptions' },
 ];
 
 describe('templated mails', () => {

@@ -163,6 +163,37 @@ export function mailBody(m: MailModel, lang: MailLanguage, org?: string): MailBo
         lists: [{ heading: de ? 'Überschreitungen' : 'Breaches', items: m.breaches }],
         footer,
       };
+    case 'review-due':
+      return {
+        subject: de ? `Cadre: Zugriffsprüfung „${m.campaign}“ bis ${d(m.deadline)}` : `Cadre: access review "${m.campaign}" due by ${d(m.deadline)}`,
+        title: de ? 'Eine Zugriffsprüfung wartet auf Sie' : 'An access review is waiting for you',
+        paragraphs: [
+          de
+            ? `Bitte prüfen Sie ${m.items} ${m.items === 1 ? 'Berechtigung' : 'Berechtigungen'} bis ${d(m.deadline)}: behalten oder entfernen, mit Begründung.`
+            : `Please review ${m.items} ${m.items === 1 ? 'access' : 'accesses'} by ${d(m.deadline)}: keep or remove, with a comment.`,
+          de
+            ? `Was bis dahin nicht entschieden ist, wird ${m.defaultDecision === 'keep' ? 'behalten' : 'entfernt'}.`
+            : `Whatever is undecided by then is ${m.defaultDecision === 'keep' ? 'kept' : 'removed'}.`,
+          de ? `In der Cadre-Konsole: ${m.link}` : `In the Cadre console: ${m.link}`,
+        ],
+        rows: [],
+        lists: [],
+        footer,
+      };
+    case 'review-flagged':
+      return {
+        subject: de ? `Cadre: Zugriffsprüfung „${m.campaign}“ hat Zugriffe aus Ihren Regeln entfernt` : `Cadre: review "${m.campaign}" removed access your rules grant`,
+        title: de ? 'Ausnahmen zu Ihren Regeln' : 'Exceptions to your rules',
+        paragraphs: [
+          de
+            ? 'Die Prüfung hat diese Zugriffe entfernt, obwohl eine Ihrer Regeln sie vergibt. Sie bleiben als Ausnahme entfernt, bis die Regel sich ändert oder ein Admin die Ausnahme aufhebt.'
+            : 'The review removed these accesses although one of your rules grants them. They stay removed as exceptions until the rule changes or an admin lifts them.',
+          de ? `Ausnahmen in der Cadre-Konsole: ${m.link}` : `Exceptions in the Cadre console: ${m.link}`,
+        ],
+        rows: [],
+        lists: [{ heading: de ? 'Entfernt' : 'Removed', items: m.items }],
+        footer,
+      };
     case 'digest': {
       const day = d(m.day);
       const list = (heading: string, items: readonly string[]) => ({ heading: `${heading} (${items.length})`, items: items.length > 0 ? items : [t.none] });

@@ -26,7 +26,7 @@ import { employee, type EmployeeSpec } from '../support/personio-fixture.js';
 const people: EmployeeSpec[] = [
   { id: 1, first: 'Sina', last: 'Sales', department: 'Sales', office: 'Berlin', supervisorId: 3 },
   { id: 2, first: 'Sven', last: 'Sales', department: 'Sales', office: 'Berlin', supervisorId: 3 },
-  { id: 3, first: 'Bea', last: 'Boss', department: 'Board', office: 'Berlin' },
+  { id: 3, first: 'Bea', last: 'Boss', department: 'Board', office: 'Berlin', language: 'de' },
 ];
 
 const extra = (smtpPort: number) => `notifications:
@@ -75,6 +75,16 @@ describe('access reviews in the engine (SQLite)', () => {
     assert.deepEqual(strict.items.map((i) => [i.personId, i.entitlement, i.reasonKind, i.reasonSource, i.reviewer]), [['1', 'role:sales', 'rule', 'sales', 'person:3'], ['2', 'role:sales', 'rule', 'sales', 'person:3']]);
     assert.ok(strict.items.every((i) => i.lastGrantedAt !== undefined), 'the last grant comes from the audit');
     assert.equal(lenient.items.length, 3);
+    // "A review is due": one mail per campaign to the reviewer with an address (Bea, in German: language_code de);
+    // the fallback user root has no person, so no address.
+    const due = await smtp.waitFor(2, 10_000);
+    assert.deepEqual(smtp.envelopes.slice(0, 2).map((e) => e.to), [['hr3@example.com'], ['hr3@example.com']]);
+    assert.match(due[0]?.subject ?? '', /^Cadre: Zugriffsprüfung „Strict“ bis 02\.12\.2026$/);
+    assert.match(due[0]?.text ?? '', /Bitte prüfen Sie 2 Berechtigungen bis 02\.12\.2026/);
+    assert.match(due[0]?.text ?? '', /entfernt\./, 'the default (remove) is said');
+    assert.match(due[0]?.text ?? '', /https?:\/\/[^\s]+\/reviews\b/, 'a link to the console');
+    assert.match(due[1]?.text ?? '', /Bitte prüfen Sie 2 Berechtigungen/, "Bea's own access goes to the fallback, not to her");
+    assert.doesNotMatch(`${due[0]?.text ?? ''}${due[0]?.html ?? ''}`, /token=|decide\?/i, 'no decide-by-link token');
     // The boss keeps Sven's; Sina's stays undecided and takes the default.
     await decideItem(engine, { campaignId: strict.campaign.id, seq: 2, decision: 'keep', comment: '', principal: { id: 'bea', role: 'manager', personId: '3' }, actor: 'web:bea' });
     await assert.rejects(decideItem(engine, { campaignId: strict.campaign.id, seq: 1, decision: 'keep', comment: '', principal: { id: 'sina', role: 'manager', personId: '1' }, actor: 'web:sina' }), { code: 'REVIEW_FORBIDDEN' });
@@ -89,9 +99,9 @@ describe('access reviews in the engine (SQLite)', () => {
     assert.ok((await engine.store.reviews.items(lenient.campaign.id)).every((i) => i.decision === 'keep'));
 
     // The removed rule grant is flagged to the rule's owner by mail.
-    const [mail] = await smtp.waitFor(1, 10_000);
-    assert.match(mail?.subject ?? '', /review "Strict" removed access your rule grants/);
-    assert.deepEqual(smtp.envelopes[0]?.to, ['sales-owner@example.com']);
+    const mail = (await smtp.waitFor(3, 10_000))[2];
+    assert.match(mail?.subject ?? '', /review "Strict" removed access your rules grant/);
+    assert.deepEqual(smtp.envelopes[2]?.to, ['sales-owner@example.com']);
     assert.match(mail?.text ?? '', /Sina Sales \(1\): role:sales in erp, granted by rule sales/);
 
     const r = await fullSync(engine, { actor: 'test', at: clock.toISOString() });

@@ -18,6 +18,7 @@ import { CadreError, EXIT } from '../errors.js';
 import { touch } from '../holds.js';
 import { loadReportInput, reportTargets } from '../reports/input.js';
 import { requestGrants } from '../requests/grants.js';
+import { mailReviewersDue, mailRuleOwners } from './mail.js';
 
 export type { ReviewCampaign, ReviewDecision, ReviewItem } from '../../core/reviews/model.js';
 
@@ -77,6 +78,7 @@ export async function startCampaign(engine: Engine, req: { readonly template: st
     await tx.reviews.addCampaign(campaign, items);
     await engine.audit.recordIn(tx, { actor: req.actor, event: 'review.started', payload: { campaign: campaign.id, template: t.id, name: campaign.name, deadline: campaign.deadline, items: items.length } });
   });
+  await mailReviewersDue(engine, campaign, items.map((x) => ({ ...x, campaignId: campaign.id })));
   return { campaign, items: items.map((x) => ({ ...x, campaignId: campaign.id })) };
 }
 
@@ -210,14 +212,7 @@ async function notifyOwners(engine: Engine, c: ReviewCampaign, flagged: readonly
     l.push(`${f.item.personName} (${f.item.personId}): ${f.item.entitlement} in ${f.item.target}, granted by rule ${f.rule}`);
     byOwner.set(mail, l);
   }
-  for (const [to, lines] of byOwner) {
-    try {
-      const link = `${engine.config.web.publicUrl.replace(/\/$/, '')}/reviews/exceptions`;
-      await engine.notifier.send({ event: 'review', to: [to], subject: `Cadre: review "${c.name}" removed access your rule grants`, lines: [...lines, `Kept removed as exceptions until the rule changes or an admin lifts them: ${link}`] });
-    } catch (err) {
-      engine.log.warn({ err: (err as Error).message }, 'review owner notification failed');
-    }
-  }
+  await mailRuleOwners(engine, c, byOwner);
 }
 
 /** The campaign's report: every item with its decision, who decided, when and why. */
