@@ -12,7 +12,7 @@ const stateFile = join(dir, 'tenant.json');
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 async function start(): Promise<{ proc: ChildProcessWithoutNullStreams; url: string; tenant: string; out: () => string }> {
-  const proc = spawn(process.execPath, ['bin/cadre.mjs', 'sim', 'graph', '--port', '0', '--state', stateFile, '--skus', 'SPE_E3:3', '--groups', 'Sales,Engineering', '--throttle', '1000/10s'], { cwd: process.cwd() });
+  const proc = spawn(process.execPath, ['bin/cadre.mjs', 'sim', 'graph', '--port', '0', '--state', stateFile, '--skus', 'SPE_E3:3', '--groups', 'Sales,Engineering', '--throttle', '1000/10s', '--tap-lifetime', '60..1440'], { cwd: process.cwd() });
   let out = '';
   proc.stdout.on('data', (d: Buffer) => { out += d.toString(); });
   proc.stderr.on('data', (d: Buffer) => { out += d.toString(); });
@@ -41,6 +41,11 @@ test('sim graph: serves Graph, exposes control endpoints and persists the tenant
     const h = { authorization: `Bearer ${tok.access_token}`, 'content-type': 'application/json' };
     const created = await fetch(`${a.url}/v1.0/users`, { method: 'POST', headers: h, body: JSON.stringify({ accountEnabled: true, displayName: 'Persisted', mailNickname: 'persisted', userPrincipalName: 'persisted@example.com', employeeId: '77', passwordProfile: { password: 'Xy7!long-enough' } }) });
     assert.equal(created.status, 201);
+    const uid = (await created.json() as { id: string }).id;
+    // --tap-lifetime widened the TAP policy: a whole first day is allowed, more is not.
+    const tap = (lifetimeInMinutes: number) => fetch(`${a.url}/v1.0/users/${uid}/authentication/temporaryAccessPassMethods`, { method: 'POST', headers: h, body: JSON.stringify({ lifetimeInMinutes }) });
+    assert.equal((await tap(1440)).status, 201);
+    assert.equal((await tap(1441)).status, 400);
     const skus = await (await fetch(`${a.url}/v1.0/subscribedSkus`, { headers: h })).json() as { value: { skuPartNumber: string; prepaidUnits: { enabled: number } }[] };
     assert.deepEqual(skus.value.map((s) => [s.skuPartNumber, s.prepaidUnits.enabled]), [['SPE_E3', 3]]);
     const faults = await (await fetch(`${a.url}/_sim/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ serverErrors: 1 }) })).json() as { serverErrors: number; throttle: { limit: number } };
@@ -71,4 +76,13 @@ test('sim graph: bad arguments exit 2 with usage', async () => {
   const code = await new Promise<number | null>((r) => proc.once('exit', (c) => r(c)));
   assert.equal(code, 2);
   assert.match(err, /--throttle must look like/);
+});
+
+test('sim graph: a bad --tap-lifetime exits 2', async () => {
+  const proc = spawn(process.execPath, ['bin/cadre.mjs', 'sim', 'graph', '--tap-lifetime', '480..60'], { cwd: process.cwd() });
+  let err = '';
+  proc.stderr.on('data', (d: Buffer) => { err += d.toString(); });
+  const code = await new Promise<number | null>((r) => proc.once('exit', (c) => r(c)));
+  assert.equal(code, 2);
+  assert.match(err, /--tap-lifetime must look like 60\.\.1440/);
 });

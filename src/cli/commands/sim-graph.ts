@@ -22,7 +22,9 @@ const USAGE = `usage: cadre sim graph [options]
   --tls                 serve HTTPS with a self-signed certificate made at start (needs openssl);
                         the certificate's path is printed: trust it with NODE_EXTRA_CA_CERTS or caFile
   --tls-cert FILE       serve HTTPS with this PEM certificate (with --tls-key; implies --tls)
-  --tls-key FILE        the PEM private key of --tls-cert`;
+  --tls-key FILE        the PEM private key of --tls-cert
+  --tap-lifetime MIN..MAX  the Temporary Access Pass policy's lifetime bounds in minutes (default Entra's 60..480;
+                        each within 10..43200), e.g. 60..1440 for passes that cover a whole first day`;
 
 /** Stable GUID-shaped id from a string (SKU ids for part numbers given on the command line). */
 function guidFrom(s: string): string {
@@ -48,13 +50,22 @@ export function parseSkus(s: string): GraphSimulatorOptions['skus'] | undefined 
   return out.length > 0 ? out : undefined;
 }
 
+/** Parse `60..1440` (the TAP policy's minimum and maximum lifetime; the default lifetime becomes the minimum). */
+export function parseTapLifetime(s: string): { minimumLifetimeInMinutes: number; maximumLifetimeInMinutes: number; defaultLifetimeInMinutes: number } | undefined {
+  const m = /^(\d+)\.\.(\d+)$/.exec(s.trim());
+  const min = Number(m?.[1]);
+  const max = Number(m?.[2]);
+  if (!m || min < 10 || max > 43200 || min > max) return undefined;
+  return { minimumLifetimeInMinutes: min, maximumLifetimeInMinutes: max, defaultLifetimeInMinutes: min };
+}
+
 /** Entry point; returns the process exit code (0 after a signal, 2 on bad arguments, 1 on start failure). */
 export async function simGraphCommand(args: string[]): Promise<number> {
   const values = parseSimArgs(args, {
     port: { type: 'string' }, host: { type: 'string' }, state: { type: 'string' }, throttle: { type: 'string' },
     skus: { type: 'string' }, domains: { type: 'string' }, groups: { type: 'string' }, tenant: { type: 'string' },
     'client-id': { type: 'string' }, 'client-secret': { type: 'string' },
-    tls: { type: 'boolean' }, 'tls-cert': { type: 'string' }, 'tls-key': { type: 'string' },
+    tls: { type: 'boolean' }, 'tls-cert': { type: 'string' }, 'tls-key': { type: 'string' }, 'tap-lifetime': { type: 'string' },
   }, USAGE);
   if (typeof values === 'number') return values;
   const str = (k: string): string | undefined => stringArg(values, k);
@@ -68,6 +79,8 @@ export async function simGraphCommand(args: string[]): Promise<number> {
   if (str('skus') !== undefined && !skus) problems.push(`--skus must look like SPE_E3:25,SPE_F1:100, got '${str('skus')}'`);
   if ((str('client-id') === undefined) !== (str('client-secret') === undefined)) problems.push('--client-id and --client-secret go together');
   if ((str('tls-cert') === undefined) !== (str('tls-key') === undefined)) problems.push('--tls-cert and --tls-key go together');
+  const tapPolicy = str('tap-lifetime') === undefined ? undefined : parseTapLifetime(str('tap-lifetime') as string);
+  if (str('tap-lifetime') !== undefined && !tapPolicy) problems.push(`--tap-lifetime must look like 60..1440 (minutes, 10..43200), got '${str('tap-lifetime')}'`);
   if (problems.length > 0) {
     process.stderr.write(`${problems.join('\n')}\n${USAGE}\n`);
     return 2;
@@ -95,6 +108,7 @@ export async function simGraphCommand(args: string[]): Promise<number> {
       ...(str('state') ? { stateFile: str('state') } : {}),
       ...(throttle ? { throttle } : {}),
       ...(skus ? { skus } : {}),
+      ...(tapPolicy ? { tapPolicy } : {}),
       ...(domains && domains.length > 0 ? { verifiedDomains: domains } : {}),
       ...(str('tenant') ? { tenantId: str('tenant') } : {}),
       ...(clientId !== undefined && clientSecret !== undefined ? { clients: [{ clientId, clientSecret }] } : {}),

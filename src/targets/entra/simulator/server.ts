@@ -100,11 +100,12 @@ export async function startGraphSimulator(opts: GraphSimulatorOptions = {}): Pro
   const tenantId = opts.tenantId ?? '8e2c4a10-6f3b-4c55-9d0e-2b7f1a9c3d41';
   const skus: SimSku[] = opts.skus ? opts.skus.map((s) => ({ ...s, servicePlans: s.servicePlans ?? [] })) : DEFAULT_SKUS;
   const tenant = new Tenant(opts.verifiedDomains ?? ['example.onmicrosoft.com', 'example.com'], skus);
+  if (opts.stateFile && existsSync(opts.stateFile)) tenant.load(JSON.parse(readFileSync(opts.stateFile, 'utf8')) as TenantSnapshot);
+  // After the state file: the option given now wins over the policy saved with the tenant.
   if (opts.tapPolicy) {
     tenant.tapPolicy = { ...tenant.tapPolicy, ...opts.tapPolicy };
     checkPolicy(tenant.tapPolicy);
   }
-  if (opts.stateFile && existsSync(opts.stateFile)) tenant.load(JSON.parse(readFileSync(opts.stateFile, 'utf8')) as TenantSnapshot);
   const ttl = opts.tokenTtlSeconds ?? 3599;
   const key = randomBytes(32);
   const faults = { serverErrors: 0, slowMs: 0 };
