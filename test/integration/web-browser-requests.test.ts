@@ -142,14 +142,14 @@ describe('catalogue requests in Chromium on Samba AD', () => {
     const plan = await preparePlan(s.engine, { source: { kind: 'full' } });
     const grant = plan.plan.operations.find((o) => o.personId === '2' && o.action === 'grant');
     assert.equal(grant?.entitlement, 'GG-Engineering');
-    assert.match(grant?.reason.detail ?? '', new RegExp(`^request #1, approved by 3 on ${today()}, expires ${endDate}$`));
+    assert.match(grant?.reason.detail ?? '', new RegExp(`^request #1, approved by Olga Owner${suffix} \\(3\\) on ${today()}, expires ${endDate}$`));
     await s.sync();
     assert.ok((await s.groupsOf(2)).includes('GG-Engineering'), 'the membership is in the directory');
 
     await withPage(s.browser, `${FILE}/a-my-people-after`, async (p) => {
       await signInLocal(p.page, s, 'mia', TEST_PASSWORD);
       await p.page.goto(`${s.url}/people`);
-      assert.match(await p.page.locator('article[data-person="2"] tr', { hasText: 'GG-Engineering' }).innerText(), /request #1.*\n?.*approved by 3.*expires/);
+      assert.match(await p.page.locator('article[data-person="2"] tr', { hasText: 'GG-Engineering' }).innerText(), /request #1.*\n?.*approved by Olga Owner\w* \(3\).*expires/);
       await p.shot('my people with the request grant');
     });
   });
@@ -210,7 +210,7 @@ describe('catalogue requests in Chromium on Samba AD', () => {
     assert.deepEqual(ops.map((o) => [o.action, o.entitlement]), [['revoke', 'GG-Engineering']]);
     assert.equal(ops[0]?.reason.kind, 'request');
     assert.equal(ops[0]?.reason.source, '#1');
-    assert.match(ops[0]?.reason.detail ?? '', new RegExp(`request #1, approved by 3 .* — ended: expired on ${endDate}`));
+    assert.match(ops[0]?.reason.detail ?? '', new RegExp(`request #1, approved by Olga Owner${suffix} \\(3\\) .* — ended: expired on ${endDate}`));
     assert.match(formatPlan(prepared.plan, { color: false }), new RegExp(`GG-Engineering[\\s\\S]*request #1[\\s\\S]*expired on ${endDate}`));
     await withPage(s.browser, `${FILE}/b-expiry`, async (p) => {
       await signInLocal(p.page, s, 'root', TEST_PASSWORD);

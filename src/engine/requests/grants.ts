@@ -10,10 +10,19 @@ import type { Engine } from '../engine.js';
 
 const RECENT_MS = 30 * 86_400_000;
 
-/** "request #42, approved by web:olga on 2026-12-02, expires 2026-12-31". */
+/** An approver reference as people read it: "Olga Owner (olga)" for a console user, "Bea Boss (3)" for a person. */
+async function approverName(engine: Engine, ref: string): Promise<string> {
+  const p = await engine.store.persons.get(ref);
+  if (p) return `${p.preferredName ?? p.firstName} ${p.lastName} (${ref})`;
+  const user = await engine.store.users.get(ref) ?? await engine.store.users.byUsername(ref);
+  return user ? `${user.displayName} (${user.username})` : ref;
+}
+
+/** "request #42, approved by Olga Owner (olga) on 2026-12-02, expires 2026-12-31". */
 async function detailOf(engine: Engine, r: AccessRequest): Promise<string> {
   const tz = engine.config.lifecycle.timezone;
-  const by = [...new Set((await engine.store.requests.decisions(r.id)).filter((d) => d.decision === 'approve').map((d) => d.approver))];
+  const refs = [...new Set((await engine.store.requests.decisions(r.id)).filter((d) => d.decision === 'approve').map((d) => d.approver))];
+  const by = await Promise.all(refs.map((ref) => approverName(engine, ref)));
   const on = r.decidedAt !== undefined ? ` on ${localDate(r.decidedAt, tz)}` : '';
   return `request #${r.id}, approved by ${by.join(', ') || 'unknown'}${on}, ${r.endDate !== undefined ? `expires ${r.endDate}` : 'no end date'}`;
 }
