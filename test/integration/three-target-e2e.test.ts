@@ -13,7 +13,9 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Client } from 'ldapts';
 import type { ParsedMail } from 'mailparser';
-import type { Plan } from '../../src/core/model.js';
+import { targetGuard } from '../../src/config/schema.js';
+import type { Operation, Plan } from '../../src/core/model.js';
+import { createAdTarget } from '../../src/targets/ad/index.js';
 import { startPersonioSimulator } from '../../src/sources/personio/simulator/index.js';
 import { startGraphSimulator, type GraphSimulator, type SimUser } from '../../src/targets/entra/simulator/index.js';
 import { adE2eTree, createTree, one, parentOf, rawAdmin, removeStaleTrees, removeTree, sameDnText, usersWithEmployeeId, type RawUser } from '../support/ad-e2e-config.js';
@@ -21,7 +23,7 @@ import { runCli } from '../support/cli.js';
 import { E2E_CLIENT } from '../support/entra-e2e-config.js';
 import { employee, type EmployeeSpec } from '../support/personio-fixture.js';
 import { startRestReceiver, type RestReceiver } from '../support/rest-receiver.js';
-import { sambaCtl } from '../support/samba.js';
+import { quietLog, sambaCtl } from '../support/samba.js';
 import { startScimServer, type ScimServer } from '../support/scim-server.js';
 import { startSmtpServer, type TestSmtpServer } from '../support/smtp.js';
 import { IT_DESK, THREE_TARGET_ENV, writeThreeTargetConfig } from '../support/three-target-e2e-config.js';
@@ -239,6 +241,44 @@ describe('three targets end to end: Personio simulator → cadre sync → AD + E
     const explain = await ok(['explain', '3', '--at', noon(2)]);
     assert.match(explain, /offboarding when access ends:/);
     assert.match(explain, /delete the accounts after the retention/);
+  });
+
+  test('an AD hideFromAddressLists operation on Samba fails with AD_SCHEMA_NO_EXCHANGE and changes nothing', async () => {
+    const ad = await createAdTarget('ad', {
+      url: 'ldaps://127.0.0.1:636', insecure: true, bindDN: 'CN=Administrator,CN=Users,DC=example,DC=test', bindPassword: 'Adm1n!Passw0rd',
+      baseDN: tree.base, usersOU: tree.staff, managedGroupsOUs: [tree.groups], disabledOU: tree.disabled, upnSuffix: 'example.com',
+    }, { log: quietLog, timezone: 'Europe/Berlin' }, targetGuard.parse({ type: 'ad' }));
+    try {
+      const op: Operation = { id: 'hide-3', target: 'ad', action: 'offboard', step: 'hideFromAddressLists', personId: '3', changes: [], dependsOn: [], reason: { kind: 'lifecycle', source: 'offboarding', detail: 'test' } };
+      const r = await ad.apply(op, { resolveAnchor: () => Promise.resolve(undefined) });
+      assert.equal(r.ok, false);
+      assert.equal(r.ok ? '' : r.error.code, 'AD_SCHEMA_NO_EXCHANGE');
+      assert.equal(r.ok ? true : r.error.transient, false, 'not retried: the schema stays as it is');
+      assert.equal(one((await adUser(3)).entry, 'msExchHideFromAddressLists'), undefined);
+    } finally {
+      await ad.close();
+    }
+  });
+
+  test('a rehire within the retention gets the accounts back: enabled everywhere, groups and licence granted again', async () => {
+    personio.company.upsert(withUpnField({ ...LEAVER, hireDate: day(5), lastWorkingDay: day(1), terminationDate: day(1) }));
+    const p = await plan(noon(5));
+    const mine = p.operations.filter((o) => o.personId === '3');
+    const brief = mine.map((o) => `${o.target}:${o.action}${o.entitlement ? `:${o.entitlement}` : ''}`);
+    for (const x of ['ad:enable', 'entra:enable', 'saas:enable', 'hook:enable', 'ad:grant:GG-All-Staff', 'ad:grant:GG-Sales', 'entra:grant:grp:all-staff', 'entra:grant:licence:e3']) {
+      assert.ok(brief.includes(x), `${x} planned: ${brief.join(' ')}`);
+    }
+    assert.ok(!mine.some((o) => o.action === 'offboard'), 'no offboarding step for a returning person');
+    await ok(['sync', '--quiet', '--at', noon(5)]);
+    const ad = await adUser(3);
+    assert.equal(one(ad.entry, 'userAccountControl'), '512');
+    assert.deepEqual(ad.groups, ['GG-All-Staff', 'GG-Sales']);
+    const entra = entraUser(3);
+    assert.equal(entra.props.accountEnabled, true);
+    assert.deepEqual(((entra.props.assignedLicenses as { skuId: string }[] | null) ?? []).map((l) => l.skuId), [E3]);
+    assert.equal((await scimUser(3))['active'], true);
+    assert.equal(hookAccount(3)['enabled'], true);
+    assert.deepEqual((await plan(noon(5))).operations.filter((o) => o.personId === '3').map((o) => `${o.target}:${o.action}`), []);
   });
 });
 
