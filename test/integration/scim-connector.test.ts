@@ -203,6 +203,16 @@ describe('scim connector: If-Match, paging, filter escaping, auth, errors', () =
     assert.equal(r.state?.enabled, false);
   });
 
+  test('a disable of a user deactivated already (by someone else) reports unchanged; an active user is disabled', async () => {
+    const r = await c.apply(makeOp('saas', 'create', 'lock1', { enabled: true, changes: [{ attribute: 'userName', from: undefined, to: 'locked.before@example.com' }] }), makeCtx());
+    assert.ok(r.ok && r.anchor, JSON.stringify(r));
+    const first = await c.apply(makeOp('saas', 'disable', 'lock1', { anchor: r.anchor }), makeCtx());
+    assert.ok(first.ok && first.unchanged !== true, JSON.stringify(first));
+    assert.equal((await server.user(r.anchor))?.active, false);
+    const again = await c.apply(makeOp('saas', 'disable', 'lock1', { anchor: r.anchor }), makeCtx());
+    assert.ok(again.ok && again.unchanged === true && again.state?.enabled === false, JSON.stringify(again));
+  });
+
   test('list() pages with 1-based startIndex when the server returns fewer than asked', async () => {
     const ids = new Set<string>();
     for (let i = 0; i < 11; i++) ids.add(await create(`pg${i}`, `page${i}@example.com`));
@@ -289,6 +299,10 @@ describe('scim connector: basic authentication and a server without PATCH', () =
     const u = await c.apply(makeOp('saas', 'update', 'b1', { anchor: r.anchor, changes: [{ attribute: 'costCenter', from: 'CC-1', to: 'CC-2' }] }), makeCtx());
     assert.ok(u.ok, JSON.stringify(u));
     assert.equal(obj((await server.user(r.anchor))?.[ENT]).costCenter, 'CC-2');
+    // By PUT too: a disable of a user deactivated already is reported unchanged.
+    assert.ok((await c.apply(makeOp('saas', 'disable', 'b1', { anchor: r.anchor }), makeCtx())).ok);
+    const again = await c.apply(makeOp('saas', 'disable', 'b1', { anchor: r.anchor }), makeCtx());
+    assert.ok(again.ok && again.unchanged === true, JSON.stringify(again));
     const findings = await c.checkLive?.({ entitlements: [], containers: [] });
     assert.deepEqual(findings?.map((f) => `${f.severity} ${f.code}`), ['ok SCIM_REACHABLE', 'warning SCIM_PATCH_UNSUPPORTED']);
     const wrong = await scimConnector('saas', scimTargetConfig(server, {}, { auth: { type: 'basic', username: 'cadre', password: 'nope' } }));

@@ -154,11 +154,24 @@ export function createScimConnector(name: string, opts: ScimTargetOptions, http:
   const setActive = async (op: Operation, ctx: ApplyContext, active: boolean): Promise<OperationResult> => {
     const id = await anchorFor(op, ctx);
     if (id === undefined) return fail('NOT_FOUND', `no SCIM user for ${op.personId}`);
+    // A disable reads the user first: one someone deactivated already is reported unchanged, so the engine does not
+    // take that lock for Cadre's disable (a rehire would lift it).
+    let already = false;
+    const isAlready = (cur: Json | undefined): boolean => !active && cur !== undefined && cur.active === false;
     const r = await users.modify(id, {
-      ops: (cur) => (cur && cur.active === active ? [] : [{ op: 'replace', path: 'active', value: active }]),
-      replace: (cur) => replacedResource(mapping, cur, [], active),
+      ops: (cur) => {
+        already = isAlready(cur);
+        return cur && (cur.active === active || already) ? [] : [{ op: 'replace', path: 'active', value: active }];
+      },
+      replace: (cur) => {
+        already = isAlready(cur);
+        return replacedResource(mapping, cur, [], active);
+      },
+      needsCurrent: !active,
     });
-    return r ? done(r, id) : fail('NOT_FOUND', `no SCIM user with id ${id}`);
+    if (!r) return fail('NOT_FOUND', `no SCIM user with id ${id}`);
+    const result = await done(r, id, already ? 'already disabled' : undefined);
+    return already && result.ok ? { ...result, unchanged: true } : result;
   };
 
   const applyOp = async (op: Operation, ctx: ApplyContext): Promise<OperationResult> => {
