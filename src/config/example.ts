@@ -99,6 +99,11 @@ lifecycle:
   leave: keep                # people on leave keep their access; "disable" disables them for the leave
   timezone: Europe/Berlin    # "day 1" and "the end of the last day" are computed in this zone
   missingIsLeaver: true      # someone deleted in Personio is handled like a leaver (never deleted at once)
+  # offboarding:             # extra steps when a leaver's accounts are disabled, each planned and audited (README: Offboarding steps)
+  #   - step: removeGroups    # every managed group
+  #   - step: notify
+  #     to: [manager, it-desk@example.com]
+  #   - step: delete          # the delayed delete after retentionDays: always last
 
 # ── Targets: where accounts live ───────────────────────────────────────────────────────────────────────────
 targets:

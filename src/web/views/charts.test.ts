@@ -75,7 +75,7 @@ test('operations by target: outcomes stacked per target; only outcomes that occu
 });
 
 test('colours: every chart colour has at least 4.5:1 contrast on white; known actions keep their colour', () => {
-  const colours = [...PALETTE, ...actionSeries(['create', 'update', 'move', 'rename', 'enable', 'disable', 'delete', 'grant', 'revoke', 'setPassword', 'writeBack', 'notify', 'zzz']).map((s) => s.colour as string)];
+  const colours = [...PALETTE, ...actionSeries(['create', 'update', 'move', 'rename', 'enable', 'disable', 'delete', 'grant', 'revoke', 'setPassword', 'offboard', 'writeBack', 'notify', 'zzz']).map((s) => s.colour as string)];
   for (const c of colours) assert.ok(contrastOnWhite(c) >= 4.5, `${c}: ${contrastOnWhite(c).toFixed(2)}`);
   assert.equal(actionSeries(['create']).at(0)?.colour, actionSeries(['zzz', 'create', 'update']).at(0)?.colour);
   assert.deepEqual(actionSeries(['zzz', 'update', 'create']).map((s) => s.key), ['create', 'update', 'zzz']);

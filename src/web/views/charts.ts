@@ -52,7 +52,7 @@ export const PALETTE = ['#0b5cad', '#17663a', '#a4161a', '#8a5300', '#6a3d9a', '
 const ACTION_COLOURS: Readonly<Record<string, string>> = {
   // The frequent ones (create, update, grant, revoke, disable, enable, delete) are far apart in hue.
   create: '#17663a', update: '#0b5cad', grant: '#00676b', revoke: '#b3006b', disable: '#8a5300', enable: '#4a5360',
-  delete: '#a4161a', move: '#6a3d9a', rename: '#5b4a00', setPassword: '#3d5c00', writeBack: '#5c3b00', notify: '#1d4f91',
+  delete: '#a4161a', move: '#6a3d9a', rename: '#5b4a00', setPassword: '#3d5c00', offboard: '#7a2e48', writeBack: '#5c3b00', notify: '#1d4f91',
 };
 
 /** Colours of operation outcomes. */
