@@ -25,7 +25,8 @@ export async function signOut(req: FastifyRequest, now: number, notice?: 'expire
 /** A safe local path to continue at after sign-in (no open redirect): `/…` but not `//…`, else `/`. */
 export function nextPath(value: unknown): string {
   if (typeof value !== 'string' || value.length > 2000) return '/';
+  // No control characters at all: browsers drop tab/CR/LF inside a URL, so `/<TAB>/evil` would become `//evil`.
+  if (/[\u0000-\u001f\u007f]/.test(value)) return '/';
   if (!value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\')) return '/';
-  if (/[\r\n]/.test(value)) return '/';
   return value;
 }
