@@ -49,3 +49,16 @@ test('templates: body values JSON-escaped and typed; URL parts percent-encoded',
   assert.equal(renderUrl('https://crm.example/users/{{ anchor }}?p={{ personId }}', ctx), 'https://crm.example/users/a%2Fb%3Fc%23d?p=42');
   assert.equal(renderUrl("https://x/{{ '}}' }}", ctx), 'https://x/%7D%7D');
 });
+
+test('templates: a value cannot climb out of its path (dot segments are refused, not sent)', () => {
+  // `encodeURIComponent('..')` is `..`, and URL parsers treat `..`, `.%2E` and `%2e%2e` alike: `/users/..` would be `/`.
+  const base = 'https://crm.example/api/users/{{ anchor }}/disable';
+  for (const anchor of ['..', '.']) {
+    assert.throws(() => renderUrl(base, { anchor }), (e: Error & { code?: string }) => e.code === 'REST_BAD_VALUE', anchor);
+  }
+  // Percent signs in a value are encoded, so `%2e%2e` stays data.
+  assert.equal(new URL(renderUrl(base, { anchor: '%2e%2e' })).pathname, '/api/users/%252e%252e/disable');
+  const ok = renderUrl(base, { anchor: '...' });
+  assert.equal(new URL(ok).pathname, '/api/users/.../disable');
+  assert.equal(renderUrl('https://x/u/{{ a }}.json', { a: 'v1.2' }), 'https://x/u/v1.2.json');
+});

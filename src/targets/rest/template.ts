@@ -69,5 +69,14 @@ export function renderUrl(t: string, ctx: Context): string {
     out += encodeURIComponent(v === null || v === undefined ? '' : Array.isArray(v) ? v.join(',') : String(v));
     i = close + 2;
   }
+  // `encodeURIComponent` leaves dots alone, and URL parsers resolve a `.`/`..` segment: an id of `..` would turn
+  // `/users/{{ anchor }}/disable` into `/disable`. Such a URL is refused rather than sent somewhere else.
+  const path = out.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/]*/i, '').split(/[?#]/)[0] ?? '';
+  if (path.split('/').some((seg) => DOT_SEGMENT.test(seg))) {
+    throw Object.assign(new Error(`a value in ${t} renders to a "." or ".." path segment`), { code: 'REST_BAD_VALUE' });
+  }
   return out;
 }
+
+/** A path segment URL parsers resolve (WHATWG URL: `.`, `..`, and their `%2e` spellings). */
+const DOT_SEGMENT = /^(\.|%2e){1,2}$/i;
