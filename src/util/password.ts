@@ -31,3 +31,16 @@ export function generatePassword(length = 16): string {
 export function isComplex(pw: string, minLength = 8): boolean {
   return pw.length >= minLength && /[A-Z]/.test(pw) && /[a-z]/.test(pw) && /[0-9]/.test(pw) && /[^A-Za-z0-9]/.test(pw);
 }
+
+/**
+ * `text` with every occurrence of `secret` (as sent, and JSON- or URL-encoded, as a service may echo a request
+ * body or query) replaced by `[redacted]`. For messages that come back from a target after a password was sent.
+ */
+export function scrubSecret(text: string, secret: string | undefined): string {
+  if (secret === undefined || secret === '' || text === '') return text;
+  let out = text;
+  for (const form of new Set([secret, JSON.stringify(secret).slice(1, -1), encodeURIComponent(secret)])) {
+    if (form !== '' && out.includes(form)) out = out.split(form).join('[redacted]');
+  }
+  return out;
+}

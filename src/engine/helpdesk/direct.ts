@@ -5,7 +5,7 @@
 import { checkPassword, type PasswordProblem } from '../../core/password-policy.js';
 import type { AccountState } from '../../core/model.js';
 import type { OperationResult, TargetConnector } from '../../targets/contract.js';
-import { generatePassword } from '../../util/password.js';
+import { generatePassword, scrubSecret } from '../../util/password.js';
 import type { Engine } from '../engine.js';
 import type { AuditFacts } from './audit.js';
 import { checkCall, refuse } from './check.js';
@@ -14,10 +14,11 @@ import { HelpdeskError, type FormCall, type ResetPasswordCall, type ResetPasswor
 const text = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 
 /** A failed connector result as a helpdesk error (a policy refusal is the helpdesk's to fix: refused). */
-export function resultError(target: string, r: OperationResult): HelpdeskError | undefined {
+export function resultError(target: string, r: OperationResult, sent?: string): HelpdeskError | undefined {
   if (r.ok) return undefined;
   const policy = r.error.code === 'PASSWORD_POLICY';
-  return new HelpdeskError(policy ? 'HELPDESK_PASSWORD_POLICY' : `HELPDESK_TARGET_${r.error.code}`, `${target}: ${r.error.message}`, policy, { targetCode: r.error.code });
+  // A service may quote the rejected request (password included): the message goes to the audit and the screen.
+  return new HelpdeskError(policy ? 'HELPDESK_PASSWORD_POLICY' : `HELPDESK_TARGET_${r.error.code}`, `${target}: ${scrubSecret(r.error.message, sent)}`, policy, { targetCode: r.error.code });
 }
 
 function connectorOf(engine: Engine, target: string): TargetConnector {
@@ -65,8 +66,19 @@ export async function resetPasswordAction(engine: Engine, call: ResetPasswordCal
     }
   }
   const password = typed ?? generatePassword(pw.length);
-  const r = await (c.resetPassword as NonNullable<TargetConnector['resetPassword']>)(account.anchor, password, { mustChange });
-  const err = resultError(target, r);
+  let r: OperationResult;
+  try {
+    r = await (c.resetPassword as NonNullable<TargetConnector['resetPassword']>)(account.anchor, password, { mustChange });
+  } catch (e) {
+    // Same error (its code decides the audit row), minus the password should the message quote the request.
+    if (e instanceof Error) {
+      e.message = scrubSecret(e.message, password);
+      if (e.stack !== undefined) e.stack = scrubSecret(e.stack, password);
+      throw e;
+    }
+    throw new HelpdeskError('HELPDESK_FAILED', `${target}: ${scrubSecret(String(e), password)}`, false);
+  }
+  const err = resultError(target, r, password);
   if (err) throw err;
   return {
     result: { target, anchor: account.anchor, password, generated: typed === undefined, mustChange },
