@@ -18,7 +18,7 @@ import { execute, type OpOutcome } from './executor.js';
 import { groupCommit } from './group-commit.js';
 import type { RunLease } from './lease.js';
 import { explainCollision } from './identifier-collisions.js';
-import { generatePassword } from '../util/password.js';
+import { generatePassword, scrubSecret } from '../util/password.js';
 import { credentialCollector } from './credentials/produce.js';
 import type { PreparedPlan } from './planning.js';
 import { gateThresholds, type Approvals } from './threshold-gate.js';
@@ -243,12 +243,22 @@ export async function applyPrepared(engine: Engine, prepared: PreparedPlan, opts
     const wantsSecret = (op.action === 'create' || op.action === 'setPassword') && targetCfg?.password === true && connector.capabilities.supportsPassword;
     const secret = wantsSecret ? generatePassword() : undefined;
     const resolvedOp = current && !op.anchor ? { ...op, anchor: current.anchor } : op;
-    const result = explainCollision(op, await connector.apply(resolvedOp, {
-      desired: desiredFromOp(op),
-      ...(current ? { current } : {}),
-      ...(secret ? { secret } : {}),
-      resolveAnchor: async (personId) => byPerson.get(key(op.target, personId))?.anchor,
-    }));
+    let sent: OperationResult;
+    try {
+      sent = await connector.apply(resolvedOp, {
+        desired: desiredFromOp(op),
+        ...(current ? { current } : {}),
+        ...(secret ? { secret } : {}),
+        resolveAnchor: async (personId) => byPerson.get(key(op.target, personId))?.anchor,
+      });
+    } catch (e) {
+      // The message becomes the operation's error (audit row, run report): never with the password sent.
+      if (secret && e instanceof Error) { e.message = scrubSecret(e.message, secret); if (e.stack) e.stack = scrubSecret(e.stack, secret); }
+      throw e;
+    }
+    // A service may quote the rejected request, password included, in its answer.
+    if (!sent.ok && secret) sent = { ...sent, error: { ...sent.error, message: scrubSecret(sent.error.message, secret) } };
+    const result = explainCollision(op, sent);
     const login = String(op.changes.find((c) => /samaccountname|userprincipalname|username|login/i.test(c.attribute))?.to ?? current?.attributes['userPrincipalName'] ?? '');
     // An adopted account keeps its password: never hand out one that was not set. Console/TAP delivery keeps it
     // for the console (notifications.passwordDelivery); only mail-separate hands it to the password mail.
