@@ -61,6 +61,12 @@ export function requestsRepo(ctx: RepoContext): Store['requests'] {
     addDelegation: (d) => ctx.atomic(async (db) => {
       await db.insertInto('request_delegations').values({ approver: d.approver, delegate: d.delegate, from_at: d.from, until_at: d.until }).execute();
     }),
+    endDelegations: (approvers, delegate, at) => ctx.atomic(async (db) => {
+      if (approvers.length === 0) return 0;
+      const r = await db.updateTable('request_delegations').set({ until_at: at })
+        .where('approver', 'in', [...approvers]).where('delegate', '=', delegate).where('until_at', '>', at).executeTakeFirst();
+      return Number(r.numUpdatedRows);
+    }),
     async delegations() {
       return (await ctx.db.selectFrom('request_delegations').selectAll().orderBy('approver').execute())
         .map((r): Delegation => ({ approver: r.approver, delegate: r.delegate, from: r.from_at, until: r.until_at }));

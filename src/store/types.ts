@@ -416,6 +416,8 @@ export interface Store {
     decisions(requestId: number): Promise<RequestDecision[]>;
     addDelegation(d: Delegation): Promise<void>;
     delegations(): Promise<Delegation[]>;
+    /** End an approver's delegations to a delegate that run past `at` (they end at `at`; the rows stay as history). Returns how many. */
+    endDelegations(approvers: readonly string[], delegate: string, at: string): Promise<number>;
   };
 
   /** Run a function in one transaction (used for reservations + journal consistency). */

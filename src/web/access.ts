@@ -88,6 +88,8 @@ export const ACCESS: Readonly<Record<string, Access>> = {
   'POST /requests/:id/decide': ['admin', 'helpdesk', 'manager'],
   // an approver delegates their own approvals (the engine refuses oneself, groups and unknown users)
   'POST /requests/delegate': ['admin', 'helpdesk', 'manager'],
+  // ends the principal's own delegation (the engine only touches delegations they gave)
+  'POST /requests/delegate/end': ['admin', 'helpdesk', 'manager'],
   // "My people": a manager's reports with their access (the scope is the principal's own person's reports)
   'GET /people': ['manager'],
   // new hire credentials: shown once to the person's own manager or an admin (the engine checks whose, per item)

@@ -28,5 +28,9 @@ export function runRequestsSuite(withH: WithHarness): void {
     await assert.rejects(store.requests.addDecision({ requestId: 2, stage: 0, approver: 'olga', decision: 'reject', comment: '', at: '2026-12-02T12:00:00.000Z' }), 'one decision per approver and stage');
     await store.requests.addDelegation({ approver: 'olga', delegate: 'piet', from: '2026-12-02T00:00:00.000Z', until: '2026-12-09T00:00:00.000Z' });
     assert.deepEqual(await store.requests.delegations(), [{ approver: 'olga', delegate: 'piet', from: '2026-12-02T00:00:00.000Z', until: '2026-12-09T00:00:00.000Z' }]);
+    assert.equal(await store.requests.endDelegations(['olga', '7'], 'piet', '2026-12-04T10:00:00.000Z'), 1, 'ended early');
+    assert.equal(await store.requests.endDelegations(['olga'], 'piet', '2026-12-05T10:00:00.000Z'), 0, 'an ended delegation is not ended again');
+    assert.equal(await store.requests.endDelegations(['olga'], 'someone-else', '2026-12-04T10:00:00.000Z'), 0);
+    assert.deepEqual(await store.requests.delegations(), [{ approver: 'olga', delegate: 'piet', from: '2026-12-02T00:00:00.000Z', until: '2026-12-04T10:00:00.000Z' }], 'kept as history');
   }));
 }

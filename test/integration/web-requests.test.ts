@@ -99,4 +99,29 @@ describe('console: catalogue requests', () => {
     assert.equal(rows.filter((x) => x.event === 'request.delegated').length, 1);
     assert.equal((await h.engine.store.audit.query({ event: 'request.delegated.refused' }, { limit: 5 })).length, 3);
   });
+
+  test('a delegation is ended early from the console: the delegate no longer decides; only one\'s own can be ended', async () => {
+    const manager = await h.signIn('manager');
+    const helpdesk = await h.signIn('helpdesk');
+    const to = h.users.helpdesk.username;
+    assert.equal((await helpdesk.post('/requests/delegate/end', { delegate: to })).statusCode, 400, 'the helpdesk gave no delegation');
+    const page = (await manager.get('/requests')).body;
+    assert.match(page, /action="\/requests\/delegate\/end"/, 'an End now button per delegation');
+    const ended = await manager.post('/requests/delegate/end', { delegate: to });
+    assert.equal(ended.statusCode, 303);
+    assert.match((await manager.get('/requests?delegated=ended')).body, /Delegation ended/);
+    assert.doesNotMatch((await manager.get('/requests')).body, /<ul class="delegations-given">/, 'no longer listed');
+    assert.doesNotMatch((await helpdesk.get('/requests')).body, /<ul class="delegations-received">/);
+    const admin = await h.signIn('admin');
+    // Rita's crm request from the test before is approved: end it, so the admin can ask again (first stage: Manfred).
+    for (const x of await h.engine.store.requests.list({ personId: '3', status: ['approved', 'pending'] })) await h.engine.store.requests.update(x.id, { status: 'cancelled' });
+    const made = await admin.post('/requests', { item: 'crm', personId: '3', justification: '' });
+    assert.equal(made.statusCode, 303, made.body);
+    const pending = (await h.engine.store.requests.list({ personId: '3', status: ['pending'] })).filter((x) => x.item === 'crm');
+    const r = pending[pending.length - 1];
+    assert.ok(r);
+    assert.equal((await helpdesk.post(`/requests/${r.id}/decide`, { decision: 'approve' })).statusCode, 403, 'the former delegate decides nothing');
+    assert.equal((await manager.post('/requests/delegate/end', { delegate: to })).statusCode, 400, 'nothing left to end');
+    assert.equal((await h.engine.store.audit.query({ event: 'request.delegation.ended' }, { limit: 5 })).length, 1);
+  });
 });

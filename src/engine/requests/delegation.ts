@@ -82,6 +82,23 @@ export async function delegate(engine: Engine, p: RequestPrincipal, to: string, 
   }
 }
 
+/**
+ * End the principal's delegation to `delegate` now (before its last day). Audited `request.delegation.ended`;
+ * `REQUEST_DELEGATION_NONE` when none is running.
+ */
+export async function endDelegation(engine: Engine, p: RequestPrincipal, delegate: string): Promise<number> {
+  const at = engine.now().toISOString();
+  const approvers = [p.id, ...(p.personId !== undefined ? [p.personId] : [])];
+  const ref = delegate.trim().slice(0, 200);
+  const n = await engine.store.transaction(async (tx) => {
+    const ended = await tx.requests.endDelegations(approvers, ref, at);
+    if (ended > 0) await engine.audit.recordIn(tx, { actor: `web:${p.id}`, event: 'request.delegation.ended', payload: { delegate: ref, at } });
+    return ended;
+  });
+  if (n === 0) throw new RequestError('REQUEST_DELEGATION_NONE', `no running delegation to ${ref}`);
+  return n;
+}
+
 /** A principal's delegations that have not ended: the ones they gave and the ones they received (one row each). */
 export async function delegationsOf(engine: Engine, p: RequestPrincipal): Promise<{ readonly given: Delegation[]; readonly received: Delegation[] }> {
   const now = engine.now().toISOString();

@@ -23,7 +23,7 @@ export const approvalSnapshot = (p: { department?: string; position?: string } |
 export interface RequestPrincipal extends Actor { readonly role: Role }
 
 export { RequestError } from './errors.js';
-export { delegate, delegationsOf } from './delegation.js';
+export { delegate, delegationsOf, endDelegation } from './delegation.js';
 
 const actorOf = (p: RequestPrincipal): string => `web:${p.id}`;
 

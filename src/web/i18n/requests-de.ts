@@ -26,6 +26,8 @@ export const requestsDe: Record<keyof typeof requestsEn, string> = {
   'requests.pickNone': 'Niemand in Ihrem Bereich passt.',
   'requests.pickMore': '{shown} von {total} angezeigt: Suche verfeinern.',
   'requests.delegate.title': 'Meine Genehmigungen vertreten lassen',
+  'requests.delegate.end': 'Jetzt beenden',
+  'requests.delegate.ended': 'Vertretung beendet.',
   'requests.delegate.intro': 'Während Sie abwesend sind, kann jemand anderes über die Anträge entscheiden, die auf Sie warten. Niemand entscheidet über den eigenen Antrag, auch nicht als Vertretung.',
   'requests.delegate.to': 'Vertretung (Benutzername, Personalnummer oder E-Mail-Adresse)',
   'requests.delegate.until': 'Letzter Tag',

@@ -24,6 +24,8 @@ export const requestsEn = {
   'requests.pickNone': 'Nobody in your scope matches.',
   'requests.pickMore': '{shown} of {total} shown: refine the search.',
   'requests.delegate.title': 'Delegate my approvals',
+  'requests.delegate.end': 'End now',
+  'requests.delegate.ended': 'Delegation ended.',
   'requests.delegate.intro': 'While you are away, someone else can decide the requests waiting for you. Nobody decides their own request, delegation included.',
   'requests.delegate.to': 'Delegate (user name, person id or e-mail address)',
   'requests.delegate.until': 'Last day',

@@ -7,7 +7,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { displayName, searchPersons } from '../../core/person-search.js';
-import { createRequest, decide, delegate, delegationsOf, inbox, isApproverOf, type RequestPrincipal } from '../../engine/requests/service.js';
+import { createRequest, decide, delegate, delegationsOf, endDelegation, inbox, isApproverOf, type RequestPrincipal } from '../../engine/requests/service.js';
 import type { AccessRequest } from '../../store/types.js';
 import type { Principal, WebContext } from '../context.js';
 import { requestView, requestsView, type PickPerson } from '../views/requests.js';
@@ -73,6 +73,7 @@ export function registerRequests(app: FastifyInstance, ctx: WebContext): void {
     const view: View = { ...(q !== undefined ? { q } : {}), ...(personId !== undefined ? { personId } : {}), ...(item !== undefined ? { item } : {}) };
     if (Number.isInteger(id) && id > 0) view.notice = req.t('requests.created', { id: String(id) });
     else if (req.query.delegated === '1') view.notice = req.t('requests.delegate.saved');
+    else if (req.query.delegated === 'ended') view.notice = req.t('requests.delegate.ended');
     return render(req, reply, view);
   });
 
@@ -82,6 +83,18 @@ export function registerRequests(app: FastifyInstance, ctx: WebContext): void {
     try {
       await delegate(engine, who(p), str(req.body?.to), str(req.body?.until));
       return reply.redirect('/requests?delegated=1', 303);
+    } catch (err) {
+      if (codeOf(err).startsWith('REQUEST_')) return render(req, reply, { error: (err as Error).message, status: 400 });
+      throw err;
+    }
+  });
+
+  app.post<{ Body: Record<string, unknown> }>('/requests/delegate/end', async (req, reply) => {
+    const p = req.principal;
+    if (!p) return ctx.error(req, reply, 401);
+    try {
+      await endDelegation(engine, who(p), str(req.body?.delegate));
+      return reply.redirect('/requests?delegated=ended', 303);
     } catch (err) {
       if (codeOf(err).startsWith('REQUEST_')) return render(req, reply, { error: (err as Error).message, status: 400 });
       throw err;

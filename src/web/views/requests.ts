@@ -41,7 +41,8 @@ const delegationRow = (d: Delegation, other: string): Html => html`<li>${other}:
 function delegationSection(dl: NonNullable<RequestsData['delegations']>, csrf: string, t: Translate): Html {
   return html`<section aria-labelledby="h-deleg"><h2 id="h-deleg">${t('requests.delegate.title')}</h2>
 <p>${t('requests.delegate.intro')}</p>
-${dl.given.length > 0 ? html`<h3>${t('requests.delegate.given')}</h3><ul class="delegations-given">${dl.given.map((d) => delegationRow(d, d.delegate))}</ul>` : ''}
+${dl.given.length > 0 ? html`<h3>${t('requests.delegate.given')}</h3><ul class="delegations-given">${dl.given.map((d) => html`<li>${d.delegate}: ${d.from.slice(0, 16).replace('T', ' ')} – ${d.until.slice(0, 16).replace('T', ' ')} UTC
+<form method="post" action="/requests/delegate/end" class="inline">${csrfField(csrf)}<input type="hidden" name="delegate" value="${d.delegate}"><button type="submit">${t('requests.delegate.end')}</button></form></li>`)}</ul>` : ''}
 ${dl.received.length > 0 ? html`<h3>${t('requests.delegate.received')}</h3><ul class="delegations-received">${dl.received.map((d) => delegationRow(d, d.approver))}</ul>` : ''}
 <form method="post" action="/requests/delegate" class="stack">${csrfField(csrf)}
 <label for="dg-to">${t('requests.delegate.to')}</label><input id="dg-to" name="to" required autocomplete="off">
