@@ -34,6 +34,27 @@ async function simCommand(args: string[], io: Io): Promise<number> {
   return EXIT.usage;
 }
 
+/**
+ * `cadre <command> --help`: each command's full synopsis, the same flags the README's CLI reference lists
+ * (`test/integration/readme-cli.test.ts` compares them). init, validate and sim print their own, longer help.
+ */
+const usage: Record<string, string> = {
+  plan: 'plan [--json] [--out FILE] [--at ISO] [--person ID]',
+  apply: 'apply [FILE] [--yes] [--at ISO] [--approve [TARGET:ACTION,…]] [--no-wait]',
+  sync: 'sync [--at ISO] [--approve [TARGET:ACTION,…]] [--no-wait] [--quiet]',
+  run: 'run [--every 30s] [--full-every 1h] [--metrics-port N] [--metrics-host H]',
+  explain: 'explain PERSON (Personio id, e-mail or reserved username)',
+  hold: 'hold add PERSON [--target T] --reason TEXT [--until DATE] [--disable] | hold list [--json] | hold remove PERSON [--target T] [--reason TEXT]',
+  override: 'override list [--person ID] [--json] | override remove PERSON --target T --attribute A [--reason TEXT]',
+  review: 'review start TEMPLATE | review list [--json] | review report CAMPAIGN [--format table|csv|json] | review close CAMPAIGN | review exceptions [--json] | review lift CAMPAIGN ITEM --reason TEXT',
+  serve: 'serve [--port N] [--host H] [--every 30s] [--full-every 1h] [--no-scheduler]',
+  users: 'users add USER --role admin|helpdesk|manager|auditor [--name N] [--person ID] [--password-stdin] | users passwd USER [--password-stdin] | users remove USER | users list [--json]',
+  audit: 'audit verify | audit export --format csv|json|ndjson [--out FILE] [--since ISO] [--until ISO] [--person ID] [--actor A] [--event NAME] [--target T] | audit report [--since ISO] [--until ISO] [--json]',
+  report: 'report orphans|leavers-enabled|access-matrix|licences|who-has ENTITLEMENT|helpdesk [--target T] [--since ISO] [--until ISO] [--format table|csv|json] [--stored]',
+  personio: 'personio webhooks register --url URL --token-env NAME [--events a,b] [--json] | personio webhooks list | personio webhooks remove ID',
+  demo: 'demo [--people N] [--tick 8s] [--days N] [--seed S] [--port 8080] [--no-web] [--dir DIR] [--keep]',
+};
+
 function help(io: Io): void {
   io.out('cadre — identity lifecycle engine: Personio → rules → plan → apply\n\nUsage: cadre <command> [options]\n\nCommands:');
   for (const [name, c] of Object.entries(commands)) io.out(`  ${name.padEnd(10)} ${c.summary}`);
@@ -71,6 +92,12 @@ export async function main(rawArgv: string[]): Promise<number> {
     io.err(`unknown command "${name}"`);
     help(io);
     return EXIT.usage;
+  }
+  const synopsis = usage[name];
+  if (synopsis !== undefined && (args.includes('--help') || args.includes('-h'))) {
+    io.out(`usage: cadre ${synopsis}`);
+    io.out('Common options: --config FILE (default ./cadre.yaml or $CADRE_CONFIG), --json, --no-color');
+    return EXIT.ok;
   }
   try {
     const run = await command.load();
