@@ -14,13 +14,20 @@ export type AuditExportFilter = AuditFilter;
 
 const COLUMNS = ['seq', 'at', 'actor', 'event', 'run_id', 'person_id', 'target', 'payload', 'prev_hash', 'hash'] as const;
 
+/** A cell a spreadsheet would evaluate: a trigger (ASCII or full-width) at the start, after blanks or not. */
+const FORMULA_START = /^[\s]*[=+\-@\uFF1D\uFF0B\uFF0D\uFF20]|^[\t\r]/;
+const AFTER_SEMICOLON = /;(\s*[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20])/g;
+
 /**
  * One CSV cell: neutralises spreadsheet formulas (a leading = + - @ TAB or CR gets a single quote) and quotes per
  * RFC 4180 when the cell holds a comma, quote, CR, LF or leading/trailing space.
  */
 export function csvCell(value: string | number | undefined): string {
   let s = value === undefined ? '' : String(value);
-  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  if (FORMULA_START.test(s)) s = `'${s}`;
+  // Excel in a German locale splits CSV at ';' (and reads a quote inside such a field literally): a formula right
+  // after a semicolon would start a cell there.
+  s = s.replace(AFTER_SEMICOLON, ";'$1");
   return /[",\r\n]|^\s|\s$/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
 }
 
