@@ -145,5 +145,11 @@ function resolvePaths(config: CadreConfig, baseDir: string): CadreConfig {
     ...(sessionSecret !== undefined ? { sessionSecret } : {}),
     ...(config.web.oidc ? { oidc: { ...config.web.oidc, ...(clientSecret !== undefined ? { clientSecret } : {}) } } : {}),
   };
-  return { ...config, store, targets, web };
+  const hooks = config.source.webhooks;
+  const token = fileRef(hooks?.token);
+  const source = hooks === undefined ? config.source : {
+    ...config.source,
+    webhooks: { ...hooks, ...(token !== undefined ? { token } : {}), ...(hooks.tls ? { tls: { cert: abs(hooks.tls.cert), key: abs(hooks.tls.key) } } : {}) },
+  };
+  return { ...config, source, store, targets, web };
 }

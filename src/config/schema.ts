@@ -14,6 +14,7 @@ import { REVIEWS_DEFAULT, reviewsGuard } from './schema-reviews.js';
 import { CATALOG_DEFAULT, catalogGuard } from './schema-catalog.js';
 import { FIRST_PASSWORD_DEFAULT, firstPasswordGuard } from './schema-first-password.js';
 import { offboardingGuard } from './schema-offboarding.js';
+import { webhooksGuard } from './schema-webhooks.js';
 
 export { conditionGuard, exclusionGuard, type Condition };
 
@@ -35,7 +36,9 @@ export const personioSourceGuard = z.object({
   /** Max retries for 5xx / network errors. */
   maxRetries: z.number().int().min(0).max(10).default(4),
   timeoutMs: z.number().int().positive().default(30_000),
-}).strict();
+  /** The webhook receiver (v2 only; see schema-webhooks.ts). */
+  webhooks: webhooksGuard.optional(),
+}).strict().refine((s) => s.webhooks?.enabled !== true || s.apiVersion === 'v2', { message: 'Personio webhooks need the v2 API (apiVersion: v2)', path: ['webhooks'] });
 
 export const storeGuard = z.discriminatedUnion('driver', [
   z.object({ driver: z.literal('sqlite'), path: z.string().default('.cadre/cadre.db') }).strict(),

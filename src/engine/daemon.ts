@@ -7,6 +7,7 @@ import { CadreError } from './errors.js';
 import { reviewTick } from './reviews/index.js';
 import { requestTick } from './requests/tick.js';
 import { sendDigest } from './digest.js';
+import { drainSourceEvents } from './source-events.js';
 import { fullSync, incrementalSync, type SyncResult } from './sync.js';
 
 /** Parse a duration (`30s`, `5m`, `1h`, `7d`, `250ms`) into milliseconds; a usage error otherwise. */
@@ -27,6 +28,13 @@ export interface DaemonOptions {
   beforeTick?(): void | Promise<void>;
   /** A tick waits for the run lease held by another run (e.g. a manual `cadre sync`). */
   onWait?(holder: LeaseHolder): void;
+  /**
+   * Webhooks deliver the changes: incremental ticks stop polling Personio (lifecycle dates, holds, overrides and
+   * request grants still turn on time) and the periodic full sync stays the safety net.
+   */
+  readonly webhooks?: boolean;
+  /** Called after each drain of queued webhook events (how many, or the error). */
+  onDrain?(events: number, error?: unknown): void | Promise<void>;
 }
 
 /** A running daemon. */
@@ -34,6 +42,8 @@ export interface Daemon {
   stop(): Promise<void>;
   /** Run one tick now (tests). */
   tick(): Promise<void>;
+  /** Webhook events were queued: drain them as soon as no tick runs (not at the next tick). */
+  wake(): void;
 }
 
 /** Start polling. The first tick is a full sync; ticks never overlap. */
@@ -50,9 +60,36 @@ export function startDaemon(engine: Engine, opts: DaemonOptions): Daemon {
   // Stopping ends a tick that waits for another run's lease.
   const stopping = new AbortController();
   const lease = { command: 'run', signal: stopping.signal, ...(opts.onWait ? { onWait: opts.onWait } : {}) };
+  let drainWanted = false;
+  // Queued webhook events, batch by batch, until none is left; a failed batch stays queued for the next tick.
+  const drain = async (): Promise<void> => {
+    drainWanted = false;
+    for (;;) {
+      if (stopping.signal.aborted) return;
+      let n = 0;
+      try {
+        n = await drainSourceEvents(engine, { actor, lease });
+      } catch (err) {
+        if (stopping.signal.aborted) return;
+        engine.log.error({ err: (err as Error).message }, 'webhook events drain failed');
+        await opts.onDrain?.(0, err);
+        return;
+      }
+      if (n === 0) return;
+      await opts.onDrain?.(n);
+    }
+  };
+  const exclusive = (work: () => Promise<void>): Promise<void> => {
+    running = work().finally(() => {
+      running = undefined;
+      // Events that arrived while this ran are taken now.
+      if (drainWanted && !stopping.signal.aborted) void exclusive(drain);
+    });
+    return running;
+  };
   const tick = async (): Promise<void> => {
     if (running) return running;
-    running = (async () => {
+    return exclusive(async () => {
       if (stopping.signal.aborted) return;
       await opts.beforeTick?.();
       const full = Date.now() - lastFull >= fullMs;
@@ -72,7 +109,7 @@ export function startDaemon(engine: Engine, opts: DaemonOptions): Daemon {
       }
       try {
         // Each tick takes the run lease for itself: between ticks, other runs (a manual sync) may write.
-        const result = full ? await fullSync(engine, { actor, lease }) : await incrementalSync(engine, { actor, lease });
+        const result = full ? await fullSync(engine, { actor, lease }) : await incrementalSync(engine, { actor, lease, ...(opts.webhooks ? { poll: false } : {}) });
         if (full) lastFull = Date.now();
         await opts.onTick?.(full ? 'full' : 'incremental', result);
       } catch (err) {
@@ -86,14 +123,19 @@ export function startDaemon(engine: Engine, opts: DaemonOptions): Daemon {
       } catch (err) {
         engine.log.error({ err: (err as Error).message }, 'digest tick failed');
       }
-    })().finally(() => { running = undefined; });
-    return running;
+      // Events queued while the daemon was down, or left by a failed drain.
+      await drain();
+    });
   };
   // croner's `interval` gives a fixed spacing in seconds and `protect` prevents overlapping runs.
   const job = new Cron('* * * * * *', { interval: Math.max(1, Math.round(everyMs / 1000)), protect: true }, () => tick());
   void tick();
   return {
     tick,
+    wake() {
+      drainWanted = true;
+      if (!running && !stopping.signal.aborted) void exclusive(drain);
+    },
     async stop() {
       job.stop();
       stopping.abort();

@@ -5,18 +5,18 @@
  */
 import { applyPrepared } from './apply.js';
 import type { Engine } from './engine.js';
-import { withRunLease } from './lease.js';
+import { withRunLease, type LeaseOptions } from './lease.js';
 import { preparePlan } from './planning.js';
 import { readWithoutEchoes } from './write-back-echo.js';
 
 /** Processes up to `limit` pending events; returns how many were handled. Failures stay queued with `attempts + 1`. */
-export async function drainSourceEvents(engine: Engine, opts: { actor: string; limit?: number; at?: string }): Promise<number> {
+export async function drainSourceEvents(engine: Engine, opts: { actor: string; limit?: number; at?: string; lease?: Partial<LeaseOptions> }): Promise<number> {
   const events = await engine.store.sourceEvents.pending(opts.limit ?? 100);
   if (events.length === 0) return 0;
   const ids = [...new Set(events.map((e) => e.personId).filter((x): x is string => x !== undefined))];
   try {
     if (ids.length > 0) {
-      await withRunLease(engine, { command: 'sync' }, async (lease) => {
+      await withRunLease(engine, { command: 'sync', ...opts.lease }, async (lease) => {
         // The echo of Cadre's own write-back (person.updated after our PATCH) plans nothing.
         const fresh = await readWithoutEchoes(engine, ids, opts.at ?? engine.now().toISOString());
         if (fresh.ids.length === 0) return;

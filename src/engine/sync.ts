@@ -23,6 +23,11 @@ export interface SyncOptions {
   readonly progress?: (stage: string, done: number, total: number) => void;
   /** How to take the run lease (default: wait for a live run, as command `sync`). */
   readonly lease?: Partial<LeaseOptions>;
+  /**
+   * Incremental only: `false` when webhooks deliver the changes, so the tick does not ask Personio for changed
+   * people (the people whose lifecycle, holds, overrides or grants turn are read one by one instead).
+   */
+  readonly poll?: boolean;
 }
 
 /** Result of a sync. */
@@ -69,7 +74,8 @@ export async function incrementalSync(engine: Engine, opts: SyncOptions): Promis
     const at = opts.at ?? engine.now().toISOString();
     const lastTick = (await engine.store.meta.get('lastTick')) ?? at;
     const readAt = engine.now().toISOString();
-    const changed = await engine.source.fetchChanged(since);
+    const poll = opts.poll !== false;
+    const changed = poll ? await engine.source.fetchChanged(since) : { persons: [] };
     const stored = await engine.store.persons.all();
     // A person Personio reports only because Cadre wrote back to them (the echo of our own write) needs no plan.
     const echoes = await writeBackEchoes(engine, changed.persons, at);
@@ -90,7 +96,7 @@ export async function incrementalSync(engine: Engine, opts: SyncOptions): Promis
       return undefined;
     }
     const prepared = await preparePlan(engine, {
-      at, source: { kind: 'changed', since }, onlyPersons: [...ids], storedAccounts: true,
+      at, source: poll ? { kind: 'changed', since } : { kind: 'persons', ids: [...ids] }, onlyPersons: [...ids], storedAccounts: true,
       ...(opts.progress ? { progress: opts.progress } : {}),
     });
     const report = await applyPrepared(engine, prepared, { actor: opts.actor, kind: 'incremental', storePersons: 'merge', lease, ...(opts.approve ? { approve: opts.approve } : {}) });

@@ -9,6 +9,11 @@
  */
 import { ROLES, type Role } from '../core/roles.js';
 
+/** The webhook receiver's row; it applies at whatever path `source.webhooks.path` names. */
+export const WEBHOOK_ROUTE = 'POST /webhooks/personio';
+/** Unsafe routes without the CSRF check: a machine posts them with its own credential, never a browser. */
+export const CSRF_EXEMPT: ReadonlySet<string> = new Set([WEBHOOK_ROUTE]);
+
 /** Who may call a route. */
 export type Access = 'public' | readonly Role[];
 
@@ -27,6 +32,9 @@ export const ACCESS: Readonly<Record<string, Access>> = {
   'GET /readyz': 'public',
   // Aggregates only (no person data); bind the console to a trusted interface or scrape through the proxy.
   'GET /metrics': 'public',
+  // Personio webhooks (only when source.webhooks is on and served by the console, at source.webhooks.path): no
+  // session and no CSRF token, the Authorization token is the credential (checked in constant time).
+  'POST /webhooks/personio': 'public',
   // auth, language
   'GET /sign-in': 'public',
   'POST /sign-in': 'public',

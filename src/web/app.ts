@@ -11,7 +11,7 @@ import { resolveSecret } from '../config/secrets.js';
 import { webSecrets } from '../config/web-secrets.js';
 import type { Engine } from '../engine/engine.js';
 import { createMetrics } from '../engine/metrics.js';
-import { accessFor, allows, type Access } from './access.js';
+import { accessFor, allows, CSRF_EXEMPT, WEBHOOK_ROUTE, type Access } from './access.js';
 import { signOut } from './auth/session.js';
 import { localPrincipal, type PageOptions, type Principal, type RouteModule, type WebContext, type WebOptions } from './context.js';
 import { isLang, LANG_COOKIE, negotiate, translator } from './i18n/index.js';
@@ -33,6 +33,7 @@ import { registerReports } from './routes/reports.js';
 import { registerForms } from './routes/forms.js';
 import { registerHealth } from './routes/health.js';
 import { registerLang } from './routes/lang.js';
+import { registerWebhookRoute, type WebhookReceiverOptions } from './webhook-route.js';
 import { errorView } from './views/auth.js';
 import { query } from './views/html.js';
 import { layout, type NavItem } from './views/layout.js';
@@ -63,7 +64,11 @@ const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const AREAS: readonly RouteModule[] = [registerForms, registerAudit, registerReports, registerReviews, registerRequests, registerPeople, registerCredentials];
 
 /** Build the console. Does not listen: the caller does (`cadre serve`), or tests use `inject`. */
-export async function buildApp(engine: Engine, opts: WebOptions & { readonly signIn?: SignInExtras; readonly areas?: readonly RouteModule[] } = {}): Promise<FastifyInstance> {
+export async function buildApp(engine: Engine, opts: WebOptions & {
+  readonly signIn?: SignInExtras; readonly areas?: readonly RouteModule[];
+  /** Serve the Personio webhook receiver on the console (`cadre serve` without `source.webhooks.listen`). */
+  readonly webhook?: Omit<WebhookReceiverOptions, 'engine'>;
+} = {}): Promise<FastifyInstance> {
   const web = engine.config.web;
   const sessionSecret = opts.sessionSecret ?? webSecrets(web).sessionSecret;
   const now = opts.now ?? (() => engine.now());
@@ -139,7 +144,10 @@ export async function buildApp(engine: Engine, opts: WebOptions & { readonly sig
   // Every route must have a row in the authorisation table; the row is enforced before the handler.
   app.addHook('onRoute', (route) => {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
-    const rows = methods.map((m) => ({ m: String(m).toUpperCase(), access: accessFor(String(m), route.url) }));
+    // The webhook receiver's row applies at its configured path.
+    const isWebhook = (route.config as { webhook?: unknown } | undefined)?.webhook === true;
+    const rowOf = (m: string): string => (isWebhook ? WEBHOOK_ROUTE : `${m.toUpperCase()} ${route.url}`);
+    const rows = methods.map((m) => ({ m: String(m).toUpperCase(), access: isWebhook ? accessFor('POST', '/webhooks/personio') : accessFor(String(m), route.url) }));
     const missing = rows.find((r) => r.access === undefined);
     if (missing) throw new Error(`route ${missing.m} ${route.url} has no row in src/web/access.ts (the authorisation table)`);
     for (const r of rows) {
@@ -148,7 +156,7 @@ export async function buildApp(engine: Engine, opts: WebOptions & { readonly sig
     }
     const access = rows[0]?.access as Access;
     const existing = route.preHandler === undefined ? [] : Array.isArray(route.preHandler) ? route.preHandler : [route.preHandler];
-    const unsafe = rows.some((r) => UNSAFE.has(r.m));
+    const unsafe = rows.some((r) => UNSAFE.has(r.m) && !CSRF_EXEMPT.has(rowOf(r.m)));
     route.preHandler = [guard(access), ...(unsafe ? [csrfCheck] : []), ...existing];
   });
 
@@ -218,6 +226,7 @@ export async function buildApp(engine: Engine, opts: WebOptions & { readonly sig
   registerPlan(app, ctx);
   registerPersons(app, ctx);
   registerHolds(app, ctx);
+  if (opts.webhook) registerWebhookRoute(app, { ...opts.webhook, engine });
   for (const area of [...AREAS, ...(opts.areas ?? [])]) await area(app, ctx);
   await app.ready();
   return app;

@@ -7,15 +7,21 @@ import { openEngine } from '../../engine/engine.js';
 import { exitCodeOf } from '../../engine/errors.js';
 import { commonOptions, configPath, parse } from '../args.js';
 import type { Io } from '../io.js';
+import { startWebhookListener, webhookToken, type WebhookListener } from '../../web/webhook-route.js';
 import { waitingLine } from './apply.js';
 
 export async function runCommand(args: string[], io: Io): Promise<number> {
   const { values } = parse(args, { ...commonOptions, every: { type: 'string' }, 'full-every': { type: 'string' }, 'metrics-port': { type: 'string' }, 'metrics-host': { type: 'string' } });
   const config = await loadConfigOrThrow(configPath(values.config));
+  const hooks = config.source.webhooks?.enabled === true ? config.source.webhooks : undefined;
+  // Before anything opens: a token that cannot be resolved is a config error naming the setting.
+  const token = hooks ? webhookToken(hooks) : undefined;
   const engine = await openEngine(config);
   const every = values.every ?? config.schedule.every;
   const fullEvery = values['full-every'] ?? config.schedule.fullSyncEvery;
-  io.err(`cadre daemon: polling Personio every ${every}, full sync every ${fullEvery}. Ctrl-C stops.`);
+  io.err(hooks
+    ? `cadre daemon: Personio webhooks (no polling), lifecycle ticks every ${every}, full sync every ${fullEvery}. Ctrl-C stops.`
+    : `cadre daemon: polling Personio every ${every}, full sync every ${fullEvery}. Ctrl-C stops.`);
   const metrics = createMetrics();
   const server = values['metrics-port'] === undefined ? undefined : Fastify();
   if (server) {
@@ -26,8 +32,14 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
   }
   let tickStart = performance.now();
   const daemon = startDaemon(engine, {
-    every, fullEvery, actor: 'cadre-daemon',
+    every, fullEvery, actor: 'cadre-daemon', webhooks: hooks !== undefined,
     beforeTick() { tickStart = performance.now(); },
+    onDrain(n, error) {
+      const stamp = new Date().toISOString();
+      if (error) io.err(`${stamp} webhook sync failed (exit ${exitCodeOf(error)}): ${(error as Error).message}`);
+      else if (values.json) io.out(JSON.stringify({ at: stamp, kind: 'webhook', events: n }));
+      else io.out(`${stamp} webhook sync: ${n} event${n === 1 ? '' : 's'}`);
+    },
     onWait(holder) { io.err(`${new Date().toISOString()} ${waitingLine(holder)}`); },
     onTick(kind, result, error) {
       metrics.observe(kind, (performance.now() - tickStart) / 1000, result, error);
@@ -42,12 +54,25 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
       else io.out(`${stamp} ${kind} sync: ${line}`);
     },
   });
+  let listener: WebhookListener | undefined;
+  if (hooks && token !== undefined) {
+    try {
+      listener = await startWebhookListener({ engine, hooks, token, onQueued: () => daemon.wake() });
+    } catch (err) {
+      await daemon.stop();
+      await server?.close();
+      await engine.close();
+      throw err;
+    }
+    io.err(`webhooks: receiving at ${listener.url}`);
+  }
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
   io.err('stopping…');
+  await listener?.close();
   await daemon.stop();
   await server?.close();
   await engine.close();

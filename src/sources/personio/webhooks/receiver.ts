@@ -4,7 +4,19 @@
  * same event collapses into one queued row; unknown events are logged and acknowledged without work.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { z } from 'zod';
 import { isRecord } from '../raw.js';
+
+const entityId = z.union([z.string().min(1).max(100), z.number().int()]);
+
+/** Personio's envelope (`company_id`, `event_name`, `occurred_at`, `payload` required; `meta` optional). */
+export const webhookEnvelopeGuard = z.object({
+  company_id: z.union([z.string().max(100), z.number()]),
+  event_name: z.string().min(1).max(100),
+  occurred_at: z.string().max(64).refine((v) => !Number.isNaN(Date.parse(v)), 'occurred_at is not a date-time'),
+  payload: z.record(z.string(), z.unknown()),
+  meta: z.record(z.string(), z.unknown()).optional(),
+});
 
 /** Events that trigger a person-scoped sync. */
 export const PERSON_EVENTS: ReadonlySet<string> = new Set([
@@ -32,21 +44,20 @@ export async function acceptWebhook(
   enqueue: EnqueueEvent, log: { warn: (o: Record<string, unknown>, m: string) => void; info: (o: Record<string, unknown>, m: string) => void },
 ): Promise<IntakeResult> {
   if (!tokenMatches(input.authorization, input.token)) return { status: 401, outcome: 'unauthorized' };
-  const b = input.body;
-  if (!isRecord(b) || typeof b.event_name !== 'string' || typeof b.occurred_at !== 'string' || Number.isNaN(Date.parse(b.occurred_at)) || !isRecord(b.payload)) {
-    return { status: 400, outcome: 'invalid' };
-  }
+  const parsed = webhookEnvelopeGuard.safeParse(input.body);
+  if (!parsed.success) return { status: 400, outcome: 'invalid' };
+  const b = parsed.data;
   if (!PERSON_EVENTS.has(b.event_name)) {
-    log.info({ event: b.event_name }, 'Personio webhook event not handled; acknowledged');
+    log.warn({ event: b.event_name }, 'Personio webhook event not handled; acknowledged');
     return { status: 200, outcome: 'ignored' };
   }
   const p = b.payload;
-  const personId = b.event_name.startsWith('person.') ? p.id : p.person_id ?? (isRecord(p.person) ? p.person.id : undefined);
-  const pid = typeof personId === 'string' || typeof personId === 'number' ? String(personId) : undefined;
+  const personId = entityId.safeParse(b.event_name.startsWith('person.') ? p.id : p.person_id ?? (isRecord(p.person) ? p.person.id : undefined));
+  const pid = personId.success ? String(personId.data) : undefined;
   const occurredAt = new Date(Date.parse(b.occurred_at)).toISOString();
   // The event's identity: the same event delivered again has the same name, entity and time.
   const key = createHash('sha256').update(JSON.stringify([b.event_name, p.id ?? null, pid ?? null, occurredAt])).digest('hex').slice(0, 32);
-  const meta = isRecord(b.meta) ? b.meta : {};
+  const meta = b.meta ?? {};
   const queued = await enqueue({
     key, eventName: b.event_name, occurredAt, receivedAt: input.now().toISOString(),
     ...(pid !== undefined ? { personId: pid } : {}), ...(typeof meta.delivery_id === 'string' ? { deliveryId: meta.delivery_id } : {}),
