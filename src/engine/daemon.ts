@@ -128,7 +128,8 @@ export function startDaemon(engine: Engine, opts: DaemonOptions): Daemon {
     });
   };
   // croner's `interval` gives a fixed spacing in seconds and `protect` prevents overlapping runs.
-  const job = new Cron('* * * * * *', { interval: Math.max(1, Math.round(everyMs / 1000)), protect: true }, () => tick());
+  // The first scheduled tick comes one interval after the start (the start itself runs one at once, below).
+  const job = new Cron('* * * * * *', { interval: Math.max(1, Math.round(everyMs / 1000)), protect: true, startAt: new Date(Date.now() + everyMs) }, () => tick());
   void tick();
   return {
     tick,

