@@ -62,6 +62,14 @@ source:
   customAttributes: {}
   #   phone: dynamic_123456
   #   costCentreCode: dynamic_234567
+  # Personio webhooks instead of polling (API v2 only; see the README's "Personio webhooks"):
+  # apiVersion: v2
+  # webhooks:
+  #   enabled: true
+  #   token: env:PERSONIO_WEBHOOK_TOKEN   # the token given to \`cadre personio webhooks register\`
+  #   path: /webhooks/personio
+  #   listen: { host: 127.0.0.1, port: 8090 }   # cadre run's listener; cadre serve without it uses the console port
+  #   # tls: { cert: /etc/cadre/tls.crt, key: /etc/cadre/tls.key }   # or terminate TLS at a reverse proxy
 
 # ── Store: Cadre's own state (identifier reservations, known accounts, journal, audit log) ─────────────────
 store:
@@ -366,7 +374,7 @@ writeBack:
 
 # ── Schedule for \`cadre run\` / \`cadre serve\` ────────────────────────────────────────────────────────────────
 schedule:
-  every: 30s                 # scoped syncs for changed people (and Personio webhooks, when set up)
+  every: 30s                 # poll for changed people (with webhooks: no polling, only lifecycle dates, holds, grants)
   fullSyncEvery: 1h          # the full sync is the safety net for changes no event reports
 
 executor:
