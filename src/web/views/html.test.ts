@@ -34,3 +34,9 @@ test('raw is emitted as is; query builds an encoded query string', () => {
   assert.equal(query({ q: 'a b&c', page: 2, none: undefined, empty: '' }), '?q=a+b%26c&page=2');
   assert.equal(query({}), '');
 });
+
+test('safeUrl drops paths a browser reads as another site', () => {
+  // A backslash counts as a slash in http(s) URLs, and tab/CR/LF are dropped: all of these are `//evil.example`.
+  for (const u of ['/\\evil.example', '/\t/evil.example', '/\n/evil.example', 'java\tscript:alert(1)']) assert.equal(safeUrl(u), '#', JSON.stringify(u));
+  assert.equal(safeUrl('/persons/1?x=a\\b'), '/persons/1?x=a\\b');
+});

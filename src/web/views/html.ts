@@ -56,7 +56,9 @@ export function raw(trusted: string): Html {
  */
 export function safeUrl(url: string): string {
   const u = url.trim();
-  if (u.startsWith('/') && !u.startsWith('//')) return u;
+  // Browsers drop tab/CR/LF inside URLs and read `\` as `/`: `/\evil` and `/<TAB>/evil` are `//evil`.
+  if (/[\u0000-\u001f\u007f]/.test(u)) return '#';
+  if (u.startsWith('/') && !u.startsWith('//') && !u.startsWith('/\\')) return u;
   if (/^https?:\/\//i.test(u)) return u;
   if (u.startsWith('?') || u.startsWith('#')) return u;
   return '#';
