@@ -1,4 +1,5 @@
 /** `cadre personio webhooks register|list|remove`: manage Personio's v2 webhooks for this installation. */
+import { registerSecret } from '../../config/secrets.js';
 import { loadConfigOrThrow } from '../../config/load.js';
 import { CadreError, EXIT } from '../../engine/errors.js';
 import { createLogger } from '../../engine/log.js';
@@ -32,6 +33,8 @@ export async function personioCommand(args: string[], io: Io): Promise<number> {
   const tokenEnv = values['token-env'];
   const token = tokenEnv ? process.env[tokenEnv] : undefined;
   if (!values.url || !token) throw new CadreError('USAGE', `${USAGE}\n(--token-env names an environment variable holding the webhook token)`, EXIT.usage);
+  // Personio may quote the rejected request in its error; the CLI redacts registered secrets from what it prints.
+  registerSecret(token);
   const events = values.events ? values.events.split(',').map((e) => e.trim()).filter((e) => e !== '') : [...DEFAULT_WEBHOOK_EVENTS];
   const hook = await api.register({ url: values.url, token, events });
   if (values.json) io.out(JSON.stringify(hook, null, 2));
