@@ -73,9 +73,10 @@ describe('resolveConfigSecrets', () => {
     notifications: { smtp: { host: 'smtp.example.com', from: 'c@example.com', user: 'env:SMTP_USER', pass: 'env:SMTP_PASS' } },
     targets: {
       ad: { type: 'ad', options: { url: 'ldaps://dc1.example.com', bindPassword: 'env:BIND', baseDN: 'env:NOT_A_SECRET_KEY', nested: { apiToken: 'env:TOKEN' }, path: 'env:IGNORED' } },
+      entra: { type: 'entra', options: { tenantId: 'env:NOT_RESOLVED', clientId: 'env:ENTRA_ID', clientSecret: 'env:ENTRA_SECRET' } },
     },
   });
-  const env = { PID: 'id-1234', PSECRET: 'personio-secret', DB_URL: 'postgres://u:dbpass99@h/db', SMTP_USER: 'mailer', SMTP_PASS: 'smtp-secret', BIND: 'bind-secret', TOKEN: 'tok-secret' };
+  const env = { PID: 'id-1234', PSECRET: 'personio-secret', DB_URL: 'postgres://u:dbpass99@h/db', SMTP_USER: 'mailer', SMTP_PASS: 'smtp-secret', BIND: 'bind-secret', TOKEN: 'tok-secret', ENTRA_ID: 'entra-app-1', ENTRA_SECRET: 'entra-secret' };
 
   test('resolves the fixed fields and secret-looking target options (nested too), nothing else', () => {
     const { config, problems } = resolveConfigSecrets(base, { env });
@@ -91,6 +92,8 @@ describe('resolveConfigSecrets', () => {
     assert.equal(o.baseDN, 'env:NOT_A_SECRET_KEY', 'keys that do not look secret are left alone');
     assert.equal(o.path, 'env:IGNORED');
     assert.deepEqual(o.nested, { apiToken: 'tok-secret' });
+    // The init example's Entra block reads the app id from env: (cadre init's `clientId: env:ENTRA_CLIENT_ID`).
+    assert.deepEqual(config.targets.entra?.options, { tenantId: 'env:NOT_RESOLVED', clientId: 'entra-app-1', clientSecret: 'entra-secret' });
     assert.equal(base.source.clientSecret, 'env:PSECRET', 'input is not mutated');
     assert.equal(redactSecrets('x dbpass99 y bind-secret'), 'x [redacted] y [redacted]');
   });
@@ -99,6 +102,7 @@ describe('resolveConfigSecrets', () => {
     const { problems } = resolveConfigSecrets(base, { env: { PID: 'x' } });
     assert.deepEqual(problems.map((p) => p.path), [
       'source.clientSecret', 'store.url', 'notifications.smtp.user', 'notifications.smtp.pass', 'targets.ad.options.bindPassword', 'targets.ad.options.nested.apiToken',
+      'targets.entra.options.clientId', 'targets.entra.options.clientSecret',
     ]);
   });
 });

@@ -9,7 +9,9 @@ import type { CadreConfig } from './schema.js';
 import { ConfigError, type ConfigProblem } from './errors.js';
 
 /** Target option keys that may hold a secret reference. */
-export const SECRET_OPTION_KEY = /secret|password|pass|token|url/i;
+// `clientId` too: the init example reads the Entra app id from `env:` like `source.clientId`; left unresolved, Entra
+// would be sent the text "env:ENTRA_CLIENT_ID" as the app id (the simulator accepts any id, so only real tenants failed).
+export const SECRET_OPTION_KEY = /secret|password|pass|token|url|^clientId$/i;
 
 const REDACTED = '[redacted]';
 /** Values shorter than this are not redacted: they would mangle ordinary text. */
