@@ -9,8 +9,19 @@ import { withRunLease, type LeaseOptions } from './lease.js';
 import { preparePlan } from './planning.js';
 import { readWithoutEchoes } from './write-back-echo.js';
 
-/** Processes up to `limit` pending events; returns how many were handled. Failures stay queued with `attempts + 1`. */
+/** Failed attempts after which an event is no longer retried: the periodic full sync covers its person. */
+export const MAX_EVENT_ATTEMPTS = 20;
+/** Processed events are kept this long (Personio retries and shows deliveries for 30 days), then deleted. */
+const KEEP_PROCESSED_MS = 31 * 86_400_000;
+
+/**
+ * Processes up to `limit` pending events; returns how many were handled. Failures stay queued with `attempts + 1`,
+ * up to {@link MAX_EVENT_ATTEMPTS}; then the event is abandoned (logged; the full sync is the safety net). Processed
+ * events older than 31 days are deleted, so the queue does not grow without end.
+ */
 export async function drainSourceEvents(engine: Engine, opts: { actor: string; limit?: number; at?: string; lease?: Partial<LeaseOptions> }): Promise<number> {
+  const purged = await engine.store.sourceEvents.purgeProcessed(new Date(engine.now().getTime() - KEEP_PROCESSED_MS).toISOString());
+  if (purged > 0) engine.log.info({ purged }, 'source events: processed events older than 31 days deleted');
   const events = await engine.store.sourceEvents.pending(opts.limit ?? 100);
   if (events.length === 0) return 0;
   const ids = [...new Set(events.map((e) => e.personId).filter((x): x is string => x !== undefined))];
@@ -31,6 +42,12 @@ export async function drainSourceEvents(engine: Engine, opts: { actor: string; l
   } catch (err) {
     const msg = err instanceof Error ? err.message : String(err);
     for (const e of events) await engine.store.sourceEvents.markFailed(e.key, msg);
+    const spent = events.filter((e) => e.attempts + 1 >= MAX_EVENT_ATTEMPTS);
+    if (spent.length > 0) {
+      await engine.store.sourceEvents.abandon(spent.map((e) => e.key), engine.now().toISOString());
+      engine.log.error({ events: spent.map((e) => e.key), persons: [...new Set(spent.map((e) => e.personId))], attempts: MAX_EVENT_ATTEMPTS, err: msg.slice(0, 300) },
+        'source events abandoned after repeated failures; the next full sync covers these persons');
+    }
     throw err;
   }
 }

@@ -34,6 +34,14 @@ export function sourceEventsRepo(ctx: RepoContext): Store['sourceEvents'] {
       if (keys.length === 0) return;
       await ctx.db.updateTable('source_events').set({ processed_at: at, last_error: null }).where('event_key', 'in', [...keys]).execute();
     },
+    async abandon(keys, at) {
+      if (keys.length === 0) return;
+      await ctx.db.updateTable('source_events').set({ processed_at: at }).where('event_key', 'in', [...keys]).execute();
+    },
+    async purgeProcessed(before) {
+      const r = await ctx.db.deleteFrom('source_events').where('processed_at', 'is not', null).where('processed_at', '<', before).executeTakeFirst();
+      return Number(r.numDeletedRows);
+    },
     async markFailed(key, error) {
       await ctx.db.updateTable('source_events').set((eb) => ({ attempts: eb('attempts', '+', 1), last_error: error.slice(0, 500) })).where('event_key', '=', key).execute();
     },

@@ -254,6 +254,10 @@ export interface Store {
     markProcessed(keys: readonly string[], at: string): Promise<void>;
     /** Count a failed attempt (the event stays pending). */
     markFailed(key: string, error: string): Promise<void>;
+    /** Stop retrying: the events count as processed at `at` and keep their last error. */
+    abandon(keys: readonly string[], at: string): Promise<void>;
+    /** Delete events processed before `before` (their keys no longer de-duplicate); returns how many. */
+    purgeProcessed(before: string): Promise<number>;
   };
 
   /** Values Cadre wrote back to Personio: the last one per (person, attribute), to recognise their echo. */

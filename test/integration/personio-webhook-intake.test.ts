@@ -12,7 +12,7 @@ import Database from 'better-sqlite3';
 import Fastify from 'fastify';
 import { loadConfigOrThrow } from '../../src/config/load.js';
 import { openEngine, type Engine } from '../../src/engine/engine.js';
-import { drainSourceEvents } from '../../src/engine/source-events.js';
+import { drainSourceEvents, MAX_EVENT_ATTEMPTS } from '../../src/engine/source-events.js';
 import { fullSync } from '../../src/engine/sync.js';
 import { startPersonioSimulator } from '../../src/sources/personio/simulator/index.js';
 import type { PersonioSimulator } from '../../src/sources/personio/simulator/index.js';
@@ -79,4 +79,27 @@ test('a wrong token is refused; an unknown event is acknowledged and not queued'
   const unknown = await fetch(url, { method: 'POST', headers: { authorization: TOKEN, 'content-type': 'application/json' }, body: body.replace('person.updated', 'absence.created') });
   assert.equal(unknown.status, 200);
   assert.deepEqual(await engine.store.sourceEvents.pending(10), []);
+});
+
+test('an event that keeps failing is abandoned after MAX_EVENT_ATTEMPTS (logged), so it no longer blocks the queue; old processed events are deleted', async () => {
+  const key = `poison-${Date.now()}`;
+  await engine.store.sourceEvents.enqueue({ key, eventName: 'person.updated', personId: '2', occurredAt: new Date().toISOString(), receivedAt: new Date().toISOString() });
+  for (let i = 0; i < MAX_EVENT_ATTEMPTS - 2; i += 1) await engine.store.sourceEvents.markFailed(key, 'earlier failure');
+  sim.faults.failAuth = true; // Personio refuses every credential and every token: the drain fails
+  try {
+    sim.revokeTokens();
+    await assert.rejects(drainSourceEvents(engine, { actor: 'webhook' }));
+    assert.deepEqual((await engine.store.sourceEvents.pending(10)).map((e) => [e.key, e.attempts]), [[key, MAX_EVENT_ATTEMPTS - 1]], 'retried while attempts are left');
+    sim.revokeTokens();
+    await assert.rejects(drainSourceEvents(engine, { actor: 'webhook' }));
+    assert.deepEqual(await engine.store.sourceEvents.pending(10), [], 'abandoned at the last attempt');
+  } finally {
+    sim.faults.failAuth = false;
+  }
+  // 32 days later the processed and abandoned events are purged by the next drain.
+  const later = new Date(Date.now() + 32 * 86_400_000);
+  const before = await engine.store.sourceEvents.purgeProcessed(new Date(0).toISOString());
+  assert.equal(before, 0);
+  const purged = await engine.store.sourceEvents.purgeProcessed(later.toISOString());
+  assert.ok(purged >= 2, `the processed event of the first test and the abandoned one (${purged})`);
 });

@@ -20,5 +20,12 @@ export function runSourceEventsSuite(withH: WithHarness): void {
     await store.sourceEvents.markProcessed(['b'], '2026-12-02T10:00:05.000Z');
     const left = await store.sourceEvents.pending(10);
     assert.deepEqual(left.map((e) => [e.key, e.attempts, e.lastError]), [['a', 1, 'target down']]);
+    await store.sourceEvents.abandon(['a'], '2026-12-02T11:00:00.000Z');
+    assert.deepEqual(await store.sourceEvents.pending(10), [], 'abandoned: no longer pending');
+    assert.equal(await store.sourceEvents.enqueue(ev('a', '2026-12-02T09:00:01.000Z', '2')), false, 'still de-duplicates');
+    assert.equal(await store.sourceEvents.purgeProcessed('2026-12-02T10:30:00.000Z'), 1, 'only b was processed before');
+    assert.equal(await store.sourceEvents.enqueue(ev('b', '2026-12-02T09:00:02.000Z')), true, 'a purged key is new again');
+    assert.equal(await store.sourceEvents.purgeProcessed('2026-12-03T00:00:00.000Z'), 1, 'a (abandoned, processed at 11:00); the new b is pending');
+    assert.deepEqual((await store.sourceEvents.pending(10)).map((e) => e.key), ['b']);
   }));
 }
