@@ -9,14 +9,18 @@ import { withRunLease, type LeaseOptions } from './lease.js';
 import { preparePlan } from './planning.js';
 import { readWithoutEchoes } from './write-back-echo.js';
 
-/** Failed attempts after which an event is no longer retried: the periodic full sync covers its person. */
+/**
+ * An event is no longer retried once it failed this often AND was received over a day ago (so a Personio or target
+ * outage of some hours abandons nothing); the periodic full sync covers its person.
+ */
 export const MAX_EVENT_ATTEMPTS = 20;
+const RETRY_FOR_MS = 86_400_000;
 /** Processed events are kept this long (Personio retries and shows deliveries for 30 days), then deleted. */
 const KEEP_PROCESSED_MS = 31 * 86_400_000;
 
 /**
  * Processes up to `limit` pending events; returns how many were handled. Failures stay queued with `attempts + 1`,
- * up to {@link MAX_EVENT_ATTEMPTS}; then the event is abandoned (logged; the full sync is the safety net). Processed
+ * up to {@link MAX_EVENT_ATTEMPTS} and a day; then the event is abandoned (logged; the full sync is the safety net). Processed
  * events older than 31 days are deleted, so the queue does not grow without end.
  */
 export async function drainSourceEvents(engine: Engine, opts: { actor: string; limit?: number; at?: string; lease?: Partial<LeaseOptions> }): Promise<number> {
@@ -42,7 +46,8 @@ export async function drainSourceEvents(engine: Engine, opts: { actor: string; l
   } catch (err) {
     const msg = err instanceof Error ? err.message : String(err);
     for (const e of events) await engine.store.sourceEvents.markFailed(e.key, msg);
-    const spent = events.filter((e) => e.attempts + 1 >= MAX_EVENT_ATTEMPTS);
+    const now = engine.now().getTime();
+    const spent = events.filter((e) => e.attempts + 1 >= MAX_EVENT_ATTEMPTS && now - Date.parse(e.receivedAt) > RETRY_FOR_MS);
     if (spent.length > 0) {
       await engine.store.sourceEvents.abandon(spent.map((e) => e.key), engine.now().toISOString());
       engine.log.error({ events: spent.map((e) => e.key), persons: [...new Set(spent.map((e) => e.personId))], attempts: MAX_EVENT_ATTEMPTS, err: msg.slice(0, 300) },

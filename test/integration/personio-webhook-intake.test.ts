@@ -83,23 +83,28 @@ test('a wrong token is refused; an unknown event is acknowledged and not queued'
 
 test('an event that keeps failing is abandoned after MAX_EVENT_ATTEMPTS (logged), so it no longer blocks the queue; old processed events are deleted', async () => {
   const key = `poison-${Date.now()}`;
-  await engine.store.sourceEvents.enqueue({ key, eventName: 'person.updated', personId: '2', occurredAt: new Date().toISOString(), receivedAt: new Date().toISOString() });
+  const fresh = `fresh-${Date.now()}`;
+  const dayAgo = new Date(Date.now() - 25 * 3_600_000).toISOString();
+  await engine.store.sourceEvents.enqueue({ key, eventName: 'person.updated', personId: '2', occurredAt: dayAgo, receivedAt: dayAgo });
+  await engine.store.sourceEvents.enqueue({ key: fresh, eventName: 'person.updated', personId: '1', occurredAt: new Date().toISOString(), receivedAt: new Date().toISOString() });
+  for (let i = 0; i < MAX_EVENT_ATTEMPTS - 2; i += 1) await engine.store.sourceEvents.markFailed(fresh, 'earlier failure');
   for (let i = 0; i < MAX_EVENT_ATTEMPTS - 2; i += 1) await engine.store.sourceEvents.markFailed(key, 'earlier failure');
   sim.faults.failAuth = true; // Personio refuses every credential and every token: the drain fails
   try {
     sim.revokeTokens();
     await assert.rejects(drainSourceEvents(engine, { actor: 'webhook' }));
-    assert.deepEqual((await engine.store.sourceEvents.pending(10)).map((e) => [e.key, e.attempts]), [[key, MAX_EVENT_ATTEMPTS - 1]], 'retried while attempts are left');
+    assert.deepEqual((await engine.store.sourceEvents.pending(10)).map((e) => [e.key, e.attempts]), [[key, MAX_EVENT_ATTEMPTS - 1], [fresh, MAX_EVENT_ATTEMPTS - 1]], 'retried while attempts are left');
     sim.revokeTokens();
     await assert.rejects(drainSourceEvents(engine, { actor: 'webhook' }));
-    assert.deepEqual(await engine.store.sourceEvents.pending(10), [], 'abandoned at the last attempt');
+    assert.deepEqual((await engine.store.sourceEvents.pending(10)).map((e) => e.key), [fresh], 'the day-old one is abandoned at its last attempt; one received now is kept (an outage of hours abandons nothing)');
   } finally {
     sim.faults.failAuth = false;
   }
+  assert.equal(await drainSourceEvents(engine, { actor: 'webhook' }), 1, 'once Personio answers, the kept event is processed');
   // 32 days later the processed and abandoned events are purged by the next drain.
   const later = new Date(Date.now() + 32 * 86_400_000);
   const before = await engine.store.sourceEvents.purgeProcessed(new Date(0).toISOString());
   assert.equal(before, 0);
   const purged = await engine.store.sourceEvents.purgeProcessed(later.toISOString());
-  assert.ok(purged >= 2, `the processed event of the first test and the abandoned one (${purged})`);
+  assert.ok(purged >= 3, `the first test's processed event, the abandoned and the kept one (${purged})`);
 });
