@@ -72,7 +72,11 @@ export interface ResourceChange {
 
 /** Resource API over the client. */
 export function resourceApi(http: ScimHttp, endpoint: '/Users' | '/Groups', sp: () => Promise<ServiceProvider>, o: { pageSize: number; usePut: boolean }): ResourceApi {
-  const path = (id: string): string => `${endpoint}/${encodeURIComponent(id)}`;
+  const path = (id: string): string => {
+    // encodeURIComponent keeps dots, and URL parsers resolve `.`/`..`: `/Users/..` would address the base URL.
+    if (id === '.' || id === '..' || id === '') throw new ScimTargetError('SCIM_INVALID_ID', `${endpoint}: "${id}" is not a resource id`);
+    return `${endpoint}/${encodeURIComponent(id)}`;
+  };
 
   const get = async (id: string): Promise<Versioned | undefined> => {
     const r = await http.request('GET', path(id), { accept: [404] });
