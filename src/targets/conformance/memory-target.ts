@@ -112,9 +112,12 @@ export function createMemoryTarget(o: MemoryTargetOptions = {}): MemoryTarget {
           r.container = to;
           return ok(anchor, r);
         }
-        case 'enable': case 'disable':
+        case 'enable': case 'disable': {
+          const was = r.enabled;
           r.enabled = op.action === 'enable';
-          return ok(anchor, r);
+          const res = ok(anchor, r);
+          return op.action === 'disable' && !was && res.ok ? { ...res, unchanged: true } : res;
+        }
         case 'grant': case 'revoke':
           if (!op.entitlement) return fail('INVALID_OPERATION', 'no entitlement');
           if (op.action === 'grant') r.entitlements.add(op.entitlement);

@@ -184,9 +184,13 @@ export function runConformanceSuite(label: string, makeHarness: () => Promise<Co
       if (!c.capabilities.supportsEnable) return unsupported('disable', 8);
       const s = h.sample(8);
       const anchor = await create(s);
-      for (const action of ['disable', 'disable'] as const) {
-        assertOk(await applySafely(c, makeOp(c.name, action, s.personId, { anchor }), makeCtx()), action);
+      for (const [i, action] of (['disable', 'disable'] as const).entries()) {
+        const r = await applySafely(c, makeOp(c.name, action, s.personId, { anchor }), makeCtx());
+        assertOk(r, action);
         assert.equal((await mustInspect(anchor)).enabled, false, `after ${action}`);
+        // An account found disabled already (locked by hand) is reported unchanged, so the engine never records it as
+        // Cadre's disable (a rehire would otherwise enable a lock again).
+        assert.equal(r.ok && r.unchanged === true, i === 1, i === 1 ? 'the second disable reports unchanged' : 'the first disable changed it');
       }
       assert.equal((await findByPerson(s.personId))[0]?.enabled, false, 'find reports the disabled state');
       for (const action of ['enable', 'enable'] as const) {

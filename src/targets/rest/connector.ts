@@ -94,6 +94,15 @@ export function createRestConnector(name: string, o: RestTargetOptions, deps: Ta
     return states(itemsOf(json)).filter((s) => same(s.attributes[attribute], value, false));
   };
 
+  /** Whether the listed account is disabled now; false when it cannot be read (the disable is sent either way). */
+  const disabledNow = async (personId: string, anchor: string): Promise<boolean> => {
+    try {
+      return (await find({ attribute: o.correlationAttribute, value: personId })).some((s) => s.anchor === anchor && !s.enabled);
+    } catch {
+      return false;
+    }
+  };
+
   /** Change values with `ref:<personId>` resolved to the other account's anchor; undefined when one is dangling. */
   const resolved = async (changes: readonly Change[], ctx: ApplyContext): Promise<Record<string, AttrValue> | string> => {
     const out: Record<string, AttrValue> = {};
@@ -149,7 +158,11 @@ export function createRestConnector(name: string, o: RestTargetOptions, deps: Ta
           const action = a[op.action];
           if (!action) return unsupported(op);
           if (!op.anchor) return fail('REST_NO_ANCHOR', `${name}: ${op.action} without an anchor`);
-          return result(await send(action, op, { enabled: op.action === 'enable' }), op.anchor);
+          // A disable reads the account first: one found disabled already (by hand) is reported unchanged, so the
+          // engine does not record it as Cadre's disable and a rehire does not enable a lock again.
+          const already = op.action === 'disable' ? await disabledNow(op.personId, op.anchor) : false;
+          const r = result(await send(action, op, { enabled: op.action === 'enable' }), op.anchor);
+          return already && r.ok ? { ...r, unchanged: true } : r;
         }
         case 'grant': case 'revoke': {
           const action = a[op.action];
