@@ -53,3 +53,17 @@ describe('csvCell', () => {
     assert.equal(csvCell(12), '12');
   });
 });
+
+test('redact takes a registered secret value out of any string, whatever its key (an error quoting a URL or a request)', async () => {
+  const { registerSecret, forgetSecrets } = await import('../config/secrets.js');
+  const canary = 'smtp-canary-Pw77!long';
+  registerSecret(canary);
+  try {
+    const out = JSON.stringify(redact({ error: { code: 'X', message: `login as cadre:${canary} refused` }, list: [`${canary}`], note: 'plain' }));
+    assert.ok(!out.includes(canary), out);
+    assert.match(out, /login as cadre:\[redacted\] refused/);
+    assert.match(out, /plain/);
+  } finally {
+    forgetSecrets();
+  }
+});

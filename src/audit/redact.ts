@@ -1,4 +1,5 @@
 /** Removes secrets from anything that goes into the audit log. */
+import { redactSecrets } from '../config/secrets.js';
 
 /** Keys whose values are never recorded. */
 export const SECRET_KEY = /pass(word)?|secret|token|unicodepwd|passwordprofile|authorization|credential/i;
@@ -7,7 +8,8 @@ export const SECRET_KEY = /pass(word)?|secret|token|unicodepwd|passwordprofile|a
 export const REDACTED = '[redacted]';
 
 /**
- * Deep copy of `value` with the value of every key matching {@link SECRET_KEY} replaced by "[redacted]".
+ * Deep copy of `value` with the value of every key matching {@link SECRET_KEY} replaced by "[redacted]", and every
+ * registered secret value (src/config/secrets.ts) cut out of any string.
  * Handles arrays, plain objects, Maps, Dates, Buffers and cycles; functions and symbols are dropped.
  */
 export function redact(value: unknown): unknown {
@@ -18,6 +20,8 @@ function walk(value: unknown, ancestors: Set<object>): unknown {
   if (value === null || typeof value !== 'object') {
     if (typeof value === 'function' || typeof value === 'symbol') return undefined;
     if (typeof value === 'bigint') return value.toString();
+    // A known secret value under an innocent key (an error message quoting a URL or a request body).
+    if (typeof value === 'string') return redactSecrets(value);
     return value;
   }
   if (value instanceof Date) return value.toISOString();
