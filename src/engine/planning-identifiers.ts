@@ -44,9 +44,11 @@ function correlationCodecs(engine: Engine): (target: string) => CorrelationCodec
 /**
  * A checker for identifier candidates. The targets' listings say who holds which value under any identifier
  * attribute (one namespace across kinds): a value another account holds is not free. A target where the value is not
- * listed is asked live, for every target that uses the identifier kind.
+ * listed is asked live, for every target that uses the identifier kind. `hrEmails` (address, lower case → persons),
+ * read on first use: an address HR gives another person is never allocated.
  */
-export function freeChecker(engine: Engine, accounts: readonly AccountState[], info: Record<string, TargetInfo>, legacyOwners: ReadonlyMap<string, string>): IsFree {
+export function freeChecker(engine: Engine, accounts: readonly AccountState[], info: Record<string, TargetInfo>, legacyOwners: ReadonlyMap<string, string>, hrEmails?: () => Promise<ReadonlyMap<string, ReadonlySet<string>>>): IsFree {
+  let emails: Promise<ReadonlyMap<string, ReadonlySet<string>>> | undefined;
   const owners = new Map<string, Map<string, Set<string>>>(); // value (lower) -> target -> owners ('' = nobody's)
   const codecs = correlationCodecs(engine);
   for (const a of accounts) {
@@ -67,6 +69,11 @@ export function freeChecker(engine: Engine, accounts: readonly AccountState[], i
     }
   }
   return async (kind: string, value: string, personId: string): Promise<boolean> => {
+    // Another person's e-mail address in HR is theirs, even where no target lists it (a mailbox outside the targets).
+    if (hrEmails && value.includes('@')) {
+      const holders = (await (emails ??= hrEmails())).get(value.toLowerCase());
+      if (holders && !holders.has(personId)) return false;
+    }
     const listed = owners.get(value.toLowerCase());
     for (const set of listed?.values() ?? []) for (const o of set) if (o !== personId) return false;
     for (const [name, c] of engine.targets) {

@@ -222,6 +222,22 @@ function mergeHistory(stored: EmploymentHistory, fromSource: EmploymentHistory):
   return out;
 }
 
+/** Every person's HR e-mail (lower case) → person ids: the read persons, and in a scoped run also the stored ones. */
+async function hrEmailIndex(engine: Engine, read: readonly Person[], scoped: boolean): Promise<Map<string, Set<string>>> {
+  const out = new Map<string, Set<string>>();
+  const add = (p: Pick<Person, 'id' | 'email'>): void => {
+    const e = p.email?.trim().toLowerCase();
+    if (!e) return;
+    const s = out.get(e) ?? new Set<string>();
+    s.add(p.id);
+    out.set(e, s);
+  };
+  const seen = new Set(read.map((p) => p.id));
+  read.forEach(add);
+  if (scoped) for (const p of await engine.store.persons.all()) if (!seen.has(p.id)) add(p);
+  return out;
+}
+
 /** Compute a plan as of `at` (default: now). Throws SourceUnusableError (exit 4) on a bad source read. */
 export async function preparePlan(engine: Engine, opts: PrepareOptions = {}): Promise<PreparedPlan> {
   const at = opts.at ?? engine.now().toISOString();
@@ -248,7 +264,7 @@ export async function preparePlan(engine: Engine, opts: PrepareOptions = {}): Pr
   phase('reservations');
   const scope = opts.onlyPersons ? new Set(opts.onlyPersons) : undefined;
   const toAllocate = scope ? snapshot.persons.filter((p) => scope.has(p.id)) : snapshot.persons;
-  const { reservations, errors, reallocations } = await allocateIdentifiers(toAllocate, engine.config, existing, freeChecker(engine, accounts, info, legacy.owners), identifierLimits(engine, info), {
+  const { reservations, errors, reallocations } = await allocateIdentifiers(toAllocate, engine.config, existing, freeChecker(engine, accounts, info, legacy.owners, () => hrEmailIndex(engine, snapshot.persons, scope !== undefined)), identifierLimits(engine, info), {
     at, verifyReserved: await awaitingAccount(engine, accounts, info, legacy.owners),
   });
   phase('identifiers');
