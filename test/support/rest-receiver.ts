@@ -47,7 +47,7 @@ export async function startRestReceiver(secret: string): Promise<RestReceiver> {
       const body = Buffer.concat(chunks).toString('utf8');
       const url = new URL(req.url ?? '/', 'http://receiver.invalid');
       const key = typeof req.headers['idempotency-key'] === 'string' ? req.headers['idempotency-key'] : undefined;
-      const verdict = verifySignature(secret, body, {
+      const verdict = verifySignature(secret, { method: req.method ?? '', target: req.url ?? '', body }, {
         ...(typeof req.headers['x-cadre-timestamp'] === 'string' ? { timestamp: req.headers['x-cadre-timestamp'] } : {}),
         ...(typeof req.headers['x-cadre-signature'] === 'string' ? { signature: req.headers['x-cadre-signature'] } : {}),
       });

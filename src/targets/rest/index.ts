@@ -8,7 +8,8 @@ import { parseRestTargetOptions } from './guard.js';
 
 export { restTargetGuard, parseRestTargetOptions } from './guard.js';
 export type { RestTargetOptions, RestAction } from './guard.js';
-export { IDEMPOTENCY_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, idempotencyKey, signature, verifySignature } from './signing.js';
+export { IDEMPOTENCY_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, idempotencyKey, requestTarget, signature, verifySignature } from './signing.js';
+export type { SignedRequest } from './signing.js';
 
 /** Create a REST target connector. Throws `CONFIG_INVALID` naming the option path on bad options; connects lazily. */
 export const createRestTarget: TargetFactory = async (name, options, deps, target) =>

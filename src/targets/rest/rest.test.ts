@@ -1,26 +1,41 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseRetryAfter, retryableStatus, retryDelay } from './retry.js';
-import { idempotencyKey, signature, signingHeaders, verifySignature } from './signing.js';
+import { idempotencyKey, requestTarget, signature, signingHeaders, verifySignature } from './signing.js';
 import { renderBody, renderUrl } from './template.js';
 
-test('signature: HMAC-SHA256 of "<timestamp>.<body>", hex, sha256= prefix', () => {
-  // openssl: printf '1700000000.{"a":1}' | openssl dgst -sha256 -hmac s3cret
-  assert.equal(signature('s3cret', 1_700_000_000, '{"a":1}'), 'sha256=1698a50bc74d1ff1db85c4e0a5297c2ad9fdba245d5737cdb789e4cc6e098940');
-  const h = signingHeaders('s3cret', '{"a":1}', 1_700_000_000_500);
+test('signature: HMAC-SHA256 of "<timestamp>\\n<METHOD>\\n<path?query>\\n<body>", hex, sha256= prefix', () => {
+  // openssl: printf '1700000000\nPOST\n/users\n{"a":1}' | openssl dgst -sha256 -hmac s3cret
+  assert.equal(signature('s3cret', 1_700_000_000, { method: 'POST', target: '/users', body: '{"a":1}' }), 'sha256=ef5863900207479001612a87b95db6dd12ae17a1e2eff89b1888939cf1019e0a');
+  const h = signingHeaders('s3cret', { method: 'POST', target: '/users', body: '{"a":1}' }, 1_700_000_000_500);
   assert.equal(h['x-cadre-timestamp'], '1700000000');
   assert.match(String(h['x-cadre-signature']), /^sha256=[0-9a-f]{64}$/);
+  assert.equal(requestTarget('https://crm.example/api/users/a%2Fb?x=1#f'), '/api/users/a%2Fb?x=1');
 });
 
 test('verifySignature: ok, wrong secret, changed body, stale, missing', () => {
   const now = 1_700_000_000_000;
-  const h = signingHeaders('k', 'body', now);
+  const req = { method: 'PATCH', target: '/users/1', body: 'body' };
+  const h = signingHeaders('k', req, now);
   const hs = { timestamp: h['x-cadre-timestamp'], signature: h['x-cadre-signature'] };
-  assert.equal(verifySignature('k', 'body', hs, now), 'ok');
-  assert.equal(verifySignature('other', 'body', hs, now), 'mismatch');
-  assert.equal(verifySignature('k', 'body2', hs, now), 'mismatch');
-  assert.equal(verifySignature('k', 'body', hs, now + 301_000), 'stale');
-  assert.equal(verifySignature('k', 'body', { timestamp: hs.timestamp }, now), 'missing');
+  assert.equal(verifySignature('k', req, hs, now), 'ok');
+  assert.equal(verifySignature('other', req, hs, now), 'mismatch');
+  assert.equal(verifySignature('k', { ...req, body: 'body2' }, hs, now), 'mismatch');
+  assert.equal(verifySignature('k', req, hs, now + 301_000), 'stale');
+  assert.equal(verifySignature('k', req, { timestamp: hs.timestamp }, now), 'missing');
+});
+
+test('verifySignature: a captured signature is good for its own request only (empty bodies alike)', () => {
+  // Every GET and DELETE has the same empty body: signing the body alone let a captured read or delete of one
+  // account authorise deleting any other within the five minutes.
+  const now = 1_700_000_000_000;
+  const del = { method: 'DELETE', target: '/users/a', body: '' };
+  const h = signingHeaders('k', del, now);
+  const hs = { timestamp: h['x-cadre-timestamp'], signature: h['x-cadre-signature'] };
+  assert.equal(verifySignature('k', del, hs, now), 'ok');
+  assert.equal(verifySignature('k', { ...del, target: '/users/b' }, hs, now), 'mismatch');
+  assert.equal(verifySignature('k', { ...del, method: 'GET' }, hs, now), 'mismatch');
+  assert.equal(verifySignature('k', { ...del, target: '/users/a?force=1' }, hs, now), 'mismatch');
 });
 
 test('idempotencyKey: stable per operation id, distinct across operations and targets', () => {

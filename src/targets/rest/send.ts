@@ -3,7 +3,7 @@
  * retries 408/425/429/5xx and network errors with back-off (Retry-After honoured, bounded attempts; the
  * same key and body every time, re-signed with a fresh timestamp), and checks the response.
  */
-import { IDEMPOTENCY_HEADER, signingHeaders } from './signing.js';
+import { IDEMPOTENCY_HEADER, requestTarget, signingHeaders } from './signing.js';
 import { parseRetryAfter, retryableStatus, retryDelay } from './retry.js';
 import type { RetryPolicy } from './retry.js';
 
@@ -65,7 +65,7 @@ export async function sendWebhook(req: WebhookRequest, o: SenderOptions): Promis
     const body = req.body ?? '';
     const headers: Record<string, string> = {
       accept: 'application/json', ...(req.body !== undefined ? { 'content-type': 'application/json' } : {}),
-      ...req.headers, ...signingHeaders(o.secret, body), [IDEMPOTENCY_HEADER]: req.idempotencyKey,
+      ...req.headers, ...signingHeaders(o.secret, { method: req.method, target: requestTarget(req.url), body }), [IDEMPOTENCY_HEADER]: req.idempotencyKey,
     };
     let res: Response | undefined;
     let netErr: unknown;
