@@ -4,7 +4,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -71,6 +71,24 @@ describe('cadre validate', () => {
     assert.match(r.stdout, /cadre\.yaml is valid/);
     assert.match(r.stdout, /phonebook \(sql\)/);
     assert.ok(!(r.stdout + r.stderr).includes('cli-test-secret-value'));
+  });
+
+  test('a target that sets passwords without a sealing key warns that first passwords would be lost; with the key it does not', async () => {
+    const d = mkdtempSync(join(tmpdir(), 'cadre-validate-pw-'));
+    try {
+      assert.equal((await cadre(['init'], d)).code, 0);
+      const file = join(d, 'cadre.yaml');
+      writeFileSync(file, readFileSync(file, 'utf8').replace('    password: false', '    password: true'));
+      const without = await cadre(['validate'], d, CREDS);
+      assert.equal(without.code, 0, without.stdout + without.stderr);
+      assert.match(without.stdout, /! first passwords: web\.sessionSecret is not set .* helpdesk has to reset them/);
+      const secret = 'a-session-secret-of-at-least-32-characters!';
+      const withKey = await cadre(['validate'], d, { ...CREDS, CADRE_SESSION_SECRET: secret });
+      assert.doesNotMatch(withKey.stdout, /first passwords/);
+      assert.ok(!(withKey.stdout + withKey.stderr).includes(secret));
+    } finally {
+      rmSync(d, { recursive: true, force: true });
+    }
   });
 
   test('missing environment variables are reported as file:line  path: message, exit 2', async () => {

@@ -6,6 +6,7 @@
 import { relative } from 'node:path';
 import { formatProblem, loadConfig } from '../../config/load.js';
 import { CadreError, EXIT } from '../../engine/errors.js';
+import { credentialKey, keySource } from '../../engine/credentials/seal.js';
 import { checkLive, type SystemFinding } from '../../engine/live-check.js';
 import { describeSmtp } from '../../config/schema-notifications.js';
 import { configPath, parse } from '../args.js';
@@ -57,6 +58,10 @@ export async function validateCommand(args: string[], io: CommandIo): Promise<nu
     io.out('    ! allowPlain: true — without STARTTLS from the server, mails (names, accounts) and the SMTP credentials travel unencrypted. Use it only for a relay on the same host.');
   }
   if (n.smtp) io.out(`    password delivery: ${n.passwordDelivery}; default language: ${n.defaultLanguage}${n.digest ? `; digest at ${n.digest.at} (${config.lifecycle.timezone}) to ${n.digest.to.length} recipient(s)` : ''}`);
+  const managesPasswords = Object.values(config.targets).some((t) => t.enabled && t.password);
+  if (managesPasswords && n.passwordDelivery !== 'mail-separate' && !values['no-secrets'] && credentialKey(config) === undefined) {
+    io.out(`  ! first passwords: ${keySource(config)} is not set (or shorter than 32 characters), so initial passwords${n.passwordDelivery === 'tap' ? ' and Temporary Access Passes' : ''} cannot be kept for the console's New hire credentials: they are lost and the helpdesk has to reset them. Set it for every process that syncs (cadre sync, run, serve).`);
+  }
   if (values['no-secrets']) io.out('  (secret references were not resolved: --no-secrets)');
   if (!live) return EXIT.ok;
   printLive(live, io);
