@@ -67,6 +67,10 @@ export function createRestConnector(name: string, o: RestTargetOptions, deps: Ta
         yield states(itemsOf(json));
         const next = valueAt(json, o.list.nextPath);
         url = typeof next === 'string' && next !== '' ? absolute(next) : undefined;
+        // Only on the service's own origin: another host would get a signed request and supply the accounts.
+        if (url !== undefined && new URL(url).origin !== new URL(absolute(o.list.url)).origin) {
+          throw Object.assign(new Error(`${name}: the list's next link points to another origin (${new URL(url).origin}); not followed`), { code: 'REST_RESPONSE_CHECK' });
+        }
       }
       return;
     }
