@@ -9,6 +9,7 @@ import { loadConfigOrThrow } from '../../config/load.js';
 import type { Person } from '../../core/model.js';
 import { startDaemon } from '../../engine/daemon.js';
 import { openEngine } from '../../engine/engine.js';
+import { cliInvocation } from '../invocation.js';
 import type { OpOutcome } from '../../engine/executor.js';
 import { generateCompany } from '../../sources/personio/generator.js';
 import { mutateCompany } from '../../sources/personio/mutator.js';
@@ -68,7 +69,7 @@ export async function demoCommand(args: string[], io: Io): Promise<number> {
   const c = io.c;
   io.out(c.bold(`Cadre demo — ${n} generated people in a Personio simulator at ${sim.url}`));
   io.out(`Config: ${file}   Store: SQLite in ${dir}   Targets: ${[...engine.targets.keys()].join(', ')} (SQL tables)`);
-  io.out(`Each tick is one simulated day. Try in another shell: cadre explain <id> --config ${file}\n`);
+  io.out(`Each tick is one simulated day. Try in another shell: ${cliInvocation()} explain <id> --config ${file}\n`);
 
   // The console on the demo's own throwaway store, with one generated sign-in per role (printed once).
   let web: DemoConsole | undefined;
@@ -120,6 +121,6 @@ export async function demoCommand(args: string[], io: Io): Promise<number> {
   await web?.close();
   await engine.close();
   await sim.close();
-  io.out(`\nDemo stopped. State is in ${dir}; \`cadre audit verify --config ${file}\` checks the audit chain.`);
+  io.out(`\nDemo stopped. State is in ${dir}; \`${cliInvocation()} audit verify --config ${file}\` checks the audit chain.`);
   return 0;
 }
