@@ -28,8 +28,16 @@ export interface WebhookReceiverOptions {
 /** Resolve `source.webhooks.token` (when the receiver starts, like the console's secrets); never logged. */
 export function webhookToken(hooks: WebhooksConfig): string {
   if (hooks.token === undefined) throw new ConfigError([{ path: 'source.webhooks.token', message: 'webhooks need a token (token: env:PERSONIO_WEBHOOK_TOKEN)' }]);
-  return resolveSecret(hooks.token, 'source.webhooks.token');
+  const token = resolveSecret(hooks.token, 'source.webhooks.token');
+  // The receiver answers anyone; a short token could be guessed by trying (the README makes one with openssl rand -hex 32).
+  if (token.length < MIN_WEBHOOK_TOKEN) {
+    throw new ConfigError([{ path: 'source.webhooks.token', message: `the webhook token has ${token.length} characters; it needs at least ${MIN_WEBHOOK_TOKEN} (openssl rand -hex 32)` }]);
+  }
+  return token;
 }
+
+/** Shortest webhook token accepted. */
+export const MIN_WEBHOOK_TOKEN = 16;
 
 /**
  * Register `POST <path>`. On the console the route carries `config.webhook`, so the authorisation table's row
