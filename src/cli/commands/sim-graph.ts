@@ -122,7 +122,9 @@ export async function simGraphCommand(args: string[]): Promise<number> {
     sim.state.createGroup({ displayName: name, mailNickname: name.toLowerCase().replace(/[^a-z0-9]/g, '') || 'group', mailEnabled: false, securityEnabled: true });
   }
   process.stdout.write(`Microsoft Graph simulator listening at ${sim.url} (tenant ${sim.tenantId})\n`);
-  process.stdout.write(`In cadre.yaml (type: entra): authorityUrl: ${sim.url}, graphUrl: ${sim.url}, tenantId: ${sim.tenantId}\n`);
+  // Lines a user pastes under `options:` as they are (test/integration/readme-sim-paste.test.ts pastes them).
+  process.stdout.write(`In cadre.yaml, the options of a target with type: entra (any clientId and clientSecret are accepted${clientId !== undefined ? ' but the --client-id/--client-secret given' : ''}):\n`);
+  process.stdout.write(`    authorityUrl: ${sim.url}\n    graphUrl: ${sim.url}\n    tenantId: ${sim.tenantId}\n${certFile !== undefined ? `    caFile: ${certFile}\n` : ''}`);
   process.stdout.write(`SKUs: ${sim.state.skus.map((s) => `${s.skuPartNumber} (${s.prepaidUnits} seats)`).join(', ')}${throttle ? `; throttle ${throttle.limit}/${throttle.windowSeconds}s` : ''}\n`);
   if (certFile !== undefined) {
     process.stdout.write(`TLS certificate: ${certFile} (clients trust it with NODE_EXTRA_CA_CERTS=${certFile} or options.caFile: ${certFile})\n`);

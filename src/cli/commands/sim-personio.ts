@@ -79,8 +79,13 @@ export async function simPersonioCommand(args: string[]): Promise<number> {
     return 1;
   }
 
-  process.stdout.write(`Personio simulator (API v1) listening at ${sim.url} with ${sim.company.size} employees\n`);
-  process.stdout.write(`Set source.baseUrl: ${sim.url} in cadre.yaml; control via GET ${sim.url}/_sim/state, POST ${sim.url}/_sim/faults|mutate. Ctrl-C stops.\n`);
+  process.stdout.write(`Personio simulator (API v1 and v2) listening at ${sim.url} with ${sim.company.size} employees\n`);
+  // Lines a user pastes as they are (test/integration/readme-sim-paste.test.ts pastes them).
+  process.stdout.write(clientId !== undefined && clientSecret !== undefined
+    ? 'Client credentials: the --client-id and --client-secret given (export them as PERSONIO_CLIENT_ID and PERSONIO_CLIENT_SECRET).\n'
+    : 'Any client id and secret are accepted: export PERSONIO_CLIENT_ID=sim PERSONIO_CLIENT_SECRET=sim\n');
+  process.stdout.write(`In cadre.yaml (or write one with: cadre init --personio-url ${sim.url}):\nsource:\n  baseUrl: ${sim.url}\n`);
+  process.stdout.write(`Control: GET ${sim.url}/_sim/state, POST ${sim.url}/_sim/faults|mutate. Ctrl-C stops.\n`);
 
   const running = sim;
   const timer = mutateMs === undefined ? undefined : setInterval(() => {
