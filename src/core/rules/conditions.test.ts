@@ -91,6 +91,14 @@ describe('entitlements', () => {
     assert.equal(g[1]?.reason.detail, 'Sales staff (department = "Sales")');
     assert.deepEqual(entitlementsFor(cfg.entitlements, 'sql', ctx).map((x) => x.name), ['crm']);
   });
+  test('a DN-shaped templated entitlement escapes the values (RFC 4514): HR data cannot add RDNs', () => {
+    const dn = config({ entitlements: [{ name: 'team', when: {}, grant: { ad: ['CN=GG-{{ department }},OU=Groups,DC=ex,DC=com', 'GG-{{ department }}'] } }] });
+    const names = (department: string): string[] => entitlementsFor(dn.entitlements, 'ad', personContext(person('9', { department }))).map((x) => x.name);
+    assert.deepEqual(names('Sales'), ['CN=GG-Sales,OU=Groups,DC=ex,DC=com', 'GG-Sales']);
+    // Without escaping this was CN=GG-x,OU=Tier0,OU=Groups,…: a group in another OU.
+    assert.deepEqual(names('x,OU=Tier0'), ['CN=GG-x\\,OU\\=Tier0,OU=Groups,DC=ex,DC=com', 'GG-x,OU=Tier0']);
+    assert.deepEqual(names('R&D + Ops'), ['CN=GG-R&D \\+ Ops,OU=Groups,DC=ex,DC=com', 'GG-R&D + Ops']);
+  });
   test('managed entitlements default to what rules grant (template prefix*)', () => {
     const m = managedPredicate(cfg, 'ad');
     assert.equal(m('gg-it'), true);

@@ -5,7 +5,43 @@
 import type { CadreConfig, EntitlementRule } from '../../config/schema.js';
 import type { Grant } from '../model.js';
 import { evaluateCondition } from './conditions.js';
+import { escapeDnValue, looksLikeDn } from '../dn.js';
 import { asText, compileTemplate } from './expressions.js';
+import type { Context } from './expressions.js';
+
+/** Index of the `}}` closing a block opened before `from`, skipping quoted strings; -1 if none. */
+function closeOf(src: string, from: number): number {
+  let quote: string | null = null;
+  for (let i = from; i < src.length; i++) {
+    const c = src[i];
+    if (quote) {
+      if (c === '\\') i++;
+      else if (c === quote) quote = null;
+    } else if (c === "'" || c === '"') quote = c;
+    else if (c === '}' && src[i + 1] === '}') return i;
+  }
+  return -1;
+}
+
+/**
+ * A templated entitlement name. In a DN-shaped one (`CN=GG-{{ department }},OU=Groups,…`) every value is
+ * DN-escaped (RFC 4514): HR data like `R&D, Europe` stays one RDN value instead of adding RDNs (or breaking the DN).
+ */
+function renderName(raw: string, ctx: Context): string {
+  if (!looksLikeDn(raw.replace(/\{\{[\s\S]*?\}\}/g, 'x'))) return asText(compileTemplate(raw).render(ctx)).trim();
+  compileTemplate(raw); // syntax errors as for any template
+  let out = '';
+  let i = 0;
+  while (i < raw.length) {
+    const open = raw.indexOf('{{', i);
+    if (open === -1) { out += raw.slice(i); break; }
+    out += raw.slice(i, open);
+    const close = closeOf(raw, open + 2);
+    out += escapeDnValue(asText(compileTemplate(raw.slice(open, close + 2)).render(ctx)));
+    i = close + 2;
+  }
+  return out.trim();
+}
 
 /** Grants for one target, deduplicated case-insensitively (the first matching rule wins). */
 export function entitlementsFor(rules: readonly EntitlementRule[], target: string, ctx: Readonly<Record<string, unknown>>): Grant[] {
@@ -17,7 +53,7 @@ export function entitlementsFor(rules: readonly EntitlementRule[], target: strin
     const r = evaluateCondition(rule.when, ctx, `entitlements[${i}].when`);
     if (!r.matched) continue;
     for (const raw of names) {
-      const name = raw.includes('{{') ? asText(compileTemplate(raw).render(ctx)).trim() : raw;
+      const name = raw.includes('{{') ? renderName(raw, ctx) : raw;
       if (name === '') continue;
       const key = name.toLowerCase();
       if (seen.has(key)) continue;

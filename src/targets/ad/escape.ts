@@ -6,22 +6,10 @@
  * not preceded by a backslash, which would mis-split `CN=a\\,OU=…`. Both forms are valid RFC 4514.
  */
 
-const DN_SPECIAL = new Set([',', '+', '"', '<', '>', ';', '=']);
+// One implementation for the core (templated DNs) and the AD target.
+import { escapeDnValue } from '../../core/dn.js';
 
-/** Escape one attribute value for use in a DN (RFC 4514 §2.4). */
-export function escapeDnValue(value: string): string {
-  let out = '';
-  const chars = Array.from(value);
-  chars.forEach((ch, i) => {
-    if (ch === '\\') out += '\\5C';
-    else if (ch === '\0') out += '\\00';
-    else if (DN_SPECIAL.has(ch)) out += `\\${ch}`;
-    else if (i === 0 && (ch === ' ' || ch === '#')) out += `\\${ch}`;
-    else if (i === chars.length - 1 && ch === ' ') out += '\\ ';
-    else out += ch;
-  });
-  return out;
-}
+export { escapeDnValue };
 
 const HEX2 = /^[0-9A-Fa-f]{2}$/;
 
