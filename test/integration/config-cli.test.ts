@@ -51,6 +51,17 @@ describe('cadre init', () => {
     assert.notEqual(readFileSync(join(dir, 'cadre.yaml'), 'utf8'), '# my edits\n');
   });
 
+  test('init writes where the other commands read: --config FILE (after the command too) and $CADRE_CONFIG', async () => {
+    const r = await cadre(['init', '--config', 'by-flag/cadre.yaml'], dir);
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(readFileSync(join(dir, 'by-flag/cadre.yaml'), 'utf8').includes('version: 1'));
+    const e = await cadre(['init'], dir, { CADRE_CONFIG: join(dir, 'by-env/cadre.yaml') });
+    assert.equal(e.code, 0, e.stderr);
+    assert.ok(readFileSync(join(dir, 'by-env/cadre.yaml'), 'utf8').includes('version: 1'));
+    const v = await cadre(['validate', '--no-secrets'], dir, { CADRE_CONFIG: join(dir, 'by-env/cadre.yaml') });
+    assert.equal(v.code, 0, v.stdout + v.stderr);
+  });
+
   test('--path writes elsewhere (creating the directory); unknown options are usage errors', async () => {
     const r = await cadre(['init', '--path', 'conf/prod.yaml', '--personio-url', 'https://api.personio.de'], dir);
     assert.equal(r.code, 0, r.stderr);

@@ -22,16 +22,19 @@ const SCHEMA_FILE = 'cadre.schema.json';
 export async function initCommand(args: string[], io: CommandIo): Promise<number> {
   const { values } = parse(args, {
     path: { type: 'string', short: 'p' },
+    // Every command takes --config FILE (README); for init it names the file to write, like --path.
+    config: { type: 'string' },
     force: { type: 'boolean', short: 'f' },
     'personio-url': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) {
-    io.out('usage: cadre init [--path cadre.yaml] [--force] [--personio-url URL]');
+    io.out('usage: cadre init [--path FILE] [--force] [--personio-url URL]');
+    io.out('FILE defaults to --config, then $CADRE_CONFIG, then ./cadre.yaml (where the other commands look for it).');
     io.out('Writes a commented example config and cadre.schema.json beside it.');
     return EXIT.ok;
   }
-  const file = resolve(values.path ?? 'cadre.yaml');
+  const file = resolve(values.path ?? values.config ?? (process.env.CADRE_CONFIG || 'cadre.yaml'));
   const dir = dirname(file);
   const schemaFile = join(dir, SCHEMA_FILE);
   const text = exampleConfig({
