@@ -14,7 +14,7 @@ export { keepLastGood, withTerminalSignals } from './last-good.js';
 export { WRITEBACK_TARGET, NOTIFY_TARGET, type PlanInput, type TargetInfo } from './plan-input.js';
 export { buildPlanContext, desiredAccounts, desiredDetail, matchAccount, secondaryCorrelationValue, type PlanContext, type DesiredDetail, type AccountMatch } from './desired.js';
 export { orderOperations, compareOps, ACTION_ORDER } from './ordering.js';
-export { evaluateThresholds, DESTRUCTIVE_ACTIONS } from './thresholds.js';
+export { evaluateThresholds, DESTRUCTIVE_ACTIONS, type ThresholdOp } from './thresholds.js';
 export { accessFor, accessGrantActive, accessGrantTransitions, applyAccess, type AccessException, type AccessGrant } from './access-grants.js';
 export { activeOverrides, applyOverrides, describeOverride, entitlementOverrideKey, overriddenEntitlement, overrideActive, overrideReason, overrideTransitions, ENTITLEMENT_OVERRIDE, type Override } from './overrides.js';
 export { explainPerson, formatExplanation, type Explanation, type TargetExplanation } from './explain.js';

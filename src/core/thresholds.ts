@@ -60,7 +60,7 @@ export function expiringPersons(ops: readonly Operation[], expiryAttributes: (ta
  * (ten revoked groups of one mover are one person). The most specific limit applies:
  * `targets.<t>.<action>` > `actions.<action>` > `default` (the default only for destructive actions).
  */
-export function evaluateThresholds(ops: readonly Operation[], thresholds: ThresholdsConfig, population: number, privileged?: PrivilegedTest, expiring: readonly { target: string; personId: string }[] = []): ThresholdBreach[] {
+export function evaluateThresholds(ops: readonly ThresholdOp[], thresholds: ThresholdsConfig, population: number, privileged?: PrivilegedTest, expiring: readonly { target: string; personId: string }[] = []): ThresholdBreach[] {
   const counted = new Map<string, { target: string; action: Action; persons: Set<string>; expiring?: Set<string> }>();
   // Privileged grants need approval however few: one breach per target, naming the entitlements.
   const priv = new Map<string, { persons: Set<string>; names: Set<string>; patterns: Set<string> }>();
@@ -116,6 +116,15 @@ export function evaluateThresholds(ops: readonly Operation[], thresholds: Thresh
     });
   }
   return out.sort((a, b) => (a.target < b.target ? -1 : a.target > b.target ? 1 : a.action < b.action ? -1 : a.action > b.action ? 1 : 0));
+}
+
+/** What thresholds read of an operation (a planned one, or one a recent scoped run applied). */
+export interface ThresholdOp {
+  readonly target: string;
+  readonly action: Action;
+  readonly personId: string;
+  readonly entitlement?: string;
+  readonly resumed?: boolean;
 }
 
 /** Whether a grant is of an entitlement configured as privileged (`targets.<t>.privilegedEntitlements`). */

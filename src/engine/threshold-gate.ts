@@ -10,6 +10,7 @@ import type { CadreConfig } from '../config/schema.js';
 import { activeApprovals, approvalCovers, readApprovals, writeApprovals, type StoredApproval } from './approvals-store.js';
 import type { Engine } from './engine.js';
 import { CadreError, EXIT, ThresholdBlockedError } from './errors.js';
+import { recordWindow, windowBreaches } from './threshold-window.js';
 
 /** Approval of one target and action; either may be `*`. */
 export interface Approval {
@@ -103,32 +104,36 @@ async function notifyBlocked(engine: Engine, breaches: readonly ThresholdBreach[
  */
 export async function gateThresholds(engine: Engine, plan: Plan, runId: string, opts: { actor: string; approve?: Approvals; scoped: boolean }): Promise<void> {
   const approvals = opts.approve === true ? 'all' : (opts.approve ?? []).map(scopeOf);
-  if (plan.breaches.length === 0) {
+  // A scoped plan is judged with what scoped runs applied in the last 24 hours (threshold-window.ts).
+  const breaches = opts.scoped ? await windowBreaches(engine, plan) : [...plan.breaches];
+  if (breaches.length === 0) {
     // Only an unscoped plan proves that the block is over (an incremental tick sees a few people).
     if (!opts.scoped) await engine.store.meta.set(BLOCKED_KEY, '');
+    else await recordWindow(engine, plan, []);
     return;
   }
   // Approvals left by the console (approvals-store.ts) cover what the run's own --approve does not.
   const stored = await readApprovals(engine.store);
   const active = activeApprovals(stored, engine.now());
   const used = new Set<StoredApproval>();
-  const open = uncovered(plan.breaches, opts.approve).filter((b) => {
+  const open = uncovered(breaches, opts.approve).filter((b) => {
     const a = active.find((x) => approvalCovers(x, b));
     if (a) used.add(a);
     return a === undefined;
   });
   if (open.length === 0) {
     const fromConsole = [...used].map((a) => ({ target: a.target, action: a.action, actor: a.actor, comment: a.comment, at: a.at }));
-    await engine.audit.record({ actor: opts.actor, event: 'plan.approved', runId, payload: { breaches: plan.breaches, approvals, ...(fromConsole.length > 0 ? { consoleApprovals: fromConsole } : {}) } });
+    await engine.audit.record({ actor: opts.actor, event: 'plan.approved', runId, payload: { breaches, approvals, ...(fromConsole.length > 0 ? { consoleApprovals: fromConsole } : {}) } });
     // Used once: the next block needs a new decision. Lapsed ones go too.
     if (used.size > 0 || active.length < stored.length) await writeApprovals(engine.store, active.filter((a) => !used.has(a)));
     await engine.store.meta.set(BLOCKED_KEY, '');
+    if (opts.scoped) await recordWindow(engine, plan, breaches.map((b) => ({ target: b.target, action: b.action })));
     return;
   }
-  await engine.audit.record({ actor: opts.actor, event: 'plan.blocked', runId, payload: { breaches: plan.breaches, ...(open.length < plan.breaches.length ? { approvals, notApproved: open.map(scopeOf) } : {}) } });
+  await engine.audit.record({ actor: opts.actor, event: 'plan.blocked', runId, payload: { breaches, ...(open.length < breaches.length ? { approvals, notApproved: open.map(scopeOf) } : {}) } });
   await engine.store.runs.finish(runId, 'blocked', plan.summary);
-  await notifyBlocked(engine, plan.breaches);
+  await notifyBlocked(engine, breaches);
   const scopes = [...new Set(open.map(scopeOf))].join(',');
-  const partly = open.length < plan.breaches.length ? ` Not covered by the approval: ${scopes}.` : '';
+  const partly = open.length < breaches.length ? ` Not covered by the approval: ${scopes}.` : '';
   throw new ThresholdBlockedError(`plan blocked by safety thresholds: ${open.map(describe).join('; ')}.${partly} Review it with \`cadre plan\` and rerun with --approve ${scopes} (or --approve for everything) to apply anyway.`);
 }
