@@ -43,7 +43,7 @@ const usage: Record<string, string> = {
   apply: 'apply [FILE] [--yes] [--at ISO] [--approve [TARGET:ACTION,…]] [--no-wait]',
   sync: 'sync [--at ISO] [--approve [TARGET:ACTION,…]] [--no-wait] [--quiet]',
   run: 'run [--every 30s] [--full-every 1h] [--metrics-port N] [--metrics-host H]',
-  explain: 'explain PERSON (Personio id, e-mail or reserved username)',
+  explain: 'explain PERSON [--at ISO] (Personio id, e-mail or reserved username)',
   hold: 'hold add PERSON [--target T] --reason TEXT [--until DATE] [--disable] | hold list [--json] | hold remove PERSON [--target T] [--reason TEXT]',
   override: 'override list [--person ID] [--json] | override remove PERSON --target T --attribute A [--reason TEXT]',
   review: 'review start TEMPLATE | review list [--json] | review report CAMPAIGN [--format table|csv|json] | review close CAMPAIGN | review exceptions [--json] | review lift CAMPAIGN ITEM --reason TEXT',
