@@ -1,6 +1,7 @@
 /**
  * `cadre explain PERSON`: why a person has (or will get) what, per target, with the rules behind it.
  */
+import { terminalSafe } from './plan-format.js';
 import { describeOffboarding } from './offboarding.js';
 import type { TargetConfig } from '../config/schema.js';
 import { buildPlanContext, desiredDetail, matchAccount } from './desired.js';
@@ -169,6 +170,10 @@ const show = (v: AttrValue | undefined): string => (v === undefined ? '(unset)' 
 
 /** Human-readable explanation. */
 export function formatExplanation(e: Explanation): string {
+  return terminalSafe(explanationText(e));
+}
+
+function explanationText(e: Explanation): string {
   const lines: string[] = [];
   if (!e.found) {
     lines.push(`Person ${e.personId} is not in the HR snapshot (as of ${e.at}).`);

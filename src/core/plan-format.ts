@@ -16,9 +16,13 @@ const SYMBOL: Record<Action, string> = {
   grant: '+', revoke: '-', setPassword: '*', offboard: '⊘', writeBack: '←', notify: '✉',
 };
 
+/** Control characters from HR or target data (terminal escape sequences) printed as `?`, never sent to the terminal. */
+export const terminalSafe = (s: string): string => s.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '?');
+
 const show = (v: AttrValue | undefined): string => {
   if (v === undefined || v === null) return '(unset)';
-  const s = JSON.stringify(v);
+  // JSON escapes C0 controls but not DEL or C1 (U+009B is a CSI on many terminals).
+  const s = terminalSafe(JSON.stringify(v));
   return s.length > 120 ? `${s.slice(0, 117)}…` : s;
 };
 
@@ -53,7 +57,7 @@ export function formatPlan(plan: Plan, opts: FormatOptions): string {
   for (const pid of ids) {
     const ops = byPerson.get(pid) as Operation[];
     lines.push('');
-    lines.push(c.bold(`person ${pid}`) + (named.has(pid) ? c.dim(` (${named.get(pid)})`) : ''));
+    lines.push(c.bold(`person ${terminalSafe(pid)}`) + (named.has(pid) ? c.dim(` (${terminalSafe(named.get(pid) ?? '')})`) : ''));
     const targets = [...new Set(ops.map((o) => o.target))];
     for (const t of targets) {
       lines.push(`  ${c.bold(t)}`);
@@ -64,43 +68,43 @@ export function formatPlan(plan: Plan, opts: FormatOptions): string {
     lines.push('', c.yellow(c.bold(`Held (${plan.held.length}): Cadre leaves these as they are`)));
     for (const h of plan.held) {
       const what = h.withheld.length > 0 ? ` (withheld: ${h.withheld.join(', ')})` : '';
-      lines.push(c.yellow(`  ‖ person ${h.personId} in ${h.target === '*' ? 'every target' : h.target}: HELD, ${h.kind}${what}: ${h.reason}`));
+      lines.push(c.yellow(terminalSafe(`  ‖ person ${h.personId} in ${h.target === '*' ? 'every target' : h.target}: HELD, ${h.kind}${what}: ${h.reason}`)));
     }
   }
   const blockers = plan.blockers ?? [];
   if (blockers.length > 0) {
     lines.push('', c.red(c.bold(`Config errors (${blockers.length}): nothing is applied until they are fixed`)));
-    for (const b of blockers) lines.push(c.red(`  ✗ ${b.code}: ${b.message}${b.persons > 0 ? ` (${b.persons} person(s) would get it)` : ''}`));
+    for (const b of blockers) lines.push(c.red(terminalSafe(`  ✗ ${b.code}: ${b.message}${b.persons > 0 ? ` (${b.persons} person(s) would get it)` : ''}`)));
   }
   if (plan.errors.length > 0) {
     lines.push('', c.red(c.bold(`Errors (${plan.errors.length}): each says what is (not) planned for it`)));
-    for (const e of plan.errors) lines.push(c.red(`  ! person ${e.personId}${e.target ? ` in ${e.target}` : ''}: ${e.code}: ${e.message}`));
+    for (const e of plan.errors) lines.push(c.red(terminalSafe(`  ! person ${e.personId}${e.target ? ` in ${e.target}` : ''}: ${e.code}: ${e.message}`)));
   }
   const moves = plan.reallocations ?? [];
   if (moves.length > 0) {
     lines.push('', c.yellow(c.bold(`Identifiers re-allocated (${moves.length}): reserved values someone else holds now, released on apply`)));
     for (const m of moves) {
       const why = m.reason === 'taken' ? 'taken in a target since it was reserved' : 'moves with an identifier built with it';
-      lines.push(c.yellow(`  ~ person ${m.personId} ${m.kind}: ${m.from} → ${m.to ?? '(none free)'}  (${why})`));
+      lines.push(c.yellow(terminalSafe(`  ~ person ${m.personId} ${m.kind}: ${m.from} → ${m.to ?? '(none free)'}  (${why})`)));
     }
   }
   if (plan.problems.length > 0) {
     lines.push('', c.yellow(c.bold(`Source problems (${plan.problems.length}): fix these records in Personio`)));
     for (const p of plan.problems) {
       const kept = p.keptLastGood ? ' (planned from the last good record; end dates and status inactive in the new record still count)' : ' (skipped)';
-      lines.push(c.yellow(`  ? ${p.label}: ${p.messages.join('; ')}${kept}`));
+      lines.push(c.yellow(terminalSafe(`  ? ${p.label}: ${p.messages.join('; ')}${kept}`)));
     }
   }
   const excluded = plan.excluded ?? [];
   if (excluded.length > 0) {
     lines.push('', c.dim(c.bold(`Excluded (${excluded.length}): never touched`)));
-    for (const e of excluded) lines.push(c.dim(`  = ${e.target} ${e.name ?? e.anchor}${e.personId !== undefined ? ` (carries person ${e.personId})` : ''}: ${e.rule}`));
+    for (const e of excluded) lines.push(c.dim(terminalSafe(`  = ${e.target} ${e.name ?? e.anchor}${e.personId !== undefined ? ` (carries person ${e.personId})` : ''}: ${e.rule}`)));
   }
   if (plan.breaches.length > 0) {
     lines.push('', c.red(c.bold('Blocked by thresholds: this plan will not be applied without explicit approval')));
     for (const b of plan.breaches) {
       const what = b.privileged ? `privileged grant(s) of ${b.privileged.join(', ')} to ${b.count} person(s)` : `${b.count} person(s) to ${b.action}`;
-      lines.push(c.red(`  ✗ ${what} in ${b.target === '*' ? 'all targets' : b.target} (population ${b.population}): ${b.limit}`));
+      lines.push(c.red(terminalSafe(`  ✗ ${what} in ${b.target === '*' ? 'all targets' : b.target} (population ${b.population}): ${b.limit}`)));
     }
   }
   lines.push('', summaryLine(plan, c.bold));
@@ -109,11 +113,11 @@ export function formatPlan(plan: Plan, opts: FormatOptions): string {
 
 function formatOp(o: Operation, paint: (a: Action, s: string) => string, dim: (s: string) => string): string[] {
   const sym = SYMBOL[o.action];
-  const why = dim(`  # ${o.reason.kind}: ${o.reason.source}${o.reason.detail ? ` — ${o.reason.detail}` : ''}`);
+  const why = dim(terminalSafe(`  # ${o.reason.kind}: ${o.reason.source}${o.reason.detail ? ` — ${o.reason.detail}` : ''}`));
   const out: string[] = [];
   switch (o.action) {
     case 'create': {
-      const where = o.container !== undefined ? ` in ${o.container}` : '';
+      const where = o.container !== undefined ? ` in ${terminalSafe(o.container)}` : '';
       const state = o.enabled === false ? ' (disabled)' : '';
       out.push(paint('create', `    ${sym} create${state}${where}`) + why);
       for (const ch of o.changes) out.push(paint('create', `        ${ch.attribute}: ${show(ch.to)}`));
@@ -123,7 +127,7 @@ function formatOp(o: Operation, paint: (a: Action, s: string) => string, dim: (s
       break;
     }
     case 'adopt':
-      out.push(paint('adopt', `    ${sym} adopt existing account ${o.anchor ?? ''}`) + why);
+      out.push(paint('adopt', `    ${sym} adopt existing account ${terminalSafe(o.anchor ?? '')}`) + why);
       for (const ch of o.changes) out.push(paint('adopt', `        ${ch.attribute}: ${show(ch.from)} → ${show(ch.to)}`));
       break;
     case 'update': case 'rename': case 'writeBack':
@@ -131,7 +135,7 @@ function formatOp(o: Operation, paint: (a: Action, s: string) => string, dim: (s
       for (const ch of o.changes) {
         if (ch.add !== undefined || ch.remove !== undefined) {
           // Per-value change: only these values; every other value of the attribute stays.
-          const values = [...(ch.remove ?? []).map((v) => `- ${JSON.stringify(v)}`), ...(ch.add ?? []).map((v) => `+ ${JSON.stringify(v)}`)];
+          const values = [...(ch.remove ?? []).map((v) => `- ${terminalSafe(JSON.stringify(v))}`), ...(ch.add ?? []).map((v) => `+ ${terminalSafe(JSON.stringify(v))}`)];
           out.push(paint(o.action, `        ${ch.attribute}: ${values.join(', ')}`));
         } else out.push(paint(o.action, `        ${ch.attribute}: ${show(ch.from)} → ${show(ch.to)}`));
       }
@@ -142,7 +146,7 @@ function formatOp(o: Operation, paint: (a: Action, s: string) => string, dim: (s
       break;
     }
     case 'grant': case 'revoke':
-      out.push(paint(o.action, `    ${sym} ${o.action} ${o.entitlement ?? ''}`) + why);
+      out.push(paint(o.action, `    ${sym} ${o.action} ${terminalSafe(o.entitlement ?? '')}`) + why);
       break;
     case 'offboard':
       out.push(paint('offboard', `    ${sym} offboard ${o.undo === true ? 'undo ' : ''}${o.step}${o.path !== undefined ? ` ${o.path}` : ''}`) + why);
