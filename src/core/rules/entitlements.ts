@@ -6,22 +6,8 @@ import type { CadreConfig, EntitlementRule } from '../../config/schema.js';
 import type { Grant } from '../model.js';
 import { evaluateCondition } from './conditions.js';
 import { escapeDnValue, looksLikeDn } from '../dn.js';
-import { asText, compileTemplate } from './expressions.js';
+import { asText, compileTemplate, findClose } from './expressions.js';
 import type { Context } from './expressions.js';
-
-/** Index of the `}}` closing a block opened before `from`, skipping quoted strings; -1 if none. */
-function closeOf(src: string, from: number): number {
-  let quote: string | null = null;
-  for (let i = from; i < src.length; i++) {
-    const c = src[i];
-    if (quote) {
-      if (c === '\\') i++;
-      else if (c === quote) quote = null;
-    } else if (c === "'" || c === '"') quote = c;
-    else if (c === '}' && src[i + 1] === '}') return i;
-  }
-  return -1;
-}
 
 /**
  * A templated entitlement name. In a DN-shaped one (`CN=GG-{{ department }},OU=Groups,…`) every value is
@@ -36,7 +22,7 @@ function renderName(raw: string, ctx: Context): string {
     const open = raw.indexOf('{{', i);
     if (open === -1) { out += raw.slice(i); break; }
     out += raw.slice(i, open);
-    const close = closeOf(raw, open + 2);
+    const close = findClose(raw, open + 2);
     out += escapeDnValue(asText(compileTemplate(raw.slice(open, close + 2)).render(ctx)));
     i = close + 2;
   }

@@ -399,7 +399,7 @@ export function toAttrValue(v: unknown): AttrValue {
 }
 
 /** Index of the `}}` closing the block that starts at `from`, skipping quoted strings; -1 if none. */
-function findClose(src: string, from: number): number {
+export function findClose(src: string, from: number): number {
   let quote: string | null = null;
   for (let i = from; i < src.length; i++) {
     const c = src[i];

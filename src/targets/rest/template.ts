@@ -3,7 +3,7 @@
  * (`{{ expr }}`, see src/core/rules/expressions.ts). Bodies are built as JSON values and serialised
  * once, so every value is JSON-escaped; each `{{ }}` in a URL is percent-encoded as one path/query part.
  */
-import { compileExpression, compileTemplate } from '../../core/rules/expressions.js';
+import { compileExpression, compileTemplate, findClose } from '../../core/rules/expressions.js';
 import type { Context } from '../../core/rules/expressions.js';
 
 /** A JSON body template: strings are templates; objects and arrays are walked. */
@@ -38,20 +38,6 @@ export function renderBody(t: BodyTemplate, ctx: Context): string {
   return JSON.stringify(renderBodyValue(t, ctx));
 }
 
-/** Index of the `}}` closing a block opened before `from`, skipping quoted strings; -1 if none. */
-function closeOf(src: string, from: number): number {
-  let quote: string | null = null;
-  for (let i = from; i < src.length; i++) {
-    const c = src[i];
-    if (quote) {
-      if (c === '\\') i++;
-      else if (c === quote) quote = null;
-    } else if (c === "'" || c === '"') quote = c;
-    else if (c === '}' && src[i + 1] === '}') return i;
-  }
-  return -1;
-}
-
 /**
  * Renders a URL template: literal text is kept, each `{{ expr }}` is rendered and percent-encoded
  * (`encodeURIComponent`), so a value can never add path segments, a query or a fragment.
@@ -63,7 +49,7 @@ export function renderUrl(t: string, ctx: Context): string {
     const open = t.indexOf('{{', i);
     if (open === -1) { out += t.slice(i); break; }
     out += t.slice(i, open);
-    const close = closeOf(t, open + 2);
+    const close = findClose(t, open + 2);
     if (close === -1) { compileTemplate(t); throw new Error(`unclosed "{{" in ${t}`); }
     const v = compileTemplate(t.slice(open, close + 2)).render(ctx);
     out += encodeURIComponent(v === null || v === undefined ? '' : Array.isArray(v) ? v.join(',') : String(v));
