@@ -87,7 +87,7 @@ export async function approveBreach(engine: Engine, d: BreachDecision): Promise<
   return approval;
 }
 
-/** Reject one breach: any approval of it is withdrawn and the plan stays blocked. Audited as `plan.approval.rejected`. */
+/** Reject one breach: every approval of it is withdrawn and the plan stays blocked. Audited as `plan.approval.rejected`. */
 export async function rejectBreach(engine: Engine, d: BreachDecision): Promise<void> {
   const { blocked, breach } = await breachOf(engine, d);
   await engine.store.transaction(async (tx) => {

@@ -88,7 +88,7 @@ export const ACCESS: Readonly<Record<string, Access>> = {
   'GET /reports/helpdesk.json': AUDIT,
   // access reviews: the inbox for every role (auditors see the campaigns, read only); who may decide which item is
   // the reviews engine's decision (manager of the person, the fallback user, admins; never one's own access).
-  // catalogue requests: any signed-in principal may be an approver (the engine decides who decides what and for whom
+  // catalogue requests: every signed-in principal may be an approver (the engine decides who decides what and for whom
   // a request may be made: manager scope, selfService); auditors read.
   'GET /requests': EVERYONE,
   'POST /requests': ['admin', 'helpdesk', 'manager'],

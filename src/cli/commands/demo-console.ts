@@ -26,7 +26,7 @@ async function listen(app: FastifyInstance, port: number): Promise<string> {
   try {
     return await app.listen({ port, host: '127.0.0.1' });
   } catch (err) {
-    // 8080 taken by something else: any free port will do for a demo.
+    // 8080 taken by something else: a free port will do for a demo.
     if ((err as { code?: string }).code === 'EADDRINUSE') return app.listen({ port: 0, host: '127.0.0.1' });
     throw err;
   }

@@ -9,7 +9,7 @@ import type { RetryPolicy } from './retry.js';
 
 /** What a successful response must look like. */
 export interface ResponseCheck {
-  /** Accepted status codes (default: any 2xx). */
+  /** Accepted status codes (default: every 2xx). */
   readonly status?: readonly number[];
   /** Dotted path into the JSON response that must equal `equals` (e.g. `result.ok`). */
   readonly path?: string;
